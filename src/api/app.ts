@@ -1,0 +1,62 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { HTTPException } from 'hono/http-exception';
+import type { DatabaseHandle } from '../lib/db';
+import { AppError, problemFor, problemResponse } from '../lib/http/problem';
+import type { ApiEnv } from './context';
+import { healthRoutes } from './health';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * The Hono app behind `/api/*`. The database is injected so that tests call it in-process with
+ * `app.request()` on a database of their own.
+ */
+export function createApiApp(database: DatabaseHandle) {
+  const app = new OpenAPIHono<ApiEnv>({
+    // Invalid input anywhere is a 400 problem that names the failing fields (DESIGN.md §5).
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const fields = result.error.issues.map((i) => ({
+        path: i.path.join('.') || '(root)',
+        message: i.message,
+      }));
+      return problemResponse(c, problemFor('bad_request', 'The request is not valid.', fields));
+    },
+  }).basePath('/api');
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('database', database);
+    await next();
+  });
+
+  app.route('/', healthRoutes);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Operator Console API',
+      version: API_VERSION,
+      description: 'Every org route is scoped to one org and checked against the caller’s role.',
+    },
+  });
+
+  app.notFound((c) =>
+    problemResponse(c, problemFor('not_found', `No API route for ${c.req.method} ${c.req.path}.`)),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof AppError)
+      return problemResponse(c, problemFor(error.code, error.message, error.fields));
+    if (error instanceof HTTPException && error.status < 500) {
+      return problemResponse(c, { ...problemFor('bad_request', error.message), status: error.status });
+    }
+    console.error(`[api] ${c.var.requestId} ${c.req.method} ${c.req.path}:`, error);
+    return problemResponse(c, problemFor('internal', `Something went wrong; reference ${c.var.requestId}.`));
+  });
+
+  return app;
+}
+
+export type ApiApp = ReturnType<typeof createApiApp>;

@@ -1,0 +1,9 @@
+import type { DatabaseHandle } from '../lib/db';
+
+/** What every API handler finds in its context. */
+export interface ApiEnv {
+  Variables: {
+    database: DatabaseHandle;
+    requestId: string;
+  };
+}

@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { DatabaseHandle } from '../lib/db';
+import { hashPassword } from '../lib/password';
+import {
+  unsafeAddMembership,
+  unsafeCreateOrg,
+  unsafeCreateUserWithPassword,
+  unsafeFindMembership,
+  unsafeFindOrg,
+  unsafeFindUserByEmail,
+  unsafeListOrgs,
+} from '../lib/repositories/unsafe';
+import {
+  emailSchema,
+  membershipRoleSchema,
+  orgNameSchema,
+  passwordSchema,
+  timezoneSchema,
+} from '../lib/validation/common';
+import { CommandError, UsageError, describeFailure, parseFlags, type CommandIo } from './command';
+
+export const ADMIN_HELP = `Operator Console administration
+
+Usage: npm run admin -- <command> [options]
+
+Commands:
+  create-user  --email E (--password P | --password-stdin) [--name N]
+               Creates a user who can sign in with email and password.
+  create-org   --name N [--timezone TZ]
+               Creates an org. TZ is an IANA time zone (default UTC).
+  add-member   --org <id|name> --email E --role owner|admin|operator|viewer
+               Gives an existing user a role in an org (audited as member.added).
+  list-orgs    Lists the orgs with their ids, time zones and member counts.
+
+Options:
+  -h, --help   Shows this help.
+
+The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
+(through the running server when \`npm start\` is up).`;
+
+/** Flags are parsed and validated before the database is opened: bad input fails fast, even offline. */
+type Handler = (argv: string[]) => (db: DatabaseHandle, io: CommandIo) => Promise<void>;
+
+const createUser: Handler = (argv) => {
+  const flags = parseFlags(
+    argv,
+    {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      name: { type: 'string' },
+    },
+    z
+      .object({
+        email: emailSchema,
+        password: passwordSchema.optional(),
+        'password-stdin': z.boolean().optional(),
+        name: z.string().trim().max(200).optional(),
+      })
+      .refine((f) => Boolean(f.password) !== Boolean(f['password-stdin']), {
+        message: 'give exactly one of --password or --password-stdin',
+        path: ['password'],
+      }),
+  );
+  const password = flags.password ?? readPasswordFromStdin();
+  return async ({ db }, io) => {
+    if (await unsafeFindUserByEmail(db, flags.email))
+      throw new CommandError(`a user with email ${flags.email} already exists`);
+    const user = await unsafeCreateUserWithPassword(db, {
+      email: flags.email,
+      name: flags.name ?? '',
+      passwordHash: await hashPassword(password),
+    });
+    io.out(`created user ${user.email} (${user.id})`);
+  };
+};
+
+function readPasswordFromStdin(): string {
+  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  const parsed = passwordSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--password-stdin: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+const createOrg: Handler = (argv) => {
+  const flags = parseFlags(
+    argv,
+    { name: { type: 'string' }, timezone: { type: 'string' } },
+    z.object({ name: orgNameSchema, timezone: timezoneSchema.default('UTC') }),
+  );
+  return async ({ db }, io) => {
+    if (await unsafeFindOrg(db, flags.name))
+      throw new CommandError(`an org named "${flags.name}" already exists`);
+    const org = await unsafeCreateOrg(db, flags);
+    io.out(`created org "${org.name}" (${org.id}, ${org.timezone})`);
+  };
+};
+
+const addMember: Handler = (argv) => {
+  const flags = parseFlags(
+    argv,
+    { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+    z.object({
+      org: z.string().trim().min(1, 'is required'),
+      email: emailSchema,
+      role: membershipRoleSchema,
+    }),
+  );
+  return async ({ db }, io) => {
+    const org = await unsafeFindOrg(db, flags.org);
+    if (!org)
+      throw new CommandError(`no org with id or name "${flags.org}" (see \`npm run admin -- list-orgs\`)`);
+    const user = await unsafeFindUserByEmail(db, flags.email);
+    if (!user)
+      throw new CommandError(`no user with email ${flags.email} (create one with create-user first)`);
+    const existing = await unsafeFindMembership(db, org.id, user.id);
+    if (existing)
+      throw new CommandError(`${user.email} is already a member of "${org.name}" as ${existing.role}`);
+    await unsafeAddMembership(db, { orgId: org.id, userId: user.id, role: flags.role, via: 'admin-cli' });
+    io.out(`added ${user.email} to "${org.name}" as ${flags.role}`);
+  };
+};
+
+const listOrgs: Handler = (argv) => {
+  parseFlags(argv, {}, z.object({}));
+  return async ({ db }, io) => {
+    const rows = await unsafeListOrgs(db);
+    if (rows.length === 0) io.out('no orgs yet (create one with create-org)');
+    for (const org of rows) io.out(`${org.id}  ${org.name}  (${org.timezone}, ${org.members} members)`);
+  };
+};
+
+const COMMANDS: Record<string, Handler> = {
+  'create-user': createUser,
+  'create-org': createOrg,
+  'add-member': addMember,
+  'list-orgs': listOrgs,
+};
+
+/** Runs one admin command; returns the process exit code. */
+export async function runAdmin(
+  argv: string[],
+  io: CommandIo,
+  openDb: () => Promise<DatabaseHandle>,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.out : io.err)(ADMIN_HELP);
+    return name ? 0 : 2;
+  }
+  const handler = COMMANDS[name];
+  const hint = 'Run `npm run admin -- --help` for usage.';
+  if (!handler) return describeFailure(new UsageError(`unknown command "${name}"`), io, hint);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(ADMIN_HELP);
+    return 0;
+  }
+  let handle: DatabaseHandle | undefined;
+  try {
+    const run = handler(rest);
+    handle = await openDb();
+    await run(handle, io);
+    return 0;
+  } catch (error) {
+    return describeFailure(error, io, hint);
+  } finally {
+    await handle?.close();
+  }
+}

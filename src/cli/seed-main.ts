@@ -1,0 +1,4 @@
+import { openCommandDatabase, processIo } from './command';
+import { runSeed } from './seed';
+
+process.exitCode = await runSeed(process.argv.slice(2), processIo, openCommandDatabase);

@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { acquireLock, readLiveLock, type EmbeddedLock } from './database/embedded-lock';
+import * as schema from './database/schema';
+
+export { schema };
+export { EmbeddedDatabaseBusyError } from './database/embedded-lock';
+
+/** The one database type every repository takes, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseKind = 'postgres' | 'embedded' | 'embedded-via-server';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Where the data lives, for messages (never includes a password). */
+  location: string;
+  /** Present when the connection speaks the PostgreSQL wire protocol; bulk loads use COPY through it. */
+  pool?: pg.Pool;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  logQueries?: boolean;
+  /**
+   * Only matters for the embedded database. `server` opens it and shares it over a Unix socket in the
+   * data directory; `command` goes through that socket when a server runs, and opens the files itself
+   * when none does.
+   */
+  role: 'server' | 'command';
+}
+
+const SOCKET_PORT = 5432;
+// Sockets for the app's own pool plus a few concurrent commands (seed, admin, studio).
+const SOCKET_EXTRA_CONNECTIONS = 6;
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  const dataDir = path.resolve(options.dataDir);
+  if (options.role === 'command') {
+    const holder = readLiveLock(dataDir);
+    if (holder?.holder === 'server' && holder.socketDir) {
+      return openPostgresPool(
+        { host: holder.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: 2 },
+        'embedded-via-server',
+        `${dataDir} (through the running server, pid ${holder.pid})`,
+        options,
+      );
+    }
+  }
+  return openEmbedded(dataDir, options);
+}
+
+export function openPostgres(
+  url: string,
+  options: Pick<OpenDatabaseOptions, 'poolSize' | 'logQueries'>,
+): DatabaseHandle {
+  return openPostgresPool(
+    { connectionString: url, max: options.poolSize },
+    'postgres',
+    redactUrl(url),
+    options,
+  );
+}
+
+function openPostgresPool(
+  config: pg.PoolConfig,
+  kind: DatabaseKind,
+  location: string,
+  options: Pick<OpenDatabaseOptions, 'logQueries'>,
+  onClose?: () => Promise<void>,
+): DatabaseHandle {
+  const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...config });
+  // An idle client that loses its connection must not take the process down; the next query reconnects.
+  pool.on('error', (error) => console.error(`database: idle connection error: ${error.message}`));
+  const db = drizzleNodePg(pool, { schema, logger: options.logQueries ?? false }) as unknown as Database;
+  return {
+    db,
+    kind,
+    location,
+    pool,
+    ping: () => ping(db),
+    async close() {
+      await pool.end();
+      await onClose?.();
+    },
+  };
+}
+
+/** Wraps an already-open PGlite (tests use in-memory ones). */
+export function fromPglite(client: PGlite, location: string, logQueries = false): DatabaseHandle {
+  const db = drizzlePglite(client, { schema, logger: logQueries }) as unknown as Database;
+  return { db, kind: 'embedded', location, ping: () => ping(db), close: () => client.close() };
+}
+
+async function openEmbedded(dataDir: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const lock = acquireLock(dataDir, options.role);
+  let client: PGlite | undefined;
+  try {
+    client = await PGlite.create({ dataDir: path.join(dataDir, 'pg') });
+    if (options.role === 'server') return await shareOverSocket(client, dataDir, lock, options);
+    const direct = fromPglite(client, dataDir, options.logQueries);
+    const closeClient = direct.close;
+    return { ...direct, close: () => closeClient().finally(() => lock.release()) };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}
+
+// The server's own queries go through the socket too: pglite-socket keeps a transaction on one
+// connection, but a query made on the PGlite object directly could land inside a command's open
+// transaction. One path in, and the queue serializes everything.
+async function shareOverSocket(
+  client: PGlite,
+  dataDir: string,
+  lock: EmbeddedLock,
+  options: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
+  const socketDir = socketDirectoryFor(dataDir);
+  const socketPath = path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+  fs.rmSync(socketPath, { force: true }); // left by a server that died; we hold the lock
+  const server = new PGLiteSocketServer({
+    db: client,
+    path: socketPath,
+    maxConnections: options.poolSize + SOCKET_EXTRA_CONNECTIONS,
+  });
+  await server.start();
+  fs.chmodSync(socketPath, 0o600);
+  lock.update({ socketDir });
+  return openPostgresPool(
+    { host: socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: options.poolSize },
+    'embedded',
+    dataDir,
+    options,
+    async () => {
+      await server.stop();
+      await client.close();
+      fs.rmSync(socketPath, { force: true });
+      lock.release();
+    },
+  );
+}
+
+// A Unix socket path must fit in 108 bytes; deep data directories get a private one under the temp dir.
+function socketDirectoryFor(dataDir: string): string {
+  if (Buffer.byteLength(path.join(dataDir, `.s.PGSQL.${SOCKET_PORT}`)) < 100) return dataDir;
+  const hash = crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), `operator-console-${hash}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Runs raw SQL and returns its rows; both drivers answer with `{ rows }`. */
+export async function queryRows<T>(db: Pick<Database, 'execute'>, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+async function ping(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+declare global {
+  var __operatorConsoleDb: Promise<DatabaseHandle> | undefined;
+}
+
+/**
+ * The process-wide database of the running app. Kept on globalThis because Next.js bundles page code
+ * into a module graph of its own: a module-level singleton would exist twice (DESIGN.md §2).
+ */
+export function appDatabase(): Promise<DatabaseHandle> {
+  if (!globalThis.__operatorConsoleDb) throw new Error('The app database has not been opened yet');
+  return globalThis.__operatorConsoleDb;
+}
+
+export function setAppDatabase(handle: Promise<DatabaseHandle>): void {
+  globalThis.__operatorConsoleDb = handle;
+}
