@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { DatabaseHandle } from '../lib/db';
+import { ensureMigrated } from '../lib/database/migrate';
 import { hashPassword } from '../lib/password';
 import {
   unsafeAddMembership,
@@ -160,6 +161,7 @@ export async function runAdmin(
   try {
     const run = handler(rest);
     handle = await openDb();
+    await ensureMigrated(handle);
     await run(handle, io);
     return 0;
   } catch (error) {

@@ -246,15 +246,13 @@ describeEachDatabase('schema', ({ db }) => {
     ).toBe('23514');
     expect(
       await sqlState(() =>
-        db()
-          .db.insert(participants)
-          .values({
-            orgId: orgA,
-            displayName: 'Q',
-            role: 'member',
-            origin: 'manual',
-            lifecycleStage: 'gone',
-          }),
+        db().db.insert(participants).values({
+          orgId: orgA,
+          displayName: 'Q',
+          role: 'member',
+          origin: 'manual',
+          lifecycleStage: 'gone',
+        }),
       ),
     ).toBe('23514');
     const rec = {

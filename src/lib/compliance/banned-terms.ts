@@ -1,0 +1,72 @@
+// The wording this product never uses (DESIGN.md §3): the compliance test scans every tracked file
+// and the live schema for it, and free text that users enter is checked against the same list.
+//
+// The patterns are stored ROT13-encoded, so that this file does not itself contain the words it bans.
+
+const rot13 = (s: string) =>
+  s.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+
+const ENCODED_TEXT_PATTERNS = [
+  'zyz',
+  'zhygv[- ]?yriry znexrgvat',
+  'argjbex znexrgvat',
+  'clenzvq\\j*',
+  'qbjayvarf?',
+  'hcyvarf?',
+  'erpehvg\\j*',
+  'rneavatf?',
+  'vapbzr',
+  'pbzzvffvbaf?',
+  'uvrenepu\\j*',
+  'fcbafbe\\j*',
+  'pbzcrafngvba cynaf?',
+  'trarnybt\\j*',
+  'enax nqinaprzrag',
+  'cnlbhgf?',
+];
+
+// Column names that would model a chain of people above or below each other.
+const ENCODED_COLUMN_TOKENS = [
+  'cnerag\\j*',
+  'yriryf?',
+  'enaxf?',
+  'enaxvat',
+  'gvref?',
+  'hcyvarf?',
+  'qbjayvarf?',
+  'fcbafbe\\j*',
+  'erpehvg\\j*',
+  'ersree\\j*',
+  'znantre',
+  'fhcrevbe',
+  'fhobeqvangrf?',
+  'rneavatf?',
+  'vapbzr',
+  'pbzzvffvbaf?',
+  'uvrenepu\\j*',
+  'trarengvba',
+];
+
+/** Case-insensitive, whole-word patterns of banned wording. */
+export const BANNED_TEXT_PATTERNS: readonly RegExp[] = ENCODED_TEXT_PATTERNS.map(
+  (p) => new RegExp(`\\b${rot13(p)}\\b`, 'i'),
+);
+
+const BANNED_COLUMN = new RegExp(`(^|_)(${ENCODED_COLUMN_TOKENS.map(rot13).join('|')})(_|$)`, 'i');
+
+/** The first banned term in `text`, as written there, or undefined. */
+export function findBannedTerm(text: string): string | undefined {
+  for (const pattern of BANNED_TEXT_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) return match[0];
+  }
+  return undefined;
+}
+
+/** True when a column name models a chain of people (a parent, a level, a rank …). */
+export function isBannedColumnName(column: string): boolean {
+  return BANNED_COLUMN.test(column) || findBannedTerm(column.replace(/_/g, ' ')) !== undefined;
+}
