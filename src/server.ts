@@ -18,12 +18,12 @@ import { seedDemo } from './lib/seed/demo';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(line);
 
-async function prepareDatabase(database: DatabaseHandle): Promise<void> {
+async function prepareDatabase(database: DatabaseHandle, operatorPassword?: string): Promise<void> {
   await ensureMigrated(database);
   if (database.kind !== 'embedded') return;
   // A fresh embedded database gets the demo org, so that a new clone has something to look at.
   if ((await unsafeListOrgs(database.db)).length > 0) return;
-  const seeded = await seedDemo(database.db, { operatorPassword: process.env.SEED_OPERATOR_PASSWORD });
+  const seeded = await seedDemo(database.db, { operatorPassword });
   log(`Seeded the demo org "${seeded.orgName}".`);
   log(
     seeded.generatedPassword
@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   const env = parseEnv();
   const dev = env.NODE_ENV === 'development';
   resolveAuthSecret(env);
-  if (!dev) ensureProductionBuild(root, log);
+  // The console runs offline as often as not; Next.js's usage reporting stays off unless asked for.
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   });
   setAppDatabase(Promise.resolve(database));
   try {
-    await prepareDatabase(database);
+    await prepareDatabase(database, env.SEED_OPERATOR_PASSWORD);
+    if (!dev) ensureProductionBuild(root, log);
   } catch (error) {
     await database.close();
     throw error;

@@ -80,9 +80,10 @@ export async function truncateAll(handle: DatabaseHandle): Promise<void> {
 export function describeEachDatabase(
   title: string,
   body: (ctx: { db: () => TestDatabase; kind: TestDatabaseKind }) => void,
-  options: { keepData?: boolean } = {},
+  options: { keepData?: boolean; only?: TestDatabaseKind } = {},
 ): void {
   for (const kind of testDatabaseKinds()) {
+    if (options.only && kind !== options.only) continue;
     describe(`${title} [${kind}]`, () => {
       let handle: TestDatabase | undefined;
       beforeAll(async () => {

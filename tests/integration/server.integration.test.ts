@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockPath } from '../../src/lib/database/embedded-lock';
+import { ensureProductionBuild } from '../../src/lib/next-build';
+import { describeEachDatabase } from '../setup/databases';
+
+// The real `npm start` path: the custom server with a production build, /api to Hono, pages to Next.js.
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+}
+
+function startServer(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /ready at (http:\/\/\S+)/.exec(output);
+      if (ready) resolve({ child, output: () => output, url: ready[1]! });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) =>
+      reject(new Error(`server exited with ${code} before it was ready:\n${output}`)),
+    );
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve),
+  );
+}
+
+beforeAll(() => ensureProductionBuild(root, () => undefined), 300_000);
+
+describe('npm start on a fresh embedded database', () => {
+  let dataDir: string;
+  let server: Started;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-server-'));
+    server = await startServer({ DATA_DIR: dataDir, SEED_OPERATOR_PASSWORD: '' });
+  }, 120_000);
+
+  afterAll(() => {
+    server?.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates, seeds the demo org and prints where and how to sign in', () => {
+    expect(server.output()).toContain('Seeded the demo org "Iron Front Digital".');
+    expect(server.output()).toMatch(
+      /Sign in as operator@ironfront\.example with the password [A-Za-z0-9]{20}/,
+    );
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('answers /api/health from the API and / from the pages', async () => {
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    const home = await fetch(server.url);
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain('Operator Console');
+    expect(html).toContain('href="/sign-in"');
+    const problem = await fetch(`${server.url}/api/unknown`);
+    expect(problem.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('lets a command use the embedded database while it runs', async () => {
+    const { runAdmin } = await import('../../src/cli/admin');
+    const { openDatabase } = await import('../../src/lib/db');
+    const lines: string[] = [];
+    const code = await runAdmin(['list-orgs'], { out: (l) => lines.push(l), err: (l) => lines.push(l) }, () =>
+      openDatabase({ dataDir, poolSize: 1, role: 'command' }),
+    );
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain('Iron Front Digital');
+  });
+
+  it('shuts down on SIGTERM and releases the embedded database', async () => {
+    server.child.kill('SIGTERM');
+    expect(await exitOf(server.child)).toBe(0);
+    expect(fs.existsSync(lockPath(dataDir))).toBe(false);
+  });
+});
+
+describeEachDatabase(
+  'npm start on PostgreSQL',
+  ({ db }) => {
+    it('refuses to start while migrations are pending, telling the operator what to run', async () => {
+      await db().db.execute('DROP SCHEMA drizzle CASCADE');
+      try {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+          cwd: root,
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            PORT: '0',
+            DATABASE_URL: db().url!,
+            AUTH_SECRET: 'x'.repeat(40),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        expect(await exitOf(child)).toBe(1);
+        expect(stderr).toContain('run `npm run db:migrate` first');
+      } finally {
+        const { runMigrations } = await import('../../src/lib/database/migrate');
+        await db().db.execute('DROP SCHEMA public CASCADE');
+        await db().db.execute('CREATE SCHEMA public');
+        await runMigrations(db());
+      }
+    });
+  },
+  { keepData: true, only: 'postgres' },
+);
