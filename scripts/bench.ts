@@ -1,0 +1,101 @@
+// Benchmarks, run by `npm run bench -- <name> [options]`. Each one makes its own database, measures,
+// prints one summary line and a JSON record, and cleans up. Never part of `npm test`.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openDatabase, openPostgres, type DatabaseHandle } from '../src/lib/db';
+import { runMigrations } from '../src/lib/database/migrate';
+import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
+import { validateSyntheticSize } from '../src/lib/seed/synthetic';
+
+const HELP = `Usage: npm run bench -- seed [--participants N] [--edges M] [--embedded] [--seed S]
+
+  seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
+         PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
+         a database is created for the run and dropped after it. --embedded: a PGlite in a temp directory.
+         Defaults: 1,000,000 participants and 5,000,000 edges.`;
+
+async function withFreshDatabase<T>(embedded: boolean, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  if (embedded) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
+    const handle = await openDatabase({ dataDir, poolSize: 1, role: 'command' });
+    try {
+      await runMigrations(handle);
+      return await run(handle);
+    } finally {
+      await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const name = `oc_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = openPostgres(url.toString(), { poolSize: 2 });
+  try {
+    await runMigrations(handle);
+    return await run(handle);
+  } finally {
+    await handle.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function benchSeed(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      participants: { type: 'string', default: '1000000' },
+      edges: { type: 'string', default: '5000000' },
+      seed: { type: 'string', default: '1' },
+      embedded: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const participants = Number(values.participants);
+  const edges = Number(values.edges);
+  const problem =
+    !Number.isInteger(participants) || !Number.isInteger(edges)
+      ? '--participants and --edges must be whole numbers'
+      : validateSyntheticSize(participants, edges);
+  if (problem) throw new Error(problem);
+  const result = await withFreshDatabase(values.embedded, (handle) =>
+    loadSyntheticOrg(handle, { name: 'Bench', timezone: 'UTC' }, { participants, edges, seed: Number(values.seed), now: new Date() }),
+  );
+  const record = {
+    bench: 'seed',
+    database: values.embedded ? 'pglite' : 'postgres',
+    participants,
+    edges,
+    seconds: Number(result.seconds.toFixed(1)),
+    rowsPerSecond: Math.round((participants + edges) / result.seconds),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpus: os.cpus().length,
+    at: new Date().toISOString(),
+  };
+  console.log(
+    `seed on ${record.database}: ${participants} participants + ${edges} edges in ${record.seconds} s ` +
+      `(${record.rowsPerSecond} rows/s, peak RSS ${record.peakRssMiB} MiB)`,
+  );
+  fs.mkdirSync('bench-results', { recursive: true });
+  fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const benches: Record<string, (argv: string[]) => Promise<void>> = { seed: benchSeed };
+if (!name || !benches[name]) {
+  console.error(HELP);
+  process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+} else {
+  benches[name](rest).catch((error: unknown) => {
+    console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}
