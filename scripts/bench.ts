@@ -18,7 +18,10 @@ const HELP = `Usage: npm run bench -- seed [--participants N] [--edges M] [--emb
          a database is created for the run and dropped after it. --embedded: a PGlite in a temp directory.
          Defaults: 1,000,000 participants and 5,000,000 edges.`;
 
-async function withFreshDatabase<T>(embedded: boolean, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+async function withFreshDatabase<T>(
+  embedded: boolean,
+  run: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
   if (embedded) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
     const handle = await openDatabase({ dataDir, poolSize: 1, role: 'command' });
@@ -67,7 +70,11 @@ async function benchSeed(argv: string[]): Promise<void> {
       : validateSyntheticSize(participants, edges);
   if (problem) throw new Error(problem);
   const result = await withFreshDatabase(values.embedded, (handle) =>
-    loadSyntheticOrg(handle, { name: 'Bench', timezone: 'UTC' }, { participants, edges, seed: Number(values.seed), now: new Date() }),
+    loadSyntheticOrg(
+      handle,
+      { name: 'Bench', timezone: 'UTC' },
+      { participants, edges, seed: Number(values.seed), now: new Date() },
+    ),
   );
   const record = {
     bench: 'seed',
