@@ -11,6 +11,7 @@ import { resolveAuthSecret } from './lib/auth-secret';
 import { ensureProductionBuild } from './lib/next-build';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
+import { DEMO_OPERATOR, DEMO_ORG } from './lib/seed/demo-data';
 
 // One process, two handlers: /api/* goes to Hono (measured ~30x the throughput of a Next.js route
 // handler here, DESIGN.md §2), everything else to Next.js.
@@ -22,7 +23,13 @@ async function prepareDatabase(database: DatabaseHandle, operatorPassword?: stri
   await ensureMigrated(database);
   if (database.kind !== 'embedded') return;
   // A fresh embedded database gets the demo org, so that a new clone has something to look at.
-  if ((await unsafeListOrgs(database.db)).length > 0) return;
+  const existing = await unsafeListOrgs(database.db);
+  if (existing.some((org) => org.name === DEMO_ORG.name)) {
+    log(
+      `Demo org "${DEMO_ORG.name}": sign in as ${DEMO_OPERATOR.email} (the password was printed at the first start).`,
+    );
+  }
+  if (existing.length > 0) return;
   const seeded = await seedDemo(database.db, { operatorPassword });
   log(`Seeded the demo org "${seeded.orgName}".`);
   log(
