@@ -9,6 +9,8 @@ const DATA_LAYER = [
   'src/lib/database/**',
   'src/lib/repositories/**',
   'src/lib/audit.ts',
+  'src/lib/auth.ts',
+  'src/lib/rate-limit.ts',
   'src/lib/seed/**',
   'tests/**',
   'drizzle.config.ts',

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import next from 'next';
 import { createApiApp } from './api/app';
+import { buildApiDependencies } from './api/dependencies';
+import { setAppAuth } from './lib/auth';
 import { ensureMigrated } from './lib/database/migrate';
 import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
 import { parseEnv } from './lib/env';
-import { resolveAuthSecret } from './lib/auth-secret';
 import { ensureProductionBuild } from './lib/next-build';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
@@ -42,7 +43,6 @@ async function prepareDatabase(database: DatabaseHandle, operatorPassword?: stri
 async function main(): Promise<void> {
   const env = parseEnv();
   const dev = env.NODE_ENV === 'development';
-  resolveAuthSecret(env);
   // The console runs offline as often as not; Next.js's usage reporting stays off unless asked for.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   const pages = next({ dev, dir: root, hostname: env.HOST, port: env.PORT });
   await pages.prepare();
   const handlePage = pages.getRequestHandler();
-  const handleApi = getRequestListener(createApiApp(database).fetch);
+  const deps = buildApiDependencies(database, env);
+  setAppAuth(deps.auth, env.SESSION_ABSOLUTE_HOURS);
+  const handleApi = getRequestListener(createApiApp(deps).fetch);
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';

@@ -1,18 +1,22 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
-import type { DatabaseHandle } from '../lib/db';
-import { AppError, problemFor, problemResponse } from '../lib/http/problem';
-import type { ApiEnv } from './context';
+import { AppError } from '../lib/errors';
+import { problemFor, problemResponse } from '../lib/http/problem';
+import { authRoutes } from './auth';
+import type { ApiDependencies, ApiEnv } from './context';
+import { csrfProtection } from './csrf';
+import { meRoutes } from './me';
+import { createOrgRouter } from './orgs';
 import { healthRoutes } from './health';
 
 export const API_VERSION = '0.1.0';
 
 /**
- * The Hono app behind `/api/*`. The database is injected so that tests call it in-process with
+ * The Hono app behind `/api/*`. Its dependencies are injected so that tests call it in-process with
  * `app.request()` on a database of their own.
  */
-export function createApiApp(database: DatabaseHandle) {
+export function createApiApp(deps: ApiDependencies) {
   const app = new OpenAPIHono<ApiEnv>({
     // Invalid input anywhere is a 400 problem that names the failing fields (DESIGN.md §5).
     defaultHook: (result, c) => {
@@ -27,11 +31,16 @@ export function createApiApp(database: DatabaseHandle) {
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
-    c.set('database', database);
+    c.set('deps', deps);
+    c.set('database', deps.database);
     await next();
   });
+  app.use('*', csrfProtection);
 
   app.route('/', healthRoutes);
+  app.route('/', authRoutes);
+  app.route('/', meRoutes);
+  app.route('/orgs/:orgId', createOrgRouter());
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -47,8 +56,12 @@ export function createApiApp(database: DatabaseHandle) {
   );
 
   app.onError((error, c) => {
-    if (error instanceof AppError)
-      return problemResponse(c, problemFor(error.code, error.message, error.fields));
+    // A concurrent request got there first (a duplicate member, say): a conflict, not a crash.
+    if (sqlState(error) === '23505')
+      return problemResponse(c, problemFor('conflict', 'This already exists.'));
+    if (error instanceof AppError) {
+      return problemResponse(c, problemFor(error.code, error.message, error.fields), error.headers);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, { ...problemFor('bad_request', error.message), status: error.status });
     }
@@ -60,3 +73,9 @@ export function createApiApp(database: DatabaseHandle) {
 }
 
 export type ApiApp = ReturnType<typeof createApiApp>;
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = e.code ?? e.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}

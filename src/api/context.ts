@@ -1,9 +1,32 @@
+import type { Auth, CurrentUser } from '../lib/auth';
 import type { DatabaseHandle } from '../lib/db';
+import type { RateLimiters } from '../lib/rate-limit';
+import type { OrgScope } from '../lib/scope';
+
+export interface ApiSettings {
+  absoluteSessionHours: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy only). */
+  trustProxy: boolean;
+  /** Origins besides the request's own that may send state-changing requests with a session cookie. */
+  trustedOrigins: string[];
+}
+
+/** What the API is built from; tests build their own. */
+export interface ApiDependencies {
+  database: DatabaseHandle;
+  auth: Auth;
+  limiters: RateLimiters;
+  settings: ApiSettings;
+}
 
 /** What every API handler finds in its context. */
 export interface ApiEnv {
   Variables: {
+    deps: ApiDependencies;
     database: DatabaseHandle;
     requestId: string;
+    /** Set by the org middleware: the signed-in user and the verified org scope. */
+    currentUser: CurrentUser;
+    scope: OrgScope;
   };
 }

@@ -17,6 +17,32 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The console's public origin (scheme://host[:port]); default http://localhost:PORT. */
+  PUBLIC_URL: z.url({ message: 'must be a URL such as https://console.example.com' }).optional(),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: booleanFlag,
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  SIGN_IN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(3000),
   NEXT_PUBLIC_API_BASE: z.string().optional(),
   SEED_OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 });
@@ -42,7 +68,31 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       'Invalid configuration in the environment:\n  AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 48`)',
     );
   }
+  if (env.NODE_ENV === 'production' && !isLoopback(env.HOST) && !env.PUBLIC_URL) {
+    throw new EnvError(
+      'Invalid configuration in the environment:\n  PUBLIC_URL: required in production when HOST is not a loopback address (e.g. https://console.example.com)',
+    );
+  }
   return env;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+/** The console's public origin: PUBLIC_URL, or the local address it listens on. */
+export function publicOrigin(env: Env): string {
+  if (env.PUBLIC_URL) return new URL(env.PUBLIC_URL).origin;
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
+}
+
+/**
+ * Session cookies are Secure in production — except for the local demo served over plain HTTP on a
+ * loopback address, where a Secure cookie would not be sent back by every browser.
+ */
+export function usesSecureCookies(env: Env): boolean {
+  if (env.NODE_ENV !== 'production') return false;
+  const url = new URL(publicOrigin(env));
+  return !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, '')));
 }
 
 let cached: Env | undefined;

@@ -1,12 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
-import { createApiApp } from '../../src/api/app';
 import { fromPglite, openPostgres } from '../../src/lib/db';
+import { createTestApi } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
 describeEachDatabase('GET /api/health', ({ db }) => {
   it('answers 200 with the database reachable', async () => {
-    const response = await createApiApp(db()).request('/api/health');
+    const response = await createTestApi(db()).app.request('/api/health');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
@@ -17,7 +17,7 @@ describe('GET /api/health without a database', () => {
   it('answers 503 when the embedded database is closed', async () => {
     const handle = fromPglite(await PGlite.create(), 'memory');
     await handle.close();
-    const response = await createApiApp(handle).request('/api/health');
+    const response = await createTestApi(handle).app.request('/api/health');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
   });
@@ -26,7 +26,7 @@ describe('GET /api/health without a database', () => {
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
     const handle = openPostgres('postgresql://postgres@127.0.0.1:9/none', { poolSize: 1 });
     try {
-      const response = await createApiApp(handle).request('/api/health');
+      const response = await createTestApi(handle).app.request('/api/health');
       expect(response.status).toBe(503);
       expect((await response.json()).database).toBe('unreachable');
     } finally {
@@ -39,7 +39,7 @@ describe('the API app', () => {
   it('answers unknown routes with problem+json', async () => {
     const handle = fromPglite(await PGlite.create(), 'memory');
     try {
-      const response = await createApiApp(handle).request('/api/no-such-thing');
+      const response = await createTestApi(handle).app.request('/api/no-such-thing');
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
       expect(await response.json()).toEqual({
@@ -57,7 +57,7 @@ describe('the API app', () => {
   it('serves an OpenAPI 3.1 document that lists every registered route', async () => {
     const handle = fromPglite(await PGlite.create(), 'memory');
     try {
-      const app = createApiApp(handle);
+      const app = createTestApi(handle).app;
       const document = await (await app.request('/api/openapi.json')).json();
       expect(document.openapi).toBe('3.1.0');
       const documented = new Set(

@@ -5,6 +5,7 @@ import {
   doublePrecision,
   foreignKey,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -277,4 +278,16 @@ export const recommendations = pgTable(
     check('recommendations_target_type_check', oneOf('target_type', RECOMMENDATION_TARGET_TYPES)),
     check('recommendations_confidence_check', sql`${t.confidence} >= 0 AND ${t.confidence} <= 1`),
   ],
+);
+
+// rate-limiter-flexible's Drizzle store: sign-in throttling and API limits kept in the database, so that
+// every app instance sees the same counters (its expected columns: key, points, expire).
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull().default(0),
+    expire: timestamp('expire', { withTimezone: true }),
+  },
+  (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );

@@ -1,0 +1,34 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { MEMBERSHIP_ROLES } from '../lib/domain';
+import { listOrgsOfUser } from '../lib/repositories/memberships';
+import type { ApiEnv } from './context';
+import { problemContent } from './openapi-schemas';
+import { requireCurrentUser } from './session';
+
+const meSchema = z
+  .object({
+    user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
+    memberships: z.array(z.object({ orgId: z.uuid(), orgName: z.string(), role: z.enum(MEMBERSHIP_ROLES) })),
+  })
+  .openapi('Me');
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  summary: 'The signed-in user and the orgs they belong to',
+  tags: ['auth'],
+  responses: {
+    200: {
+      description: 'The user and their memberships',
+      content: { 'application/json': { schema: meSchema } },
+    },
+    401: { description: 'Not signed in', content: problemContent },
+  },
+});
+
+export const meRoutes = new OpenAPIHono<ApiEnv>().openapi(meRoute, async (c) => {
+  const { user } = await requireCurrentUser(c);
+  const memberships = await listOrgsOfUser(c.var.deps.database.db, user.id);
+  c.header('cache-control', 'no-store');
+  return c.json({ user, memberships }, 200);
+});

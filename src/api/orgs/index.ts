@@ -1,0 +1,14 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiEnv } from '../context';
+import { memberRoutes } from './members';
+import { orgScopeMiddleware } from './middleware';
+import { orgRoutes } from './org';
+
+/** Every org route, behind the one membership check. Mounted at /api/orgs/:orgId. */
+export function createOrgRouter() {
+  const router = new OpenAPIHono<ApiEnv>();
+  router.use('*', orgScopeMiddleware);
+  router.route('/', orgRoutes);
+  router.route('/', memberRoutes);
+  return router;
+}

@@ -1,0 +1,19 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCurrentUser } from '../lib/auth';
+import { AppError } from '../lib/errors';
+import type { ApiEnv } from './context';
+
+/** The signed-in user (or a 401), with better-auth's refreshed cookie passed on to the response. */
+export async function requireCurrentUser(c: Context<ApiEnv>) {
+  const { auth, database, settings } = c.var.deps;
+  const current = await getCurrentUser(auth, database.db, c.req.raw.headers, settings.absoluteSessionHours);
+  if (!current) throw new AppError('unauthenticated', 'Sign in to continue.');
+  for (const cookie of current.setCookies) c.header('set-cookie', cookie, { append: true });
+  c.set('currentUser', current);
+  return current;
+}
+
+export const sessionRequired: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  await requireCurrentUser(c);
+  await next();
+};

@@ -1,0 +1,210 @@
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import type { Database, DatabaseHandle } from './db';
+import { accounts, sessions, users, verifications } from './database/schema';
+import type { MembershipRole } from './domain';
+import { AppError } from './errors';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
+import { can, type Permission } from './permissions';
+import { writeOrgAuditEvent } from './audit';
+import { findOrgAccess } from './repositories/memberships';
+import { deleteSession } from './repositories/sessions';
+import { createOrgScope, type OrgScope } from './scope';
+
+// Identity is better-auth's (email + password, sessions in our database); org scoping and roles are ours.
+
+export const COOKIE_PREFIX = 'operator-console';
+
+export interface AuthSettings {
+  secret: string;
+  /** The console's public origin, e.g. https://console.example.com. */
+  baseURL: string;
+  /** Secure cookies: on in production. */
+  secureCookies: boolean;
+  idleMinutes: number;
+  absoluteHours: number;
+  /** Origins allowed to call sign-in and sign-out; the API's CSRF check applies the same list. */
+  trustedOrigins: (request?: Request) => string[];
+}
+
+export function createAuth(database: DatabaseHandle, settings: AuthSettings) {
+  return betterAuth({
+    appName: 'Operator Console',
+    baseURL: settings.baseURL,
+    basePath: '/api/auth',
+    secret: settings.secret,
+    database: drizzleAdapter(database.db, {
+      provider: 'pg',
+      schema: { users, sessions, accounts, verifications },
+    }),
+    user: { modelName: 'users' },
+    account: { modelName: 'accounts' },
+    verification: { modelName: 'verifications' },
+    session: {
+      modelName: 'sessions',
+      // Idle expiry: every use after the first minute pushes the end out by the idle period again.
+      expiresIn: settings.idleMinutes * 60,
+      updateAge: 60,
+      // Every request reads the session from the database, so sign-out and expiry act at once.
+      cookieCache: { enabled: false },
+    },
+    emailAndPassword: {
+      enabled: true,
+      // Accounts are made by administrators (`npm run admin`), never by visitors.
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+      password: { hash: hashPassword, verify: ({ hash, password }) => verifyPassword(hash, password) },
+    },
+    // Sign-in throttling is ours, per account and per IP, kept in the database (src/lib/rate-limit.ts).
+    rateLimit: { enabled: false },
+    advanced: {
+      database: { generateId: 'uuid' },
+      cookiePrefix: COOKIE_PREFIX,
+      useSecureCookies: settings.secureCookies,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: settings.secureCookies },
+    },
+    trustedOrigins: (request) => settings.trustedOrigins(request),
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+export interface CurrentUser {
+  user: { id: string; email: string; name: string };
+  session: { id: string; createdAt: Date; expiresAt: Date };
+  /** Set-Cookie headers from a session refresh, for the response. */
+  setCookies: string[];
+}
+
+/**
+ * The signed-in user of a request, or null. Enforces the absolute session lifetime beside
+ * better-auth's idle expiry: a session older than `absoluteHours` is deleted and counts as none.
+ */
+export async function getCurrentUser(
+  auth: Auth,
+  db: Database,
+  headers: Headers,
+  absoluteHours: number,
+): Promise<CurrentUser | null> {
+  const result = await auth.api.getSession({ headers, returnHeaders: true });
+  const found = result.response;
+  if (!found) return null;
+  const createdAt = new Date(found.session.createdAt);
+  if (Date.now() - createdAt.getTime() >= absoluteHours * 3_600_000) {
+    await deleteSession(db, found.session.id);
+    return null;
+  }
+  return {
+    user: { id: found.user.id, email: found.user.email, name: found.user.name },
+    session: { id: found.session.id, createdAt, expiresAt: new Date(found.session.expiresAt) },
+    setCookies: result.headers.getSetCookie(),
+  };
+}
+
+/** A denied attempt, as the audit log records it. */
+export interface AttemptedAction {
+  method: string;
+  path: string;
+}
+
+/** Why access was refused; the HTTP answer is the same 403 for both, so org ids leak nothing. */
+export class OrgAccessDeniedError extends AppError {
+  constructor(readonly reason: 'no_such_org' | 'not_a_member') {
+    super('forbidden', 'You do not have access to this org.');
+  }
+}
+
+export class PermissionDeniedError extends AppError {
+  constructor(readonly permission: Permission) {
+    super('forbidden', 'Your role in this org does not allow this.');
+  }
+}
+
+/**
+ * The one membership check (DESIGN.md §4): the org comes from the URL, the user from the session, the
+ * role from the database. Returns the verified scope, or throws OrgAccessDeniedError — after writing
+ * `access.denied` to the org's audit log when the org exists.
+ */
+export async function resolveOrgContext(
+  db: Database,
+  user: { id: string; email: string },
+  orgId: string,
+  attempt: AttemptedAction,
+): Promise<OrgScope> {
+  const access = await findOrgAccess(db, user.id, orgId);
+  if (!access) throw new OrgAccessDeniedError('no_such_org');
+  if (!access.role) {
+    await writeOrgAuditEvent(
+      db,
+      orgId,
+      { userId: user.id, role: null },
+      {
+        type: 'access.denied',
+        targetType: 'org',
+        targetId: orgId,
+        metadata: { ...attempt, reason: 'not_a_member' },
+      },
+    );
+    throw new OrgAccessDeniedError('not_a_member');
+  }
+  return createOrgScope({
+    orgId: access.org.id,
+    orgName: access.org.name,
+    timezone: access.org.timezone,
+    userId: user.id,
+    userEmail: user.email,
+    role: access.role,
+  });
+}
+
+const ROLE_ORDER: MembershipRole[] = ['viewer', 'operator', 'admin', 'owner'];
+
+export function hasRole(scope: OrgScope, minimum: MembershipRole): boolean {
+  return ROLE_ORDER.indexOf(scope.role) >= ROLE_ORDER.indexOf(minimum);
+}
+
+/** Throws PermissionDeniedError unless `scope`'s role holds `permission`. */
+export function requirePermission(scope: OrgScope, permission: Permission): void {
+  if (!can(scope.role, permission)) throw new PermissionDeniedError(permission);
+}
+
+/** Throws unless `scope`'s role is at least `minimum` (viewer < operator < admin < owner). */
+export function requireRole(scope: OrgScope, minimum: MembershipRole): void {
+  if (!hasRole(scope, minimum)) throw new AppError('forbidden', `This needs the ${minimum} role or higher.`);
+}
+
+/** Records a refused permission check in the org's audit log. */
+export async function auditPermissionDenied(
+  db: Database,
+  scope: OrgScope,
+  error: PermissionDeniedError,
+  attempt: AttemptedAction,
+): Promise<void> {
+  await writeOrgAuditEvent(
+    db,
+    scope.orgId,
+    { userId: scope.userId, role: scope.role },
+    {
+      type: 'access.denied',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { ...attempt, reason: 'insufficient_role', permission: error.permission },
+    },
+  );
+}
+
+declare global {
+  var __operatorConsoleAuth: { auth: Auth; absoluteHours: number } | undefined;
+}
+
+/** The running app's auth, shared with the pages through globalThis (see appDatabase in db.ts). */
+export function setAppAuth(auth: Auth, absoluteHours: number): void {
+  globalThis.__operatorConsoleAuth = { auth, absoluteHours };
+}
+
+export function appAuth(): { auth: Auth; absoluteHours: number } {
+  if (!globalThis.__operatorConsoleAuth) throw new Error('Auth has not been set up yet');
+  return globalThis.__operatorConsoleAuth;
+}

@@ -1,0 +1,23 @@
+import { AppError } from './errors';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cursors are opaque to clients: base64url of the sort key of the last item they saw. */
+export function encodeCursor(key: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<K extends string>(cursor: string, fields: readonly K[]): Record<K, string> {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (fields.every((f) => typeof value[f] === 'string')) return value as Record<K, string>;
+  } catch {
+    // fall through
+  }
+  throw new AppError('bad_request', 'The cursor is not valid.', [
+    { path: 'cursor', message: 'is not a cursor from this list' },
+  ]);
+}

@@ -1,0 +1,54 @@
+import type { MembershipRole } from './domain';
+
+// The closed list of permissions and the one role table (DESIGN.md §4). Client-safe: the server is
+// the authority, the UI reads the same table to hide what a role cannot do.
+
+export const PERMISSIONS = [
+  'org.read',
+  'graph.read',
+  'segments.read',
+  'participants.read',
+  'recommendations.read',
+  'interventions.read',
+  'recommendations.decide',
+  'interventions.write',
+  'audit.read',
+  'atlas.run',
+  'import.write',
+  'members.manage',
+  'members.grant_admin',
+  'org.settings',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = [
+  'org.read',
+  'graph.read',
+  'segments.read',
+  'participants.read',
+  'recommendations.read',
+  'interventions.read',
+];
+const OPERATE: Permission[] = [...READ, 'recommendations.decide', 'interventions.write'];
+const ADMINISTER: Permission[] = [...OPERATE, 'audit.read', 'atlas.run', 'import.write', 'members.manage'];
+
+export const ROLE_PERMISSIONS: Record<MembershipRole, ReadonlySet<Permission>> = {
+  viewer: new Set(READ),
+  operator: new Set(OPERATE),
+  admin: new Set(ADMINISTER),
+  owner: new Set([...ADMINISTER, 'members.grant_admin', 'org.settings']),
+};
+
+export function can(role: MembershipRole, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** Roles that only an owner may grant or take away. */
+export const PRIVILEGED_ROLES: ReadonlySet<MembershipRole> = new Set(['owner', 'admin']);
+
+export const ROLE_LABELS: Record<MembershipRole, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  operator: 'Operator',
+  viewer: 'Viewer',
+};

@@ -1,0 +1,190 @@
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { queryRows, type Database } from '../db';
+import { orgMemberships, orgs, users } from '../database/schema';
+import type { MembershipRole } from '../domain';
+import { writeAuditEvent } from '../audit';
+import type { OrgScope } from '../scope';
+import { decodeCursor, encodeCursor, type Page } from '../pagination';
+
+export interface OrgAccess {
+  org: { id: string; name: string; timezone: string };
+  /** Null when the user is not a member of this (existing) org. */
+  role: MembershipRole | null;
+}
+
+/**
+ * The membership check behind every org route: the org (if it exists) and the user's role in it, in
+ * one indexed lookup. Unscoped by nature — it is what makes the scope.
+ */
+export async function findOrgAccess(
+  db: Database,
+  userId: string,
+  orgId: string,
+): Promise<OrgAccess | undefined> {
+  const [row] = await queryRows<{ id: string; name: string; timezone: string; role: MembershipRole | null }>(
+    db,
+    sql`SELECT o.id, o.name, o.timezone, m.role
+        FROM orgs o
+        LEFT JOIN org_memberships m ON m.org_id = o.id AND m.user_id = ${userId}
+        WHERE o.id = ${orgId}`,
+  );
+  return row && { org: { id: row.id, name: row.name, timezone: row.timezone }, role: row.role };
+}
+
+export interface UserOrg {
+  orgId: string;
+  orgName: string;
+  role: MembershipRole;
+}
+
+export async function listOrgsOfUser(db: Database, userId: string): Promise<UserOrg[]> {
+  return db
+    .select({ orgId: orgs.id, orgName: orgs.name, role: sql<MembershipRole>`${orgMemberships.role}` })
+    .from(orgMemberships)
+    .innerJoin(orgs, eq(orgs.id, orgMemberships.orgId))
+    .where(eq(orgMemberships.userId, userId))
+    .orderBy(asc(orgs.name));
+}
+
+export interface Member {
+  id: string;
+  userId: string;
+  email: string;
+  name: string;
+  role: MembershipRole;
+  createdAt: string;
+}
+
+const memberColumns = {
+  id: orgMemberships.id,
+  userId: orgMemberships.userId,
+  email: users.email,
+  name: users.name,
+  role: sql<MembershipRole>`${orgMemberships.role}`,
+  createdAt: orgMemberships.createdAt,
+};
+
+const toMember = (row: { createdAt: Date } & Omit<Member, 'createdAt'>): Member => ({
+  ...row,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** Members ordered by email; keyset-paginated on (email, id). */
+export async function listMembers(
+  db: Database,
+  scope: OrgScope,
+  query: { limit: number; cursor?: string },
+): Promise<Page<Member>> {
+  const after = query.cursor ? decodeCursor(query.cursor, ['email', 'id']) : undefined;
+  const rows = await db
+    .select(memberColumns)
+    .from(orgMemberships)
+    .innerJoin(users, eq(users.id, orgMemberships.userId))
+    .where(
+      and(
+        eq(orgMemberships.orgId, scope.orgId),
+        after
+          ? or(
+              gt(users.email, after.email),
+              and(eq(users.email, after.email), gt(orgMemberships.id, after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(users.email), asc(orgMemberships.id))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(toMember);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null,
+  };
+}
+
+export async function findMember(
+  db: Database,
+  scope: OrgScope,
+  memberId: string,
+): Promise<Member | undefined> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(orgMemberships)
+    .innerJoin(users, eq(users.id, orgMemberships.userId))
+    .where(and(eq(orgMemberships.orgId, scope.orgId), eq(orgMemberships.id, memberId)));
+  return row && toMember(row);
+}
+
+export async function findUserIdByEmail(db: Database, email: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
+  return row?.id;
+}
+
+export async function findMemberByUserId(
+  db: Database,
+  scope: OrgScope,
+  userId: string,
+): Promise<Member | undefined> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(orgMemberships)
+    .innerJoin(users, eq(users.id, orgMemberships.userId))
+    .where(and(eq(orgMemberships.orgId, scope.orgId), eq(orgMemberships.userId, userId)));
+  return row && toMember(row);
+}
+
+/** Locks the org's owner rows until the transaction ends, and counts them: two demotions cannot race. */
+export async function lockAndCountOwners(tx: Database, scope: OrgScope): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`SELECT id FROM org_memberships WHERE org_id = ${scope.orgId} AND role = 'owner' FOR UPDATE`,
+  );
+  return rows.length;
+}
+
+export async function insertMember(
+  tx: Database,
+  scope: OrgScope,
+  input: { userId: string; email: string; role: MembershipRole },
+): Promise<string> {
+  const [row] = await tx
+    .insert(orgMemberships)
+    .values({ orgId: scope.orgId, userId: input.userId, role: input.role })
+    .returning({ id: orgMemberships.id });
+  await writeAuditEvent(tx, scope, {
+    type: 'member.added',
+    targetType: 'user',
+    targetId: input.userId,
+    metadata: { memberId: row!.id, email: input.email, role: input.role },
+  });
+  return row!.id;
+}
+
+export async function updateMemberRole(
+  tx: Database,
+  scope: OrgScope,
+  member: Member,
+  role: MembershipRole,
+): Promise<void> {
+  await tx
+    .update(orgMemberships)
+    .set({ role })
+    .where(and(eq(orgMemberships.orgId, scope.orgId), eq(orgMemberships.id, member.id)));
+  await writeAuditEvent(tx, scope, {
+    type: 'member.role_changed',
+    targetType: 'user',
+    targetId: member.userId,
+    metadata: { memberId: member.id, email: member.email, from: member.role, to: role },
+  });
+}
+
+export async function deleteMember(tx: Database, scope: OrgScope, member: Member): Promise<void> {
+  await tx
+    .delete(orgMemberships)
+    .where(and(eq(orgMemberships.orgId, scope.orgId), eq(orgMemberships.id, member.id)));
+  await writeAuditEvent(tx, scope, {
+    type: 'member.removed',
+    targetType: 'user',
+    targetId: member.userId,
+    metadata: { memberId: member.id, email: member.email, role: member.role },
+  });
+}
