@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod from @hono/zod-openapi: the same zod, with .openapi() for the API's documentation.
+import { z } from '@hono/zod-openapi';
 import { MEMBERSHIP_ROLES } from '../domain';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../password';
 

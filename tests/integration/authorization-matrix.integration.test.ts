@@ -1,0 +1,162 @@
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
+import { events } from '../../src/lib/database/schema';
+import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
+import { can, type Permission } from '../../src/lib/permissions';
+import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
+import { createOrgWithMembers, createTestApi, createUser, signIn, type TestApi } from '../setup/api';
+import { describeEachDatabase, type TestDatabase } from '../setup/databases';
+
+// Generated from the registered routes and the role table: every org route × every kind of caller.
+// A new org route without a declared permission, or without a sample request below, fails here.
+
+type Caller = 'anonymous' | 'non-member' | 'member of another org' | MembershipRole;
+const CALLERS: Caller[] = ['anonymous', 'non-member', 'member of another org', ...MEMBERSHIP_ROLES];
+
+interface World {
+  api: TestApi;
+  db: TestDatabase;
+  orgId: string;
+  cookies: Partial<Record<Caller, string>>;
+  /** Ids and emails of the other org that must never appear in a response about this one. */
+  foreign: string[];
+}
+
+interface Sample {
+  path: string;
+  body?: unknown;
+  /** The status an allowed caller gets. */
+  success: number;
+}
+
+let counter = 0;
+/** A member of the org with the viewer role, made fresh for each request that changes or removes one. */
+async function freshViewer(w: World): Promise<string> {
+  const user = await createUser(w.db, `target${++counter}@example.com`);
+  return (
+    await unsafeAddMembership(w.db.db, { orgId: w.orgId, userId: user.id, role: 'viewer', via: 'test' })
+  ).id;
+}
+
+const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
+  'GET /api/orgs/:orgId': async (w) => ({ path: `/api/orgs/${w.orgId}`, success: 200 }),
+  'GET /api/orgs/:orgId/members': async (w) => ({ path: `/api/orgs/${w.orgId}/members`, success: 200 }),
+  'POST /api/orgs/:orgId/members': async (w) => {
+    const user = await createUser(w.db, `candidate${++counter}@example.com`);
+    return {
+      path: `/api/orgs/${w.orgId}/members`,
+      body: { email: user.email, role: 'viewer' },
+      success: 201,
+    };
+  },
+  'PATCH /api/orgs/:orgId/members/:memberId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/members/${await freshViewer(w)}`,
+    body: { role: 'operator' },
+    success: 200,
+  }),
+  'DELETE /api/orgs/:orgId/members/:memberId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/members/${await freshViewer(w)}`,
+    success: 204,
+  }),
+};
+
+function expectedStatus(caller: Caller, permission: Permission, success: number): number {
+  if (caller === 'anonymous') return 401;
+  if (caller === 'non-member' || caller === 'member of another org') return 403;
+  return can(caller, permission) ? success : 403;
+}
+
+/** The org routes the API app registers, with the permission each declares (if any). */
+function orgRoutes(api: TestApi): { key: string; method: string; permission?: Permission }[] {
+  const byKey = new Map<string, { key: string; method: string; permission?: Permission }>();
+  for (const route of api.app.routes) {
+    if (route.method === 'ALL' || !route.path.startsWith('/api/orgs/:orgId')) continue;
+    const key = `${route.method} ${route.path.replace(/\/$/, '')}`;
+    const entry = byKey.get(key) ?? { key, method: route.method };
+    const permission = (route.handler as Partial<PermissionMiddleware>).permission;
+    if (permission) entry.permission = permission;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+describeEachDatabase(
+  'authorization matrix',
+  ({ db }) => {
+    const world = {} as World;
+    // Only to list the routes while the tests are collected; it never touches a database.
+    const probe = createTestApi({ db: {} } as TestDatabase);
+    const routes = orgRoutes(probe);
+
+    beforeAll(async () => {
+      world.db = db();
+      world.api = createTestApi(db(), {
+        RATE_LIMIT_USER_PER_MINUTE: '100000',
+        RATE_LIMIT_ORG_PER_MINUTE: '100000',
+      });
+      const a = await createOrgWithMembers(db(), 'Org A', {
+        owner: 'owner@a.example',
+        admin: 'admin@a.example',
+        operator: 'operator@a.example',
+        viewer: 'viewer@a.example',
+      });
+      const b = await createOrgWithMembers(db(), 'Org B', {
+        owner: 'owner@b.example',
+        viewer: 'viewer@b.example',
+      });
+      await createUser(db(), 'stranger@example.com');
+      world.orgId = a.org.id;
+      world.foreign = [
+        b.org.id,
+        'Org B',
+        ...Object.values(b.users).flatMap((u) => [u.id, u.memberId, u.email]),
+      ];
+      world.cookies = {
+        'non-member': await signIn(world.api, 'stranger@example.com'),
+        'member of another org': await signIn(world.api, 'owner@b.example'),
+      };
+      for (const role of MEMBERSHIP_ROLES) world.cookies[role] = await signIn(world.api, `${role}@a.example`);
+    });
+
+    it('finds the org routes, each with a declared permission and a sample request', () => {
+      expect(routes.length).toBeGreaterThanOrEqual(5);
+      for (const route of routes) {
+        expect(route.permission, `${route.key} declares no permission (use needs(...))`).toBeDefined();
+        expect(SAMPLES[route.key], `${route.key} has no sample request in this test`).toBeDefined();
+      }
+    });
+
+    for (const route of routes) {
+      for (const caller of CALLERS) {
+        it(`${route.key} as ${caller}`, async () => {
+          const sample = await SAMPLES[route.key]!(world);
+          const expected = expectedStatus(caller, route.permission!, sample.success);
+          const deniedBefore = await deniedCount(world);
+          const response = await world.api.request(sample.path, {
+            method: route.method,
+            body: sample.body,
+            cookie: world.cookies[caller],
+          });
+          const text = await response.text();
+          expect(response.status, text).toBe(expected);
+          if (expected >= 400) {
+            expect(response.headers.get('content-type')).toBe('application/problem+json');
+            expect(JSON.parse(text).status).toBe(expected);
+          }
+          if (expected === 403) expect(await deniedCount(world)).toBe(deniedBefore + 1);
+          for (const value of world.foreign) expect(text, `leaks ${value}`).not.toContain(value);
+        });
+      }
+    }
+  },
+  { keepData: true },
+);
+
+async function deniedCount(w: World): Promise<number> {
+  const rows = await w.db.db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(eq(events.orgId, w.orgId), eq(events.eventType, 'access.denied')));
+  return rows.length;
+}
