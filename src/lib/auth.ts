@@ -1,5 +1,6 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { COOKIE_PREFIX } from './auth-cookie';
 import type { Database, DatabaseHandle } from './db';
 import { accounts, sessions, users, verifications } from './database/schema';
 import type { MembershipRole } from './domain';
@@ -12,8 +13,6 @@ import { deleteSession } from './repositories/sessions';
 import { createOrgScope, type OrgScope } from './scope';
 
 // Identity is better-auth's (email + password, sessions in our database); org scoping and roles are ours.
-
-export const COOKIE_PREFIX = 'operator-console';
 
 export interface AuthSettings {
   secret: string;

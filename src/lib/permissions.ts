@@ -52,3 +52,20 @@ export const ROLE_LABELS: Record<MembershipRole, string> = {
   operator: 'Operator',
   viewer: 'Viewer',
 };
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  'org.read': 'See the org',
+  'graph.read': 'See the relationship graph',
+  'segments.read': 'See segments',
+  'participants.read': 'See participants and their details',
+  'recommendations.read': 'See Atlas recommendations',
+  'interventions.read': 'See interventions',
+  'recommendations.decide': 'Accept or dismiss recommendations',
+  'interventions.write': 'Create and reverse interventions',
+  'audit.read': 'Read and export the audit log',
+  'atlas.run': 'Run Atlas',
+  'import.write': 'Import participants from CSV',
+  'members.manage': 'Manage operators and viewers',
+  'members.grant_admin': 'Grant or revoke the admin and owner roles',
+  'org.settings': 'Change org settings',
+};

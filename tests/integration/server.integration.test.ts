@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,49 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../../src/lib/database/embedded-lock';
 import { ensureProductionBuild } from '../../src/lib/next-build';
 import { describeEachDatabase } from '../setup/databases';
+import { exitOf, ROOT, startServer, type StartedServer } from '../setup/server';
 
 // The real `npm start` path: the custom server with a production build, /api to Hono, pages to Next.js.
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  url: string;
-}
-
-function startServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /ready at (http:\/\/\S+)/.exec(output);
-      if (ready) resolve({ child, output: () => output, url: ready[1]! });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) =>
-      reject(new Error(`server exited with ${code} before it was ready:\n${output}`)),
-    );
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) =>
-    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve),
-  );
-}
+const root = ROOT;
 
 beforeAll(() => ensureProductionBuild(root, () => undefined), 300_000);
 
 describe('npm start on a fresh embedded database', () => {
   let dataDir: string;
-  let server: Started;
+  let server: StartedServer;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-server-'));

@@ -2,7 +2,8 @@
 // installation, before any org scope exists. Nothing reachable from an HTTP request may call these.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
-import { accounts, events, orgMemberships, orgs, users } from '../database/schema';
+import { writeOrgAuditEvent } from '../audit';
+import { accounts, orgMemberships, orgs, users } from '../database/schema';
 import type { MembershipRole } from '../domain';
 import { uuidSchema } from '../validation/common';
 
@@ -97,15 +98,17 @@ export async function unsafeAddMembership(
       .insert(orgMemberships)
       .values({ orgId: input.orgId, userId: input.userId, role: input.role })
       .returning({ id: orgMemberships.id });
-    await tx.insert(events).values({
-      orgId: input.orgId,
-      actorUserId: null,
-      actorRole: null,
-      eventType: 'member.added',
-      targetType: 'user',
-      targetId: input.userId,
-      metadata: { role: input.role, via: input.via },
-    });
+    await writeOrgAuditEvent(
+      tx,
+      input.orgId,
+      { userId: null, role: null },
+      {
+        type: 'member.added',
+        targetType: 'user',
+        targetId: input.userId,
+        metadata: { role: input.role, via: input.via },
+      },
+    );
     return membership!;
   });
 }
