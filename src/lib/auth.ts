@@ -65,6 +65,8 @@ export function createAuth(database: DatabaseHandle, settings: AuthSettings) {
     },
     trustedOrigins: (request) => settings.trustedOrigins(request),
     telemetry: { enabled: false },
+    // Failed sign-ins are audited (auth.sign_in_failed); better-auth's per-attempt warnings are noise.
+    logger: { level: 'error' },
   });
 }
 
