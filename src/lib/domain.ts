@@ -29,3 +29,49 @@ export type InterventionType = (typeof INTERVENTION_TYPES)[number];
 
 export const INTERVENTION_SCOPES = ['participant', 'relationship', 'segment'] as const;
 export type InterventionScope = (typeof INTERVENTION_SCOPES)[number];
+
+export const SEGMENT_KEYS = [
+  'new',
+  'active',
+  'at_risk',
+  'dormant',
+  'isolated',
+  'highly_connected',
+  'system',
+] as const;
+export type SegmentKey = (typeof SEGMENT_KEYS)[number];
+
+export interface SegmentSettings {
+  newDays: number;
+  activeDays: number;
+  dormantDays: number;
+  highlyConnectedPercentile: number;
+  highlyConnectedMinDegree: number;
+}
+
+export const DEFAULT_SEGMENT_SETTINGS: SegmentSettings = {
+  newDays: 14,
+  activeDays: 30,
+  dormantDays: 60,
+  highlyConnectedPercentile: 0.9,
+  highlyConnectedMinDegree: 3,
+};
+
+/** How each segment is named and explained to operators, for the given thresholds. */
+export function describeSegment(key: SegmentKey, s: SegmentSettings): { label: string; description: string } {
+  const pct = Math.round(s.highlyConnectedPercentile * 100);
+  const texts: Record<SegmentKey, [string, string]> = {
+    new: ['New', `Joined in the last ${s.newDays} days.`],
+    active: ['Active', `Active in the last ${s.activeDays} days.`],
+    at_risk: ['At risk', `Last active ${s.activeDays}–${s.dormantDays} days ago.`],
+    dormant: ['Dormant', `Not active for over ${s.dormantDays} days, or never.`],
+    isolated: ['Isolated', 'No relationship with anyone.'],
+    highly_connected: [
+      'Highly connected',
+      `At least ${s.highlyConnectedMinDegree} relationships and among the top ${100 - pct}% by relationships.`,
+    ],
+    system: ['System', 'Automated accounts; not counted in the other segments.'],
+  };
+  const [label, description] = texts[key];
+  return { label, description };
+}

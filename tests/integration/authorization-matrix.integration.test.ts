@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
-import { events } from '../../src/lib/database/schema';
+import { events, participants, relationships } from '../../src/lib/database/schema';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
 import { can, type Permission } from '../../src/lib/permissions';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
@@ -18,6 +18,7 @@ interface World {
   api: TestApi;
   db: TestDatabase;
   orgId: string;
+  participantId: string;
   cookies: Partial<Record<Caller, string>>;
   /** Ids and emails of the other org that must never appear in a response about this one. */
   foreign: string[];
@@ -42,6 +43,15 @@ async function freshViewer(w: World): Promise<string> {
 const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   'GET /api/orgs/:orgId': async (w) => ({ path: `/api/orgs/${w.orgId}`, success: 200 }),
   'GET /api/orgs/:orgId/members': async (w) => ({ path: `/api/orgs/${w.orgId}/members`, success: 200 }),
+  'GET /api/orgs/:orgId/segments': async (w) => ({ path: `/api/orgs/${w.orgId}/segments`, success: 200 }),
+  'GET /api/orgs/:orgId/participants': async (w) => ({
+    path: `/api/orgs/${w.orgId}/participants?segment=isolated`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/participants/:participantId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/participants/${w.participantId}`,
+    success: 200,
+  }),
   'POST /api/orgs/:orgId/members': async (w) => {
     const user = await createUser(w.db, `candidate${++counter}@example.com`);
     return {
@@ -107,9 +117,13 @@ describeEachDatabase(
       });
       await createUser(db(), 'stranger@example.com');
       world.orgId = a.org.id;
+      world.participantId = await createParticipants(db(), a.org.id, 'A');
+      await createParticipants(db(), b.org.id, 'B');
       world.foreign = [
         b.org.id,
         'Org B',
+        'Participant B',
+        ...(await participantIdsOf(db(), b.org.id)),
         ...Object.values(b.users).flatMap((u) => [u.id, u.memberId, u.email]),
       ];
       world.cookies = {
@@ -159,4 +173,36 @@ async function deniedCount(w: World): Promise<number> {
     .from(events)
     .where(and(eq(events.orgId, w.orgId), eq(events.eventType, 'access.denied')));
   return rows.length;
+}
+
+/** Two linked participants named "Participant <tag> n"; returns the first one's id. */
+async function createParticipants(db: TestDatabase, orgId: string, tag: string): Promise<string> {
+  const rows = await db.db
+    .insert(participants)
+    .values(
+      [1, 2].map((n) => ({
+        orgId,
+        displayName: `Participant ${tag} ${n}`,
+        role: 'member',
+        origin: 'manual',
+      })),
+    )
+    .returning({ id: participants.id });
+  await db.db.insert(relationships).values({
+    orgId,
+    fromParticipantId: rows[0]!.id,
+    toParticipantId: rows[1]!.id,
+    type: 'knows',
+    source: 'manual',
+    confidenceScore: 0.5,
+  });
+  return rows[0]!.id;
+}
+
+async function participantIdsOf(db: TestDatabase, orgId: string): Promise<string[]> {
+  const rows = await db.db
+    .select({ id: participants.id })
+    .from(participants)
+    .where(eq(participants.orgId, orgId));
+  return rows.map((r) => r.id);
 }

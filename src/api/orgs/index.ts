@@ -3,6 +3,7 @@ import type { ApiEnv } from '../context';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { orgRoutes } from './org';
+import { participantRoutes } from './participants';
 
 /** Every org route, behind the one membership check. Mounted at /api/orgs/:orgId. */
 export function createOrgRouter() {
@@ -10,5 +11,6 @@ export function createOrgRouter() {
   router.use('*', orgScopeMiddleware);
   router.route('/', orgRoutes);
   router.route('/', memberRoutes);
+  router.route('/', participantRoutes);
   return router;
 }

@@ -162,6 +162,8 @@ export const participants = pgTable(
     primaryKey({ name: 'participants_pkey', columns: [t.orgId, t.id] }),
     index('participants_org_last_activity_idx').on(t.orgId, t.lastActivityAt),
     index('participants_org_role_idx').on(t.orgId, t.role),
+    // The participants list is ordered by name and paged by (display_name, id).
+    index('participants_org_name_idx').on(t.orgId, t.displayName, t.id),
     // One participant per email within an org (CSV import matches on it); system accounts have none.
     uniqueIndex('participants_org_email_key')
       .on(t.orgId, sql`lower(${t.email})`)
@@ -290,4 +292,30 @@ export const rateLimits = pgTable(
     expire: timestamp('expire', { withTimezone: true }),
   },
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
+);
+
+/** Per-org settings; an org without a row uses the defaults (DESIGN.md §5 segments). */
+export const orgSettings = pgTable(
+  'org_settings',
+  {
+    orgId: uuid('org_id')
+      .primaryKey()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    newDays: integer('new_days').notNull().default(14),
+    activeDays: integer('active_days').notNull().default(30),
+    dormantDays: integer('dormant_days').notNull().default(60),
+    highlyConnectedPercentile: doublePrecision('highly_connected_percentile').notNull().default(0.9),
+    highlyConnectedMinDegree: integer('highly_connected_min_degree').notNull().default(3),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'org_settings_days_check',
+      sql`${t.newDays} > 0 AND ${t.activeDays} > 0 AND ${t.dormantDays} > ${t.activeDays}`,
+    ),
+    check(
+      'org_settings_percentile_check',
+      sql`${t.highlyConnectedPercentile} > 0 AND ${t.highlyConnectedPercentile} < 1 AND ${t.highlyConnectedMinDegree} >= 1`,
+    ),
+  ],
 );

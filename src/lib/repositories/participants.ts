@@ -1,0 +1,192 @@
+import { and, desc, eq, gt, ilike, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../db';
+import { events, interventions, participants, recommendations, relationships } from '../database/schema';
+import type { LifecycleStage, RecommendationStatus } from '../domain';
+import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import type { OrgScope } from '../scope';
+import type { ListParticipantsQuery } from '../validation/participants';
+import { getSegmentSettings, segmentCondition } from './segments';
+
+export interface ParticipantRow {
+  id: string;
+  displayName: string;
+  email: string | null;
+  role: string;
+  origin: string;
+  lifecycleStage: LifecycleStage;
+  lastActivityAt: string | null;
+  createdAt: string;
+}
+
+// Aliased `p`: the segment conditions (repositories/segments.ts) are written against that name.
+const p = alias(participants, 'p');
+
+const columns = {
+  id: p.id,
+  displayName: p.displayName,
+  email: p.email,
+  role: p.role,
+  origin: p.origin,
+  lifecycleStage: sql<LifecycleStage>`${p.lifecycleStage}`,
+  lastActivityAt: p.lastActivityAt,
+  createdAt: p.createdAt,
+};
+
+const toParticipant = (
+  row: { lastActivityAt: Date | null; createdAt: Date } & Omit<
+    ParticipantRow,
+    'lastActivityAt' | 'createdAt'
+  >,
+) => ({
+  ...row,
+  lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A page of the org's participants, ordered by (display_name, id), with the list's filters. */
+export async function listParticipants(
+  db: Database,
+  scope: OrgScope,
+  query: ListParticipantsQuery,
+): Promise<Page<ParticipantRow>> {
+  const after = query.cursor ? decodeCursor(query.cursor, ['name', 'id']) : undefined;
+  const pattern = query.q ? `%${escapeLike(query.q)}%` : undefined;
+  const segment = query.segment
+    ? segmentCondition(query.segment, scope, await getSegmentSettings(db, scope))
+    : undefined;
+  const rows = await db
+    .select(columns)
+    .from(p)
+    .where(
+      and(
+        eq(p.orgId, scope.orgId),
+        pattern ? or(ilike(p.displayName, pattern), ilike(p.email, pattern)) : undefined,
+        query.stage ? eq(p.lifecycleStage, query.stage) : undefined,
+        query.role ? eq(p.role, query.role) : undefined,
+        segment,
+        after
+          ? or(gt(p.displayName, after.name), and(eq(p.displayName, after.name), gt(p.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(p.displayName, p.id)
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map(toParticipant);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ name: last.displayName, id: last.id }) : null,
+  };
+}
+
+export async function findParticipant(
+  db: Database,
+  scope: OrgScope,
+  id: string,
+): Promise<ParticipantRow | undefined> {
+  const [row] = await db
+    .select(columns)
+    .from(p)
+    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
+  return row && toParticipant(row);
+}
+
+// The detail view shows the strongest links first; a hub's full neighbourhood belongs to the graph view.
+const DETAIL_RELATIONSHIP_LIMIT = 100;
+const DETAIL_LIST_LIMIT = 20;
+
+/** Everything the participant detail shows, each part limited and filtered by the org. */
+export async function findParticipantDetail(db: Database, scope: OrgScope, id: string) {
+  const participant = await findParticipant(db, scope, id);
+  if (!participant) return undefined;
+  const links = await db.execute(sql`
+    SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS other_id, o.display_name AS other_name,
+           r.type, r.source, r.confidence_score AS confidence, r.created_at
+    FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
+    WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${id}
+    UNION ALL
+    SELECT r.id, 'incoming', r.from_participant_id, o.display_name, r.type, r.source, r.confidence_score, r.created_at
+    FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
+    WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${id}
+    ORDER BY confidence DESC, id
+    LIMIT ${DETAIL_RELATIONSHIP_LIMIT}`);
+  const [count] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(relationships)
+    .where(
+      and(
+        eq(relationships.orgId, scope.orgId),
+        or(eq(relationships.fromParticipantId, id), eq(relationships.toParticipantId, id)),
+      ),
+    );
+  const recs = await db
+    .select({
+      id: recommendations.id,
+      suggestedAction: recommendations.suggestedAction,
+      reason: recommendations.reason,
+      confidence: recommendations.confidence,
+      status: sql<RecommendationStatus>`${recommendations.status}`,
+      createdAt: recommendations.createdAt,
+    })
+    .from(recommendations)
+    .where(
+      and(
+        eq(recommendations.orgId, scope.orgId),
+        eq(recommendations.targetType, 'participant'),
+        eq(recommendations.targetId, id),
+      ),
+    )
+    .orderBy(desc(recommendations.createdAt))
+    .limit(DETAIL_LIST_LIMIT);
+  const acts = await db
+    .select({
+      id: interventions.id,
+      type: interventions.type,
+      scope: interventions.scope,
+      reason: interventions.reason,
+      createdAt: interventions.createdAt,
+      reversedAt: interventions.reversedAt,
+    })
+    .from(interventions)
+    .where(and(eq(interventions.orgId, scope.orgId), sql`${interventions.targetIds} @> ARRAY[${id}]::uuid[]`))
+    .orderBy(desc(interventions.createdAt))
+    .limit(DETAIL_LIST_LIMIT);
+  const recent = await db
+    .select({
+      id: events.id,
+      eventType: events.eventType,
+      actorUserId: events.actorUserId,
+      actorRole: events.actorRole,
+      createdAt: events.createdAt,
+    })
+    .from(events)
+    .where(and(eq(events.orgId, scope.orgId), eq(events.targetType, 'participant'), eq(events.targetId, id)))
+    .orderBy(desc(events.createdAt))
+    .limit(DETAIL_LIST_LIMIT);
+  const linkRows = (links as unknown as { rows: Record<string, unknown>[] }).rows;
+  return {
+    participant,
+    relationships: linkRows.map((r) => ({
+      id: String(r.id),
+      direction: r.direction as 'outgoing' | 'incoming',
+      otherParticipantId: String(r.other_id),
+      otherDisplayName: String(r.other_name),
+      type: String(r.type),
+      source: String(r.source),
+      confidence: Number(r.confidence),
+      createdAt: new Date(r.created_at as string).toISOString(),
+    })),
+    relationshipCount: count?.n ?? 0,
+    recommendations: recs.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+    interventions: acts.map((a) => ({
+      ...a,
+      createdAt: a.createdAt.toISOString(),
+      reversedAt: a.reversedAt?.toISOString() ?? null,
+    })),
+    recentEvents: recent.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+  };
+}

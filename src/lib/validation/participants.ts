@@ -1,0 +1,91 @@
+import { z } from '@hono/zod-openapi';
+import { LIFECYCLE_STAGES, RECOMMENDATION_STATUSES, SEGMENT_KEYS } from '../domain';
+import { pageQuerySchema } from './common-api';
+
+export const listParticipantsQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Part of a name or email' }),
+  stage: z.enum(LIFECYCLE_STAGES).optional(),
+  role: z.string().trim().min(1).max(100).optional(),
+  segment: z.enum(SEGMENT_KEYS).optional(),
+});
+export type ListParticipantsQuery = z.infer<typeof listParticipantsQuerySchema>;
+
+export const participantSchema = z
+  .object({
+    id: z.uuid(),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    role: z.string(),
+    origin: z.string(),
+    lifecycleStage: z.enum(LIFECYCLE_STAGES),
+    lastActivityAt: z.string().nullable().openapi({ format: 'date-time' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Participant');
+
+export const participantPageSchema = z
+  .object({ items: z.array(participantSchema), nextCursor: z.string().nullable() })
+  .openapi('ParticipantPage');
+
+export const participantRelationshipSchema = z
+  .object({
+    id: z.uuid(),
+    direction: z.enum(['outgoing', 'incoming']),
+    otherParticipantId: z.uuid(),
+    otherDisplayName: z.string(),
+    type: z.string(),
+    source: z.string(),
+    confidence: z.number(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('ParticipantRelationship');
+
+export const participantDetailSchema = z
+  .object({
+    participant: participantSchema,
+    relationships: z.array(participantRelationshipSchema),
+    relationshipCount: z.number().int(),
+    recommendations: z.array(
+      z.object({
+        id: z.uuid(),
+        suggestedAction: z.string(),
+        reason: z.string(),
+        confidence: z.number(),
+        status: z.enum(RECOMMENDATION_STATUSES),
+        createdAt: z.string(),
+      }),
+    ),
+    interventions: z.array(
+      z.object({
+        id: z.uuid(),
+        type: z.string(),
+        scope: z.string(),
+        reason: z.string(),
+        createdAt: z.string(),
+        reversedAt: z.string().nullable(),
+      }),
+    ),
+    recentEvents: z.array(
+      z.object({
+        id: z.uuid(),
+        eventType: z.string(),
+        actorUserId: z.string().nullable(),
+        actorRole: z.string().nullable(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .openapi('ParticipantDetail');
+
+export const segmentListSchema = z
+  .object({
+    segments: z.array(
+      z.object({
+        key: z.enum(SEGMENT_KEYS),
+        label: z.string(),
+        description: z.string(),
+        count: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('Segments');
