@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../context';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
+import { eventRoutes } from './events';
 import { orgRoutes } from './org';
 import { participantRoutes } from './participants';
 
@@ -12,5 +13,6 @@ export function createOrgRouter() {
   router.route('/', orgRoutes);
   router.route('/', memberRoutes);
   router.route('/', participantRoutes);
+  router.route('/', eventRoutes);
   return router;
 }

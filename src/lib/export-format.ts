@@ -1,0 +1,53 @@
+// Export lines for spreadsheets and scripts.
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell (RFC 4180). A cell that a spreadsheet would run as a formula (= + - @, tab, CR) gets a
+ * leading apostrophe, so an exported audit log cannot carry formula injection.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(values: readonly unknown[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
+/** Lines of text from rows, header first, encoded as a web stream for the response body. */
+export function linesStream<T>(
+  rows: AsyncIterable<T>,
+  header: string | null,
+  line: (row: T) => string,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = rows[Symbol.asyncIterator]();
+  let headerSent = header === null;
+  return new ReadableStream({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(header!));
+        return;
+      }
+      // Send a few hundred rows per chunk rather than one write per row.
+      let chunk = '';
+      for (let i = 0; i < 500; i++) {
+        const next = await iterator.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += line(next.value);
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}

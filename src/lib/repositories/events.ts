@@ -1,0 +1,97 @@
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db';
+import { events } from '../database/schema';
+import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import type { OrgScope } from '../scope';
+import type { EventFilters } from '../validation/events';
+
+// Reading the audit log. Writing is src/lib/audit.ts; nothing updates or deletes (the database refuses).
+
+export interface AuditEventRow {
+  id: string;
+  eventType: string;
+  actorUserId: string | null;
+  actorRole: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+const columns = {
+  id: events.id,
+  eventType: events.eventType,
+  actorUserId: events.actorUserId,
+  actorRole: events.actorRole,
+  targetType: events.targetType,
+  targetId: events.targetId,
+  metadata: events.metadata,
+  // Microseconds, as PostgreSQL keeps them: a cursor rounded to JavaScript's milliseconds would skip
+  // events that share a millisecond.
+  createdAt: sql<string>`to_char(${events.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+function conditions(scope: OrgScope, f: EventFilters, after?: { at: string; id: string }): SQL | undefined {
+  return and(
+    eq(events.orgId, scope.orgId),
+    f.type ? eq(events.eventType, f.type) : undefined,
+    f.actorUserId ? eq(events.actorUserId, f.actorUserId) : undefined,
+    f.targetType ? eq(events.targetType, f.targetType) : undefined,
+    f.targetId ? eq(events.targetId, f.targetId) : undefined,
+    f.from ? gte(events.createdAt, new Date(f.from)) : undefined,
+    f.to ? lt(events.createdAt, new Date(f.to)) : undefined,
+    // Newest first; the keyset is (created_at, id) descending.
+    after
+      ? sql`(${events.createdAt}, ${events.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : undefined,
+  );
+}
+
+async function fetchBatch(
+  db: Database,
+  scope: OrgScope,
+  filters: EventFilters,
+  limit: number,
+  after?: { at: string; id: string },
+) {
+  const rows = await db
+    .select(columns)
+    .from(events)
+    .where(conditions(scope, filters, after))
+    .orderBy(desc(events.createdAt), desc(events.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, metadata: r.metadata as Record<string, unknown> }));
+}
+
+const keyOf = (e: AuditEventRow) => ({ at: e.createdAt, id: e.id });
+
+export async function searchEvents(
+  db: Database,
+  scope: OrgScope,
+  query: EventFilters & { limit: number; cursor?: string },
+): Promise<Page<AuditEventRow>> {
+  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const rows = await fetchBatch(db, scope, query, query.limit + 1, after);
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(keyOf(last)) : null };
+}
+
+/**
+ * Every matching event, newest first, fetched in keyset batches: an export of millions of events
+ * holds one batch in memory at a time.
+ */
+export async function* streamEvents(
+  db: Database,
+  scope: OrgScope,
+  filters: EventFilters,
+  batchSize = 1000,
+): AsyncGenerator<AuditEventRow> {
+  let after: { at: string; id: string } | undefined;
+  for (;;) {
+    const batch = await fetchBatch(db, scope, filters, batchSize, after);
+    yield* batch;
+    if (batch.length < batchSize) return;
+    after = keyOf(batch[batch.length - 1]!);
+  }
+}
