@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
-import { events, participants, relationships } from '../../src/lib/database/schema';
+import { events, participants, recommendations, relationships } from '../../src/lib/database/schema';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
 import { can, type Permission } from '../../src/lib/permissions';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
@@ -40,6 +40,21 @@ async function freshViewer(w: World): Promise<string> {
   ).id;
 }
 
+async function freshRecommendation(w: World): Promise<string> {
+  const [row] = await w.db.db
+    .insert(recommendations)
+    .values({
+      orgId: w.orgId,
+      targetType: 'participant',
+      targetId: w.participantId,
+      suggestedAction: 'flag_for_review',
+      reason: 'Quiet for a month',
+      confidence: 0.7,
+    })
+    .returning({ id: recommendations.id });
+  return row!.id;
+}
+
 const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   'GET /api/orgs/:orgId': async (w) => ({ path: `/api/orgs/${w.orgId}`, success: 200 }),
   'GET /api/orgs/:orgId/members': async (w) => ({ path: `/api/orgs/${w.orgId}/members`, success: 200 }),
@@ -49,6 +64,19 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   }),
   'GET /api/orgs/:orgId/events/export': async (w) => ({
     path: `/api/orgs/${w.orgId}/events/export?format=csv`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/recommendations': async (w) => ({
+    path: `/api/orgs/${w.orgId}/recommendations`,
+    success: 200,
+  }),
+  'POST /api/orgs/:orgId/recommendations/:recommendationId/accept': async (w) => ({
+    path: `/api/orgs/${w.orgId}/recommendations/${await freshRecommendation(w)}/accept`,
+    body: { reason: 'Checked with the team' },
+    success: 200,
+  }),
+  'POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss': async (w) => ({
+    path: `/api/orgs/${w.orgId}/recommendations/${await freshRecommendation(w)}/dismiss`,
     success: 200,
   }),
   'GET /api/orgs/:orgId/segments': async (w) => ({ path: `/api/orgs/${w.orgId}/segments`, success: 200 }),

@@ -5,6 +5,7 @@ import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
 import { orgRoutes } from './org';
 import { participantRoutes } from './participants';
+import { recommendationRoutes } from './recommendations';
 
 /** Every org route, behind the one membership check. Mounted at /api/orgs/:orgId. */
 export function createOrgRouter() {
@@ -14,5 +15,6 @@ export function createOrgRouter() {
   router.route('/', memberRoutes);
   router.route('/', participantRoutes);
   router.route('/', eventRoutes);
+  router.route('/', recommendationRoutes);
   return router;
 }

@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import { events } from '../database/schema';
 import { decodeCursor, encodeCursor, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { EventFilters } from '../validation/events';
+import { isoMicros, olderThan, TIME_KEY_FIELDS, type TimeKey } from './keyset';
 
 // Reading the audit log. Writing is src/lib/audit.ts; nothing updates or deletes (the database refuses).
 
@@ -26,12 +27,10 @@ const columns = {
   targetType: events.targetType,
   targetId: events.targetId,
   metadata: events.metadata,
-  // Microseconds, as PostgreSQL keeps them: a cursor rounded to JavaScript's milliseconds would skip
-  // events that share a millisecond.
-  createdAt: sql<string>`to_char(${events.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  createdAt: isoMicros(events.createdAt),
 };
 
-function conditions(scope: OrgScope, f: EventFilters, after?: { at: string; id: string }): SQL | undefined {
+function conditions(scope: OrgScope, f: EventFilters, after?: TimeKey): SQL | undefined {
   return and(
     eq(events.orgId, scope.orgId),
     f.type ? eq(events.eventType, f.type) : undefined,
@@ -41,9 +40,7 @@ function conditions(scope: OrgScope, f: EventFilters, after?: { at: string; id: 
     f.from ? gte(events.createdAt, new Date(f.from)) : undefined,
     f.to ? lt(events.createdAt, new Date(f.to)) : undefined,
     // Newest first; the keyset is (created_at, id) descending.
-    after
-      ? sql`(${events.createdAt}, ${events.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-      : undefined,
+    after ? olderThan(events.createdAt, events.id, after) : undefined,
   );
 }
 
@@ -63,14 +60,14 @@ async function fetchBatch(
   return rows.map((r) => ({ ...r, metadata: r.metadata as Record<string, unknown> }));
 }
 
-const keyOf = (e: AuditEventRow) => ({ at: e.createdAt, id: e.id });
+const keyOf = (e: AuditEventRow): TimeKey => ({ at: e.createdAt, id: e.id });
 
 export async function searchEvents(
   db: Database,
   scope: OrgScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, ['at', 'id']) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, TIME_KEY_FIELDS) : undefined;
   const rows = await fetchBatch(db, scope, query, query.limit + 1, after);
   const items = rows.slice(0, query.limit);
   const last = items[items.length - 1];
@@ -87,7 +84,7 @@ export async function* streamEvents(
   filters: EventFilters,
   batchSize = 1000,
 ): AsyncGenerator<AuditEventRow> {
-  let after: { at: string; id: string } | undefined;
+  let after: TimeKey | undefined;
   for (;;) {
     const batch = await fetchBatch(db, scope, filters, batchSize, after);
     yield* batch;

@@ -1,0 +1,95 @@
+import { createRoute, OpenAPIHono, type RouteHandler } from '@hono/zod-openapi';
+import { writeAuditEvent } from '../../lib/audit';
+import { listRecommendations } from '../../lib/repositories/recommendations';
+import { decideRecommendation, type Decision } from '../../lib/services/recommendations';
+import { orgParamsSchema } from '../../lib/validation/common-api';
+import {
+  decideRecommendationBodySchema,
+  listRecommendationsQuerySchema,
+  recommendationPageSchema,
+  recommendationParamsSchema,
+  recommendationSchema,
+} from '../../lib/validation/recommendations';
+import type { ApiEnv } from '../context';
+import { problemContent } from '../openapi-schemas';
+import { needs } from './middleware';
+
+const errors = {
+  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
+  401: { description: 'Not signed in', content: problemContent },
+  403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
+  429: { description: 'Rate limit reached', content: problemContent },
+} as const;
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } });
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/recommendations',
+  summary: 'Atlas recommendations, newest first, optionally of one status (keyset-paginated)',
+  tags: ['recommendations'],
+  middleware: [needs('recommendations.read')] as const,
+  request: { params: orgParamsSchema, query: listRecommendationsQuerySchema },
+  responses: {
+    200: { description: 'A page of recommendations', content: json(recommendationPageSchema) },
+    ...errors,
+  },
+});
+
+const decisionRoute = (decision: 'accept' | 'dismiss') =>
+  createRoute({
+    method: 'post',
+    path: `/recommendations/{recommendationId}/${decision}`,
+    summary: `${decision === 'accept' ? 'Accept' : 'Dismiss'} a pending recommendation, with an optional reason`,
+    tags: ['recommendations'],
+    middleware: [needs('recommendations.decide')] as const,
+    request: {
+      params: recommendationParamsSchema,
+      body: { required: false, content: json(decideRecommendationBodySchema) },
+    },
+    responses: {
+      200: { description: 'The decided recommendation', content: json(recommendationSchema) },
+      ...errors,
+      404: { description: 'No such recommendation in this org', content: problemContent },
+      409: { description: 'Already accepted or dismissed', content: problemContent },
+      422: { description: 'The reason uses wording this product does not allow', content: problemContent },
+    },
+  });
+
+const decide =
+  (decision: Decision): RouteHandler<ReturnType<typeof decisionRoute>, ApiEnv> =>
+  async (c) => {
+    const { recommendationId } = c.req.valid('param');
+    const reason = c.req.valid('json')?.reason;
+    const decided = await decideRecommendation(
+      c.var.deps.database.db,
+      c.var.scope,
+      recommendationId,
+      decision,
+      reason,
+    );
+    return c.json(decided, 200);
+  };
+
+export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
+  // GET /api/orgs/:orgId/recommendations
+  .openapi(listRoute, async (c) => {
+    const db = c.var.deps.database.db;
+    const query = c.req.valid('query');
+    const page = await listRecommendations(db, c.var.scope, query);
+    await writeAuditEvent(db, c.var.scope, {
+      type: 'recommendations.viewed',
+      targetType: 'org',
+      targetId: c.var.scope.orgId,
+      metadata: {
+        status: query.status ?? null,
+        count: page.items.length,
+        page: query.cursor ? 'next' : 'first',
+      },
+    });
+    return c.json(page, 200);
+  })
+  // POST /api/orgs/:orgId/recommendations/:recommendationId/accept
+  .openapi(decisionRoute('accept'), decide('accepted'))
+  // POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss
+  .openapi(decisionRoute('dismiss'), decide('dismissed'));
