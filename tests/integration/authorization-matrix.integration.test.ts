@@ -40,6 +40,22 @@ async function freshViewer(w: World): Promise<string> {
   ).id;
 }
 
+/** An intervention made by the org's owner directly through the service, ready to be reversed. */
+async function freshIntervention(w: World): Promise<string> {
+  const response = await w.api.request(`/api/orgs/${w.orgId}/interventions`, {
+    method: 'POST',
+    cookie: w.cookies.owner,
+    body: {
+      type: 'add_note',
+      scope: 'participant',
+      targetIds: [w.participantId],
+      reason: 'Setup',
+      newState: { note: 'n' },
+    },
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
 async function freshRecommendation(w: World): Promise<string> {
   const [row] = await w.db.db
     .insert(recommendations)
@@ -77,6 +93,25 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   }),
   'POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss': async (w) => ({
     path: `/api/orgs/${w.orgId}/recommendations/${await freshRecommendation(w)}/dismiss`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/interventions': async (w) => ({
+    path: `/api/orgs/${w.orgId}/interventions`,
+    success: 200,
+  }),
+  'POST /api/orgs/:orgId/interventions': async (w) => ({
+    path: `/api/orgs/${w.orgId}/interventions`,
+    body: {
+      type: 'flag_for_review',
+      scope: 'participant',
+      targetIds: [w.participantId],
+      reason: 'Matrix check',
+    },
+    success: 201,
+  }),
+  'POST /api/orgs/:orgId/interventions/:interventionId/reverse': async (w) => ({
+    path: `/api/orgs/${w.orgId}/interventions/${await freshIntervention(w)}/reverse`,
+    body: { reason: 'Matrix check' },
     success: 200,
   }),
   'GET /api/orgs/:orgId/segments': async (w) => ({ path: `/api/orgs/${w.orgId}/segments`, success: 200 }),

@@ -3,6 +3,8 @@ import type { ApiEnv } from '../context';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
+import { idempotency } from './idempotency';
+import { interventionRoutes } from './interventions';
 import { orgRoutes } from './org';
 import { participantRoutes } from './participants';
 import { recommendationRoutes } from './recommendations';
@@ -11,10 +13,12 @@ import { recommendationRoutes } from './recommendations';
 export function createOrgRouter() {
   const router = new OpenAPIHono<ApiEnv>();
   router.use('*', orgScopeMiddleware);
+  router.use('*', idempotency);
   router.route('/', orgRoutes);
   router.route('/', memberRoutes);
   router.route('/', participantRoutes);
   router.route('/', eventRoutes);
   router.route('/', recommendationRoutes);
+  router.route('/', interventionRoutes);
   return router;
 }

@@ -319,3 +319,93 @@ export const orgSettings = pgTable(
     ),
   ],
 );
+
+// What interventions change on a participant beyond its lifecycle stage. One row per participant that
+// has ever been touched; absent means all defaults.
+export const participantControls = pgTable(
+  'participant_controls',
+  {
+    orgId: uuid('org_id').notNull(),
+    participantId: uuid('participant_id').notNull(),
+    outreachPaused: boolean('outreach_paused').notNull().default(false),
+    flaggedForReview: boolean('flagged_for_review').notNull().default(false),
+    recommendationsSuppressed: boolean('recommendations_suppressed').notNull().default(false),
+    /** With recommendations_suppressed: until when; null means until lifted. */
+    recommendationsSuppressedUntil: timestamp('recommendations_suppressed_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'participant_controls_pkey', columns: [t.orgId, t.participantId] }),
+    foreignKey({
+      name: 'participant_controls_participant_fkey',
+      columns: [t.orgId, t.participantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export const participantNotes = pgTable(
+  'participant_notes',
+  {
+    orgId: uuid('org_id').notNull(),
+    id: id(),
+    participantId: uuid('participant_id').notNull(),
+    interventionId: uuid('intervention_id').notNull(),
+    body: text('body').notNull(),
+    authorUserId: uuid('author_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'participant_notes_pkey', columns: [t.orgId, t.id] }),
+    foreignKey({
+      name: 'participant_notes_participant_fkey',
+      columns: [t.orgId, t.participantId],
+      foreignColumns: [participants.orgId, participants.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'participant_notes_intervention_fkey',
+      columns: [t.orgId, t.interventionId],
+      foreignColumns: [interventions.orgId, interventions.id],
+    }),
+    index('participant_notes_participant_idx').on(t.orgId, t.participantId, t.createdAt),
+  ],
+);
+
+export const relationshipControls = pgTable(
+  'relationship_controls',
+  {
+    orgId: uuid('org_id').notNull(),
+    relationshipId: uuid('relationship_id').notNull(),
+    flaggedForReview: boolean('flagged_for_review').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'relationship_controls_pkey', columns: [t.orgId, t.relationshipId] }),
+    foreignKey({
+      name: 'relationship_controls_relationship_fkey',
+      columns: [t.orgId, t.relationshipId],
+      foreignColumns: [relationships.orgId, relationships.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+// Idempotency-Key: a retried POST returns the first answer instead of acting twice.
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still being handled. */
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'idempotency_keys_pkey', columns: [t.orgId, t.userId, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { ListParticipantsQuery } from '../validation/participants';
 import { getSegmentSettings, segmentCondition } from './segments';
+import { findParticipantControls } from './target-state';
 
 export interface ParticipantRow {
   id: string;
@@ -168,8 +169,10 @@ export async function findParticipantDetail(db: Database, scope: OrgScope, id: s
     .orderBy(desc(events.createdAt))
     .limit(DETAIL_LIST_LIMIT);
   const linkRows = (links as unknown as { rows: Record<string, unknown>[] }).rows;
+  const controls = await findParticipantControls(db, scope, id);
   return {
     participant,
+    controls,
     relationships: linkRows.map((r) => ({
       id: String(r.id),
       direction: r.direction as 'outgoing' | 'incoming',

@@ -87,3 +87,19 @@ export async function countSegments(db: Database, scope: OrgScope): Promise<Segm
   );
   return SEGMENT_KEYS.map((key) => ({ key, ...describeSegment(key, settings), count: counts![key] }));
 }
+
+/** Ids of the segment's participants, at most `limit` (callers ask for one more to detect overflow). */
+export async function listSegmentMemberIds(
+  db: Database,
+  scope: OrgScope,
+  key: SegmentKey,
+  limit: number,
+): Promise<string[]> {
+  const settings = await getSegmentSettings(db, scope);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT p.id FROM participants p WHERE p.org_id = ${scope.orgId} AND ${segmentCondition(key, scope, settings)}
+        ORDER BY p.id LIMIT ${limit}`,
+  );
+  return rows.map((r) => r.id);
+}

@@ -43,6 +43,20 @@ export const participantRelationshipSchema = z
 export const participantDetailSchema = z
   .object({
     participant: participantSchema,
+    controls: z.object({
+      outreachPaused: z.boolean(),
+      flaggedForReview: z.boolean(),
+      recommendationsSuppressed: z.boolean(),
+      recommendationsSuppressedUntil: z.string().nullable(),
+      notes: z.array(
+        z.object({
+          id: z.uuid(),
+          body: z.string(),
+          authorUserId: z.string().nullable(),
+          createdAt: z.string(),
+        }),
+      ),
+    }),
     relationships: z.array(participantRelationshipSchema),
     relationshipCount: z.number().int(),
     recommendations: z.array(

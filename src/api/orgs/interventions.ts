@@ -1,0 +1,124 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { listInterventions } from '../../lib/repositories/interventions';
+import { createIntervention, reverseIntervention } from '../../lib/services/interventions';
+import { orgParamsSchema } from '../../lib/validation/common-api';
+import {
+  createInterventionBodySchema,
+  createInterventionQuerySchema,
+  dryRunSchema,
+  interventionPageSchema,
+  interventionParamsSchema,
+  interventionSchema,
+  listInterventionsQuerySchema,
+  reversalSchema,
+  reverseInterventionBodySchema,
+} from '../../lib/validation/interventions';
+import type { ApiEnv } from '../context';
+import { problemContent } from '../openapi-schemas';
+import { needs } from './middleware';
+
+const errors = {
+  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
+  401: { description: 'Not signed in', content: problemContent },
+  403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
+  429: { description: 'Rate limit reached', content: problemContent },
+} as const;
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } });
+const idempotencyHeader = {
+  description: 'A retried request with the same key returns the first answer and changes nothing',
+};
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/interventions',
+  summary: 'Interventions, newest first; filter by target or by reversed (keyset-paginated)',
+  tags: ['interventions'],
+  middleware: [needs('interventions.read')] as const,
+  request: { params: orgParamsSchema, query: listInterventionsQuerySchema },
+  responses: {
+    200: { description: 'A page of interventions', content: json(interventionPageSchema) },
+    ...errors,
+  },
+});
+
+const createInterventionRoute = createRoute({
+  method: 'post',
+  path: '/interventions',
+  summary:
+    'Apply an intervention to participants, relationships or a segment (or, with dryRun=1, only describe it)',
+  description: `Idempotency-Key: ${idempotencyHeader.description}.`,
+  tags: ['interventions'],
+  middleware: [needs('interventions.write')] as const,
+  request: {
+    params: orgParamsSchema,
+    query: createInterventionQuerySchema,
+    body: { required: true, content: json(createInterventionBodySchema) },
+  },
+  responses: {
+    201: {
+      description: 'The intervention, with the previous and new state of each target',
+      content: json(interventionSchema),
+    },
+    200: {
+      description: 'Dry run: how many targets, how many would change, a sample before/after',
+      content: json(dryRunSchema),
+    },
+    ...errors,
+    404: { description: 'A target is not in this org', content: problemContent },
+    422: {
+      description: 'Banned wording, an empty or oversized segment, or a type that does not fit the scope',
+      content: problemContent,
+    },
+  },
+});
+
+const reverseRoute = createRoute({
+  method: 'post',
+  path: '/interventions/{interventionId}/reverse',
+  summary: 'Reverse an intervention: restore each target it still owns, with a reason',
+  tags: ['interventions'],
+  middleware: [needs('interventions.write')] as const,
+  request: {
+    params: interventionParamsSchema,
+    body: { required: true, content: json(reverseInterventionBodySchema) },
+  },
+  responses: {
+    200: {
+      description: 'Reversed; the targets that could not be restored are listed',
+      content: json(reversalSchema),
+    },
+    ...errors,
+    404: { description: 'No such intervention in this org', content: problemContent },
+    409: {
+      description: 'Already reversed, or its targets changed since (they are named)',
+      content: problemContent,
+    },
+    422: { description: 'The reason uses wording this product does not allow', content: problemContent },
+  },
+});
+
+export const interventionRoutes = new OpenAPIHono<ApiEnv>()
+  // GET /api/orgs/:orgId/interventions
+  .openapi(listRoute, async (c) =>
+    c.json(await listInterventions(c.var.deps.database.db, c.var.scope, c.req.valid('query')), 200),
+  )
+  // POST /api/orgs/:orgId/interventions[?dryRun=1]
+  .openapi(createInterventionRoute, async (c) => {
+    const { dryRun } = c.req.valid('query');
+    const result = await createIntervention(c.var.deps.database.db, c.var.scope, c.req.valid('json'), {
+      dryRun,
+    });
+    return 'dryRun' in result ? c.json(result, 200) : c.json(result, 201);
+  })
+  // POST /api/orgs/:orgId/interventions/:interventionId/reverse
+  .openapi(reverseRoute, async (c) => {
+    const { interventionId } = c.req.valid('param');
+    const reversal = await reverseIntervention(
+      c.var.deps.database.db,
+      c.var.scope,
+      interventionId,
+      c.req.valid('json').reason,
+    );
+    return c.json(reversal, 200);
+  });

@@ -1,0 +1,183 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from '../db';
+import type { OrgScope } from '../scope';
+
+// The state that interventions change, read and written per target in set-based statements (a bulk
+// intervention of 10,000 participants is a handful of queries, not 10,000).
+
+export type StateFields = Record<string, unknown>;
+
+export interface ParticipantState {
+  lifecycleStage: string;
+  outreachPaused: boolean;
+  flaggedForReview: boolean;
+  recommendationsSuppressed: boolean;
+  recommendationsSuppressedUntil: string | null;
+}
+
+/** The participants' current state, locked (FOR UPDATE) until the transaction ends. */
+export function lockParticipantStates(tx: Database, scope: OrgScope, ids: readonly string[]) {
+  return selectParticipantStates(tx, scope, ids, true);
+}
+
+async function selectParticipantStates(
+  tx: Database,
+  scope: OrgScope,
+  ids: readonly string[],
+  lock: boolean,
+): Promise<Map<string, ParticipantState>> {
+  const rows = await queryRows<ParticipantState & { id: string }>(
+    tx,
+    sql`SELECT p.id, p.lifecycle_stage AS "lifecycleStage",
+               coalesce(c.outreach_paused, false) AS "outreachPaused",
+               coalesce(c.flagged_for_review, false) AS "flaggedForReview",
+               coalesce(c.recommendations_suppressed, false) AS "recommendationsSuppressed",
+               to_char(c.recommendations_suppressed_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recommendationsSuppressedUntil"
+        FROM participants p
+        LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
+        WHERE p.org_id = ${scope.orgId} AND p.id = ANY(${sql.param([...ids])}::uuid[])
+        ORDER BY p.id
+        ${lock ? sql`FOR UPDATE OF p` : sql``}`,
+  );
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
+}
+
+const CONTROL_COLUMNS: Record<string, { column: string; type: string }> = {
+  outreachPaused: { column: 'outreach_paused', type: 'boolean' },
+  flaggedForReview: { column: 'flagged_for_review', type: 'boolean' },
+  recommendationsSuppressed: { column: 'recommendations_suppressed', type: 'boolean' },
+  recommendationsSuppressedUntil: { column: 'recommendations_suppressed_until', type: 'timestamptz' },
+};
+
+/** Writes the given fields per participant; every entry of `changes` carries the same field names. */
+export async function writeParticipantStates(
+  tx: Database,
+  scope: OrgScope,
+  changes: Map<string, StateFields>,
+): Promise<void> {
+  if (changes.size === 0) return;
+  const ids = [...changes.keys()];
+  const fields = Object.keys(changes.values().next().value!);
+  const values = (field: string) => sql.param(ids.map((id) => changes.get(id)![field] ?? null));
+  if (fields.includes('lifecycleStage')) {
+    await tx.execute(sql`
+      UPDATE participants p SET lifecycle_stage = v.stage
+      FROM unnest(${sql.param(ids)}::uuid[], ${values('lifecycleStage')}::text[]) AS v(id, stage)
+      WHERE p.org_id = ${scope.orgId} AND p.id = v.id`);
+  }
+  const controls = fields.filter((f) => CONTROL_COLUMNS[f]);
+  if (controls.length === 0) return;
+  const columns = controls.map((f) => sql.raw(CONTROL_COLUMNS[f]!.column));
+  const arrays = controls.map((f) => sql`${values(f)}::${sql.raw(CONTROL_COLUMNS[f]!.type)}[]`);
+  await tx.execute(sql`
+    INSERT INTO participant_controls (org_id, participant_id, ${sql.join(columns, sql`, `)}, updated_at)
+    SELECT ${scope.orgId}::uuid, v.*, now() FROM unnest(${sql.param(ids)}::uuid[], ${sql.join(arrays, sql`, `)}) AS v
+    ON CONFLICT (org_id, participant_id) DO UPDATE SET
+      ${sql.join(
+        columns.map((c) => sql`${c} = EXCLUDED.${c}`),
+        sql`, `,
+      )}, updated_at = now()`);
+}
+
+/** The relationships' review flag, locked until the transaction ends. */
+export async function lockRelationshipStates(
+  tx: Database,
+  scope: OrgScope,
+  ids: readonly string[],
+): Promise<Map<string, { flaggedForReview: boolean }>> {
+  const rows = await queryRows<{ id: string; flaggedForReview: boolean }>(
+    tx,
+    sql`SELECT r.id, coalesce(c.flagged_for_review, false) AS "flaggedForReview"
+        FROM relationships r
+        LEFT JOIN relationship_controls c ON c.org_id = r.org_id AND c.relationship_id = r.id
+        WHERE r.org_id = ${scope.orgId} AND r.id = ANY(${sql.param([...ids])}::uuid[])
+        ORDER BY r.id
+        FOR UPDATE OF r`,
+  );
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
+}
+
+export async function writeRelationshipFlags(
+  tx: Database,
+  scope: OrgScope,
+  changes: Map<string, StateFields>,
+): Promise<void> {
+  if (changes.size === 0) return;
+  const ids = [...changes.keys()];
+  await tx.execute(sql`
+    INSERT INTO relationship_controls (org_id, relationship_id, flagged_for_review, updated_at)
+    SELECT ${scope.orgId}::uuid, v.id, v.flagged, now()
+    FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => Boolean(changes.get(id)!.flaggedForReview)))}::boolean[]) AS v(id, flagged)
+    ON CONFLICT (org_id, relationship_id) DO UPDATE SET flagged_for_review = EXCLUDED.flagged_for_review, updated_at = now()`);
+}
+
+/** One note per participant, tied to the intervention that added it; returns participant → note id. */
+export async function insertNotes(
+  tx: Database,
+  scope: OrgScope,
+  input: {
+    interventionId: string;
+    participantIds: readonly string[];
+    body: string;
+    authorUserId: string;
+    /** participant → the id its note gets (chosen by the caller, who records it first) */
+    noteIds: Map<string, string>;
+  },
+): Promise<Map<string, string>> {
+  const ids = [...input.participantIds];
+  const rows = await queryRows<{ id: string; participant_id: string }>(
+    tx,
+    sql`INSERT INTO participant_notes (org_id, id, participant_id, intervention_id, body, author_user_id)
+        SELECT ${scope.orgId}::uuid, v.note_id, v.id, ${input.interventionId}::uuid, ${input.body}::text, ${input.authorUserId}::uuid
+        FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => input.noteIds.get(id)!))}::uuid[]) AS v(id, note_id)
+        RETURNING id, participant_id`,
+  );
+  return new Map(rows.map((r) => [r.participant_id, r.id]));
+}
+
+/** Of these note ids, the ones that still exist, locked. */
+export async function lockExistingNotes(
+  tx: Database,
+  scope: OrgScope,
+  noteIds: readonly string[],
+): Promise<Set<string>> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`SELECT id FROM participant_notes WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param([...noteIds])}::uuid[]) FOR UPDATE`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function deleteNotes(tx: Database, scope: OrgScope, noteIds: readonly string[]): Promise<void> {
+  if (noteIds.length === 0) return;
+  await tx.execute(
+    sql`DELETE FROM participant_notes WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param([...noteIds])}::uuid[])`,
+  );
+}
+
+export interface ParticipantControlsView extends Omit<ParticipantState, 'lifecycleStage'> {
+  notes: { id: string; body: string; authorUserId: string | null; createdAt: string }[];
+}
+
+/** What the participant detail shows of flags, pauses and notes. */
+export async function findParticipantControls(
+  db: Database,
+  scope: OrgScope,
+  participantId: string,
+): Promise<ParticipantControlsView> {
+  const state = (await selectParticipantStates(db, scope, [participantId], false)).get(participantId);
+  const notes = await queryRows<{ id: string; body: string; authorUserId: string | null; createdAt: string }>(
+    db,
+    sql`SELECT id, body, author_user_id AS "authorUserId",
+               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+        FROM participant_notes WHERE org_id = ${scope.orgId} AND participant_id = ${participantId}
+        ORDER BY created_at DESC LIMIT 50`,
+  );
+  return {
+    outreachPaused: state?.outreachPaused ?? false,
+    flaggedForReview: state?.flaggedForReview ?? false,
+    recommendationsSuppressed: state?.recommendationsSuppressed ?? false,
+    recommendationsSuppressedUntil: state?.recommendationsSuppressedUntil ?? null,
+    notes,
+  };
+}
