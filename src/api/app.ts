@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors';
 import { problemFor, problemResponse } from '../lib/http/problem';
 import { authRoutes } from './auth';
 import type { ApiDependencies, ApiEnv } from './context';
+import { limitBodySize, requireJsonBody } from './body-rules';
 import { csrfProtection } from './csrf';
 import { meRoutes } from './me';
 import { createOrgRouter } from './orgs';
@@ -36,6 +37,8 @@ export function createApiApp(deps: ApiDependencies) {
     await next();
   });
   app.use('*', csrfProtection);
+  app.use('*', limitBodySize);
+  app.use('*', requireJsonBody);
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);

@@ -177,3 +177,29 @@ describeEachDatabase('members', ({ db }) => {
     expect(bad.status).toBe(400);
   });
 });
+
+describeEachDatabase('request bodies', ({ db }) => {
+  it('answers 400 for malformed JSON, 413 for an oversized body and 415 for another content type, as problem+json', async () => {
+    const api = createTestApi(db());
+    const { org } = await createOrgWithMembers(db(), 'Org', { owner: 'owner@example.com' });
+    const cookie = await signIn(api, 'owner@example.com');
+    const post = (body: string, contentType = 'application/json') =>
+      api.request(`/api/orgs/${org.id}/members`, {
+        method: 'POST',
+        cookie,
+        body,
+        headers: { 'content-type': contentType },
+      });
+    const malformed = await post('{"email": "a@example.com",');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const huge = await post(
+      JSON.stringify({ email: 'a@example.com', role: 'viewer', pad: 'x'.repeat(1024 * 1024) }),
+    );
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).title).toBe('Payload too large');
+    const form = await post('email=a@example.com&role=viewer', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(form.headers.get('content-type')).toBe('application/problem+json');
+  });
+});

@@ -1,0 +1,28 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../lib/errors';
+import type { ApiEnv } from './context';
+
+/** No API request body needs more; a larger one is refused before it is read (413). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const limitBodySize = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+  },
+});
+
+const hasBody = (request: Request) =>
+  Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
+
+/** Every API body is JSON; anything else is a 415 rather than a confusing validation error. */
+export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (hasBody(c.req.raw)) {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
+    }
+  }
+  await next();
+};
