@@ -114,6 +114,7 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     body: { reason: 'Matrix check' },
     success: 200,
   }),
+  'GET /api/orgs/:orgId/graph': async (w) => ({ path: `/api/orgs/${w.orgId}/graph`, success: 200 }),
   'GET /api/orgs/:orgId/segments': async (w) => ({ path: `/api/orgs/${w.orgId}/segments`, success: 200 }),
   'GET /api/orgs/:orgId/participants': async (w) => ({
     path: `/api/orgs/${w.orgId}/participants?segment=isolated`,

@@ -3,6 +3,7 @@ import type { ApiEnv } from '../context';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
+import { graphRoutes } from './graph';
 import { idempotency } from './idempotency';
 import { interventionRoutes } from './interventions';
 import { orgRoutes } from './org';
@@ -18,6 +19,7 @@ export function createOrgRouter() {
   router.route('/', memberRoutes);
   router.route('/', participantRoutes);
   router.route('/', eventRoutes);
+  router.route('/', graphRoutes);
   router.route('/', recommendationRoutes);
   router.route('/', interventionRoutes);
   return router;

@@ -1,0 +1,95 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import { writeAuditEvent } from '../../lib/audit';
+import { AppError } from '../../lib/errors';
+import {
+  GraphTooLargeError,
+  loadNeighbourhood,
+  loadWholeGraph,
+  toCompact,
+} from '../../lib/repositories/graph';
+import { orgParamsSchema } from '../../lib/validation/common-api';
+import {
+  compactGraphSchema,
+  graphQuerySchema,
+  graphSchema,
+  MAX_COMPACT_GRAPH_EDGES,
+  MAX_COMPACT_GRAPH_NODES,
+  MAX_JSON_GRAPH_NODES,
+} from '../../lib/validation/graph';
+import type { ApiEnv } from '../context';
+import { problemContent } from '../openapi-schemas';
+import { needs } from './middleware';
+
+const graphRoute = createRoute({
+  method: 'get',
+  path: '/graph',
+  summary:
+    'The relationship graph: whole and filtered, or the neighbourhood of one participant; JSON or compact',
+  description:
+    `format=json (default) draws orgs of up to ${MAX_JSON_GRAPH_NODES} participants; format=compact carries up to ` +
+    `${MAX_COMPACT_GRAPH_NODES} participants and ${MAX_COMPACT_GRAPH_EDGES} relationships as columnar arrays. ` +
+    'focus=<participantId>&depth=1..3 returns the neighbourhood, keeping the perHop most connected participants at each ' +
+    'hop and reporting how many were left out. Responses are compressed when the client accepts it.',
+  tags: ['graph'],
+  middleware: [needs('graph.read')] as const,
+  request: { params: orgParamsSchema, query: graphQuerySchema },
+  responses: {
+    200: {
+      description: 'The graph (schema Graph for format=json, CompactGraph for format=compact)',
+      content: { 'application/json': { schema: graphSchema.or(compactGraphSchema) } },
+    },
+    400: { description: 'Malformed filters (the failing fields are named)', content: problemContent },
+    401: { description: 'Not signed in', content: problemContent },
+    403: { description: 'Not a member, or no such org', content: problemContent },
+    404: { description: 'The focus participant is not in this org', content: problemContent },
+    422: {
+      description: 'Too large for the requested form: filter, focus, or use format=compact',
+      content: problemContent,
+    },
+    429: { description: 'Rate limit reached', content: problemContent },
+  },
+});
+
+export const graphRoutes = new OpenAPIHono<ApiEnv>();
+graphRoutes.use('/graph', compress());
+// GET /api/orgs/:orgId/graph
+graphRoutes.openapi(graphRoute, async (c) => {
+  const db = c.var.deps.database.db;
+  const query = c.req.valid('query');
+  const compact = query.format === 'compact';
+  let graph;
+  try {
+    graph = query.focus
+      ? await loadNeighbourhood(db, c.var.scope, { ...query, focus: query.focus })
+      : await loadWholeGraph(db, c.var.scope, query, {
+          maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
+          maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
+        });
+  } catch (error) {
+    if (!(error instanceof GraphTooLargeError)) throw error;
+    throw new AppError(
+      'unprocessable',
+      `The graph has ${error.nodes} participants with these filters: too many to ${compact ? 'send' : 'draw whole'}. ` +
+        (compact
+          ? 'Filter it, or focus on a participant.'
+          : 'Filter it, focus on a participant, or ask for format=compact.'),
+    );
+  }
+  if (!graph) throw new AppError('not_found', 'The focus participant is not in this org.');
+  const { format, perHop, ...filters } = query;
+  await writeAuditEvent(db, c.var.scope, {
+    type: 'graph.viewed',
+    targetType: query.focus ? 'participant' : 'org',
+    targetId: query.focus ?? c.var.scope.orgId,
+    metadata: {
+      filters,
+      format,
+      ...(query.focus ? { perHop } : {}),
+      nodes: graph.nodes.length,
+      edges: graph.edges.length,
+      truncated: graph.truncated,
+    },
+  });
+  return c.json(compact ? toCompact(graph) : graph, 200);
+});

@@ -1,0 +1,205 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Database } from '../db';
+import type { LifecycleStage } from '../domain';
+import type { OrgScope } from '../scope';
+import type { GraphQuery } from '../validation/graph';
+import { getSegmentSettings, segmentCondition } from './segments';
+
+// The graph, always assembled in SQL: whole (filtered) orgs for drawing, or the neighbourhood of one
+// participant hop by hop, keeping the most connected at each hop so that a hub cannot flood the view.
+
+export interface GraphNode {
+  id: string;
+  label: string;
+  role: string;
+  lifecycleStage: LifecycleStage;
+  lastActivityAt: string | null;
+  degree: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  type: string;
+  confidence: number;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  truncated: { hop: number; kept: number; leftOut: number }[];
+}
+
+export class GraphTooLargeError extends Error {
+  constructor(readonly nodes: number) {
+    super(`graph of ${nodes} nodes`);
+  }
+}
+
+const degreeOf = sql`(
+  (SELECT count(*) FROM relationships r WHERE r.org_id = p.org_id AND r.from_participant_id = p.id) +
+  (SELECT count(*) FROM relationships r WHERE r.org_id = p.org_id AND r.to_participant_id = p.id))::int`;
+
+const nodeColumns = sql`p.id, p.display_name AS label, p.role, p.lifecycle_stage AS "lifecycleStage",
+  to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt"`;
+
+async function nodeFilter(db: Database, scope: OrgScope, q: GraphQuery): Promise<SQL> {
+  const parts: SQL[] = [sql`p.org_id = ${scope.orgId}`];
+  if (q.stage) parts.push(sql`p.lifecycle_stage = ${q.stage}`);
+  if (q.role) parts.push(sql`p.role = ${q.role}`);
+  if (q.segment) parts.push(segmentCondition(q.segment, scope, await getSegmentSettings(db, scope)));
+  return sql.join(parts, sql` AND `);
+}
+
+/** Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError), and the edges among them. */
+export async function loadWholeGraph(
+  db: Database,
+  scope: OrgScope,
+  q: GraphQuery,
+  limits: { maxNodes: number; maxEdges: number },
+): Promise<Graph> {
+  const filter = await nodeFilter(db, scope, q);
+  const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM participants p WHERE ${filter}`,
+  );
+  if (n > limits.maxNodes) throw new GraphTooLargeError(n);
+  // Degrees in two grouped passes rather than two lookups per node: the whole org is being read anyway.
+  const nodes = await queryRows<GraphNode>(
+    db,
+    sql`WITH outgoing AS (SELECT from_participant_id AS id, count(*) AS n FROM relationships WHERE org_id = ${scope.orgId} GROUP BY 1),
+             incoming AS (SELECT to_participant_id AS id, count(*) AS n FROM relationships WHERE org_id = ${scope.orgId} GROUP BY 1)
+        SELECT ${nodeColumns}, (coalesce(o.n, 0) + coalesce(i.n, 0))::int AS degree
+        FROM participants p LEFT JOIN outgoing o ON o.id = p.id LEFT JOIN incoming i ON i.id = p.id
+        WHERE ${filter} ORDER BY p.id`,
+  );
+  const unfiltered = !q.stage && !q.role && !q.segment;
+  const edges = unfiltered
+    ? await allEdges(db, scope, q.minConfidence, limits.maxEdges, nodes.length)
+    : await edgesAmong(
+        db,
+        scope,
+        nodes.map((node) => node.id),
+        q.minConfidence,
+        limits.maxEdges,
+      );
+  return { nodes, edges, truncated: [] };
+}
+
+const edgeColumns = sql`r.id, r.from_participant_id AS source, r.to_participant_id AS target, r.type, r.confidence_score AS confidence`;
+
+/** Every edge of the org: with no node filter, no need to test the endpoints. */
+async function allEdges(
+  db: Database,
+  scope: OrgScope,
+  minConfidence: number | undefined,
+  maxEdges: number,
+  nodes: number,
+): Promise<GraphEdge[]> {
+  const rows = await queryRows<GraphEdge>(
+    db,
+    sql`SELECT ${edgeColumns} FROM relationships r WHERE r.org_id = ${scope.orgId}
+        ${minConfidence !== undefined ? sql`AND r.confidence_score >= ${minConfidence}` : sql``}
+        ORDER BY r.id LIMIT ${maxEdges + 1}`,
+  );
+  if (rows.length > maxEdges) throw new GraphTooLargeError(nodes);
+  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
+}
+
+async function edgesAmong(
+  db: Database,
+  scope: OrgScope,
+  ids: string[],
+  minConfidence: number | undefined,
+  maxEdges: number,
+): Promise<GraphEdge[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<GraphEdge>(
+    db,
+    sql`SELECT ${edgeColumns}
+        FROM relationships r
+        WHERE r.org_id = ${scope.orgId}
+          AND r.from_participant_id = ANY(${sql.param(ids)}::uuid[])
+          AND r.to_participant_id = ANY(${sql.param(ids)}::uuid[])
+          ${minConfidence !== undefined ? sql`AND r.confidence_score >= ${minConfidence}` : sql``}
+        ORDER BY r.id LIMIT ${maxEdges + 1}`,
+  );
+  if (rows.length > maxEdges) throw new GraphTooLargeError(ids.length);
+  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
+}
+
+/**
+ * The focus participant and its neighbours up to `depth` hops (either direction), keeping at each hop
+ * the `perHop` most connected new neighbours and counting the rest. Undefined when the focus is not a
+ * participant of this org.
+ */
+export async function loadNeighbourhood(
+  db: Database,
+  scope: OrgScope,
+  q: GraphQuery & { focus: string },
+): Promise<Graph | undefined> {
+  const filter = await nodeFilter(db, scope, q);
+  const [focus] = await queryRows<GraphNode>(
+    db,
+    sql`SELECT ${nodeColumns}, ${degreeOf} AS degree FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${q.focus}`,
+  );
+  if (!focus) return undefined;
+  const nodes: GraphNode[] = [focus];
+  const seen = new Set([focus.id]);
+  const truncated: Graph['truncated'] = [];
+  let frontier = [focus.id];
+  const confidence =
+    q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``;
+  for (let hop = 1; hop <= (q.depth ?? 1) && frontier.length; hop++) {
+    const rows = await queryRows<GraphNode & { total: number }>(
+      db,
+      sql`WITH neighbours AS (
+            SELECT r.to_participant_id AS id FROM relationships r
+            WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ANY(${sql.param(frontier)}::uuid[]) ${confidence}
+            UNION
+            SELECT r.from_participant_id FROM relationships r
+            WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ANY(${sql.param(frontier)}::uuid[]) ${confidence}
+          ), candidates AS (
+            SELECT ${nodeColumns}, ${degreeOf} AS degree
+            FROM neighbours n JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = n.id
+            WHERE ${filter} AND NOT (p.id = ANY(${sql.param([...seen])}::uuid[]))
+          )
+          SELECT c.*, (SELECT count(*)::int FROM candidates) AS total
+          FROM candidates c ORDER BY c.degree DESC, c.id LIMIT ${q.perHop}`,
+    );
+    const total = rows[0]?.total ?? 0;
+    if (total > rows.length) truncated.push({ hop, kept: rows.length, leftOut: total - rows.length });
+    frontier = [];
+    for (const { total: _total, ...node } of rows) {
+      nodes.push(node);
+      seen.add(node.id);
+      frontier.push(node.id);
+    }
+  }
+  const edges = await edgesAmong(db, scope, [...seen], q.minConfidence, Number.MAX_SAFE_INTEGER);
+  return { nodes, edges, truncated };
+}
+
+/** The columnar form: each field an array, edges as pairs of indexes into the node arrays. */
+export function toCompact(graph: Graph) {
+  const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+  return {
+    format: 'compact' as const,
+    nodes: {
+      id: graph.nodes.map((n) => n.id),
+      label: graph.nodes.map((n) => n.label),
+      role: graph.nodes.map((n) => n.role),
+      lifecycleStage: graph.nodes.map((n) => n.lifecycleStage),
+      lastActivityAt: graph.nodes.map((n) => n.lastActivityAt),
+      degree: graph.nodes.map((n) => n.degree),
+    },
+    edges: {
+      source: graph.edges.map((e) => index.get(e.source)!),
+      target: graph.edges.map((e) => index.get(e.target)!),
+      type: graph.edges.map((e) => e.type),
+      confidence: graph.edges.map((e) => e.confidence),
+    },
+    truncated: graph.truncated,
+  };
+}
