@@ -102,3 +102,61 @@ describeEachDatabase('recommendations', ({ db }) => {
     ).toBe(400);
   });
 });
+
+describeEachDatabase('accepting a recommendation with its intervention', ({ db }) => {
+  it('applies the matching intervention in the same transaction, and refuses actions without one', async () => {
+    const api = createTestApi(db());
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const cookie = await signIn(api, 'operator@ironfront.example');
+    const call = async (path: string, method = 'GET', body?: unknown) => {
+      const response = await api.request(`/api/orgs/${orgId}${path}`, { cookie, method, body });
+      return { status: response.status, body: await response.json() };
+    };
+    const recs = (await call('/recommendations')).body.items as {
+      id: string;
+      suggestedAction: string;
+      targetId: string;
+    }[];
+    const stageRec = recs.find((r) => r.suggestedAction === 'set_lifecycle_stage')!;
+    const accepted = await call(`/recommendations/${stageRec.id}/accept`, 'POST', { intervene: true });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.interventionId).toMatch(/^[0-9a-f-]{36}$/);
+    const detail = (await call(`/participants/${stageRec.targetId}`)).body;
+    expect(detail.participant.lifecycleStage).toBe('dormant'); // Hiro: last active 75 days ago
+    expect(detail.interventions.map((i: { id: string }) => i.id)).toContain(accepted.body.interventionId);
+
+    const verify = recs.find((r) => r.suggestedAction === 'verify_relationship')!;
+    const flagged = await call(`/recommendations/${verify.id}/accept`, 'POST', {
+      reason: 'Checking it',
+      intervene: true,
+    });
+    expect(flagged.status).toBe(200);
+    const intervention = (await call('/interventions')).body.items.find(
+      (i: { id: string }) => i.id === flagged.body.interventionId,
+    );
+    expect(intervention).toMatchObject({
+      type: 'flag_for_review',
+      scope: 'relationship',
+      targetIds: [verify.targetId],
+      reason: 'Checking it',
+    });
+
+    await db()
+      .db.insert(recommendations)
+      .values({
+        orgId,
+        targetType: 'segment',
+        targetId: 'dormant',
+        suggestedAction: 'send_digest',
+        reason: 'r',
+        confidence: 0.5,
+      });
+    const digest = (await call('/recommendations?status=pending')).body.items.find(
+      (r: { suggestedAction: string }) => r.suggestedAction === 'send_digest',
+    );
+    const refused = await call(`/recommendations/${digest.id}/accept`, 'POST', { intervene: true });
+    expect(refused.status).toBe(422);
+    const [row] = await db().db.select().from(recommendations).where(eq(recommendations.id, digest.id));
+    expect(row!.status).toBe('pending'); // the whole decision rolled back
+  });
+});

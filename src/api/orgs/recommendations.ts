@@ -8,7 +8,7 @@ import {
   listRecommendationsQuerySchema,
   recommendationPageSchema,
   recommendationParamsSchema,
-  recommendationSchema,
+  decidedRecommendationSchema,
 } from '../../lib/validation/recommendations';
 import type { ApiEnv } from '../context';
 import { problemContent } from '../openapi-schemas';
@@ -48,11 +48,18 @@ const decisionRoute = (decision: 'accept' | 'dismiss') =>
       body: { required: false, content: json(decideRecommendationBodySchema) },
     },
     responses: {
-      200: { description: 'The decided recommendation', content: json(recommendationSchema) },
+      200: {
+        description: 'The decided recommendation (and the intervention it applied, if asked)',
+        content: json(decidedRecommendationSchema),
+      },
       ...errors,
       404: { description: 'No such recommendation in this org', content: problemContent },
       409: { description: 'Already accepted or dismissed', content: problemContent },
-      422: { description: 'The reason uses wording this product does not allow', content: problemContent },
+      422: {
+        description:
+          'Banned wording in the reason, or intervene for an action without a matching intervention',
+        content: problemContent,
+      },
     },
   });
 
@@ -60,13 +67,16 @@ const decide =
   (decision: Decision): RouteHandler<ReturnType<typeof decisionRoute>, ApiEnv> =>
   async (c) => {
     const { recommendationId } = c.req.valid('param');
-    const reason = c.req.valid('json')?.reason;
+    const body = c.req.valid('json') ?? {};
     const decided = await decideRecommendation(
       c.var.deps.database.db,
       c.var.scope,
       recommendationId,
       decision,
-      reason,
+      body.reason,
+      {
+        intervene: body.intervene,
+      },
     );
     return c.json(decided, 200);
   };

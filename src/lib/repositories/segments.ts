@@ -3,6 +3,7 @@ import { queryRows, type Database } from '../db';
 import { orgSettings } from '../database/schema';
 import {
   DEFAULT_SEGMENT_SETTINGS,
+  type LifecycleStage,
   describeSegment,
   SEGMENT_KEYS,
   SYSTEM_PARTICIPANT_ROLE,
@@ -102,4 +103,23 @@ export async function listSegmentMemberIds(
         ORDER BY p.id LIMIT ${limit}`,
   );
   return rows.map((r) => r.id);
+}
+
+/** The lifecycle stage a participant's activity points to now (new, active, at risk or dormant). */
+export async function activityStageOf(
+  db: Database,
+  scope: OrgScope,
+  participantId: string,
+): Promise<LifecycleStage | undefined> {
+  const settings = await getSegmentSettings(db, scope);
+  const [row] = await queryRows<{ stage: LifecycleStage }>(
+    db,
+    sql`SELECT CASE
+              WHEN ${segmentCondition('new', scope, settings)} THEN 'new'
+              WHEN ${segmentCondition('active', scope, settings)} THEN 'active'
+              WHEN ${segmentCondition('at_risk', scope, settings)} THEN 'at_risk'
+              ELSE 'dormant' END AS stage
+        FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${participantId}`,
+  );
+  return row?.stage;
 }

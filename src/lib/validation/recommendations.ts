@@ -13,7 +13,12 @@ export const recommendationParamsSchema = orgParamsSchema.extend({
 });
 
 export const decideRecommendationBodySchema = z
-  .object({ reason: z.string().trim().min(1).max(2000).optional() })
+  .object({
+    reason: z.string().trim().min(1).max(2000).optional(),
+    intervene: z.boolean().optional().openapi({
+      description: 'On accept: also apply the matching intervention, in the same transaction',
+    }),
+  })
   .strict()
   .openapi('RecommendationDecision');
 
@@ -30,6 +35,10 @@ export const recommendationSchema = z
     updatedAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Recommendation');
+
+export const decidedRecommendationSchema = recommendationSchema
+  .extend({ interventionId: z.uuid().nullable() })
+  .openapi('DecidedRecommendation');
 
 export const recommendationPageSchema = z
   .object({ items: z.array(recommendationSchema), nextCursor: z.string().nullable() })
