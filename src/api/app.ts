@@ -65,6 +65,14 @@ export function createApiApp(deps: ApiDependencies) {
     if (error instanceof AppError) {
       return problemResponse(c, problemFor(error.code, error.message, error.fields), error.headers);
     }
+    if (error instanceof HTTPException && error.status === 400 && /JSON/i.test(error.message)) {
+      return problemResponse(
+        c,
+        problemFor('bad_request', 'The request body is not valid JSON.', [
+          { path: 'body', message: 'is not valid JSON' },
+        ]),
+      );
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, { ...problemFor('bad_request', error.message), status: error.status });
     }

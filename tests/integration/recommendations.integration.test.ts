@@ -141,16 +141,14 @@ describeEachDatabase('accepting a recommendation with its intervention', ({ db }
       reason: 'Checking it',
     });
 
-    await db()
-      .db.insert(recommendations)
-      .values({
-        orgId,
-        targetType: 'segment',
-        targetId: 'dormant',
-        suggestedAction: 'send_digest',
-        reason: 'r',
-        confidence: 0.5,
-      });
+    await db().db.insert(recommendations).values({
+      orgId,
+      targetType: 'segment',
+      targetId: 'dormant',
+      suggestedAction: 'send_digest',
+      reason: 'r',
+      confidence: 0.5,
+    });
     const digest = (await call('/recommendations?status=pending')).body.items.find(
       (r: { suggestedAction: string }) => r.suggestedAction === 'send_digest',
     );
