@@ -11,12 +11,15 @@ import { runMigrations } from '../src/lib/database/migrate';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 
-const HELP = `Usage: npm run bench -- seed [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
          a database is created for the run and dropped after it. --embedded: a PGlite in a temp directory.
-         Defaults: 1,000,000 participants and 5,000,000 edges.`;
+         Defaults: 1,000,000 participants and 5,000,000 edges.
+  queries  Loads a synthetic org the same way, then times the org API's heavy reads on it (median of
+         5 runs each): segment counts, the first participants page, a segment-filtered page, the
+         largest hub's neighbourhood at depth 1 and 2, and the compact whole graph when within its caps.`;
 
 async function withFreshDatabase<T>(
   embedded: boolean,
@@ -95,8 +98,99 @@ async function benchSeed(argv: string[]): Promise<void> {
   fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
 }
 
+async function timeIt(run: () => Promise<unknown>, times = 5): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return Math.round(samples[Math.floor(samples.length / 2)]!);
+}
+
+async function benchQueries(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      participants: { type: 'string', default: '1000000' },
+      edges: { type: 'string', default: '5000000' },
+      embedded: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const participants = Number(values.participants);
+  const edges = Number(values.edges);
+  const problem = validateSyntheticSize(participants, edges);
+  if (problem) throw new Error(problem);
+  const { createOrgScope } = await import('../src/lib/scope');
+  const { countSegments } = await import('../src/lib/repositories/segments');
+  const { listParticipants } = await import('../src/lib/repositories/participants');
+  const { loadNeighbourhood, loadWholeGraph, GraphTooLargeError } =
+    await import('../src/lib/repositories/graph');
+  const { idFactory } = await import('../src/lib/seed/synthetic');
+  const { graphQuerySchema, MAX_COMPACT_GRAPH_EDGES, MAX_COMPACT_GRAPH_NODES } =
+    await import('../src/lib/validation/graph');
+  await withFreshDatabase(values.embedded, async (handle) => {
+    const org = await loadSyntheticOrg(
+      handle,
+      { name: 'Bench', timezone: 'UTC' },
+      { participants, edges, seed: 1, now: new Date() },
+    );
+    const scope = createOrgScope({
+      orgId: org.orgId,
+      orgName: 'Bench',
+      timezone: 'UTC',
+      userId: crypto.randomUUID(),
+      userEmail: 'bench@example.com',
+      role: 'owner',
+    });
+    const db = handle.db;
+    const hub = idFactory(org.orgId, 'participant')(0);
+    const page = { limit: 50 };
+    const results: Record<string, number | string> = {
+      segments: await timeIt(() => countSegments(db, scope)),
+      participantsFirstPage: await timeIt(() => listParticipants(db, scope, page)),
+      participantsDormantPage: await timeIt(() =>
+        listParticipants(db, scope, { ...page, segment: 'dormant' }),
+      ),
+      hubDepth1: await timeIt(() =>
+        loadNeighbourhood(db, scope, { ...graphQuerySchema.parse({ focus: hub }), focus: hub }),
+      ),
+      hubDepth2: await timeIt(() =>
+        loadNeighbourhood(db, scope, { ...graphQuerySchema.parse({ focus: hub, depth: 2 }), focus: hub }),
+      ),
+    };
+    try {
+      results.compactWholeGraph = await timeIt(
+        () =>
+          loadWholeGraph(db, scope, graphQuerySchema.parse({ format: 'compact' }), {
+            maxNodes: MAX_COMPACT_GRAPH_NODES,
+            maxEdges: MAX_COMPACT_GRAPH_EDGES,
+          }),
+        3,
+      );
+    } catch (error) {
+      if (!(error instanceof GraphTooLargeError)) throw error;
+      results.compactWholeGraph = 'over the compact caps (422)';
+    }
+    const record = {
+      bench: 'queries',
+      database: values.embedded ? 'pglite' : 'postgres',
+      participants,
+      edges,
+      medianMs: results,
+      at: new Date().toISOString(),
+    };
+    console.log(`queries on ${record.database}, ${participants} participants + ${edges} edges (median ms):`);
+    for (const [query, ms] of Object.entries(results)) console.log(`  ${query.padEnd(26)} ${ms}`);
+    fs.mkdirSync('bench-results', { recursive: true });
+    fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+  });
+}
+
 const [name, ...rest] = process.argv.slice(2);
-const benches: Record<string, (argv: string[]) => Promise<void>> = { seed: benchSeed };
+const benches: Record<string, (argv: string[]) => Promise<void>> = { seed: benchSeed, queries: benchQueries };
 if (!name || !benches[name]) {
   console.error(HELP);
   process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
