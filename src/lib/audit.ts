@@ -43,6 +43,22 @@ export async function writeAuditEvent(tx: Executor, scope: OrgScope, event: Audi
   await writeOrgAuditEvent(tx, scope.orgId, { userId: scope.userId, role: scope.role }, event);
 }
 
+/** Several events of one action in one statement (a bulk stage change writes one per participant). */
+export async function writeAuditEvents(tx: Executor, scope: OrgScope, list: AuditEvent[]): Promise<void> {
+  if (list.length === 0) return;
+  await tx.insert(events).values(
+    list.map((event) => ({
+      orgId: scope.orgId,
+      actorUserId: scope.userId,
+      actorRole: scope.role,
+      eventType: event.type,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      metadata: event.metadata ?? {},
+    })),
+  );
+}
+
 /**
  * For events that happen before a scope exists (denied access, sign-ins): the org is known to exist,
  * the actor may be anonymous (null) or a user without a role there.

@@ -41,6 +41,30 @@ describeEachDatabase('graph', ({ db }) => {
     expect(g.truncated).toEqual([]);
   });
 
+  it('audits each view with its filters and size', async () => {
+    const { orgId, graph } = await demo();
+    await graph('?stage=active&minConfidence=0.5');
+    const { and, eq } = await import('drizzle-orm');
+    const { events } = await import('../../src/lib/database/schema');
+    const [event] = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.orgId, orgId), eq(events.eventType, 'graph.viewed'), eq(events.targetType, 'org')))
+      .orderBy(events.createdAt);
+    expect(event).toMatchObject({ actorRole: 'owner', targetId: orgId });
+    const viewed = await db()
+      .db.select({ metadata: events.metadata })
+      .from(events)
+      .where(and(eq(events.orgId, orgId), eq(events.eventType, 'graph.viewed')));
+    expect(viewed.map((v) => v.metadata)).toContainEqual({
+      filters: { stage: 'active', minConfidence: 0.5 },
+      format: 'json',
+      nodes: 6,
+      edges: expect.any(Number),
+      truncated: [],
+    });
+  });
+
   it('filters nodes by stage and segment, and edges by confidence', async () => {
     const { graph } = await demo();
     const active = await graph('?stage=active');

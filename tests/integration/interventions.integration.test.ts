@@ -111,6 +111,15 @@ describeEachDatabase('interventions', ({ db }) => {
       ).toBe(200);
     }
     expect(await stage(hiro)).toBe('active');
+    const stageEvents = await db()
+      .db.select({ metadata: events.metadata })
+      .from(events)
+      .where(and(eq(events.eventType, 'participant.stage_changed'), eq(events.targetId, hiro)))
+      .orderBy(events.createdAt);
+    expect(stageEvents.map((e) => e.metadata)).toEqual([
+      { from: 'active', to: 'dormant', interventionId: staged.body.id, reversal: false },
+      { from: 'dormant', to: 'active', interventionId: staged.body.id, reversal: true },
+    ]);
     expect(await controls(hiro)).toEqual({
       outreachPaused: false,
       flaggedForReview: false,

@@ -3,6 +3,7 @@ import { queryRows, type Database } from '../db';
 import type { LifecycleStage } from '../domain';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
+import { listEdgesAmong, listOrgEdges, type GraphEdge } from './relationships';
 import { getSegmentSettings, segmentCondition } from './segments';
 
 // The graph, always assembled in SQL: whole (filtered) orgs for drawing, or the neighbourhood of one
@@ -17,13 +18,7 @@ export interface GraphNode {
   degree: number;
 }
 
-export interface GraphEdge {
-  id: string;
-  source: string;
-  target: string;
-  type: string;
-  confidence: number;
-}
+export type { GraphEdge } from './relationships';
 
 export interface Graph {
   nodes: GraphNode[];
@@ -76,57 +71,16 @@ export async function loadWholeGraph(
   );
   const unfiltered = !q.stage && !q.role && !q.segment;
   const edges = unfiltered
-    ? await allEdges(db, scope, q.minConfidence, limits.maxEdges, nodes.length)
-    : await edgesAmong(
+    ? await listOrgEdges(db, scope, q.minConfidence, limits.maxEdges + 1)
+    : await listEdgesAmong(
         db,
         scope,
         nodes.map((node) => node.id),
         q.minConfidence,
-        limits.maxEdges,
+        limits.maxEdges + 1,
       );
+  if (edges.length > limits.maxEdges) throw new GraphTooLargeError(nodes.length);
   return { nodes, edges, truncated: [] };
-}
-
-const edgeColumns = sql`r.id, r.from_participant_id AS source, r.to_participant_id AS target, r.type, r.confidence_score AS confidence`;
-
-/** Every edge of the org: with no node filter, no need to test the endpoints. */
-async function allEdges(
-  db: Database,
-  scope: OrgScope,
-  minConfidence: number | undefined,
-  maxEdges: number,
-  nodes: number,
-): Promise<GraphEdge[]> {
-  const rows = await queryRows<GraphEdge>(
-    db,
-    sql`SELECT ${edgeColumns} FROM relationships r WHERE r.org_id = ${scope.orgId}
-        ${minConfidence !== undefined ? sql`AND r.confidence_score >= ${minConfidence}` : sql``}
-        ORDER BY r.id LIMIT ${maxEdges + 1}`,
-  );
-  if (rows.length > maxEdges) throw new GraphTooLargeError(nodes);
-  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
-}
-
-async function edgesAmong(
-  db: Database,
-  scope: OrgScope,
-  ids: string[],
-  minConfidence: number | undefined,
-  maxEdges: number,
-): Promise<GraphEdge[]> {
-  if (ids.length === 0) return [];
-  const rows = await queryRows<GraphEdge>(
-    db,
-    sql`SELECT ${edgeColumns}
-        FROM relationships r
-        WHERE r.org_id = ${scope.orgId}
-          AND r.from_participant_id = ANY(${sql.param(ids)}::uuid[])
-          AND r.to_participant_id = ANY(${sql.param(ids)}::uuid[])
-          ${minConfidence !== undefined ? sql`AND r.confidence_score >= ${minConfidence}` : sql``}
-        ORDER BY r.id LIMIT ${maxEdges + 1}`,
-  );
-  if (rows.length > maxEdges) throw new GraphTooLargeError(ids.length);
-  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
 }
 
 /**
@@ -177,7 +131,7 @@ export async function loadNeighbourhood(
       frontier.push(node.id);
     }
   }
-  const edges = await edgesAmong(db, scope, [...seen], q.minConfidence, Number.MAX_SAFE_INTEGER);
+  const edges = await listEdgesAmong(db, scope, [...seen], q.minConfidence, Number.MAX_SAFE_INTEGER);
   return { nodes, edges, truncated };
 }
 

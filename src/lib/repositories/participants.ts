@@ -1,12 +1,13 @@
 import { and, desc, eq, gt, ilike, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db';
-import { events, interventions, participants, recommendations, relationships } from '../database/schema';
+import { events, interventions, participants, recommendations } from '../database/schema';
 import type { LifecycleStage, RecommendationStatus } from '../domain';
 import { decodeCursor, encodeCursor, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { ListParticipantsQuery } from '../validation/participants';
 import { getSegmentSettings, segmentCondition } from './segments';
+import { countLinksOfParticipant, listLinksOfParticipant } from './relationships';
 import { findParticipantControls } from './target-state';
 
 export interface ParticipantRow {
@@ -104,26 +105,8 @@ const DETAIL_LIST_LIMIT = 20;
 export async function findParticipantDetail(db: Database, scope: OrgScope, id: string) {
   const participant = await findParticipant(db, scope, id);
   if (!participant) return undefined;
-  const links = await db.execute(sql`
-    SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS other_id, o.display_name AS other_name,
-           r.type, r.source, r.confidence_score AS confidence, r.created_at
-    FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
-    WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${id}
-    UNION ALL
-    SELECT r.id, 'incoming', r.from_participant_id, o.display_name, r.type, r.source, r.confidence_score, r.created_at
-    FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
-    WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${id}
-    ORDER BY confidence DESC, id
-    LIMIT ${DETAIL_RELATIONSHIP_LIMIT}`);
-  const [count] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(relationships)
-    .where(
-      and(
-        eq(relationships.orgId, scope.orgId),
-        or(eq(relationships.fromParticipantId, id), eq(relationships.toParticipantId, id)),
-      ),
-    );
+  const links = await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT);
+  const relationshipCount = await countLinksOfParticipant(db, scope, id);
   const recs = await db
     .select({
       id: recommendations.id,
@@ -168,22 +151,12 @@ export async function findParticipantDetail(db: Database, scope: OrgScope, id: s
     .where(and(eq(events.orgId, scope.orgId), eq(events.targetType, 'participant'), eq(events.targetId, id)))
     .orderBy(desc(events.createdAt))
     .limit(DETAIL_LIST_LIMIT);
-  const linkRows = (links as unknown as { rows: Record<string, unknown>[] }).rows;
   const controls = await findParticipantControls(db, scope, id);
   return {
     participant,
     controls,
-    relationships: linkRows.map((r) => ({
-      id: String(r.id),
-      direction: r.direction as 'outgoing' | 'incoming',
-      otherParticipantId: String(r.other_id),
-      otherDisplayName: String(r.other_name),
-      type: String(r.type),
-      source: String(r.source),
-      confidence: Number(r.confidence),
-      createdAt: new Date(r.created_at as string).toISOString(),
-    })),
-    relationshipCount: count?.n ?? 0,
+    relationships: links,
+    relationshipCount,
     recommendations: recs.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
     interventions: acts.map((a) => ({
       ...a,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { writeAuditEvent } from '../audit';
+import { writeAuditEvent, writeAuditEvents } from '../audit';
 import { assertAllowedWording } from '../compliance/free-text';
 import type { Database } from '../db';
 import type { InterventionType } from '../domain';
@@ -146,6 +146,14 @@ export async function createIntervention(
     } else {
       await writeParticipantStates(tx, scope, changes);
     }
+    if (body.type === 'set_lifecycle_stage') {
+      await writeStageChanges(
+        tx,
+        scope,
+        id,
+        changing.map((t) => ({ id: t, from: before(t), to: after(t) })),
+      );
+    }
     await writeAuditEvent(tx, scope, {
       type: 'intervention.created',
       targetType: 'intervention',
@@ -196,6 +204,28 @@ async function insertNotesWithIds(
     noteIds,
   });
   if (inserted.size !== noteIds.size) throw new AppError('internal', 'Not every note could be written.');
+}
+
+/** One participant.stage_changed event per participant whose stage an intervention (or its reversal) moved. */
+async function writeStageChanges(
+  tx: Database,
+  scope: OrgScope,
+  interventionId: string,
+  changes: { id: string; from: StateFields; to: StateFields }[],
+  reversal = false,
+) {
+  await writeAuditEvents(
+    tx,
+    scope,
+    changes
+      .filter((c) => c.from.lifecycleStage !== c.to.lifecycleStage)
+      .map((c) => ({
+        type: 'participant.stage_changed' as const,
+        targetType: 'participant',
+        targetId: c.id,
+        metadata: { from: c.from.lifecycleStage, to: c.to.lifecycleStage, interventionId, reversal },
+      })),
+  );
 }
 
 export interface Reversal {
@@ -250,6 +280,15 @@ export async function reverseIntervention(
       const restore = new Map(reversible.map((t) => [t, previous[t]!]));
       if (intervention.scope === 'relationship') await writeRelationshipFlags(tx, scope, restore);
       else await writeParticipantStates(tx, scope, restore);
+    }
+    if (intervention.type === 'set_lifecycle_stage') {
+      await writeStageChanges(
+        tx,
+        scope,
+        id,
+        reversible.map((t) => ({ id: t, from: expected[t]!, to: previous[t]! })),
+        true,
+      );
     }
     const updated = await markReversed(tx, scope, id, reason);
     await writeAuditEvent(tx, scope, {

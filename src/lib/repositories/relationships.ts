@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from '../db';
+import type { OrgScope } from '../scope';
+
+// Relationship reads: edges for the graph, and one participant's links for its detail view.
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  type: string;
+  confidence: number;
+}
+
+const edgeColumns = sql`r.id, r.from_participant_id AS source, r.to_participant_id AS target, r.type, r.confidence_score AS confidence`;
+const confidenceAtLeast = (min: number | undefined) =>
+  min !== undefined ? sql`AND r.confidence_score >= ${min}` : sql``;
+const toEdge = (r: GraphEdge): GraphEdge => ({ ...r, confidence: Number(r.confidence) });
+
+/** Every relationship of the org (at most `limit`): with no node filter, no need to test the endpoints. */
+export async function listOrgEdges(
+  db: Database,
+  scope: OrgScope,
+  minConfidence: number | undefined,
+  limit: number,
+): Promise<GraphEdge[]> {
+  const rows = await queryRows<GraphEdge>(
+    db,
+    sql`SELECT ${edgeColumns} FROM relationships r WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(minConfidence)}
+        ORDER BY r.id LIMIT ${limit}`,
+  );
+  return rows.map(toEdge);
+}
+
+/** The relationships whose both ends are among `ids` (at most `limit`). */
+export async function listEdgesAmong(
+  db: Database,
+  scope: OrgScope,
+  ids: string[],
+  minConfidence: number | undefined,
+  limit: number,
+): Promise<GraphEdge[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<GraphEdge>(
+    db,
+    sql`SELECT ${edgeColumns}
+        FROM relationships r
+        WHERE r.org_id = ${scope.orgId}
+          AND r.from_participant_id = ANY(${sql.param(ids)}::uuid[])
+          AND r.to_participant_id = ANY(${sql.param(ids)}::uuid[])
+          ${confidenceAtLeast(minConfidence)}
+        ORDER BY r.id LIMIT ${Math.min(limit, 2 ** 31 - 1)}`,
+  );
+  return rows.map(toEdge);
+}
+
+export interface ParticipantLink {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  otherParticipantId: string;
+  otherDisplayName: string;
+  type: string;
+  source: string;
+  confidence: number;
+  createdAt: string;
+}
+
+/** A participant's relationships in both directions, strongest first, with the other participant's name. */
+export async function listLinksOfParticipant(
+  db: Database,
+  scope: OrgScope,
+  participantId: string,
+  limit: number,
+): Promise<ParticipantLink[]> {
+  const rows = await queryRows<ParticipantLink>(
+    db,
+    sql`SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS "otherParticipantId", o.display_name AS "otherDisplayName",
+               r.type, r.source, r.confidence_score AS confidence,
+               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+        FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
+        WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${participantId}
+        UNION ALL
+        SELECT r.id, 'incoming', r.from_participant_id, o.display_name, r.type, r.source, r.confidence_score,
+               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
+        WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${participantId}
+        ORDER BY confidence DESC, id
+        LIMIT ${limit}`,
+  );
+  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
+}
+
+export async function countLinksOfParticipant(
+  db: Database,
+  scope: OrgScope,
+  participantId: string,
+): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT (
+          (SELECT count(*) FROM relationships WHERE org_id = ${scope.orgId} AND from_participant_id = ${participantId}) +
+          (SELECT count(*) FROM relationships WHERE org_id = ${scope.orgId} AND to_participant_id = ${participantId}))::int AS n`,
+  );
+  return row?.n ?? 0;
+}
