@@ -21,3 +21,10 @@ export function decodeCursor<K extends string>(cursor: string, fields: readonly 
     { path: 'cursor', message: 'is not a cursor from this list' },
   ]);
 }
+
+/** A page from `limit + 1` fetched rows: the extra row only tells that there is a next page. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (last: T) => Record<string, string>): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

@@ -3,16 +3,7 @@ import { expect, it } from 'vitest';
 import { writeOrgAuditEvent } from '../../src/lib/audit';
 import { events, orgs } from '../../src/lib/database/schema';
 import { describeEachDatabase } from '../setup/databases';
-
-async function sqlState(action: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await action();
-    return undefined;
-  } catch (error) {
-    const e = error as { code?: string; cause?: { code?: string } };
-    return e.code ?? e.cause?.code;
-  }
-}
+import { sqlState } from '../setup/sql-state';
 
 describeEachDatabase('the audit log in the database', ({ db }) => {
   it('refuses UPDATE, DELETE and TRUNCATE on events, keeping every row as written', async () => {

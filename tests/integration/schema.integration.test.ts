@@ -11,6 +11,7 @@ import {
   users,
 } from '../../src/lib/database/schema';
 import { describeEachDatabase } from '../setup/databases';
+import { sqlState } from '../setup/sql-state';
 
 const SEED_COLUMNS: Record<string, string[]> = {
   orgs: ['id', 'name', 'timezone', 'created_at'],
@@ -92,17 +93,6 @@ const SEED_INDEXES: [string, string[]][] = [
   ['recommendations', ['org_id', 'status', 'created_at']],
   ['recommendations', ['org_id', 'target_type', 'target_id']],
 ];
-
-/** Runs `action` and returns the SQLSTATE it failed with. */
-async function sqlState(action: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await action();
-    return undefined;
-  } catch (error) {
-    const e = error as { code?: string; cause?: { code?: string } };
-    return e.code ?? e.cause?.code;
-  }
-}
 
 async function twoOrgsWithParticipants(db: Database) {
   const [a, b] = await db

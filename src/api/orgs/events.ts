@@ -5,15 +5,8 @@ import { searchEvents, streamEvents, type AuditEventRow } from '../../lib/reposi
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import { eventPageSchema, exportEventsQuerySchema, listEventsQuerySchema } from '../../lib/validation/events';
 import type { ApiEnv } from '../context';
-import { problemContent } from '../openapi-schemas';
+import { orgRouteErrors } from '../openapi-schemas';
 import { needs } from './middleware';
-
-const errors = {
-  400: { description: 'Malformed filters (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
-  403: { description: 'Not a member, no such org, or not admin', content: problemContent },
-  429: { description: 'Rate limit reached', content: problemContent },
-} as const;
 
 const searchRoute = createRoute({
   method: 'get',
@@ -24,7 +17,7 @@ const searchRoute = createRoute({
   request: { params: orgParamsSchema, query: listEventsQuerySchema },
   responses: {
     200: { description: 'A page of events', content: { 'application/json': { schema: eventPageSchema } } },
-    ...errors,
+    ...orgRouteErrors,
   },
 });
 
@@ -43,7 +36,7 @@ const exportRoute = createRoute({
         'application/x-ndjson': { schema: z.string() },
       },
     },
-    ...errors,
+    ...orgRouteErrors,
   },
 });
 

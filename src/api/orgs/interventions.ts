@@ -14,17 +14,9 @@ import {
   reverseInterventionBodySchema,
 } from '../../lib/validation/interventions';
 import type { ApiEnv } from '../context';
-import { problemContent } from '../openapi-schemas';
+import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { needs } from './middleware';
 
-const errors = {
-  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
-  403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
-  429: { description: 'Rate limit reached', content: problemContent },
-} as const;
-
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 const idempotencyHeader = {
   description: 'A retried request with the same key returns the first answer and changes nothing',
 };
@@ -38,7 +30,7 @@ const listRoute = createRoute({
   request: { params: orgParamsSchema, query: listInterventionsQuerySchema },
   responses: {
     200: { description: 'A page of interventions', content: json(interventionPageSchema) },
-    ...errors,
+    ...orgRouteErrors,
   },
 });
 
@@ -64,7 +56,7 @@ const createInterventionRoute = createRoute({
       description: 'Dry run: how many targets, how many would change, a sample before/after',
       content: json(dryRunSchema),
     },
-    ...errors,
+    ...orgRouteErrors,
     404: { description: 'A target is not in this org', content: problemContent },
     422: {
       description: 'Banned wording, an empty or oversized segment, or a type that does not fit the scope',
@@ -88,7 +80,7 @@ const reverseRoute = createRoute({
       description: 'Reversed; the targets that could not be restored are listed',
       content: json(reversalSchema),
     },
-    ...errors,
+    ...orgRouteErrors,
     404: { description: 'No such intervention in this org', content: problemContent },
     409: {
       description: 'Already reversed, or its targets changed since (they are named)',

@@ -9,17 +9,8 @@ import {
   memberSchema,
 } from '../../lib/validation/members';
 import type { ApiEnv } from '../context';
-import { problemContent } from '../openapi-schemas';
+import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { needs } from './middleware';
-
-const errors = {
-  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
-  403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
-  429: { description: 'Rate limit reached', content: problemContent },
-} as const;
-
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 
 const listRoute = createRoute({
   method: 'get',
@@ -28,7 +19,10 @@ const listRoute = createRoute({
   tags: ['members'],
   middleware: [needs('members.manage')] as const,
   request: { params: orgParamsSchema, query: pageQuerySchema },
-  responses: { 200: { description: 'A page of members', content: json(memberPageSchema) }, ...errors },
+  responses: {
+    200: { description: 'A page of members', content: json(memberPageSchema) },
+    ...orgRouteErrors,
+  },
 });
 
 const addRoute = createRoute({
@@ -40,7 +34,7 @@ const addRoute = createRoute({
   request: { params: orgParamsSchema, body: { required: true, content: json(addMemberBodySchema) } },
   responses: {
     201: { description: 'The new member', content: json(memberSchema) },
-    ...errors,
+    ...orgRouteErrors,
     409: { description: 'Already a member', content: problemContent },
     422: { description: 'No account has this email', content: problemContent },
   },
@@ -58,7 +52,7 @@ const changeRoleRoute = createRoute({
   },
   responses: {
     200: { description: 'The member with the new role', content: json(memberSchema) },
-    ...errors,
+    ...orgRouteErrors,
     404: { description: 'No such member in this org', content: problemContent },
     409: { description: 'It would leave the org without an owner', content: problemContent },
   },
@@ -73,7 +67,7 @@ const removeRoute = createRoute({
   request: { params: memberParamsSchema },
   responses: {
     204: { description: 'Removed' },
-    ...errors,
+    ...orgRouteErrors,
     404: { description: 'No such member in this org', content: problemContent },
     409: { description: 'It would leave the org without an owner', content: problemContent },
   },

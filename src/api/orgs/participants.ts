@@ -11,17 +11,8 @@ import {
   segmentListSchema,
 } from '../../lib/validation/participants';
 import type { ApiEnv } from '../context';
-import { problemContent } from '../openapi-schemas';
+import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { needs } from './middleware';
-
-const errors = {
-  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
-  403: { description: 'Not a member, or no such org', content: problemContent },
-  429: { description: 'Rate limit reached', content: problemContent },
-} as const;
-
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 
 const segmentsRoute = createRoute({
   method: 'get',
@@ -30,7 +21,7 @@ const segmentsRoute = createRoute({
   tags: ['participants'],
   middleware: [needs('segments.read')] as const,
   request: { params: orgParamsSchema },
-  responses: { 200: { description: 'Segments', content: json(segmentListSchema) }, ...errors },
+  responses: { 200: { description: 'Segments', content: json(segmentListSchema) }, ...orgRouteErrors },
 });
 
 const listRoute = createRoute({
@@ -42,7 +33,7 @@ const listRoute = createRoute({
   request: { params: orgParamsSchema, query: listParticipantsQuerySchema },
   responses: {
     200: { description: 'A page of participants', content: json(participantPageSchema) },
-    ...errors,
+    ...orgRouteErrors,
   },
 });
 
@@ -61,7 +52,7 @@ const detailRoute = createRoute({
   },
   responses: {
     200: { description: 'The participant', content: json(participantDetailSchema) },
-    ...errors,
+    ...orgRouteErrors,
     404: { description: 'No such participant in this org', content: problemContent },
   },
 });

@@ -11,17 +11,8 @@ import {
   decidedRecommendationSchema,
 } from '../../lib/validation/recommendations';
 import type { ApiEnv } from '../context';
-import { problemContent } from '../openapi-schemas';
+import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { needs } from './middleware';
-
-const errors = {
-  400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
-  403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
-  429: { description: 'Rate limit reached', content: problemContent },
-} as const;
-
-const json = <T>(schema: T) => ({ 'application/json': { schema } });
 
 const listRoute = createRoute({
   method: 'get',
@@ -32,7 +23,7 @@ const listRoute = createRoute({
   request: { params: orgParamsSchema, query: listRecommendationsQuerySchema },
   responses: {
     200: { description: 'A page of recommendations', content: json(recommendationPageSchema) },
-    ...errors,
+    ...orgRouteErrors,
   },
 });
 
@@ -52,7 +43,7 @@ const decisionRoute = (decision: 'accept' | 'dismiss') =>
         description: 'The decided recommendation (and the intervention it applied, if asked)',
         content: json(decidedRecommendationSchema),
       },
-      ...errors,
+      ...orgRouteErrors,
       404: { description: 'No such recommendation in this org', content: problemContent },
       409: { description: 'Already accepted or dismissed', content: problemContent },
       422: {

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import { events } from '../database/schema';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { EventFilters } from '../validation/events';
 import { isoMicros, olderThan, TIME_KEY_FIELDS, type TimeKey } from './keyset';
@@ -69,9 +69,7 @@ export async function searchEvents(
 ): Promise<Page<AuditEventRow>> {
   const after = query.cursor ? decodeCursor(query.cursor, TIME_KEY_FIELDS) : undefined;
   const rows = await fetchBatch(db, scope, query, query.limit + 1, after);
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(keyOf(last)) : null };
+  return toPage(rows, query.limit, keyOf);
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { interventions } from '../database/schema';
 import type { InterventionScope, InterventionType, MembershipRole } from '../domain';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
 
@@ -113,10 +113,5 @@ export async function listInterventions(
     )
     .orderBy(desc(interventions.createdAt), desc(interventions.id))
     .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-  };
+  return toPage(rows, query.limit, (l) => ({ at: l.createdAt, id: l.id }));
 }

@@ -4,7 +4,7 @@ import { orgMemberships, orgs, users } from '../database/schema';
 import type { MembershipRole } from '../domain';
 import { writeAuditEvent } from '../audit';
 import type { OrgScope } from '../scope';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeCursor, toPage, type Page } from '../pagination';
 
 export interface OrgAccess {
   org: { id: string; name: string; timezone: string };
@@ -93,12 +93,7 @@ export async function listMembers(
     )
     .orderBy(asc(users.email), asc(orgMemberships.id))
     .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit).map(toMember);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null,
-  };
+  return toPage(rows.map(toMember), query.limit, (l) => ({ email: l.email, id: l.id }));
 }
 
 export async function findMember(

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db';
 import { events, interventions, participants, recommendations } from '../database/schema';
 import type { LifecycleStage, RecommendationStatus } from '../domain';
-import { decodeCursor, encodeCursor, type Page } from '../pagination';
+import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { ListParticipantsQuery } from '../validation/participants';
 import { getSegmentSettings, segmentCondition } from './segments';
@@ -76,13 +76,7 @@ export async function listParticipants(
     )
     .orderBy(p.displayName, p.id)
     .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit).map(toParticipant);
-  const last = items[items.length - 1];
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ name: last.displayName, id: last.id }) : null,
-  };
+  return toPage(rows.map(toParticipant), query.limit, (l) => ({ name: l.displayName, id: l.id }));
 }
 
 export async function findParticipant(
