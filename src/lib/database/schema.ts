@@ -157,6 +157,10 @@ export const participants = pgTable(
     lifecycleStage: text('lifecycle_stage').notNull().default('new'),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }),
     createdAt: createdAt(),
+    // Degree counters, kept by statement-level triggers on relationships (migration 0005): ranking a
+    // hub's 50,000 neighbours or counting segments of a 1M org by counting edges on the fly took seconds.
+    outDegree: integer('out_degree').notNull().default(0),
+    inDegree: integer('in_degree').notNull().default(0),
   },
   (t) => [
     primaryKey({ name: 'participants_pkey', columns: [t.orgId, t.id] }),
@@ -170,6 +174,7 @@ export const participants = pgTable(
       .where(sql`${t.email} IS NOT NULL`),
     check('participants_lifecycle_stage_check', oneOf('lifecycle_stage', LIFECYCLE_STAGES)),
     check('participants_role_not_blank', sql`length(btrim(${t.role})) > 0`),
+    check('participants_degrees_check', sql`${t.outDegree} >= 0 AND ${t.inDegree} >= 0`),
   ],
 );
 

@@ -97,9 +97,7 @@ export async function countLinksOfParticipant(
 ): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
-    sql`SELECT (
-          (SELECT count(*) FROM relationships WHERE org_id = ${scope.orgId} AND from_participant_id = ${participantId}) +
-          (SELECT count(*) FROM relationships WHERE org_id = ${scope.orgId} AND to_participant_id = ${participantId}))::int AS n`,
+    sql`SELECT out_degree + in_degree AS n FROM participants WHERE org_id = ${scope.orgId} AND id = ${participantId}`,
   );
   return row?.n ?? 0;
 }
