@@ -39,7 +39,11 @@ describe('signing in and out in the browser', () => {
     await page.fill('input[name=email]', 'operator@ironfront.example');
     await page.fill('input[name=password]', 'not the password');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('[role=alert]')).toBe('Invalid email or password.');
+    // `.error`: Next.js keeps a role=alert route announcer of its own on every page. Hashing the password
+    // (scrypt, deliberately slow) can take seconds on a busy machine.
+    await expect
+      .poll(() => page.textContent('p.error[role=alert]'), { timeout: 20_000 })
+      .toBe('Invalid email or password.');
   });
 
   it('signs in and lands on the org', async () => {
