@@ -3,6 +3,14 @@ import { queryRows, type Database } from '../db';
 import { idempotencyKeys } from '../database/schema';
 import type { OrgScope } from '../scope';
 
+/** The row of this user's key in this org. */
+const keyIs = (scope: OrgScope, key: string) =>
+  and(
+    eq(idempotencyKeys.orgId, scope.orgId),
+    eq(idempotencyKeys.userId, scope.userId),
+    eq(idempotencyKeys.key, key),
+  );
+
 export type Claim =
   | { state: 'claimed' }
   | { state: 'pending'; requestHash: string }
@@ -35,13 +43,7 @@ export async function claimIdempotencyKey(
       body: idempotencyKeys.responseBody,
     })
     .from(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.orgId, scope.orgId),
-        eq(idempotencyKeys.userId, scope.userId),
-        eq(idempotencyKeys.key, key),
-      ),
-    );
+    .where(keyIs(scope, key));
   if (!row || row.status === null) return { state: 'pending', requestHash: row?.requestHash ?? '' };
   return { state: 'done', requestHash: row.requestHash, status: row.status, body: row.body ?? '' };
 }
@@ -56,24 +58,10 @@ export async function completeIdempotencyKey(
   await db
     .update(idempotencyKeys)
     .set({ responseStatus: status, responseBody: body })
-    .where(
-      and(
-        eq(idempotencyKeys.orgId, scope.orgId),
-        eq(idempotencyKeys.userId, scope.userId),
-        eq(idempotencyKeys.key, key),
-      ),
-    );
+    .where(keyIs(scope, key));
 }
 
 /** Frees the key after a failed request, so that a retry runs for real. */
 export async function releaseIdempotencyKey(db: Database, scope: OrgScope, key: string): Promise<void> {
-  await db
-    .delete(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.orgId, scope.orgId),
-        eq(idempotencyKeys.userId, scope.userId),
-        eq(idempotencyKeys.key, key),
-      ),
-    );
+  await db.delete(idempotencyKeys).where(keyIs(scope, key));
 }

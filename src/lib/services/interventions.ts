@@ -115,6 +115,8 @@ export async function createIntervention(
     const before = (id: string): StateFields =>
       body.type === 'add_note' ? { noteId: null } : pick(current.get(id), Object.keys(after(id)));
     const changing = targets.filter((id) => !same(before(id), after(id)));
+    // A Set: a 10,000-target intervention must not test membership by scanning a list per target.
+    const changingSet = new Set(changing);
     if (options.dryRun) {
       return {
         dryRun: true as const,
@@ -135,7 +137,7 @@ export async function createIntervention(
         ...(body.segment ? { segment: body.segment } : {}),
         ...(body.newState?.note ? { note: body.newState.note } : {}),
         targets: Object.fromEntries(targets.map((t) => [t, after(t)])),
-        results: Object.fromEntries(targets.map((t) => [t, changing.includes(t) ? 'applied' : 'unchanged'])),
+        results: Object.fromEntries(targets.map((t) => [t, changingSet.has(t) ? 'applied' : 'unchanged'])),
       },
     });
     const changes = new Map(changing.map((t) => [t, after(t)]));
@@ -256,8 +258,9 @@ export async function reverseIntervention(
     const targets = Object.keys(expected);
     const actual = await currentStates(tx, scope, intervention, targets, expected);
     const reversible = targets.filter((t) => actual.get(t) && same(actual.get(t)!, expected[t]!));
+    const reversibleSet = new Set(reversible);
     const notReversed = targets
-      .filter((t) => !reversible.includes(t))
+      .filter((t) => !reversibleSet.has(t))
       .map((t) => ({ id: t, expected: expected[t]!, actual: actual.get(t) ?? null }));
     const bulk = intervention.scope === 'segment' || targets.length > 1;
     if (notReversed.length && (!bulk || reversible.length === 0)) {
