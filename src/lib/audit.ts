@@ -3,8 +3,9 @@ import { events } from './database/schema';
 import type { MembershipRole } from './domain';
 import type { OrgScope } from './scope';
 
-/** The event types of DESIGN.md §6. */
+/** The event types of DESIGN.md §6 (and `overview.viewed`: docs/decisions/013-view-services.md). */
 export type AuditEventType =
+  | 'overview.viewed'
   | 'graph.viewed'
   | 'segments.viewed'
   | 'participants.listed'

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { writeAuditEvent } from '../../lib/audit';
 import { csvLine, linesStream } from '../../lib/export-format';
-import { searchEvents, streamEvents, type AuditEventRow } from '../../lib/repositories/events';
+import type { AuditEventRow } from '../../lib/repositories/events';
+import { exportAuditLog, viewAuditLog, type AuditExportFormat } from '../../lib/services/views/events';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import { eventPageSchema, exportEventsQuerySchema, listEventsQuerySchema } from '../../lib/validation/events';
 import type { ApiEnv } from '../context';
@@ -51,39 +51,24 @@ const CSV_COLUMNS = [
   'metadata',
 ] as const;
 
+function exportBody(rows: AsyncIterable<AuditEventRow>, format: AuditExportFormat) {
+  return format === 'csv'
+    ? linesStream(rows, csvLine(CSV_COLUMNS), (e) => csvLine(CSV_COLUMNS.map((k) => e[k])))
+    : linesStream(rows, null, (e) => `${JSON.stringify(e)}\n`);
+}
+
 export const eventRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/events
   .openapi(searchRoute, async (c) => {
-    const db = c.var.deps.database.db;
-    const query = c.req.valid('query');
-    const page = await searchEvents(db, c.var.scope, query);
-    const { limit: _limit, cursor, ...filters } = query;
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'audit.viewed',
-      targetType: 'org',
-      targetId: c.var.scope.orgId,
-      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
-    });
+    const page = await viewAuditLog(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/events/export
   .openapi(exportRoute, async (c) => {
-    const db = c.var.deps.database.db;
     const { format, ...filters } = c.req.valid('query');
-    // The export is recorded before it starts: whoever took a copy, and of what, is in the log.
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'audit.exported',
-      targetType: 'org',
-      targetId: c.var.scope.orgId,
-      metadata: { format, filters },
-    });
-    const rows = streamEvents(db, c.var.scope, filters);
-    const body =
-      format === 'csv'
-        ? linesStream(rows, csvLine(CSV_COLUMNS), (e: AuditEventRow) => csvLine(CSV_COLUMNS.map((k) => e[k])))
-        : linesStream(rows, null, (e: AuditEventRow) => `${JSON.stringify(e)}\n`);
+    const rows = await exportAuditLog(c.var.deps.database.db, c.var.scope, { format, filters });
     const stamp = new Date().toISOString().slice(0, 10);
-    return c.body(body, 200, {
+    return c.body(exportBody(rows, format), 200, {
       'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
       'content-disposition': `attachment; filename="audit-${c.var.scope.orgId}-${stamp}.${format}"`,
       'cache-control': 'no-store',

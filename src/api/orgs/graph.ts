@@ -1,13 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import { writeAuditEvent } from '../../lib/audit';
-import { AppError } from '../../lib/errors';
-import {
-  GraphTooLargeError,
-  loadNeighbourhood,
-  loadWholeGraph,
-  toCompact,
-} from '../../lib/repositories/graph';
+import { toCompact } from '../../lib/repositories/graph';
+import { viewGraph } from '../../lib/services/views/graph';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   compactGraphSchema,
@@ -55,41 +49,7 @@ export const graphRoutes = new OpenAPIHono<ApiEnv>();
 graphRoutes.use('/graph', compress());
 // GET /api/orgs/:orgId/graph
 graphRoutes.openapi(graphRoute, async (c) => {
-  const db = c.var.deps.database.db;
   const query = c.req.valid('query');
-  const compact = query.format === 'compact';
-  let graph;
-  try {
-    graph = query.focus
-      ? await loadNeighbourhood(db, c.var.scope, { ...query, focus: query.focus })
-      : await loadWholeGraph(db, c.var.scope, query, {
-          maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
-          maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
-        });
-  } catch (error) {
-    if (!(error instanceof GraphTooLargeError)) throw error;
-    throw new AppError(
-      'unprocessable',
-      `The graph has ${error.nodes} participants with these filters: too many to ${compact ? 'send' : 'draw whole'}. ` +
-        (compact
-          ? 'Filter it, or focus on a participant.'
-          : 'Filter it, focus on a participant, or ask for format=compact.'),
-    );
-  }
-  if (!graph) throw new AppError('not_found', 'The focus participant is not in this org.');
-  const { format, perHop, ...filters } = query;
-  await writeAuditEvent(db, c.var.scope, {
-    type: 'graph.viewed',
-    targetType: query.focus ? 'participant' : 'org',
-    targetId: query.focus ?? c.var.scope.orgId,
-    metadata: {
-      filters,
-      format,
-      ...(query.focus ? { perHop } : {}),
-      nodes: graph.nodes.length,
-      edges: graph.edges.length,
-      truncated: graph.truncated,
-    },
-  });
-  return c.json(compact ? toCompact(graph) : graph, 200);
+  const graph = await viewGraph(c.var.deps.database.db, c.var.scope, query);
+  return c.json(query.format === 'compact' ? toCompact(graph) : graph, 200);
 });

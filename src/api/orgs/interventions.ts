@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { listInterventions } from '../../lib/repositories/interventions';
 import { createIntervention, reverseIntervention } from '../../lib/services/interventions';
+import { viewInterventions } from '../../lib/services/views/interventions';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   createInterventionBodySchema,
@@ -92,9 +92,10 @@ const reverseRoute = createRoute({
 
 export const interventionRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/interventions
-  .openapi(listRoute, async (c) =>
-    c.json(await listInterventions(c.var.deps.database.db, c.var.scope, c.req.valid('query')), 200),
-  )
+  .openapi(listRoute, async (c) => {
+    const page = await viewInterventions(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
+    return c.json(page, 200);
+  })
   // POST /api/orgs/:orgId/interventions[?dryRun=1]
   .openapi(createInterventionRoute, async (c) => {
     const { dryRun } = c.req.valid('query');

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { listMembers } from '../../lib/repositories/memberships';
 import { addMember, changeMemberRole, removeMember } from '../../lib/services/members';
+import { viewMembers } from '../../lib/services/views/members';
 import { memberParamsSchema, orgParamsSchema, pageQuerySchema } from '../../lib/validation/common-api';
 import {
   addMemberBodySchema,
@@ -76,7 +76,7 @@ const removeRoute = createRoute({
 export const memberRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/members
   .openapi(listRoute, async (c) => {
-    const page = await listMembers(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
+    const page = await viewMembers(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // POST /api/orgs/:orgId/members

@@ -1,8 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { writeAuditEvent } from '../../lib/audit';
-import { AppError } from '../../lib/errors';
-import { findParticipantDetail, listParticipants } from '../../lib/repositories/participants';
-import { countSegments } from '../../lib/repositories/segments';
+import { viewParticipant, viewParticipantList } from '../../lib/services/views/participants';
+import { viewSegments } from '../../lib/services/views/segments';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   listParticipantsQuerySchema,
@@ -59,42 +57,15 @@ const detailRoute = createRoute({
 
 export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/segments
-  .openapi(segmentsRoute, async (c) => {
-    const db = c.var.deps.database.db;
-    const segments = await countSegments(db, c.var.scope);
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'segments.viewed',
-      targetType: 'org',
-      targetId: c.var.scope.orgId,
-      metadata: { counts: Object.fromEntries(segments.map((s) => [s.key, s.count])) },
-    });
-    return c.json({ segments }, 200);
-  })
+  .openapi(segmentsRoute, async (c) => c.json(await viewSegments(c.var.deps.database.db, c.var.scope), 200))
   // GET /api/orgs/:orgId/participants
   .openapi(listRoute, async (c) => {
-    const db = c.var.deps.database.db;
-    const query = c.req.valid('query');
-    const page = await listParticipants(db, c.var.scope, query);
-    const { limit: _limit, cursor, ...filters } = query;
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'participants.listed',
-      targetType: 'org',
-      targetId: c.var.scope.orgId,
-      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
-    });
+    const page = await viewParticipantList(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {
-    const db = c.var.deps.database.db;
     const { participantId } = c.req.valid('param');
-    const detail = await findParticipantDetail(db, c.var.scope, participantId);
-    if (!detail) throw new AppError('not_found', 'No such participant in this org.');
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'participant.viewed',
-      targetType: 'participant',
-      targetId: participantId,
-      metadata: { relationships: detail.relationshipCount },
-    });
+    const detail = await viewParticipant(c.var.deps.database.db, c.var.scope, participantId);
     return c.json(detail, 200);
   });

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, type RouteHandler } from '@hono/zod-openapi';
-import { writeAuditEvent } from '../../lib/audit';
-import { listRecommendations } from '../../lib/repositories/recommendations';
 import { decideRecommendation, type Decision } from '../../lib/services/recommendations';
+import { viewRecommendations } from '../../lib/services/views/recommendations';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   decideRecommendationBodySchema,
@@ -75,19 +74,7 @@ const decide =
 export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/recommendations
   .openapi(listRoute, async (c) => {
-    const db = c.var.deps.database.db;
-    const query = c.req.valid('query');
-    const page = await listRecommendations(db, c.var.scope, query);
-    await writeAuditEvent(db, c.var.scope, {
-      type: 'recommendations.viewed',
-      targetType: 'org',
-      targetId: c.var.scope.orgId,
-      metadata: {
-        status: query.status ?? null,
-        count: page.items.length,
-        page: query.cursor ? 'next' : 'first',
-      },
-    });
+    const page = await viewRecommendations(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // POST /api/orgs/:orgId/recommendations/:recommendationId/accept

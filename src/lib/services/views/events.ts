@@ -1,0 +1,47 @@
+import { writeAuditEvent } from '../../audit';
+import { requirePermission } from '../../auth';
+import type { Database } from '../../db';
+import type { Page } from '../../pagination';
+import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
+import type { OrgScope } from '../../scope';
+import type { EventFilters } from '../../validation/events';
+
+export type AuditExportFormat = 'csv' | 'ndjson';
+
+/** A page of the audit log; writes `audit.viewed` with the filters and how many were shown. */
+export async function viewAuditLog(
+  db: Database,
+  scope: OrgScope,
+  query: EventFilters & { limit: number; cursor?: string },
+): Promise<Page<AuditEventRow>> {
+  requirePermission(scope, 'audit.read');
+  const page = await searchEvents(db, scope, query);
+  const { limit: _limit, cursor, ...filters } = query;
+  await writeAuditEvent(db, scope, {
+    type: 'audit.viewed',
+    targetType: 'org',
+    targetId: scope.orgId,
+    metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
+  });
+  return page;
+}
+
+/**
+ * Every matching event, newest first, as a lazy stream (one batch in memory at a time). The export is
+ * recorded before it starts: whoever took a copy, and of what, is in the log even if the download
+ * breaks off.
+ */
+export async function exportAuditLog(
+  db: Database,
+  scope: OrgScope,
+  input: { format: AuditExportFormat; filters: EventFilters },
+): Promise<AsyncGenerator<AuditEventRow>> {
+  requirePermission(scope, 'audit.read');
+  await writeAuditEvent(db, scope, {
+    type: 'audit.exported',
+    targetType: 'org',
+    targetId: scope.orgId,
+    metadata: { format: input.format, filters: input.filters },
+  });
+  return streamEvents(db, scope, input.filters);
+}
