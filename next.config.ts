@@ -3,6 +3,8 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden() renders the 403 pages (src/app/forbidden.tsx, console/[orgId]/forbidden.tsx) with status 403.
+  experimental: { authInterrupts: true },
   // These hold process-wide state (the embedded database, its socket, the pool) or native-ish code:
   // Next.js must load them from node_modules, not bundle a second copy (DESIGN.md §2).
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg', 'better-auth'],

@@ -13,6 +13,15 @@ import { healthRoutes } from './health';
 
 export const API_VERSION = '0.1.0';
 
+export const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Operator Console API',
+    version: API_VERSION,
+    description: 'Every org route is scoped to one org and checked against the caller’s role.',
+  },
+} as const;
+
 /**
  * The Hono app behind `/api/*`. Its dependencies are injected so that tests call it in-process with
  * `app.request()` on a database of their own.
@@ -45,14 +54,7 @@ export function createApiApp(deps: ApiDependencies) {
   app.route('/', meRoutes);
   app.route('/orgs/:orgId', createOrgRouter());
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Operator Console API',
-      version: API_VERSION,
-      description: 'Every org route is scoped to one org and checked against the caller’s role.',
-    },
-  });
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
 
   app.notFound((c) =>
     problemResponse(c, problemFor('not_found', `No API route for ${c.req.method} ${c.req.path}.`)),

@@ -1,11 +1,22 @@
+import { CompassIcon } from 'lucide-react';
 import Link from 'next/link';
+import { buttonVariants } from '../components/ui/button';
+import { EmptyState } from '../components/ui/empty-state';
 
 export default function NotFound() {
   return (
-    <main>
-      <h1>Page not found</h1>
-      <p className="lead">There is no page at this address.</p>
-      <Link href="/">Back to the start page</Link>
+    <main className="flex min-h-[60vh] items-center justify-center p-6">
+      <EmptyState
+        icon={CompassIcon}
+        title="Page not found"
+        action={
+          <Link href="/console" className={buttonVariants({ variant: 'outline' })}>
+            Back to the console
+          </Link>
+        }
+      >
+        There is no page at this address, or what it showed is not in this org.
+      </EmptyState>
     </main>
   );
 }

@@ -1,3 +1,4 @@
+import { buttonVariants } from '../components/ui/button';
 import Link from 'next/link';
 
 const FEATURES = [
@@ -29,24 +30,28 @@ const FEATURES = [
 
 export default function HomePage() {
   return (
-    <main>
-      <h1>Operator Console</h1>
-      <p className="lead">
-        See and steer the network of people your organization works with. Every view and action is scoped to
-        one org, checked against your role, and written to the audit log.
-      </p>
-      <ul className="features">
+    <main className="mx-auto grid max-w-4xl gap-8 px-6 py-16">
+      <div className="grid gap-3">
+        <h1 className="text-3xl font-semibold tracking-tight">Operator Console</h1>
+        <p className="max-w-2xl text-base text-muted-foreground">
+          See and steer the network of people your organization works with. Every view and action is scoped to
+          one org, checked against your role, and written to the audit log.
+        </p>
+      </div>
+      <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {FEATURES.map((f) => (
-          <li key={f.title}>
-            <h2>{f.title}</h2>
-            <p>{f.text}</p>
+          <li key={f.title} className="rounded-lg border border-border bg-card p-4">
+            <h2 className="text-sm font-semibold">{f.title}</h2>
+            <p className="mt-1 text-sm text-muted-foreground">{f.text}</p>
           </li>
         ))}
       </ul>
-      <Link className="button" href="/sign-in">
-        Sign in
-      </Link>
-      <footer>
+      <div>
+        <Link className={buttonVariants({ size: 'lg' })} href="/sign-in">
+          Sign in
+        </Link>
+      </div>
+      <footer className="text-xs text-muted-foreground">
         API health: <a href="/api/health">/api/health</a> · API description:{' '}
         <a href="/api/openapi.json">/api/openapi.json</a>
       </footer>

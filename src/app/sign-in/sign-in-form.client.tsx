@@ -1,6 +1,9 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { Alert } from '../../components/ui/alert';
+import { Button } from '../../components/ui/button';
+import { Field, Input } from '../../components/ui/input';
 
 export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -31,23 +34,32 @@ export function SignInForm({ next }: { next: string }) {
   }
 
   return (
-    <form className="card form" onSubmit={submit} noValidate>
-      <label>
-        Email
-        <input name="email" type="email" autoComplete="username" required autoFocus />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" autoComplete="current-password" required />
-      </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" className="button" disabled={pending}>
+    <form className="grid gap-4" onSubmit={submit} noValidate>
+      <Field id="email" label="Email">
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          className="h-9"
+        />
+      </Field>
+      <Field id="password" label="Password">
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="h-9"
+        />
+      </Field>
+      {error && <Alert variant="error">{error}</Alert>}
+      <Button type="submit" size="lg" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,12 +1,15 @@
-import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { OrgSwitcher } from '../../../components/org-switcher';
-import { SignOutButton } from '../../../components/sign-out-button';
-import { appDatabase } from '../../../lib/db';
-import { can, ROLE_LABELS } from '../../../lib/permissions';
-import { listOrgsOfUser } from '../../../lib/repositories/memberships';
-import { pageScope } from '../page-session';
+import { ROLE_LABELS } from '../../../lib/permissions';
+import { navItemsFor } from '../../../lib/ui/navigation';
+import { requireOrgPage } from '../page-guard';
+import { CommandPalette } from './_shell/command-palette.client';
+import { MobileNav } from './_shell/mobile-nav.client';
+import { OrgSwitcher } from './_shell/org-switcher.client';
+import { SidebarNav } from './_shell/sidebar-nav.client';
+import { ThemeToggle } from './_shell/theme-toggle.client';
+import { UserMenu } from './_shell/user-menu.client';
 
+/** The console shell: org switcher and navigation beside, search, theme and account above the page. */
 export default async function OrgLayout({
   children,
   params,
@@ -14,39 +17,35 @@ export default async function OrgLayout({
   children: ReactNode;
   params: Promise<{ orgId: string }>;
 }) {
-  const { orgId } = await params;
-  const { user, scope } = await pageScope(orgId, `/console/${orgId}`);
-  const orgs = await listOrgsOfUser((await appDatabase()).db, user.user.id);
+  const { user, scope, orgs } = await requireOrgPage({ params });
+  const items = navItemsFor(scope.role);
+  const switcher = <OrgSwitcher orgs={orgs} currentOrgId={scope.orgId} />;
   return (
-    <>
-      <header className="console-header">
-        <Link href="/console" className="brand">
-          Operator Console
-        </Link>
-        {scope && <OrgSwitcher orgs={orgs} current={scope.orgId} />}
-        {scope && (
-          <nav>
-            <Link href={`/console/${scope.orgId}`}>Overview</Link>
-            {can(scope.role, 'members.manage') && (
-              <Link href={`/console/${scope.orgId}/members`}>Members</Link>
-            )}
-          </nav>
-        )}
-        <span className="whoami">
-          {user.user.email}
-          {scope && <span className="badge">{ROLE_LABELS[scope.role]}</span>}
-        </span>
-        <SignOutButton />
-      </header>
-      {scope ? (
-        children
-      ) : (
-        <main className="narrow">
-          <h1>No access</h1>
-          <p className="lead">You are not a member of this org, or it does not exist.</p>
-          <Link href="/console">Go to your orgs</Link>
+    <div className="flex min-h-dvh">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-popover focus:px-3 focus:py-2"
+      >
+        Skip to content
+      </a>
+      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-4 border-r border-border bg-card/60 p-3 md:flex">
+        {switcher}
+        <SidebarNav orgId={scope.orgId} items={items} />
+        <p className="mt-auto px-2 text-xs text-muted-foreground">Operator Console</p>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-30 flex h-12 items-center gap-2 border-b border-border bg-background/85 px-3 backdrop-blur md:px-5">
+          <MobileNav orgId={scope.orgId} items={items} header={switcher} />
+          <CommandPalette orgId={scope.orgId} items={items} />
+          <div className="ml-auto flex items-center gap-1">
+            <ThemeToggle />
+            <UserMenu email={user.user.email} roleLabel={ROLE_LABELS[scope.role]} />
+          </div>
+        </header>
+        <main id="main" className="mx-auto w-full max-w-[1440px] flex-1 px-3 py-5 md:px-6">
+          {children}
         </main>
-      )}
-    </>
+      </div>
+    </div>
   );
 }

@@ -1,16 +1,15 @@
 import type { Metadata } from 'next';
-import { appDatabase } from '../../../lib/db';
-import { PERMISSION_LABELS, ROLE_LABELS, ROLE_PERMISSIONS } from '../../../lib/permissions';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
+import { PageHeader } from '../../../components/ui/page-header';
+import { ROLE_LABELS } from '../../../lib/permissions';
 import { countOrgOverview } from '../../../lib/repositories/org-overview';
-import { pageScope } from '../page-session';
+import { requireOrgPage } from '../page-guard';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OrgOverviewPage({ params }: { params: Promise<{ orgId: string }> }) {
-  const { orgId } = await params;
-  const { scope } = await pageScope(orgId, `/console/${orgId}`);
-  if (!scope) return null; // the layout says why
-  const overview = await countOrgOverview((await appDatabase()).db, scope);
+  const { db, scope } = await requireOrgPage({ params, permission: 'org.read' });
+  const overview = await countOrgOverview(db, scope);
   const stats = [
     ['Participants', overview.participants],
     ['Relationships', overview.relationships],
@@ -18,25 +17,23 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
     ['Members', overview.members],
   ] as const;
   return (
-    <main>
-      <h1>{scope.orgName}</h1>
-      <p className="lead">
-        Time zone {scope.timezone} · you are {ROLE_LABELS[scope.role].toLowerCase()} here.
-      </p>
-      <ul className="stats">
+    <>
+      <PageHeader
+        title={scope.orgName}
+        description={`Time zone ${scope.timezone} · you are ${ROLE_LABELS[scope.role].toLowerCase()} here`}
+      />
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         {stats.map(([label, value]) => (
-          <li key={label} className="card">
-            <strong>{value.toLocaleString('en')}</strong>
-            <span>{label}</span>
-          </li>
+          <Card key={label}>
+            <CardHeader>
+              <CardDescription>{label}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <CardTitle className="text-2xl tabular-nums">{value.toLocaleString('en')}</CardTitle>
+            </CardContent>
+          </Card>
         ))}
-      </ul>
-      <h2>What your role allows</h2>
-      <ul className="permissions">
-        {[...ROLE_PERMISSIONS[scope.role]].map((permission) => (
-          <li key={permission}>{PERMISSION_LABELS[permission]}</li>
-        ))}
-      </ul>
-    </main>
+      </div>
+    </>
   );
 }

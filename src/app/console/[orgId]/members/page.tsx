@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import { appDatabase } from '../../../../lib/db';
+import { PageHeader } from '../../../../components/ui/page-header';
 import { can } from '../../../../lib/permissions';
 import { listMembers } from '../../../../lib/repositories/memberships';
-import { pageScope } from '../../page-session';
-import { MembersManager } from './members-manager';
+import { requireOrgPage } from '../../page-guard';
+import { MembersManager } from './members-manager.client';
 
 export const metadata: Metadata = { title: 'Members' };
 
@@ -11,28 +11,23 @@ export const metadata: Metadata = { title: 'Members' };
 const PAGE_LIMIT = 500;
 
 export default async function MembersPage({ params }: { params: Promise<{ orgId: string }> }) {
-  const { orgId } = await params;
-  const { scope } = await pageScope(orgId, `/console/${orgId}/members`);
-  if (!scope) return null;
-  if (!can(scope.role, 'members.manage')) {
-    return (
-      <main>
-        <h1>Members</h1>
-        <p className="lead">Managing members needs the admin or owner role.</p>
-      </main>
-    );
-  }
-  const page = await listMembers((await appDatabase()).db, scope, { limit: PAGE_LIMIT });
+  const { db, scope } = await requireOrgPage({ params, permission: 'members.manage' });
+  const page = await listMembers(db, scope, { limit: PAGE_LIMIT });
   return (
-    <main>
-      <h1>Members</h1>
+    <>
+      <PageHeader
+        title="Members"
+        description="Who works in this org and with which role. Owners alone grant or take away admin and owner."
+      />
       <MembersManager
         orgId={scope.orgId}
         members={page.items}
         currentUserId={scope.userId}
         canGrantAdmin={can(scope.role, 'members.grant_admin')}
       />
-      {page.nextCursor && <p className="muted">Showing the first {PAGE_LIMIT} members.</p>}
-    </main>
+      {page.nextCursor && (
+        <p className="mt-3 text-sm text-muted-foreground">Showing the first {PAGE_LIMIT} members.</p>
+      )}
+    </>
   );
 }

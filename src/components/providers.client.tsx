@@ -1,0 +1,21 @@
+'use client';
+
+import { ThemeProvider } from 'next-themes';
+import { NuqsAdapter } from 'nuqs/adapters/next/app';
+import type { ReactNode } from 'react';
+import { Toaster } from 'sonner';
+import { TooltipProvider } from './ui/tooltip';
+
+/** What every page needs in the browser: the theme (system by default), URL state, tooltips, toasts. */
+export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+      <NuqsAdapter>
+        <TooltipProvider delayDuration={300}>
+          {children}
+          <Toaster position="bottom-right" richColors closeButton theme="system" />
+        </TooltipProvider>
+      </NuqsAdapter>
+    </ThemeProvider>
+  );
+}
