@@ -1,7 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { resolveOrgContext } from '../../src/lib/auth';
 import { events, interventions, participants, relationships } from '../../src/lib/database/schema';
+import { unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
 import { seedDemo } from '../../src/lib/seed/demo';
+import { applyIntervention, previewIntervention } from '../../src/lib/services/interventions';
 import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
@@ -168,7 +171,7 @@ describeEachDatabase('interventions', ({ db }) => {
       reason: 'Give them room',
     });
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, targetCount: 4, changing: 4 });
+    expect(dry.body).toMatchObject({ dryRun: true, type: 'pause_outreach', targetCount: 4, changing: 4 });
     expect(dry.body.sample[0]).toMatchObject({
       before: { outreachPaused: false },
       after: { outreachPaused: true },
@@ -200,6 +203,87 @@ describeEachDatabase('interventions', ({ db }) => {
     ]);
     const jonas = await idOf('Jonas Weber');
     expect((await controls(jonas)).outreachPaused).toBe(false);
+  });
+
+  it('previews any selection: counts, a sample of ten before/after, and nothing written', async () => {
+    const { orgId, idOf, controls } = await demo();
+    const operator = (await unsafeFindUserByEmail(db().db, 'operator@ironfront.example'))!;
+    const scope = await resolveOrgContext(db().db, operator, orgId, { method: 'GET', path: '/test' });
+    const everyone = (
+      await db().db.select({ id: participants.id }).from(participants).where(eq(participants.orgId, orgId))
+    ).map((p) => p.id);
+    const [ben, hiro] = [await idOf('Ben Okafor'), await idOf('Hiro Sato')];
+    await applyIntervention(db().db, scope, {
+      type: 'pause_outreach',
+      scope: 'participant',
+      targetIds: [ben, hiro],
+      reason: 'Already quiet',
+    });
+    const counts = async () => ({
+      events: (await db().db.select({ id: events.id }).from(events).where(eq(events.orgId, orgId))).length,
+      interventions: (
+        await db()
+          .db.select({ id: interventions.id })
+          .from(interventions)
+          .where(eq(interventions.orgId, orgId))
+      ).length,
+    });
+    const before = await counts();
+
+    const preview = await previewIntervention(db().db, scope, {
+      type: 'pause_outreach',
+      scope: 'participant',
+      targetIds: everyone,
+      reason: 'Quiet month',
+    });
+    expect(preview).toMatchObject({ dryRun: true, type: 'pause_outreach', targetCount: 12, changing: 10 });
+    expect(preview.sample).toHaveLength(10);
+    for (const { id, before: was, after } of preview.sample) {
+      expect(was).toEqual({ outreachPaused: id === ben || id === hiro });
+      expect(after).toEqual({ outreachPaused: true });
+    }
+
+    const staged = await previewIntervention(db().db, scope, {
+      type: 'set_lifecycle_stage',
+      scope: 'segment',
+      segment: 'dormant',
+      reason: 'Tidy up',
+      newState: { lifecycleStage: 'dormant' },
+    });
+    // The dormant segment is read from activity; two of its four are already at the dormant stage.
+    expect(staged).toMatchObject({ targetCount: 4, changing: 2 });
+    expect(staged.sample.filter((s) => s.before.lifecycleStage !== 'dormant')).toHaveLength(2);
+    expect(staged.sample.every((s) => s.after.lifecycleStage === 'dormant')).toBe(true);
+
+    const note = await previewIntervention(db().db, scope, {
+      type: 'add_note',
+      scope: 'participant',
+      targetIds: [ben],
+      reason: 'Context',
+      newState: { note: 'Prefers email' },
+    });
+    expect(note.sample).toEqual([
+      { id: ben, before: { noteId: null }, after: { noteId: expect.any(String) } },
+    ]);
+
+    expect(await counts()).toEqual(before); // no intervention, no event: not even an audit of the preview
+    expect(await controls(await idOf('Ava Moreno'))).toMatchObject({ outreachPaused: false, notes: [] });
+    await expect(
+      previewIntervention(db().db, scope, {
+        type: 'pause_outreach',
+        scope: 'participant',
+        targetIds: [ben, '00000000-0000-4000-8000-000000000000'],
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      previewIntervention(db().db, scope, {
+        type: 'pause_outreach',
+        scope: 'relationship',
+        targetIds: [ben],
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'unprocessable' });
   });
 
   it('flags a relationship and refuses types that do not fit relationships', async () => {

@@ -1,5 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { createIntervention, reverseIntervention } from '../../lib/services/interventions';
+import {
+  applyIntervention,
+  previewIntervention,
+  reverseIntervention,
+} from '../../lib/services/interventions';
 import { viewInterventions } from '../../lib/services/views/interventions';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
@@ -98,11 +102,9 @@ export const interventionRoutes = new OpenAPIHono<ApiEnv>()
   })
   // POST /api/orgs/:orgId/interventions[?dryRun=1]
   .openapi(createInterventionRoute, async (c) => {
-    const { dryRun } = c.req.valid('query');
-    const result = await createIntervention(c.var.deps.database.db, c.var.scope, c.req.valid('json'), {
-      dryRun,
-    });
-    return 'dryRun' in result ? c.json(result, 200) : c.json(result, 201);
+    const [db, scope, body] = [c.var.deps.database.db, c.var.scope, c.req.valid('json')];
+    if (c.req.valid('query').dryRun) return c.json(await previewIntervention(db, scope, body), 200);
+    return c.json(await applyIntervention(db, scope, body), 201);
   })
   // POST /api/orgs/:orgId/interventions/:interventionId/reverse
   .openapi(reverseRoute, async (c) => {

@@ -1,25 +1,46 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { interventions } from '../database/schema';
-import type { InterventionScope, InterventionType, MembershipRole } from '../domain';
+import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
+import type { InterventionStates, TargetResult } from '../validation/interventions';
 import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
 
-export interface InterventionRow {
+/** The per-target record of an intervention of type T (docs/decisions/011). */
+export interface InterventionStateRecord<T extends InterventionType> {
+  previousState: { targets: Record<string, InterventionStates[T]> };
+  newState: {
+    targets: Record<string, InterventionStates[T]>;
+    results: Record<string, TargetResult>;
+    segment?: SegmentKey;
+    note?: string;
+  };
+}
+
+export interface InterventionOf<T extends InterventionType> extends InterventionStateRecord<T> {
   id: string;
-  type: InterventionType;
+  type: T;
   scope: InterventionScope;
   targetIds: string[];
   reason: string;
   operatorUserId: string | null;
   operatorRole: string;
-  previousState: Record<string, unknown>;
-  newState: Record<string, unknown>;
   createdAt: string;
   reversedAt: string | null;
   reversedByUserId: string | null;
   reversalReason: string | null;
+}
+
+/** An intervention, discriminated by its type: narrowing on `type` gives the shape of its states. */
+export type InterventionRow = { [T in InterventionType]: InterventionOf<T> }[InterventionType];
+
+export interface NewIntervention<T extends InterventionType> extends InterventionStateRecord<T> {
+  id: string;
+  type: T;
+  scope: InterventionScope;
+  targetIds: string[];
+  reason: string;
 }
 
 const columns = {
@@ -30,8 +51,8 @@ const columns = {
   reason: interventions.reason,
   operatorUserId: interventions.operatorUserId,
   operatorRole: interventions.operatorRole,
-  previousState: sql<Record<string, unknown>>`${interventions.previousState}`,
-  newState: sql<Record<string, unknown>>`${interventions.newState}`,
+  previousState: interventions.previousState,
+  newState: interventions.newState,
   createdAt: isoMicros(interventions.createdAt),
   reversedAt: sql<
     string | null
@@ -40,19 +61,21 @@ const columns = {
   reversalReason: interventions.reversalReason,
 };
 
-export async function insertIntervention(
+type StoredRow = Omit<InterventionRow, 'previousState' | 'newState'> & {
+  previousState: unknown;
+  newState: unknown;
+};
+
+// The only places where stored JSON becomes typed states: insertIntervention is the one writer of
+// these columns and takes the same types, and a check constraint closes the type column.
+const asRow = (row: StoredRow) => row as InterventionRow;
+const asRowOf = <T extends InterventionType>(row: StoredRow) => row as InterventionOf<T>;
+
+export async function insertIntervention<T extends InterventionType>(
   tx: Database,
   scope: OrgScope,
-  input: {
-    id: string;
-    type: InterventionType;
-    scope: InterventionScope;
-    targetIds: string[];
-    reason: string;
-    previousState: Record<string, unknown>;
-    newState: Record<string, unknown>;
-  },
-): Promise<InterventionRow> {
+  input: NewIntervention<T>,
+): Promise<InterventionOf<T>> {
   const [row] = await tx
     .insert(interventions)
     .values({
@@ -62,7 +85,7 @@ export async function insertIntervention(
       operatorRole: scope.role satisfies MembershipRole,
     })
     .returning(columns);
-  return row!;
+  return asRowOf<T>(row!);
 }
 
 export async function lockIntervention(
@@ -75,21 +98,21 @@ export async function lockIntervention(
     .from(interventions)
     .where(and(eq(interventions.orgId, scope.orgId), eq(interventions.id, id)))
     .for('update');
-  return row;
+  return row && asRow(row);
 }
 
-export async function markReversed(
+export async function markReversed<T extends InterventionType>(
   tx: Database,
   scope: OrgScope,
-  id: string,
+  intervention: InterventionOf<T>,
   reason: string,
-): Promise<InterventionRow> {
+): Promise<InterventionOf<T>> {
   const [row] = await tx
     .update(interventions)
     .set({ reversedAt: sql`now()`, reversedByUserId: scope.userId, reversalReason: reason })
-    .where(and(eq(interventions.orgId, scope.orgId), eq(interventions.id, id)))
+    .where(and(eq(interventions.orgId, scope.orgId), eq(interventions.id, intervention.id)))
     .returning(columns);
-  return row!;
+  return asRowOf<T>(row!);
 }
 
 /** Newest first; optionally those touching one target, or only (not) reversed ones. */
@@ -113,5 +136,5 @@ export async function listInterventions(
     )
     .orderBy(desc(interventions.createdAt), desc(interventions.id))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, (l) => ({ at: l.createdAt, id: l.id }));
+  return toPage(rows.map(asRow), query.limit, (l) => ({ at: l.createdAt, id: l.id }));
 }

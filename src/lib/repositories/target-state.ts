@@ -1,23 +1,31 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import type { LifecycleStage } from '../domain';
 import type { OrgScope } from '../scope';
+import type { ReviewFlagState } from '../validation/interventions';
 
 // The state that interventions change, read and written per target in set-based statements (a bulk
 // intervention of 10,000 participants is a handful of queries, not 10,000).
 
-export type StateFields = Record<string, unknown>;
-
 export interface ParticipantState {
-  lifecycleStage: string;
+  lifecycleStage: LifecycleStage;
   outreachPaused: boolean;
   flaggedForReview: boolean;
   recommendationsSuppressed: boolean;
   recommendationsSuppressedUntil: string | null;
 }
 
+/** Any subset of the fields of a participant's state, as an intervention of one type writes it. */
+export type ParticipantStateChange = Partial<ParticipantState>;
+
 /** The participants' current state, locked (FOR UPDATE) until the transaction ends. */
 export function lockParticipantStates(tx: Database, scope: OrgScope, ids: readonly string[]) {
   return selectParticipantStates(tx, scope, ids, true);
+}
+
+/** The participants' current state, without locking (for a preview). */
+export function readParticipantStates(db: Database, scope: OrgScope, ids: readonly string[]) {
+  return selectParticipantStates(db, scope, ids, false);
 }
 
 async function selectParticipantStates(
@@ -42,33 +50,46 @@ async function selectParticipantStates(
   return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
-const CONTROL_COLUMNS: Record<string, { column: string; type: string }> = {
+const CONTROL_COLUMNS: Record<
+  Exclude<keyof ParticipantState, 'lifecycleStage'>,
+  { column: string; type: string }
+> = {
   outreachPaused: { column: 'outreach_paused', type: 'boolean' },
   flaggedForReview: { column: 'flagged_for_review', type: 'boolean' },
   recommendationsSuppressed: { column: 'recommendations_suppressed', type: 'boolean' },
   recommendationsSuppressedUntil: { column: 'recommendations_suppressed_until', type: 'timestamptz' },
 };
 
+const STATE_FIELDS: readonly (keyof ParticipantState)[] = [
+  'lifecycleStage',
+  'outreachPaused',
+  'flaggedForReview',
+  'recommendationsSuppressed',
+  'recommendationsSuppressedUntil',
+];
+
 /** Writes the given fields per participant; every entry of `changes` carries the same field names. */
 export async function writeParticipantStates(
   tx: Database,
   scope: OrgScope,
-  changes: Map<string, StateFields>,
+  changes: ReadonlyMap<string, ParticipantStateChange>,
 ): Promise<void> {
   if (changes.size === 0) return;
   const ids = [...changes.keys()];
-  const fields = Object.keys(changes.values().next().value!);
-  const values = (field: string) => sql.param(ids.map((id) => changes.get(id)![field] ?? null));
+  const first: ParticipantStateChange = changes.values().next().value ?? {};
+  const fields = STATE_FIELDS.filter((f) => f in first);
+  const values = (field: keyof ParticipantState) =>
+    sql.param(ids.map((id) => changes.get(id)?.[field] ?? null));
   if (fields.includes('lifecycleStage')) {
     await tx.execute(sql`
       UPDATE participants p SET lifecycle_stage = v.stage
       FROM unnest(${sql.param(ids)}::uuid[], ${values('lifecycleStage')}::text[]) AS v(id, stage)
       WHERE p.org_id = ${scope.orgId} AND p.id = v.id`);
   }
-  const controls = fields.filter((f) => CONTROL_COLUMNS[f]);
+  const controls = fields.filter((f) => f !== 'lifecycleStage');
   if (controls.length === 0) return;
-  const columns = controls.map((f) => sql.raw(CONTROL_COLUMNS[f]!.column));
-  const arrays = controls.map((f) => sql`${values(f)}::${sql.raw(CONTROL_COLUMNS[f]!.type)}[]`);
+  const columns = controls.map((f) => sql.raw(CONTROL_COLUMNS[f].column));
+  const arrays = controls.map((f) => sql`${values(f)}::${sql.raw(CONTROL_COLUMNS[f].type)}[]`);
   await tx.execute(sql`
     INSERT INTO participant_controls (org_id, participant_id, ${sql.join(columns, sql`, `)}, updated_at)
     SELECT ${scope.orgId}::uuid, v.*, now() FROM unnest(${sql.param(ids)}::uuid[], ${sql.join(arrays, sql`, `)}) AS v
@@ -80,19 +101,29 @@ export async function writeParticipantStates(
 }
 
 /** The relationships' review flag, locked until the transaction ends. */
-export async function lockRelationshipStates(
+export function lockRelationshipStates(tx: Database, scope: OrgScope, ids: readonly string[]) {
+  return selectRelationshipStates(tx, scope, ids, true);
+}
+
+/** The relationships' review flag, without locking (for a preview). */
+export function readRelationshipStates(db: Database, scope: OrgScope, ids: readonly string[]) {
+  return selectRelationshipStates(db, scope, ids, false);
+}
+
+async function selectRelationshipStates(
   tx: Database,
   scope: OrgScope,
   ids: readonly string[],
-): Promise<Map<string, { flaggedForReview: boolean }>> {
-  const rows = await queryRows<{ id: string; flaggedForReview: boolean }>(
+  lock: boolean,
+): Promise<Map<string, ReviewFlagState>> {
+  const rows = await queryRows<ReviewFlagState & { id: string }>(
     tx,
     sql`SELECT r.id, coalesce(c.flagged_for_review, false) AS "flaggedForReview"
         FROM relationships r
         LEFT JOIN relationship_controls c ON c.org_id = r.org_id AND c.relationship_id = r.id
         WHERE r.org_id = ${scope.orgId} AND r.id = ANY(${sql.param([...ids])}::uuid[])
         ORDER BY r.id
-        FOR UPDATE OF r`,
+        ${lock ? sql`FOR UPDATE OF r` : sql``}`,
   );
   return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
@@ -100,14 +131,14 @@ export async function lockRelationshipStates(
 export async function writeRelationshipFlags(
   tx: Database,
   scope: OrgScope,
-  changes: Map<string, StateFields>,
+  changes: ReadonlyMap<string, ReviewFlagState>,
 ): Promise<void> {
   if (changes.size === 0) return;
   const ids = [...changes.keys()];
   await tx.execute(sql`
     INSERT INTO relationship_controls (org_id, relationship_id, flagged_for_review, updated_at)
     SELECT ${scope.orgId}::uuid, v.id, v.flagged, now()
-    FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => Boolean(changes.get(id)!.flaggedForReview)))}::boolean[]) AS v(id, flagged)
+    FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => changes.get(id)?.flaggedForReview ?? false))}::boolean[]) AS v(id, flagged)
     ON CONFLICT (org_id, relationship_id) DO UPDATE SET flagged_for_review = EXCLUDED.flagged_for_review, updated_at = now()`);
 }
 

@@ -8,52 +8,31 @@ import {
   insertIntervention,
   lockIntervention,
   markReversed,
-  type InterventionRow,
+  type InterventionOf,
 } from '../repositories/interventions';
 import { listSegmentMemberIds } from '../repositories/segments';
-import {
-  deleteNotes,
-  insertNotes,
-  lockExistingNotes,
-  lockParticipantStates,
-  lockRelationshipStates,
-  writeParticipantStates,
-  writeRelationshipFlags,
-  type StateFields,
-} from '../repositories/target-state';
 import type { OrgScope } from '../scope';
-import { MAX_INTERVENTION_TARGETS, type CreateInterventionBody } from '../validation/interventions';
+import {
+  MAX_INTERVENTION_TARGETS,
+  type CreateInterventionBody,
+  type InterventionStates,
+} from '../validation/interventions';
+import { INTERVENTION_RULES, sameState, type StateRules, type WriteContext } from './intervention-rules';
 
 // Interventions change state on their targets and remember, per target, what it was before and what
-// they made it. Applying, and reversing, each happen in one transaction with their audit event.
+// they made it. Applying, and reversing, each happen in one transaction with their audit event; a
+// preview reads the same states and writes nothing. What each type touches: ./intervention-rules.ts.
 
-type NewState = NonNullable<CreateInterventionBody['newState']>;
-
-/** The fields a type sets, with their values; add_note is handled apart (it adds a row). */
-const SETS: Record<Exclude<InterventionType, 'add_note'>, (s: NewState) => StateFields> = {
-  pause_outreach: () => ({ outreachPaused: true }),
-  resume_outreach: () => ({ outreachPaused: false }),
-  flag_for_review: () => ({ flaggedForReview: true }),
-  clear_flag: () => ({ flaggedForReview: false }),
-  set_lifecycle_stage: (s) => ({ lifecycleStage: s.lifecycleStage }),
-  suppress_recommendations: (s) => ({
-    recommendationsSuppressed: true,
-    recommendationsSuppressedUntil: s.until ? new Date(s.until).toISOString() : null,
-  }),
-};
-
-const RELATIONSHIP_TYPES: ReadonlySet<InterventionType> = new Set(['flag_for_review', 'clear_flag']);
-
-const pick = (state: object | undefined, keys: string[]): StateFields =>
-  Object.fromEntries(keys.map((k) => [k, (state as Record<string, unknown> | undefined)?.[k] ?? null]));
-const same = (a: StateFields, b: StateFields) => Object.keys(b).every((k) => a[k] === b[k]);
-
-export interface DryRun {
+/** What a dry run answers: how many targets, how many would change, a sample before/after. */
+export interface InterventionPreview<T extends InterventionType = InterventionType> {
   dryRun: true;
+  type: T;
   targetCount: number;
   changing: number;
-  sample: { id: string; before: StateFields; after: StateFields }[];
+  sample: { id: string; before: InterventionStates[T]; after: InterventionStates[T] }[];
 }
+
+const PREVIEW_SAMPLE = 10;
 
 async function resolveTargets(
   db: Database,
@@ -78,162 +57,179 @@ function assertWording(body: CreateInterventionBody): void {
   if (body.newState?.note) assertAllowedWording(body.newState.note, 'newState.note');
 }
 
-/** Creates (or, with dryRun, only describes) an intervention. */
-export async function createIntervention(
-  db: Database,
-  scope: OrgScope,
-  body: CreateInterventionBody,
-  options: { dryRun: boolean },
-): Promise<InterventionRow | DryRun> {
+function targetScopeOf(body: CreateInterventionBody) {
+  return body.scope === 'relationship' ? ('relationship' as const) : ('participant' as const);
+}
+
+/** Checks the wording and the fit of type and scope, and resolves the targets (a segment's members now). */
+async function prepare(db: Database, scope: OrgScope, body: CreateInterventionBody): Promise<string[]> {
   assertWording(body);
-  if (body.scope === 'relationship' && !RELATIONSHIP_TYPES.has(body.type)) {
+  if (body.scope === 'relationship' && !INTERVENTION_RULES[body.type].relationships) {
     throw new AppError(
       'unprocessable',
       `${body.type} does not apply to relationships (only flag_for_review and clear_flag do).`,
       [{ path: 'type', message: 'not applicable to scope "relationship"' }],
     );
   }
-  const targets = await resolveTargets(db, scope, body);
-  const run = async (tx: Database) => {
-    const current =
-      body.scope === 'relationship'
-        ? await lockRelationshipStates(tx, scope, targets)
-        : await lockParticipantStates(tx, scope, targets);
-    const missing = targets.filter((id) => !current.has(id));
-    if (missing.length) {
-      throw new AppError(
-        'not_found',
-        `${missing.length} of the targets ${missing.length === 1 ? 'is' : 'are'} not in this org.`,
-        missing
-          .slice(0, 20)
-          .map((id) => ({ path: 'targetIds', message: `no ${body.scope} ${id} in this org` })),
-      );
-    }
-    const noteIds = new Map(body.type === 'add_note' ? targets.map((id) => [id, crypto.randomUUID()]) : []);
-    const after = (id: string): StateFields =>
-      body.type === 'add_note' ? { noteId: noteIds.get(id)! } : SETS[body.type](body.newState ?? {});
-    const before = (id: string): StateFields =>
-      body.type === 'add_note' ? { noteId: null } : pick(current.get(id), Object.keys(after(id)));
-    const changing = targets.filter((id) => !same(before(id), after(id)));
-    // A Set: a 10,000-target intervention must not test membership by scanning a list per target.
-    const changingSet = new Set(changing);
-    if (options.dryRun) {
-      return {
-        dryRun: true as const,
-        targetCount: targets.length,
-        changing: changing.length,
-        sample: targets.slice(0, 10).map((id) => ({ id, before: before(id), after: after(id) })),
-      };
-    }
-    const id = crypto.randomUUID();
-    const intervention = await insertIntervention(tx, scope, {
-      id,
-      type: body.type,
-      scope: body.scope,
-      targetIds: targets,
-      reason: body.reason,
-      previousState: { targets: Object.fromEntries(targets.map((t) => [t, before(t)])) },
-      newState: {
-        ...(body.segment ? { segment: body.segment } : {}),
-        ...(body.newState?.note ? { note: body.newState.note } : {}),
-        targets: Object.fromEntries(targets.map((t) => [t, after(t)])),
-        results: Object.fromEntries(targets.map((t) => [t, changingSet.has(t) ? 'applied' : 'unchanged'])),
-      },
-    });
-    const changes = new Map(changing.map((t) => [t, after(t)]));
-    if (body.type === 'add_note') {
-      await insertNotesWithIds(tx, scope, id, noteIds, body.newState!.note!);
-    } else if (body.scope === 'relationship') {
-      await writeRelationshipFlags(tx, scope, changes);
-    } else {
-      await writeParticipantStates(tx, scope, changes);
-    }
-    if (body.type === 'set_lifecycle_stage') {
-      await writeStageChanges(
-        tx,
-        scope,
-        id,
-        changing.map((t) => ({ id: t, from: before(t), to: after(t) })),
-      );
-    }
-    await writeAuditEvent(tx, scope, {
-      type: 'intervention.created',
-      targetType: 'intervention',
-      targetId: id,
-      metadata: {
-        type: body.type,
-        scope: body.scope,
-        segment: body.segment ?? null,
-        targets: targets.length,
-        applied: changing.length,
-        unchanged: targets.length - changing.length,
-        reason: body.reason,
-        ...(targets.length <= 20 ? { targetIds: targets } : {}),
-      },
-    });
-    return intervention;
-  };
-  if (options.dryRun) {
-    // Read under the same locks as the real thing, then roll back: a dry run changes nothing.
-    let result: DryRun | undefined;
-    await db
-      .transaction(async (tx) => {
-        result = (await run(tx)) as DryRun;
-        throw DRY_RUN_DONE;
-      })
-      .catch((error: unknown) => {
-        if (error !== DRY_RUN_DONE) throw error;
-      });
-    return result!;
-  }
-  return db.transaction(run) as Promise<InterventionRow>;
+  return resolveTargets(db, scope, body);
 }
 
-const DRY_RUN_DONE = Symbol('dry run done');
+interface Plan<S> {
+  before: Map<string, S>;
+  after: Map<string, S>;
+  changing: string[];
+}
 
-async function insertNotesWithIds(
+/** Each target's state now and after the intervention; every target must exist in this org. */
+async function plan<S>(
   tx: Database,
   scope: OrgScope,
-  interventionId: string,
-  noteIds: Map<string, string>,
-  body: string,
-) {
-  const inserted = await insertNotes(tx, scope, {
-    interventionId,
-    participantIds: [...noteIds.keys()],
-    body,
-    authorUserId: scope.userId,
-    noteIds,
+  body: CreateInterventionBody,
+  rules: StateRules<S>,
+  targets: string[],
+  lock: boolean,
+): Promise<Plan<S>> {
+  const before = await rules.read(tx, scope, targets, { targetScope: targetScopeOf(body), lock });
+  const missing = targets.filter((id) => !before.has(id));
+  if (missing.length) {
+    throw new AppError(
+      'not_found',
+      `${missing.length} of the targets ${missing.length === 1 ? 'is' : 'are'} not in this org.`,
+      missing
+        .slice(0, 20)
+        .map((id) => ({ path: 'targetIds', message: `no ${body.scope} ${id} in this org` })),
+    );
+  }
+  const after = new Map(targets.map((id) => [id, rules.requested(body, () => crypto.randomUUID())]));
+  const changing = targets.filter((id) => !sameState(rules, before.get(id)!, after.get(id)!));
+  return { before, after, changing };
+}
+
+/**
+ * What applying `body` would do, without doing it: the targets, how many would change, and a sample of
+ * before/after. Reads without locks and writes nothing, not even an audit event.
+ */
+export async function previewIntervention<T extends InterventionType>(
+  db: Database,
+  scope: OrgScope,
+  body: CreateInterventionBody & { type: T },
+): Promise<InterventionPreview<T>> {
+  const targets = await prepare(db, scope, body);
+  return previewOf(db, scope, body, body.type, targets);
+}
+
+async function previewOf<T extends InterventionType>(
+  db: Database,
+  scope: OrgScope,
+  body: CreateInterventionBody,
+  type: T,
+  targets: string[],
+): Promise<InterventionPreview<T>> {
+  const { before, after, changing } = await plan(db, scope, body, INTERVENTION_RULES[type], targets, false);
+  return {
+    dryRun: true,
+    type,
+    targetCount: targets.length,
+    changing: changing.length,
+    sample: targets
+      .slice(0, PREVIEW_SAMPLE)
+      .map((id) => ({ id, before: before.get(id)!, after: after.get(id)! })),
+  };
+}
+
+/** Applies an intervention to its targets, recording each one's previous and new state, with its event. */
+export async function applyIntervention<T extends InterventionType>(
+  db: Database,
+  scope: OrgScope,
+  body: CreateInterventionBody & { type: T },
+): Promise<InterventionOf<T>> {
+  const targets = await prepare(db, scope, body);
+  return db.transaction((tx) => applyTyped(tx, scope, body, body.type, targets));
+}
+
+async function applyTyped<T extends InterventionType>(
+  tx: Database,
+  scope: OrgScope,
+  body: CreateInterventionBody,
+  type: T,
+  targets: string[],
+): Promise<InterventionOf<T>> {
+  const rules = INTERVENTION_RULES[type];
+  const { before, after, changing } = await plan(tx, scope, body, rules, targets, true);
+  // A Set: a 10,000-target intervention must not test membership by scanning a list per target.
+  const changingSet = new Set(changing);
+  const id = crypto.randomUUID();
+  const intervention = await insertIntervention(tx, scope, {
+    id,
+    type,
+    scope: body.scope,
+    targetIds: targets,
+    reason: body.reason,
+    previousState: { targets: Object.fromEntries(before) },
+    newState: {
+      ...(body.segment ? { segment: body.segment } : {}),
+      ...(body.newState?.note ? { note: body.newState.note } : {}),
+      targets: Object.fromEntries(after),
+      results: Object.fromEntries(targets.map((t) => [t, changingSet.has(t) ? 'applied' : 'unchanged'])),
+    },
   });
-  if (inserted.size !== noteIds.size) throw new AppError('internal', 'Not every note could be written.');
+  const context: WriteContext = { interventionId: id, targetScope: targetScopeOf(body), body };
+  await rules.write(tx, scope, new Map(changing.map((t) => [t, after.get(t)!])), context);
+  await writeStageChanges(
+    tx,
+    scope,
+    id,
+    rules,
+    changing.map((t) => ({ id: t, from: before.get(t)!, to: after.get(t)! })),
+  );
+  await writeAuditEvent(tx, scope, {
+    type: 'intervention.created',
+    targetType: 'intervention',
+    targetId: id,
+    metadata: {
+      type: body.type,
+      scope: body.scope,
+      segment: body.segment ?? null,
+      targets: targets.length,
+      applied: changing.length,
+      unchanged: targets.length - changing.length,
+      reason: body.reason,
+      ...(targets.length <= 20 ? { targetIds: targets } : {}),
+    },
+  });
+  return intervention;
 }
 
 /** One participant.stage_changed event per participant whose stage an intervention (or its reversal) moved. */
-async function writeStageChanges(
+async function writeStageChanges<S>(
   tx: Database,
   scope: OrgScope,
   interventionId: string,
-  changes: { id: string; from: StateFields; to: StateFields }[],
+  rules: StateRules<S>,
+  changes: { id: string; from: S; to: S }[],
   reversal = false,
 ) {
+  const stageOf = rules.stageOf;
+  if (!stageOf) return;
   await writeAuditEvents(
     tx,
     scope,
     changes
-      .filter((c) => c.from.lifecycleStage !== c.to.lifecycleStage)
+      .map((c) => ({ id: c.id, from: stageOf(c.from), to: stageOf(c.to) }))
+      .filter((c) => c.from !== c.to)
       .map((c) => ({
         type: 'participant.stage_changed' as const,
         targetType: 'participant',
         targetId: c.id,
-        metadata: { from: c.from.lifecycleStage, to: c.to.lifecycleStage, interventionId, reversal },
+        metadata: { from: c.from, to: c.to, interventionId, reversal },
       })),
   );
 }
 
-export interface Reversal {
-  intervention: InterventionRow;
+export interface Reversal<T extends InterventionType = InterventionType> {
+  intervention: InterventionOf<T>;
   reversed: string[];
-  notReversed: { id: string; expected: StateFields; actual: StateFields | null }[];
+  notReversed: { id: string; expected: InterventionStates[T]; actual: InterventionStates[T] | null }[];
 }
 
 /**
@@ -253,80 +249,64 @@ export async function reverseIntervention(
     if (!intervention) throw new AppError('not_found', 'No such intervention in this org.');
     if (intervention.reversedAt)
       throw new AppError('conflict', `This intervention was already reversed at ${intervention.reversedAt}.`);
-    const expected = (intervention.newState as { targets: Record<string, StateFields> }).targets;
-    const previous = (intervention.previousState as { targets: Record<string, StateFields> }).targets;
-    const targets = Object.keys(expected);
-    const actual = await currentStates(tx, scope, intervention, targets, expected);
-    const reversible = targets.filter((t) => actual.get(t) && same(actual.get(t)!, expected[t]!));
-    const reversibleSet = new Set(reversible);
-    const notReversed = targets
-      .filter((t) => !reversibleSet.has(t))
-      .map((t) => ({ id: t, expected: expected[t]!, actual: actual.get(t) ?? null }));
-    const bulk = intervention.scope === 'segment' || targets.length > 1;
-    if (notReversed.length && (!bulk || reversible.length === 0)) {
-      throw new AppError(
-        'conflict',
-        'The targets have changed since this intervention; nothing was reversed.',
-        notReversed.slice(0, 20).map((n) => ({
-          path: n.id,
-          message: `expected ${JSON.stringify(n.expected)}, now ${JSON.stringify(n.actual)}`,
-        })),
-      );
-    }
-    if (intervention.type === 'add_note') {
-      await deleteNotes(
-        tx,
-        scope,
-        reversible.map((t) => String(expected[t]!.noteId)),
-      );
-    } else {
-      const restore = new Map(reversible.map((t) => [t, previous[t]!]));
-      if (intervention.scope === 'relationship') await writeRelationshipFlags(tx, scope, restore);
-      else await writeParticipantStates(tx, scope, restore);
-    }
-    if (intervention.type === 'set_lifecycle_stage') {
-      await writeStageChanges(
-        tx,
-        scope,
-        id,
-        reversible.map((t) => ({ id: t, from: expected[t]!, to: previous[t]! })),
-        true,
-      );
-    }
-    const updated = await markReversed(tx, scope, id, reason);
-    await writeAuditEvent(tx, scope, {
-      type: 'intervention.reversed',
-      targetType: 'intervention',
-      targetId: id,
-      metadata: { reason, reversed: reversible.length, notReversed: notReversed.map((n) => n.id) },
-    });
-    return { intervention: updated, reversed: reversible, notReversed };
+    return reverseTyped(tx, scope, intervention, reason);
   });
 }
 
-async function currentStates(
+async function reverseTyped<T extends InterventionType>(
   tx: Database,
   scope: OrgScope,
-  intervention: InterventionRow,
-  targets: string[],
-  expected: Record<string, StateFields>,
-): Promise<Map<string, StateFields>> {
-  if (intervention.type === 'add_note') {
-    const existing = await lockExistingNotes(
-      tx,
-      scope,
-      targets.map((t) => String(expected[t]!.noteId)),
-    );
-    return new Map(
-      targets.map((t) => [
-        t,
-        { noteId: existing.has(String(expected[t]!.noteId)) ? expected[t]!.noteId : null },
-      ]),
+  intervention: InterventionOf<T>,
+  reason: string,
+): Promise<Reversal<T>> {
+  const rules: StateRules<InterventionStates[T]> = INTERVENTION_RULES[intervention.type];
+  const expected = new Map(Object.entries(intervention.newState.targets));
+  const previous = new Map(Object.entries(intervention.previousState.targets));
+  const targets = [...expected.keys()];
+  const actual = await rules.read(tx, scope, targets, {
+    targetScope: intervention.scope === 'relationship' ? 'relationship' : 'participant',
+    lock: true,
+    expected,
+  });
+  const reversible = targets.filter((t) => {
+    const now = actual.get(t);
+    return now !== undefined && sameState(rules, now, expected.get(t)!);
+  });
+  const reversibleSet = new Set(reversible);
+  const notReversed = targets
+    .filter((t) => !reversibleSet.has(t))
+    .map((t) => ({ id: t, expected: expected.get(t)!, actual: actual.get(t) ?? null }));
+  const bulk = intervention.scope === 'segment' || targets.length > 1;
+  if (notReversed.length && (!bulk || reversible.length === 0)) {
+    throw new AppError(
+      'conflict',
+      'The targets have changed since this intervention; nothing was reversed.',
+      notReversed.slice(0, 20).map((n) => ({
+        path: n.id,
+        message: `expected ${JSON.stringify(n.expected)}, now ${JSON.stringify(n.actual)}`,
+      })),
     );
   }
-  const states =
-    intervention.scope === 'relationship'
-      ? await lockRelationshipStates(tx, scope, targets)
-      : await lockParticipantStates(tx, scope, targets);
-  return new Map([...states].map(([t, s]) => [t, pick(s, Object.keys(expected[t]!))]));
+  const only = (states: Map<string, InterventionStates[T]>) =>
+    new Map(reversible.map((t) => [t, states.get(t)!]));
+  await rules.restore(tx, scope, only(previous), only(expected), {
+    interventionId: intervention.id,
+    targetScope: intervention.scope === 'relationship' ? 'relationship' : 'participant',
+  });
+  await writeStageChanges(
+    tx,
+    scope,
+    intervention.id,
+    rules,
+    reversible.map((t) => ({ id: t, from: expected.get(t)!, to: previous.get(t)! })),
+    true,
+  );
+  const updated = await markReversed(tx, scope, intervention, reason);
+  await writeAuditEvent(tx, scope, {
+    type: 'intervention.reversed',
+    targetType: 'intervention',
+    targetId: intervention.id,
+    metadata: { reason, reversed: reversible.length, notReversed: notReversed.map((n) => n.id) },
+  });
+  return { intervention: updated, reversed: reversible, notReversed };
 }

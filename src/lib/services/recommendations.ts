@@ -10,7 +10,7 @@ import {
 import type { OrgScope } from '../scope';
 import type { InterventionType } from '../domain';
 import { activityStageOf } from '../repositories/segments';
-import { createIntervention } from './interventions';
+import { applyIntervention } from './interventions';
 
 export type Decision = 'accepted' | 'dismissed';
 
@@ -48,19 +48,14 @@ async function applyMatchingIntervention(
     );
   }
   const stage = type === 'set_lifecycle_stage' ? await activityStageOf(tx, scope, rec.targetId) : undefined;
-  const created = await createIntervention(
-    tx,
-    scope,
-    {
-      type,
-      scope: rec.targetType,
-      targetIds: [rec.targetId],
-      reason: reason ?? `Accepted recommendation: ${rec.reason}`.slice(0, 2000),
-      ...(stage ? { newState: { lifecycleStage: stage } } : {}),
-    },
-    { dryRun: false },
-  );
-  return (created as { id: string }).id;
+  const created = await applyIntervention(tx, scope, {
+    type,
+    scope: rec.targetType,
+    targetIds: [rec.targetId],
+    reason: reason ?? `Accepted recommendation: ${rec.reason}`.slice(0, 2000),
+    ...(stage ? { newState: { lifecycleStage: stage } } : {}),
+  });
+  return created.id;
 }
 
 /**

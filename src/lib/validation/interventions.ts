@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { INTERVENTION_SCOPES, INTERVENTION_TYPES, LIFECYCLE_STAGES, SEGMENT_KEYS } from '../domain';
+import {
+  INTERVENTION_SCOPES,
+  INTERVENTION_TYPES,
+  LIFECYCLE_STAGES,
+  SEGMENT_KEYS,
+  type InterventionType,
+} from '../domain';
 import { orgParamsSchema, pageQuerySchema } from './common-api';
 
 /** A bulk intervention touches at most this many targets; a larger selection must be narrowed. */
@@ -70,6 +76,55 @@ export const listInterventionsQuerySchema = pageQuerySchema.extend({
   reversed: z.enum(['true', 'false']).optional(),
 });
 
+// What an intervention records per target: only the fields its type touches (docs/decisions/011).
+export const outreachStateSchema = z.object({ outreachPaused: z.boolean() }).openapi('OutreachState');
+export const reviewFlagStateSchema = z.object({ flaggedForReview: z.boolean() }).openapi('ReviewFlagState');
+export const lifecycleStageStateSchema = z
+  .object({ lifecycleStage: z.enum(LIFECYCLE_STAGES) })
+  .openapi('LifecycleStageState');
+export const suppressionStateSchema = z
+  .object({
+    recommendationsSuppressed: z.boolean(),
+    recommendationsSuppressedUntil: z.string().nullable().openapi({ format: 'date-time' }),
+  })
+  .openapi('SuppressionState');
+export const noteStateSchema = z
+  .object({
+    noteId: z.uuid().nullable().openapi({ description: 'The note the intervention added; null: none' }),
+  })
+  .openapi('NoteState');
+
+export type OutreachState = z.infer<typeof outreachStateSchema>;
+export type ReviewFlagState = z.infer<typeof reviewFlagStateSchema>;
+export type LifecycleStageState = z.infer<typeof lifecycleStageStateSchema>;
+export type SuppressionState = z.infer<typeof suppressionStateSchema>;
+export type NoteState = z.infer<typeof noteStateSchema>;
+
+/** The state each intervention type records, before and after, for every target. */
+export interface InterventionStates {
+  pause_outreach: OutreachState;
+  resume_outreach: OutreachState;
+  flag_for_review: ReviewFlagState;
+  clear_flag: ReviewFlagState;
+  set_lifecycle_stage: LifecycleStageState;
+  suppress_recommendations: SuppressionState;
+  add_note: NoteState;
+}
+export type TargetState<T extends InterventionType = InterventionType> = InterventionStates[T];
+
+const targetStateSchema = z
+  .union([
+    outreachStateSchema,
+    reviewFlagStateSchema,
+    lifecycleStageStateSchema,
+    suppressionStateSchema,
+    noteStateSchema,
+  ])
+  .openapi('InterventionTargetState', { description: 'The fields the intervention’s type touches' });
+
+export const TARGET_RESULTS = ['applied', 'unchanged'] as const;
+export type TargetResult = (typeof TARGET_RESULTS)[number];
+
 export const interventionSchema = z
   .object({
     id: z.uuid(),
@@ -79,8 +134,13 @@ export const interventionSchema = z
     reason: z.string(),
     operatorUserId: z.string().nullable(),
     operatorRole: z.string(),
-    previousState: z.record(z.string(), z.unknown()),
-    newState: z.record(z.string(), z.unknown()),
+    previousState: z.object({ targets: z.record(z.string(), targetStateSchema) }),
+    newState: z.object({
+      targets: z.record(z.string(), targetStateSchema),
+      results: z.record(z.string(), z.enum(TARGET_RESULTS)),
+      segment: z.enum(SEGMENT_KEYS).optional(),
+      note: z.string().optional(),
+    }),
     createdAt: z.string(),
     reversedAt: z.string().nullable(),
     reversedByUserId: z.string().nullable(),
@@ -95,15 +155,10 @@ export const interventionPageSchema = z
 export const dryRunSchema = z
   .object({
     dryRun: z.literal(true),
+    type: z.enum(INTERVENTION_TYPES),
     targetCount: z.number().int(),
     changing: z.number().int(),
-    sample: z.array(
-      z.object({
-        id: z.string(),
-        before: z.record(z.string(), z.unknown()),
-        after: z.record(z.string(), z.unknown()),
-      }),
-    ),
+    sample: z.array(z.object({ id: z.string(), before: targetStateSchema, after: targetStateSchema })),
   })
   .openapi('InterventionDryRun');
 
@@ -112,11 +167,7 @@ export const reversalSchema = z
     intervention: interventionSchema,
     reversed: z.array(z.string()),
     notReversed: z.array(
-      z.object({
-        id: z.string(),
-        expected: z.record(z.string(), z.unknown()),
-        actual: z.record(z.string(), z.unknown()).nullable(),
-      }),
+      z.object({ id: z.string(), expected: targetStateSchema, actual: targetStateSchema.nullable() }),
     ),
   })
   .openapi('InterventionReversal');
