@@ -2,6 +2,9 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Several development servers on one checkout (one per engineer or per test run) each need their own
+  // build folder: Next.js locks its folder while `next dev` runs.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   reactStrictMode: true,
   // forbidden() renders the 403 pages (src/app/forbidden.tsx, console/[orgId]/forbidden.tsx) with status 403.
   experimental: { authInterrupts: true },

@@ -3,8 +3,13 @@ import { cn } from '../../lib/ui/cn';
 
 // Plain table elements in the house style; TanStack Table drives the interactive tables through them.
 
+/** Scrolls sideways inside its container when the columns do not fit (narrow screens). */
 export function Table({ className, ...props }: ComponentProps<'table'>) {
-  return <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props} />;
+  return (
+    <div className="relative w-full overflow-x-auto">
+      <table className={cn('w-full caption-bottom border-collapse text-sm', className)} {...props} />
+    </div>
+  );
 }
 
 export function TableHeader({ className, ...props }: ComponentProps<'thead'>) {

@@ -103,7 +103,7 @@ export function MembersManager(props: {
   }
 
   return (
-    <div className="grid gap-4">
+    <div className="flex flex-col gap-4">
       {problem && (
         <Alert variant="error" title="That did not work">
           {problem.summary}
@@ -114,8 +114,8 @@ export function MembersManager(props: {
           <TableHeader>
             <TableRow>
               <TableHead>Email</TableHead>
-              <TableHead>Name</TableHead>
-              <TableHead className="w-44">Role</TableHead>
+              <TableHead className="hidden sm:table-cell">Name</TableHead>
+              <TableHead className="w-40">Role</TableHead>
               <TableHead className="w-24 text-right">
                 <span className="sr-only">Actions</span>
               </TableHead>
@@ -134,11 +134,12 @@ export function MembersManager(props: {
                       </Badge>
                     )}
                   </TableCell>
-                  <TableCell className="text-muted-foreground">{member.name}</TableCell>
+                  <TableCell className="hidden text-muted-foreground sm:table-cell">{member.name}</TableCell>
                   <TableCell>
                     <NativeSelect
                       aria-label={`Role of ${member.email}`}
                       value={member.role}
+                      className="min-w-28"
                       disabled={busy || locked}
                       title={locked ? 'Only an owner changes an admin or owner' : undefined}
                       onChange={(event) => changeRole(member, event.target.value as MembershipRole)}
