@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
-import { GraphTooLargeError, loadWholeGraph } from '../../src/lib/repositories/graph';
+import { GraphTooLargeError, loadOverview, loadWholeGraph } from '../../src/lib/repositories/graph';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
@@ -10,9 +10,10 @@ import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
 interface JsonGraph {
-  nodes: { id: string; label: string; degree: number; lifecycleStage: string }[];
+  nodes: { id: string; label: string; degree: number; lifecycleStage: string; segment: string }[];
   edges: { id: string; source: string; target: string; confidence: number }[];
   truncated: { hop: number; kept: number; leftOut: number }[];
+  overview?: { total: number; shown: number };
 }
 
 describeEachDatabase('graph', ({ db }) => {
@@ -166,5 +167,66 @@ describeEachDatabase('graph', ({ db }) => {
     await expect(
       loadWholeGraph(db().db, scope, graphQuerySchema.parse({}), { maxNodes: 1000, maxEdges: 100_000 }),
     ).rejects.toBeInstanceOf(GraphTooLargeError);
+  });
+
+  it('opens on the most connected participants with view=overview, saying how many matched', async () => {
+    const { get, graph } = await demo();
+    const whole = await graph();
+    const overview = await graph('?view=overview');
+    expect(overview.overview).toEqual({ total: 12, shown: 12 });
+    expect(labels(overview)).toEqual(labels(whole));
+    expect(overview.edges.map((e) => e.id).sort()).toEqual(whole.edges.map((e) => e.id).sort());
+    const degrees = overview.nodes.map((n) => n.degree);
+    expect(degrees).toEqual([...degrees].sort((a, b) => b - a));
+    const filtered = await graph('?view=overview&stage=active&minConfidence=0.9');
+    expect(filtered.overview).toEqual({ total: 6, shown: 6 });
+    expect(filtered.edges.every((e) => e.confidence >= 0.9)).toBe(true);
+    const compact = await (await get('?view=overview&format=compact')).response.json();
+    expect(compact.overview).toEqual({ total: 12, shown: 12 });
+    expect(compact.nodes.segment).toHaveLength(12);
+    expect((await get('?view=overview&focus=00000000-0000-4000-8000-000000000000')).status).toBe(400);
+    expect((await get('?view=top')).status).toBe(400);
+  });
+
+  it('colours each node by its first segment: automated accounts, isolated, highly connected, then activity', async () => {
+    const { graph } = await demo();
+    const g = await graph();
+    const segmentOf = (name: string) => g.nodes.find((n) => n.label === name)!.segment;
+    expect(segmentOf('CRM Bridge')).toBe('system');
+    expect(segmentOf('Ava Moreno')).toBe('highly_connected');
+    const highly = labels(await graph('?segment=highly_connected'));
+    expect(
+      g.nodes
+        .filter((n) => n.segment === 'highly_connected')
+        .map((n) => n.label)
+        .sort(),
+    ).toEqual(highly);
+    for (const node of g.nodes) {
+      if (node.degree === 0 && node.segment !== 'system') expect(node.segment).toBe('isolated');
+    }
+  });
+
+  it('keeps the overview to the most connected participants of a large org and the edges among them', async () => {
+    await demo();
+    const options = { participants: 2000, edges: 8000, seed: 5, now: new Date() };
+    const big = await loadSyntheticOrg(db(), { name: 'Overview', timezone: 'UTC' }, options);
+    const scope = createOrgScope({
+      orgId: big.orgId,
+      orgName: 'Overview',
+      timezone: 'UTC',
+      userId: '00000000-0000-4000-8000-000000000001',
+      userEmail: 'x',
+      role: 'viewer',
+    });
+    const query = graphQuerySchema.parse({ view: 'overview' });
+    const overview = await loadOverview(db().db, scope, query, 150);
+    expect(overview.overview).toEqual({ total: 2000, shown: 150 });
+    const whole = await loadWholeGraph(db().db, scope, query, { maxNodes: 10_000, maxEdges: 100_000 });
+    const shown = new Set(overview.nodes.map((n) => n.id));
+    const leastShown = Math.min(...overview.nodes.map((n) => n.degree));
+    expect(whole.nodes.filter((n) => !shown.has(n.id)).every((n) => n.degree <= leastShown)).toBe(true);
+    const among = whole.edges.filter((e) => shown.has(e.source) && shown.has(e.target));
+    expect(overview.edges.map((e) => e.id).sort()).toEqual(among.map((e) => e.id).sort());
+    expect(overview.edges.length).toBeGreaterThan(0);
   });
 });

@@ -31,7 +31,7 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/graph': {
     method: 'GET',
     path: '/graph',
-    query: ['stage', 'role', 'segment', 'minConfidence', 'focus', 'depth', 'perHop', 'format'],
+    query: ['stage', 'role', 'segment', 'minConfidence', 'focus', 'depth', 'perHop', 'format', 'view'],
   },
   'GET /api/orgs/:orgId/events': {
     method: 'GET',

@@ -458,6 +458,8 @@ export interface paths {
           role?: string;
           segment?: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
           stage?: 'new' | 'active' | 'at_risk' | 'dormant';
+          /** @description overview: the 5000 most connected participants matching the filters and the relationships among them, with the total that matched */
+          view?: 'whole' | 'overview';
         };
         header?: never;
         path: {
@@ -1729,6 +1731,12 @@ export interface components {
         lastActivityAt: (string | null)[];
         lifecycleStage: ('new' | 'active' | 'at_risk' | 'dormant')[];
         role: string[];
+        segment: ('new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system')[];
+      };
+      /** @description view=overview: participants matching the filters, and how many are drawn */
+      overview?: {
+        shown: number;
+        total: number;
       };
       truncated: {
         hop: number;
@@ -1788,7 +1796,17 @@ export interface components {
         /** @enum {string} */
         lifecycleStage: 'new' | 'active' | 'at_risk' | 'dormant';
         role: string;
+        /**
+         * @description the first segment the participant is in, for colouring
+         * @enum {string}
+         */
+        segment: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
       }[];
+      /** @description view=overview: participants matching the filters, and how many are drawn */
+      overview?: {
+        shown: number;
+        total: number;
+      };
       truncated: {
         hop: number;
         kept: number;

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
-import type { LifecycleStage } from '../domain';
+import { type LifecycleStage, type SegmentKey, type SegmentSettings } from '../domain';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
 import { listEdgesAmong, listOrgEdges, type GraphEdge } from './relationships';
@@ -16,6 +16,8 @@ export interface GraphNode {
   lifecycleStage: LifecycleStage;
   lastActivityAt: string | null;
   degree: number;
+  /** The first segment the participant belongs to, in PRIMARY_SEGMENT_ORDER (for colouring). */
+  segment: SegmentKey;
 }
 
 export type { GraphEdge } from './relationships';
@@ -24,6 +26,8 @@ export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   truncated: { hop: number; kept: number; leftOut: number }[];
+  /** view=overview: how many participants matched the filters, of which `nodes` are the most connected. */
+  overview?: { total: number; shown: number };
 }
 
 export class GraphTooLargeError extends Error {
@@ -34,15 +38,46 @@ export class GraphTooLargeError extends Error {
 
 const degreeOf = sql`(p.out_degree + p.in_degree)`;
 
-const nodeColumns = sql`p.id, p.display_name AS label, p.role, p.lifecycle_stage AS "lifecycleStage",
-  to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt"`;
+/**
+ * Segments overlap (an active participant can be highly connected); a node is coloured by the first it
+ * belongs to in this order: automated accounts, then the structural segments, then activity.
+ */
+export const PRIMARY_SEGMENT_ORDER = [
+  'system',
+  'isolated',
+  'highly_connected',
+  'new',
+  'active',
+  'at_risk',
+  'dormant',
+] as const satisfies readonly SegmentKey[];
 
-async function nodeFilter(db: Database, scope: OrgScope, q: GraphQuery): Promise<SQL> {
+function primarySegment(scope: OrgScope, settings: SegmentSettings): SQL {
+  const cases = PRIMARY_SEGMENT_ORDER.slice(0, -1).map(
+    (key) => sql`WHEN ${segmentCondition(key, scope, settings)} THEN ${key}`,
+  );
+  return sql`CASE ${sql.join(cases, sql` `)} ELSE 'dormant' END`;
+}
+
+const nodeColumns = (scope: OrgScope, settings: SegmentSettings) => sql`p.id, p.display_name AS label, p.role,
+  p.lifecycle_stage AS "lifecycleStage",
+  to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt",
+  ${degreeOf} AS degree, ${primarySegment(scope, settings)} AS segment`;
+
+function nodeFilter(scope: OrgScope, q: GraphQuery, settings: SegmentSettings): SQL {
   const parts: SQL[] = [sql`p.org_id = ${scope.orgId}`];
   if (q.stage) parts.push(sql`p.lifecycle_stage = ${q.stage}`);
   if (q.role) parts.push(sql`p.role = ${q.role}`);
-  if (q.segment) parts.push(segmentCondition(q.segment, scope, await getSegmentSettings(db, scope)));
+  if (q.segment) parts.push(segmentCondition(q.segment, scope, settings));
   return sql.join(parts, sql` AND `);
+}
+
+export async function countParticipants(db: Database, scope: OrgScope): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM participants p WHERE p.org_id = ${scope.orgId}`,
+  );
+  return row?.n ?? 0;
 }
 
 /** Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError), and the edges among them. */
@@ -52,7 +87,8 @@ export async function loadWholeGraph(
   q: GraphQuery,
   limits: { maxNodes: number; maxEdges: number },
 ): Promise<Graph> {
-  const filter = await nodeFilter(db, scope, q);
+  const settings = await getSegmentSettings(db, scope);
+  const filter = nodeFilter(scope, q, settings);
   const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM participants p WHERE ${filter}`,
@@ -60,7 +96,7 @@ export async function loadWholeGraph(
   if (n > limits.maxNodes) throw new GraphTooLargeError(n);
   const nodes = await queryRows<GraphNode>(
     db,
-    sql`SELECT ${nodeColumns}, ${degreeOf} AS degree FROM participants p WHERE ${filter} ORDER BY p.id`,
+    sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter} ORDER BY p.id`,
   );
   const unfiltered = !q.stage && !q.role && !q.segment;
   const edges = unfiltered
@@ -86,10 +122,11 @@ export async function loadNeighbourhood(
   scope: OrgScope,
   q: GraphQuery & { focus: string },
 ): Promise<Graph | undefined> {
-  const filter = await nodeFilter(db, scope, q);
+  const settings = await getSegmentSettings(db, scope);
+  const filter = nodeFilter(scope, q, settings);
   const [focus] = await queryRows<GraphNode>(
     db,
-    sql`SELECT ${nodeColumns}, ${degreeOf} AS degree FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${q.focus}`,
+    sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${q.focus}`,
   );
   if (!focus) return undefined;
   const nodes: GraphNode[] = [focus];
@@ -108,7 +145,7 @@ export async function loadNeighbourhood(
             SELECT r.from_participant_id FROM relationships r
             WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ANY(${sql.param(frontier)}::uuid[]) ${confidence}
           ), candidates AS (
-            SELECT ${nodeColumns}, ${degreeOf} AS degree
+            SELECT ${nodeColumns(scope, settings)}
             FROM neighbours n JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = n.id
             WHERE ${filter} AND NOT (p.id = ANY(${sql.param([...seen])}::uuid[]))
           )
@@ -128,6 +165,44 @@ export async function loadNeighbourhood(
   return { nodes, edges, truncated };
 }
 
+/**
+ * The `limit` most connected participants matching the filters (degree, then id) and the relationships
+ * among them, with how many matched: the opening view of an org too large to draw whole. One statement,
+ * so the nodes, the edges and the total come from one snapshot.
+ */
+export async function loadOverview(
+  db: Database,
+  scope: OrgScope,
+  q: GraphQuery,
+  limit: number,
+): Promise<Graph> {
+  const settings = await getSegmentSettings(db, scope);
+  const filter = nodeFilter(scope, q, settings);
+  const confidence =
+    q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``;
+  const [row] = await queryRows<{ total: number; nodes: GraphNode[]; edges: GraphEdge[] }>(
+    db,
+    sql`WITH top AS (
+          SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
+          ORDER BY (p.out_degree + p.in_degree) DESC, p.id LIMIT ${limit}
+        )
+        SELECT
+          (SELECT count(*)::int FROM participants p WHERE ${filter}) AS total,
+          coalesce((SELECT json_agg(t ORDER BY t.degree DESC, t.id) FROM top t), '[]'::json) AS nodes,
+          coalesce((
+            SELECT json_agg(json_build_object('id', r.id, 'source', r.from_participant_id, 'target', r.to_participant_id,
+                                              'type', r.type, 'confidence', r.confidence_score) ORDER BY r.id)
+            FROM relationships r
+            JOIN top a ON a.id = r.from_participant_id
+            JOIN top b ON b.id = r.to_participant_id
+            WHERE r.org_id = ${scope.orgId} ${confidence}
+          ), '[]'::json) AS edges`,
+  );
+  const nodes = row!.nodes;
+  const edges = row!.edges.map((e) => ({ ...e, confidence: Number(e.confidence) }));
+  return { nodes, edges, truncated: [], overview: { total: row!.total, shown: nodes.length } };
+}
+
 /** The columnar form: each field an array, edges as pairs of indexes into the node arrays. */
 export function toCompact(graph: Graph) {
   const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
@@ -140,6 +215,7 @@ export function toCompact(graph: Graph) {
       lifecycleStage: graph.nodes.map((n) => n.lifecycleStage),
       lastActivityAt: graph.nodes.map((n) => n.lastActivityAt),
       degree: graph.nodes.map((n) => n.degree),
+      segment: graph.nodes.map((n) => n.segment),
     },
     edges: {
       source: graph.edges.map((e) => index.get(e.source)!),
@@ -148,5 +224,6 @@ export function toCompact(graph: Graph) {
       confidence: graph.edges.map((e) => e.confidence),
     },
     truncated: graph.truncated,
+    ...(graph.overview ? { overview: graph.overview } : {}),
   };
 }

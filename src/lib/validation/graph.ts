@@ -6,6 +6,10 @@ export const MAX_JSON_GRAPH_NODES = 10_000;
 /** The compact form carries large orgs, up to these sizes. */
 export const MAX_COMPACT_GRAPH_NODES = 250_000;
 export const MAX_COMPACT_GRAPH_EDGES = 1_500_000;
+/** view=overview: the most connected participants drawn when an org is too large to draw whole. */
+export const OVERVIEW_GRAPH_NODES = 5_000;
+/** The explorer draws an org whole up to this many participants, and opens on the overview above. */
+export const EXPLORER_WHOLE_GRAPH_NODES = MAX_JSON_GRAPH_NODES;
 
 export const graphQuerySchema = z
   .object({
@@ -19,10 +23,20 @@ export const graphQuerySchema = z
       description: 'With focus: the most connected neighbours kept at each hop; the rest are counted',
     }),
     format: z.enum(['json', 'compact']).default('json'),
+    view: z
+      .enum(['whole', 'overview'])
+      .default('whole')
+      .openapi({
+        description: `overview: the ${OVERVIEW_GRAPH_NODES} most connected participants matching the filters and the relationships among them, with the total that matched`,
+      }),
   })
   .refine((q) => q.depth === undefined || q.focus !== undefined, {
     message: 'only with focus',
     path: ['depth'],
+  })
+  .refine((q) => q.view === 'whole' || q.focus === undefined, {
+    message: 'not with focus: a neighbourhood is already a part of the graph',
+    path: ['view'],
   });
 export type GraphQuery = z.infer<typeof graphQuerySchema>;
 
@@ -33,6 +47,9 @@ const node = z.object({
   lifecycleStage: z.enum(LIFECYCLE_STAGES),
   lastActivityAt: z.string().nullable(),
   degree: z.number().int(),
+  segment: z
+    .enum(SEGMENT_KEYS)
+    .openapi({ description: 'the first segment the participant is in, for colouring' }),
 });
 const edge = z.object({
   id: z.uuid(),
@@ -44,9 +61,13 @@ const edge = z.object({
 const truncation = z.array(
   z.object({ hop: z.number().int(), kept: z.number().int(), leftOut: z.number().int() }),
 );
+const overview = z
+  .object({ total: z.number().int(), shown: z.number().int() })
+  .optional()
+  .openapi({ description: 'view=overview: participants matching the filters, and how many are drawn' });
 
 export const graphSchema = z
-  .object({ nodes: z.array(node), edges: z.array(edge), truncated: truncation })
+  .object({ nodes: z.array(node), edges: z.array(edge), truncated: truncation, overview })
   .openapi('Graph', { description: 'format=json: nodes and edges as objects' });
 
 export const compactGraphSchema = z
@@ -59,6 +80,7 @@ export const compactGraphSchema = z
       lifecycleStage: z.array(z.enum(LIFECYCLE_STAGES)),
       lastActivityAt: z.array(z.string().nullable()),
       degree: z.array(z.number().int()),
+      segment: z.array(z.enum(SEGMENT_KEYS)),
     }),
     edges: z.object({
       source: z.array(z.number().int()).openapi({ description: 'index into nodes' }),
@@ -67,6 +89,7 @@ export const compactGraphSchema = z
       confidence: z.array(z.number()),
     }),
     truncated: truncation,
+    overview,
   })
   .openapi('CompactGraph', {
     description: 'format=compact: columnar arrays, edges as pairs of node indexes',

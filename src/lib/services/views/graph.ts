@@ -2,14 +2,31 @@ import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { AppError } from '../../errors';
-import { GraphTooLargeError, loadNeighbourhood, loadWholeGraph, type Graph } from '../../repositories/graph';
+import {
+  countParticipants,
+  GraphTooLargeError,
+  loadNeighbourhood,
+  loadOverview,
+  loadWholeGraph,
+  type Graph,
+} from '../../repositories/graph';
 import type { OrgScope } from '../../scope';
 import {
   MAX_COMPACT_GRAPH_EDGES,
   MAX_COMPACT_GRAPH_NODES,
   MAX_JSON_GRAPH_NODES,
+  OVERVIEW_GRAPH_NODES,
   type GraphQuery,
 } from '../../validation/graph';
+
+/**
+ * How many participants the org has, so the explorer page knows whether to draw the org whole or open
+ * on the overview. Not audited: it shows no participant; the graph request that follows is.
+ */
+export async function graphExplorerSize(db: Database, scope: OrgScope): Promise<{ participants: number }> {
+  requirePermission(scope, 'graph.read');
+  return { participants: await countParticipants(db, scope) };
+}
 
 async function loadGraph(db: Database, scope: OrgScope, query: GraphQuery): Promise<Graph> {
   const compact = query.format === 'compact';
@@ -17,10 +34,12 @@ async function loadGraph(db: Database, scope: OrgScope, query: GraphQuery): Prom
   try {
     graph = query.focus
       ? await loadNeighbourhood(db, scope, { ...query, focus: query.focus })
-      : await loadWholeGraph(db, scope, query, {
-          maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
-          maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
-        });
+      : query.view === 'overview'
+        ? await loadOverview(db, scope, query, OVERVIEW_GRAPH_NODES)
+        : await loadWholeGraph(db, scope, query, {
+            maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
+            maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
+          });
   } catch (error) {
     if (!(error instanceof GraphTooLargeError)) throw error;
     throw new AppError(
@@ -43,7 +62,7 @@ async function loadGraph(db: Database, scope: OrgScope, query: GraphQuery): Prom
 export async function viewGraph(db: Database, scope: OrgScope, query: GraphQuery): Promise<Graph> {
   requirePermission(scope, 'graph.read');
   const graph = await loadGraph(db, scope, query);
-  const { format, perHop, ...filters } = query;
+  const { format, perHop, view, ...filters } = query;
   await writeAuditEvent(db, scope, {
     type: 'graph.viewed',
     targetType: query.focus ? 'participant' : 'org',
@@ -51,10 +70,12 @@ export async function viewGraph(db: Database, scope: OrgScope, query: GraphQuery
     metadata: {
       filters,
       format,
+      ...(view === 'overview' ? { view } : {}),
       ...(query.focus ? { perHop } : {}),
       nodes: graph.nodes.length,
       edges: graph.edges.length,
       truncated: graph.truncated,
+      ...(graph.overview ? { overview: graph.overview } : {}),
     },
   });
   return graph;
