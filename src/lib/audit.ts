@@ -9,6 +9,7 @@ export type AuditEventType =
   | 'graph.viewed'
   | 'segments.viewed'
   | 'participants.listed'
+  | 'participants.exported'
   | 'participant.viewed'
   | 'recommendations.viewed'
   | 'recommendation.accepted'
@@ -23,9 +24,41 @@ export type AuditEventType =
   | 'member.role_changed'
   | 'member.removed'
   | 'import.completed'
+  | 'org.settings_changed'
   | 'access.denied'
   | 'auth.signed_in'
   | 'auth.sign_in_failed';
+
+// The union at run time (the audit log's type filter). A Record keyed by the union, so a type added
+// above and forgotten here fails to compile rather than going missing from the filter.
+const EVENT_TYPE_SET: Record<AuditEventType, true> = {
+  'overview.viewed': true,
+  'graph.viewed': true,
+  'segments.viewed': true,
+  'participants.listed': true,
+  'participants.exported': true,
+  'participant.viewed': true,
+  'recommendations.viewed': true,
+  'recommendation.accepted': true,
+  'recommendation.dismissed': true,
+  'recommendation.generated': true,
+  'intervention.created': true,
+  'intervention.reversed': true,
+  'participant.stage_changed': true,
+  'audit.viewed': true,
+  'audit.exported': true,
+  'member.added': true,
+  'member.role_changed': true,
+  'member.removed': true,
+  'import.completed': true,
+  'org.settings_changed': true,
+  'access.denied': true,
+  'auth.signed_in': true,
+  'auth.sign_in_failed': true,
+};
+
+/** Every event type, sorted by name. */
+export const AUDIT_EVENT_TYPES = (Object.keys(EVENT_TYPE_SET) as AuditEventType[]).sort();
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -39,6 +39,7 @@ describeEachDatabase('audit log search and export', ({ db }) => {
     expect(byTarget.items).toHaveLength(1);
     const byActor = await (await get(`/events?actorUserId=${admin.id}&type=participant.viewed`)).json();
     expect(byActor.items).toHaveLength(2);
+    expect(byActor.items[0]).toMatchObject({ actorUserId: admin.id, actorEmail: 'admin@a.example' });
     const future = await (
       await get(`/events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
     ).json();
@@ -111,7 +112,9 @@ describeEachDatabase('audit log search and export', ({ db }) => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-.+\.csv"$/);
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,createdAt,eventType,actorUserId,actorRole,targetType,targetId,metadata');
+    expect(lines[0]).toBe(
+      'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
 
@@ -129,6 +132,85 @@ describeEachDatabase('audit log search and export', ({ db }) => {
       .from(events)
       .where(and(eq(events.orgId, a.org.id), eq(events.eventType, 'audit.exported')));
     expect(exported.map((e) => (e.metadata as { format: string }).format).sort()).toEqual(['csv', 'ndjson']);
+  });
+
+  it('names the actor by email, and leaves it empty for anonymous events and deleted accounts', async () => {
+    const { a, get } = await setup();
+    const gone = '00000000-0000-4000-8000-000000000001';
+    await writeOrgAuditEvent(db().db, a.org.id, { userId: null, role: null }, { type: 'graph.viewed' });
+    await writeOrgAuditEvent(db().db, a.org.id, { userId: gone, role: 'viewer' }, { type: 'graph.viewed' });
+    const page = await (await get('/events?type=graph.viewed')).json();
+    expect(page.items.map((e: { actorEmail: string | null }) => e.actorEmail)).toEqual([null, null]);
+    // The setup's sign-in was recorded with the admin as its actor.
+    const signedIn = await (await get('/events?type=auth.signed_in')).json();
+    expect(signedIn.items.map((e: { actorEmail: string | null }) => e.actorEmail)).toEqual([
+      'admin@a.example',
+    ]);
+  });
+
+  it('exports exactly what the search shows for the same filters', async () => {
+    const { a, get } = await setup();
+    const admin = a.users.admin!;
+    const at = (iso: string) => new Date(iso);
+    await db()
+      .db.insert(events)
+      .values([
+        {
+          orgId: a.org.id,
+          eventType: 'participant.viewed',
+          actorUserId: admin.id,
+          actorRole: 'admin',
+          targetType: 'participant',
+          targetId: 'p-1',
+          createdAt: at('2026-01-10T10:00:00Z'),
+        },
+        {
+          orgId: a.org.id,
+          eventType: 'participant.viewed',
+          actorUserId: admin.id,
+          actorRole: 'admin',
+          targetType: 'participant',
+          targetId: 'p-1',
+          createdAt: at('2026-01-20T10:00:00Z'),
+        },
+        {
+          orgId: a.org.id,
+          eventType: 'participant.viewed',
+          actorUserId: admin.id,
+          actorRole: 'admin',
+          targetType: 'participant',
+          targetId: 'p-2',
+          createdAt: at('2026-01-15T10:00:00Z'),
+        },
+        {
+          orgId: a.org.id,
+          eventType: 'participant.viewed',
+          actorUserId: null,
+          actorRole: null,
+          targetType: 'participant',
+          targetId: 'p-1',
+          createdAt: at('2026-01-15T10:00:00Z'),
+        },
+      ]);
+    const query = new URLSearchParams({
+      type: 'participant.viewed',
+      actorUserId: admin.id,
+      targetType: 'participant',
+      targetId: 'p-1',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-15T00:00:00+01:00',
+    }).toString();
+    const page = await (await get(`/events?${query}`)).json();
+    const exported = (await (await get(`/events/export?format=ndjson&${query}`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({
+      createdAt: '2026-01-10T10:00:00.000000Z',
+      actorEmail: 'admin@a.example',
+    });
+    expect(exported).toEqual(page.items);
   });
 
   it('exports more events than one batch, in order', async () => {

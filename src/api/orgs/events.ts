@@ -45,6 +45,7 @@ const CSV_COLUMNS = [
   'createdAt',
   'eventType',
   'actorUserId',
+  'actorEmail',
   'actorRole',
   'targetType',
   'targetId',

@@ -1158,7 +1158,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The org’s participants by name, filtered by q, stage, role and segment (keyset-paginated) */
+    /** The org’s participants, filtered by q, stage, role and segment, sorted by name, last activity, relationships or created date (keyset-paginated) */
     get: {
       parameters: {
         query?: {
@@ -1168,6 +1168,16 @@ export interface paths {
           q?: string;
           role?: string;
           segment?: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
+          /** @description name, lastActivity, degree (relationships) or created; a leading minus for descending. Never-active participants count as the least recently active. */
+          sort?:
+            | 'name'
+            | '-name'
+            | 'lastActivity'
+            | '-lastActivity'
+            | 'degree'
+            | '-degree'
+            | 'created'
+            | '-created';
           stage?: 'new' | 'active' | 'at_risk' | 'dormant';
         };
         header?: never;
@@ -1317,6 +1327,98 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/participants/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the participants matching the list’s filters, in its order, as CSV or NDJSON, streamed */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'csv' | 'ndjson';
+          /** @description Part of a name or email */
+          q?: string;
+          role?: string;
+          segment?: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
+          /** @description name, lastActivity, degree (relationships) or created; a leading minus for descending. Never-active participants count as the least recently active. */
+          sort?:
+            | 'name'
+            | '-name'
+            | 'lastActivity'
+            | '-lastActivity'
+            | 'degree'
+            | '-degree'
+            | 'created'
+            | '-created';
+          stage?: 'new' | 'active' | 'at_risk' | 'dormant';
+        };
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The participants */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-ndjson': string;
+            'text/csv': string;
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/recommendations': {
     parameters: {
       query?: never;
@@ -1324,13 +1426,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Atlas recommendations, newest first, optionally of one status (keyset-paginated) */
+    /** Atlas recommendations, newest first, filtered by status, suggested action and target type (keyset-paginated), each with its target as it is now */
     get: {
       parameters: {
         query?: {
           cursor?: string;
           limit?: number;
           status?: 'pending' | 'accepted' | 'dismissed';
+          suggestedAction?: string;
+          targetType?: 'participant' | 'relationship' | 'segment';
         };
         header?: never;
         path: {
@@ -1681,6 +1785,151 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org’s time zone and segment thresholds */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The settings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrgSettings'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change the time zone or segment thresholds (only the fields given; audited when something changes) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ChangeOrgSettingsRequest'];
+        };
+      };
+      responses: {
+        /** @description The settings after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OrgSettings'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The fields break a rule together (dormant must start after active ends) */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1691,6 +1940,8 @@ export interface components {
       role: 'owner' | 'admin' | 'operator' | 'viewer';
     };
     AuditEvent: {
+      /** @description The actor’s current email, if the account exists */
+      actorEmail: string | null;
       actorRole: string | null;
       actorUserId: string | null;
       /** Format: date-time */
@@ -1711,6 +1962,14 @@ export interface components {
     ChangeMemberRoleRequest: {
       /** @enum {string} */
       role: 'owner' | 'admin' | 'operator' | 'viewer';
+    };
+    ChangeOrgSettingsRequest: {
+      activeDays?: number;
+      dormantDays?: number;
+      highlyConnectedMinDegree?: number;
+      highlyConnectedPercentile?: number;
+      newDays?: number;
+      timezone?: string;
     };
     /** @description format=compact: columnar arrays, edges as pairs of node indexes */
     CompactGraph: {
@@ -1964,12 +2223,29 @@ export interface components {
       role: 'owner' | 'admin' | 'operator' | 'viewer';
       timezone: string;
     };
+    OrgSettings: {
+      /** @description Active: activity in the last N days */
+      activeDays: number;
+      /** @description Dormant: no activity for N days (at risk in between) */
+      dormantDays: number;
+      highlyConnectedMinDegree: number;
+      /** @example 0.9 */
+      highlyConnectedPercentile: number;
+      /** @description New: created in the last N days */
+      newDays: number;
+      /** @example America/Chicago */
+      timezone: string;
+      /** Format: date-time */
+      updatedAt: string | null;
+    };
     OutreachState: {
       outreachPaused: boolean;
     };
     Participant: {
       /** Format: date-time */
       createdAt: string;
+      /** @description Relationships in either direction */
+      degree: number;
       displayName: string;
       email: string | null;
       /** Format: uuid */
@@ -2044,6 +2320,18 @@ export interface components {
       source: string;
       type: string;
     };
+    ParticipantSummary: {
+      /** @description Relationships in either direction */
+      degree: number;
+      displayName: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastActivityAt: string | null;
+      /** @enum {string} */
+      lifecycleStage: 'new' | 'active' | 'at_risk' | 'dormant';
+      role: string;
+    };
     Problem: {
       detail?: string;
       errors?: {
@@ -2077,8 +2365,64 @@ export interface components {
       reason?: string;
     };
     RecommendationPage: {
-      items: components['schemas']['Recommendation'][];
+      items: components['schemas']['RecommendationWithTarget'][];
       nextCursor: string | null;
+    };
+    /** @description The target as it is now, with the figures the reason cites; null if it is gone */
+    RecommendationTarget:
+      | {
+          participant: components['schemas']['ParticipantSummary'] & {
+            /**
+             * @description The stage the participant's activity points to now
+             * @enum {string}
+             */
+            activityStage: 'new' | 'active' | 'at_risk' | 'dormant';
+            /** Format: date-time */
+            createdAt: string;
+            flaggedForReview: boolean;
+            /** @description Related participants (either direction) by lifecycle stage */
+            neighbours: {
+              active: number;
+              at_risk: number;
+              dormant: number;
+              new: number;
+            };
+            outreachPaused: boolean;
+            recommendationsSuppressed: boolean;
+          };
+          /** @enum {string} */
+          type: 'participant';
+        }
+      | {
+          relationship: {
+            confidence: number;
+            /** Format: date-time */
+            createdAt: string;
+            flaggedForReview: boolean;
+            from: components['schemas']['ParticipantSummary'];
+            /** Format: uuid */
+            id: string;
+            source: string;
+            to: components['schemas']['ParticipantSummary'];
+            type: string;
+          };
+          /** @enum {string} */
+          type: 'relationship';
+        }
+      | {
+          segment: {
+            count: number;
+            description: string;
+            /** @enum {string} */
+            key: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
+            label: string;
+          };
+          /** @enum {string} */
+          type: 'segment';
+        }
+      | null;
+    RecommendationWithTarget: components['schemas']['Recommendation'] & {
+      target: components['schemas']['RecommendationTarget'];
     };
     ReverseInterventionRequest: {
       reason: string;

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
-import { events } from '../database/schema';
+import { events, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { EventFilters } from '../validation/events';
@@ -12,6 +12,8 @@ export interface AuditEventRow {
   id: string;
   eventType: string;
   actorUserId: string | null;
+  /** The actor's email today (null for anonymous events and for accounts deleted since). */
+  actorEmail: string | null;
   actorRole: string | null;
   targetType: string | null;
   targetId: string | null;
@@ -23,6 +25,7 @@ const columns = {
   id: events.id,
   eventType: events.eventType,
   actorUserId: events.actorUserId,
+  actorEmail: users.email,
   actorRole: events.actorRole,
   targetType: events.targetType,
   targetId: events.targetId,
@@ -54,6 +57,8 @@ async function fetchBatch(
   const rows = await db
     .select(columns)
     .from(events)
+    // One primary-key probe per row of the page; the log keeps no foreign key, so accounts may be gone.
+    .leftJoin(users, eq(users.id, events.actorUserId))
     .where(conditions(scope, filters, after))
     .orderBy(desc(events.createdAt), desc(events.id))
     .limit(limit);

@@ -37,6 +37,10 @@ export const eventSchema = z
     id: z.uuid(),
     eventType: z.string(),
     actorUserId: z.string().nullable(),
+    actorEmail: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The actor’s current email, if the account exists' }),
     actorRole: z.string().nullable(),
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
