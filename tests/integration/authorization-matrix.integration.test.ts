@@ -141,6 +141,12 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     path: `/api/orgs/${w.orgId}/members/${await freshViewer(w)}`,
     success: 204,
   }),
+  'GET /api/orgs/:orgId/settings': async (w) => ({ path: `/api/orgs/${w.orgId}/settings`, success: 200 }),
+  'PATCH /api/orgs/:orgId/settings': async (w) => ({
+    path: `/api/orgs/${w.orgId}/settings`,
+    body: { newDays: 10 + (++counter % 20) },
+    success: 200,
+  }),
 };
 
 function expectedStatus(caller: Caller, permission: Permission, success: number): number {

@@ -46,7 +46,7 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/recommendations': {
     method: 'GET',
     path: '/recommendations',
-    query: ['status', 'limit', 'cursor'],
+    query: ['status', 'suggestedAction', 'targetType', 'limit', 'cursor'],
   },
   'POST /api/orgs/:orgId/recommendations/:recommendationId/accept': {
     method: 'POST',
@@ -73,6 +73,19 @@ const INPUTS: Record<string, Input> = {
     method: 'POST',
     path: `/interventions/${ID}/reverse`,
     body: ['reason'],
+  },
+  'GET /api/orgs/:orgId/settings': { method: 'GET', path: '/settings' },
+  'PATCH /api/orgs/:orgId/settings': {
+    method: 'PATCH',
+    path: '/settings',
+    body: [
+      'timezone',
+      'newDays',
+      'activeDays',
+      'dormantDays',
+      'highlyConnectedPercentile',
+      'highlyConnectedMinDegree',
+    ],
   },
 };
 

@@ -1,7 +1,13 @@
-import { and, eq } from 'drizzle-orm';
-import { expect, it } from 'vitest';
-import { events, recommendations } from '../../src/lib/database/schema';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import { resolveOrgContext } from '../../src/lib/auth';
+import { events, participants, recommendations } from '../../src/lib/database/schema';
+import { findRecommendationTargets, listRecommendations } from '../../src/lib/repositories/recommendations';
+import { countSegments } from '../../src/lib/repositories/segments';
+import { unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
+import type { OrgScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
+import { viewRecommendationInbox } from '../../src/lib/services/views/recommendations';
 import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
@@ -158,3 +164,252 @@ describeEachDatabase('accepting a recommendation with its intervention', ({ db }
     expect(row!.status).toBe('pending'); // the whole decision rolled back
   });
 });
+
+describeEachDatabase(
+  'the recommendations inbox: filters, keyset pages and target summaries',
+  ({ db }) => {
+    let orgId: string;
+    let owner: OrgScope;
+    let call: (path: string) => Promise<{ status: number; body: any }>;
+
+    beforeAll(async () => {
+      ({ orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD }));
+      const api = createTestApi(db());
+      const cookie = await signIn(api, 'operator@ironfront.example');
+      call = async (path) => {
+        const response = await api.request(`/api/orgs/${orgId}${path}`, { cookie });
+        return { status: response.status, body: await response.json() };
+      };
+      const operator = (await unsafeFindUserByEmail(db().db, 'operator@ironfront.example'))!;
+      owner = await resolveOrgContext(db().db, operator, orgId, { method: 'GET', path: '/test' });
+    });
+
+    const idOf = async (name: string) =>
+      (
+        await db()
+          .db.select({ id: participants.id })
+          .from(participants)
+          .where(and(eq(participants.orgId, orgId), eq(participants.displayName, name)))
+      )[0]!.id;
+
+    it('filters by suggested action and target type, alone and with the status', async () => {
+      const flags = await call('/recommendations?suggestedAction=flag_for_review');
+      expect(flags.status).toBe(200);
+      expect(flags.body.items.map((r: { suggestedAction: string }) => r.suggestedAction)).toEqual([
+        'flag_for_review',
+      ]);
+      const links = await call('/recommendations?targetType=relationship&status=pending');
+      expect(links.body.items.map((r: { suggestedAction: string }) => r.suggestedAction)).toEqual([
+        'verify_relationship',
+      ]);
+      expect(
+        (await call('/recommendations?targetType=relationship&suggestedAction=flag_for_review')).body.items,
+      ).toEqual([]);
+      expect(
+        (await call('/recommendations?suggestedAction=flag_for_review&status=dismissed')).body.items,
+      ).toEqual([]);
+    });
+
+    it('refuses a malformed action or target type with a 400 naming the field', async () => {
+      const action = await call(`/recommendations?suggestedAction=${encodeURIComponent("x' OR 1=1")}`);
+      expect(action.status).toBe(400);
+      expect(action.body.errors.map((e: { path: string }) => e.path)).toEqual(['suggestedAction']);
+      const target = await call('/recommendations?targetType=org');
+      expect(target.status).toBe(400);
+      expect(target.body.errors.map((e: { path: string }) => e.path)).toEqual(['targetType']);
+    });
+
+    it('pages a filtered list by keyset with no row repeated or skipped, ties on the time included', async () => {
+      const ava = await idOf('Ava Moreno');
+      const sameMoment = new Date(Date.now() - 3_600_000);
+      const rows = Array.from({ length: 23 }, (_, i) => ({
+        orgId,
+        targetType: i % 3 === 0 ? 'segment' : 'participant',
+        targetId: i % 3 === 0 ? 'at_risk' : ava,
+        suggestedAction: i % 2 === 0 ? 'pause_outreach' : 'send_digest',
+        reason: `Batch ${i}`,
+        confidence: 0.5,
+        // Several rows share a timestamp: the id breaks the tie.
+        createdAt: i < 10 ? sameMoment : new Date(sameMoment.getTime() - i * 1000),
+      }));
+      await db().db.insert(recommendations).values(rows);
+      const expected = rows
+        .filter((r) => r.suggestedAction === 'pause_outreach' && r.targetType === 'participant')
+        .map((r) => r.reason)
+        .sort();
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = `/recommendations?suggestedAction=pause_outreach&targetType=participant&status=pending&limit=2${
+          cursor ? `&cursor=${cursor}` : ''
+        }`;
+        const page = await call(query);
+        expect(page.status).toBe(200);
+        if (pages === 0) {
+          // A newer row arriving between pages does not shift the pages after the first.
+          await db()
+            .db.insert(recommendations)
+            .values({ ...rows[0]!, reason: 'Arrived later', createdAt: new Date() });
+        }
+        seen.push(...page.body.items.map((r: { reason: string }) => r.reason));
+        cursor = page.body.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 20);
+      expect(seen.slice().sort()).toEqual(expected);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(pages).toBe(Math.ceil(expected.length / 2));
+    });
+
+    it("returns each target as it is now, with the figures the seed's reasons cite", async () => {
+      const { body } = await call('/recommendations?status=pending&limit=100');
+      const byAction = (action: string) =>
+        body.items.find(
+          (r: { suggestedAction: string; reason: string }) =>
+            r.suggestedAction === action && !r.reason.startsWith('Batch'),
+        );
+
+      const elena = byAction('flag_for_review').target;
+      expect(elena.type).toBe('participant');
+      expect(elena.participant).toMatchObject({
+        id: await idOf('Elena Petrova'),
+        displayName: 'Elena Petrova',
+        lifecycleStage: 'at_risk',
+        activityStage: 'at_risk',
+        degree: 4, // Ben, Dev, Farid and the CRM bridge
+        flaggedForReview: false,
+        // People only: the CRM bridge is a system account.
+        neighbours: { new: 0, active: 2, at_risk: 1, dormant: 0 },
+      });
+      const days = (Date.now() - new Date(elena.participant.lastActivityAt).getTime()) / 86_400_000;
+      expect(Math.round(days)).toBe(41);
+
+      const hiro = byAction('set_lifecycle_stage').target.participant;
+      expect(hiro).toMatchObject({
+        displayName: 'Hiro Sato',
+        lifecycleStage: 'active',
+        activityStage: 'dormant',
+      });
+
+      const link = byAction('verify_relationship').target;
+      expect(link.type).toBe('relationship');
+      expect(link.relationship).toMatchObject({
+        type: 'co_attended',
+        source: 'calendar',
+        confidence: 0.41,
+        flaggedForReview: false,
+        from: { displayName: 'Grace Lindqvist', lifecycleStage: 'dormant' },
+        to: { displayName: 'Jonas Weber', lifecycleStage: 'dormant' },
+      });
+
+      const segment = body.items.find((r: { targetType: string }) => r.targetType === 'segment').target;
+      const atRisk = (await countSegments(db().db, owner)).find((s) => s.key === 'at_risk')!;
+      expect(segment).toEqual({
+        type: 'segment',
+        segment: { key: 'at_risk', label: 'At risk', description: atRisk.description, count: atRisk.count },
+      });
+    });
+
+    it('answers target null for a target that is gone or an id that names nothing', async () => {
+      await db()
+        .db.insert(recommendations)
+        .values([
+          {
+            orgId,
+            targetType: 'participant',
+            targetId: '00000000-0000-4000-8000-000000000000',
+            suggestedAction: 'gone_one',
+            reason: 'r',
+            confidence: 0.2,
+          },
+          {
+            orgId,
+            targetType: 'participant',
+            targetId: 'not-a-uuid',
+            suggestedAction: 'gone_two',
+            reason: 'r',
+            confidence: 0.2,
+          },
+          {
+            orgId,
+            targetType: 'segment',
+            targetId: 'no_such_segment',
+            suggestedAction: 'gone_three',
+            reason: 'r',
+            confidence: 0.2,
+          },
+        ]);
+      for (const action of ['gone_one', 'gone_two', 'gone_three']) {
+        const { status, body } = await call(`/recommendations?suggestedAction=${action}`);
+        expect(status).toBe(200);
+        expect(body.items).toHaveLength(1);
+        expect(body.items[0].target).toBeNull();
+      }
+    });
+
+    it('loads the targets of a page with the same number of statements for one card or fifty', async () => {
+      const statements = { count: 0 };
+      const counting = new Proxy(db().db, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          if (key === 'select' || key === 'execute') statements.count += 1;
+          return value.bind(target);
+        },
+      });
+      const page = await listRecommendations(db().db, owner, { limit: 50 });
+      const targetTypes = new Set(page.items.map((r) => r.targetType));
+      expect(targetTypes).toEqual(new Set(['participant', 'relationship', 'segment']));
+
+      statements.count = 0;
+      await findRecommendationTargets(counting, owner, [
+        page.items.find((r) => r.targetType === 'participant' && r.targetId.length === 36)!,
+      ]);
+      const forOne = statements.count;
+      expect(forOne).toBe(2); // the org's segment thresholds, then the targets
+      statements.count = 0;
+      const all = await findRecommendationTargets(counting, owner, page.items);
+      expect(all.size).toBeGreaterThan(3);
+      expect(statements.count).toBe(forOne);
+    });
+
+    it('writes the filters into recommendations.viewed, and the inbox adds counts per status and action', async () => {
+      const { page, facets } = await viewRecommendationInbox(db().db, owner, {
+        status: 'pending',
+        suggestedAction: 'verify_relationship',
+        targetType: 'relationship',
+        limit: 10,
+      });
+      expect(page.items).toHaveLength(1);
+      const [event] = await db()
+        .db.select({ metadata: events.metadata })
+        .from(events)
+        .where(and(eq(events.orgId, orgId), eq(events.eventType, 'recommendations.viewed')))
+        .orderBy(desc(events.createdAt), desc(events.id))
+        .limit(1);
+      expect(event!.metadata).toEqual({
+        status: 'pending',
+        suggestedAction: 'verify_relationship',
+        targetType: 'relationship',
+        count: 1,
+        page: 'first',
+      });
+      expect(facets).toContainEqual({
+        status: 'pending',
+        suggestedAction: 'verify_relationship',
+        targetType: 'relationship',
+        count: 1,
+      });
+      const pending = facets.filter((f) => f.status === 'pending').reduce((n, f) => n + f.count, 0);
+      const [{ n }] = (await db()
+        .db.select({ n: sql<number>`count(*)::int` })
+        .from(recommendations)
+        .where(and(eq(recommendations.orgId, orgId), eq(recommendations.status, 'pending')))) as [
+        { n: number },
+      ];
+      expect(pending).toBe(n);
+    });
+  },
+  { keepData: true },
+);

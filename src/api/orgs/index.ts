@@ -9,6 +9,7 @@ import { interventionRoutes } from './interventions';
 import { orgRoutes } from './org';
 import { participantRoutes } from './participants';
 import { recommendationRoutes } from './recommendations';
+import { settingsRoutes } from './settings';
 
 /** Every org route, behind the one membership check. Mounted at /api/orgs/:orgId. */
 export function createOrgRouter() {
@@ -22,5 +23,6 @@ export function createOrgRouter() {
   router.route('/', graphRoutes);
   router.route('/', recommendationRoutes);
   router.route('/', interventionRoutes);
+  router.route('/', settingsRoutes);
   return router;
 }

@@ -16,7 +16,8 @@ import { needs } from './middleware';
 const listRoute = createRoute({
   method: 'get',
   path: '/recommendations',
-  summary: 'Atlas recommendations, newest first, optionally of one status (keyset-paginated)',
+  summary:
+    'Atlas recommendations, newest first, filtered by status, suggested action and target type (keyset-paginated), each with its target as it is now',
   tags: ['recommendations'],
   middleware: [needs('recommendations.read')] as const,
   request: { params: orgParamsSchema, query: listRecommendationsQuerySchema },

@@ -1,10 +1,28 @@
 import { z } from '@hono/zod-openapi';
-import { RECOMMENDATION_STATUSES, RECOMMENDATION_TARGET_TYPES } from '../domain';
+import {
+  LIFECYCLE_STAGES,
+  RECOMMENDATION_STATUSES,
+  RECOMMENDATION_TARGET_TYPES,
+  SEGMENT_KEYS,
+} from '../domain';
 import { orgParamsSchema, pageQuerySchema } from './common-api';
 
-export const listRecommendationsQuerySchema = pageQuerySchema.extend({
+/** Suggested actions are snake_case words chosen by Atlas (flag_for_review, verify_relationship …). */
+export const SUGGESTED_ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
+export const recommendationFiltersSchema = z.object({
   status: z.enum(RECOMMENDATION_STATUSES).optional(),
+  suggestedAction: z
+    .string()
+    .regex(SUGGESTED_ACTION_PATTERN, { message: 'must be a suggested action such as flag_for_review' })
+    .optional()
+    .openapi({ example: 'flag_for_review' }),
+  targetType: z.enum(RECOMMENDATION_TARGET_TYPES).optional(),
 });
+export type RecommendationFiltersInput = z.infer<typeof recommendationFiltersSchema>;
+
+export const listRecommendationsQuerySchema = pageQuerySchema.extend(recommendationFiltersSchema.shape);
+export type ListRecommendationsQuery = z.infer<typeof listRecommendationsQuerySchema>;
 
 export const recommendationParamsSchema = orgParamsSchema.extend({
   recommendationId: z
@@ -36,10 +54,78 @@ export const recommendationSchema = z
   })
   .openapi('Recommendation');
 
+const dateTime = z.string().openapi({ format: 'date-time' });
+
+export const participantSummarySchema = z
+  .object({
+    id: z.uuid(),
+    displayName: z.string(),
+    role: z.string(),
+    lifecycleStage: z.enum(LIFECYCLE_STAGES),
+    lastActivityAt: dateTime.nullable(),
+    degree: z.number().int().openapi({ description: 'Relationships in either direction' }),
+  })
+  .openapi('ParticipantSummary');
+
+export const recommendationTargetSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('participant'),
+      participant: participantSummarySchema.extend({
+        activityStage: z.enum(LIFECYCLE_STAGES).openapi({
+          description: "The stage the participant's activity points to now",
+        }),
+        createdAt: dateTime,
+        flaggedForReview: z.boolean(),
+        outreachPaused: z.boolean(),
+        recommendationsSuppressed: z.boolean(),
+        neighbours: z
+          .object({
+            new: z.number().int(),
+            active: z.number().int(),
+            at_risk: z.number().int(),
+            dormant: z.number().int(),
+          })
+          .openapi({ description: 'Related participants (either direction) by lifecycle stage' }),
+      }),
+    }),
+    z.object({
+      type: z.literal('relationship'),
+      relationship: z.object({
+        id: z.uuid(),
+        type: z.string(),
+        source: z.string(),
+        confidence: z.number(),
+        createdAt: dateTime,
+        flaggedForReview: z.boolean(),
+        from: participantSummarySchema,
+        to: participantSummarySchema,
+      }),
+    }),
+    z.object({
+      type: z.literal('segment'),
+      segment: z.object({
+        key: z.enum(SEGMENT_KEYS),
+        label: z.string(),
+        description: z.string(),
+        count: z.number().int(),
+      }),
+    }),
+  ])
+  .openapi('RecommendationTarget');
+
+export const recommendationWithTargetSchema = recommendationSchema
+  .extend({
+    target: recommendationTargetSchema.nullable().openapi({
+      description: 'The target as it is now, with the figures the reason cites; null if it is gone',
+    }),
+  })
+  .openapi('RecommendationWithTarget');
+
 export const decidedRecommendationSchema = recommendationSchema
   .extend({ interventionId: z.uuid().nullable() })
   .openapi('DecidedRecommendation');
 
 export const recommendationPageSchema = z
-  .object({ items: z.array(recommendationSchema), nextCursor: z.string().nullable() })
+  .object({ items: z.array(recommendationWithTargetSchema), nextCursor: z.string().nullable() })
   .openapi('RecommendationPage');

@@ -1,34 +1,61 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
-import type { RecommendationStatus } from '../../domain';
 import type { Page } from '../../pagination';
-import { listRecommendations, type RecommendationRow } from '../../repositories/recommendations';
+import {
+  countRecommendationFacets,
+  findRecommendationTargets,
+  listRecommendations,
+  type RecommendationFacet,
+  type RecommendationFilters,
+  type RecommendationRow,
+  type RecommendationTarget,
+} from '../../repositories/recommendations';
 import type { OrgScope } from '../../scope';
 
-export interface RecommendationListQuery {
-  status?: RecommendationStatus;
-  limit: number;
-  cursor?: string;
-}
+export type RecommendationListQuery = RecommendationFilters & { limit: number; cursor?: string };
 
-/** A page of recommendations; writes `recommendations.viewed` with the status asked and the count. */
+export type RecommendationWithTarget = RecommendationRow & { target: RecommendationTarget | null };
+
+/**
+ * A page of recommendations, each with its target as it is now (one query for the page's targets);
+ * writes `recommendations.viewed` with the filters asked and the count.
+ */
 export async function viewRecommendations(
   db: Database,
   scope: OrgScope,
   query: RecommendationListQuery,
-): Promise<Page<RecommendationRow>> {
+): Promise<Page<RecommendationWithTarget>> {
   requirePermission(scope, 'recommendations.read');
   const page = await listRecommendations(db, scope, query);
+  const targets = await findRecommendationTargets(db, scope, page.items);
   await writeAuditEvent(db, scope, {
     type: 'recommendations.viewed',
     targetType: 'org',
     targetId: scope.orgId,
     metadata: {
       status: query.status ?? null,
+      suggestedAction: query.suggestedAction ?? null,
+      targetType: query.targetType ?? null,
       count: page.items.length,
       page: query.cursor ? 'next' : 'first',
     },
   });
-  return page;
+  return {
+    items: page.items.map((r) => ({ ...r, target: targets.get(`${r.targetType}:${r.targetId}`) ?? null })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * The inbox page: the first page of the list as `viewRecommendations` (and its one audit event), plus
+ * how many recommendations there are per status, action and target type, for the tabs and filters.
+ */
+export async function viewRecommendationInbox(
+  db: Database,
+  scope: OrgScope,
+  query: RecommendationListQuery,
+): Promise<{ page: Page<RecommendationWithTarget>; facets: RecommendationFacet[] }> {
+  const page = await viewRecommendations(db, scope, query);
+  return { page, facets: await countRecommendationFacets(db, scope) };
 }
