@@ -83,14 +83,22 @@ describeEachDatabase(
 
     it('overview: the headline numbers, written as overview.viewed', async () => {
       const { result, event } = await withEvent(() => viewOverview(db().db, owner));
-      expect(result).toEqual({ participants: 12, relationships: 16, pendingRecommendations: 3, members: 2 });
+      expect(result.totals).toEqual({
+        participants: 12,
+        relationships: 16,
+        pendingRecommendations: 3,
+        members: 2,
+      });
       expect(event).toEqual({
         type: 'overview.viewed',
         actorUserId: owner.userId,
         actorRole: 'owner',
         targetType: 'org',
         targetId: orgId,
-        metadata: result,
+        metadata: {
+          ...result.totals,
+          segments: Object.fromEntries(result.segments.map((s) => [s.key, s.count])),
+        },
       });
     });
 

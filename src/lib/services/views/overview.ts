@@ -1,18 +1,69 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
-import { countOrgOverview, type OrgOverview } from '../../repositories/org-overview';
+import {
+  countAuditedParticipantsPerDay,
+  countInterventionsPerWeek,
+  countLastActivityPerDay,
+  countOpenRecommendationsByAction,
+  countOrgOverview,
+  listRecentInterventions,
+  type ActionCount,
+  type InterventionSummary,
+  type OrgOverview,
+  type WeekCount,
+} from '../../repositories/org-overview';
+import { countSegments, type SegmentCount } from '../../repositories/segments';
 import type { OrgScope } from '../../scope';
 
-/** The org's headline numbers; writes `overview.viewed` with the numbers shown. */
-export async function viewOverview(db: Database, scope: OrgScope): Promise<OrgOverview> {
+export const ACTIVITY_DAYS = 90;
+export const INTERVENTION_WEEKS = 13;
+export const RECENT_INTERVENTIONS = 8;
+
+export interface OverviewDashboard {
+  totals: OrgOverview;
+  segments: SegmentCount[];
+  /** One row per local day, oldest first, ACTIVITY_DAYS rows. */
+  activity: { day: string; lastActive: number; audited: number }[];
+  openRecommendations: ActionCount[];
+  interventionsPerWeek: WeekCount[];
+  recentInterventions: InterventionSummary[];
+}
+
+/**
+ * Everything the overview shows; writes `overview.viewed` with the headline numbers and the segment
+ * counts the viewer saw (the series are derived from data each has its own view for).
+ */
+export async function viewOverview(db: Database, scope: OrgScope): Promise<OverviewDashboard> {
   requirePermission(scope, 'org.read');
-  const overview = await countOrgOverview(db, scope);
+  const [totals, segments, lastActive, audited, openRecommendations, interventionsPerWeek, recent] =
+    await Promise.all([
+      countOrgOverview(db, scope),
+      countSegments(db, scope),
+      countLastActivityPerDay(db, scope, ACTIVITY_DAYS),
+      countAuditedParticipantsPerDay(db, scope, ACTIVITY_DAYS),
+      countOpenRecommendationsByAction(db, scope),
+      countInterventionsPerWeek(db, scope, INTERVENTION_WEEKS),
+      listRecentInterventions(db, scope, RECENT_INTERVENTIONS),
+    ]);
   await writeAuditEvent(db, scope, {
     type: 'overview.viewed',
     targetType: 'org',
     targetId: scope.orgId,
-    metadata: { ...overview },
+    metadata: { ...totals, segments: Object.fromEntries(segments.map((s) => [s.key, s.count])) },
   });
-  return overview;
+  // Joined by day, not by position: the two statements may straddle a local midnight.
+  const auditedByDay = new Map(audited.map((row) => [row.day, row.count]));
+  return {
+    totals,
+    segments,
+    activity: lastActive.map((row) => ({
+      day: row.day,
+      lastActive: row.count,
+      audited: auditedByDay.get(row.day) ?? 0,
+    })),
+    openRecommendations,
+    interventionsPerWeek,
+    recentInterventions: recent,
+  };
 }
