@@ -2,12 +2,19 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { resolveOrgContext } from '../../src/lib/auth';
 import { events, participants, recommendations } from '../../src/lib/database/schema';
-import { findRecommendationTargets, listRecommendations } from '../../src/lib/repositories/recommendations';
+import {
+  findRecommendationTargets,
+  listRecommendations,
+  type RecommendationTarget,
+} from '../../src/lib/repositories/recommendations';
 import { countSegments } from '../../src/lib/repositories/segments';
 import { unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
 import type { OrgScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
-import { viewRecommendationInbox } from '../../src/lib/services/views/recommendations';
+import {
+  viewRecommendationInbox,
+  type RecommendationWithTarget,
+} from '../../src/lib/services/views/recommendations';
 import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
@@ -165,12 +172,28 @@ describeEachDatabase('accepting a recommendation with its intervention', ({ db }
   });
 });
 
+/** A list answer, or a problem (errors) for a refused one. */
+interface ListAnswer {
+  items: RecommendationWithTarget[];
+  nextCursor: string | null;
+  errors: { path: string }[];
+}
+
+/** The target of a card, which the test expects to be of `type`. */
+function targetOf<T extends RecommendationTarget['type']>(
+  rec: RecommendationWithTarget | undefined,
+  type: T,
+): Extract<RecommendationTarget, { type: T }> {
+  expect(rec?.target?.type).toBe(type);
+  return rec!.target as Extract<RecommendationTarget, { type: T }>;
+}
+
 describeEachDatabase(
   'the recommendations inbox: filters, keyset pages and target summaries',
   ({ db }) => {
     let orgId: string;
     let owner: OrgScope;
-    let call: (path: string) => Promise<{ status: number; body: any }>;
+    let call: (path: string) => Promise<{ status: number; body: ListAnswer }>;
 
     beforeAll(async () => {
       ({ orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD }));
@@ -178,7 +201,7 @@ describeEachDatabase(
       const cookie = await signIn(api, 'operator@ironfront.example');
       call = async (path) => {
         const response = await api.request(`/api/orgs/${orgId}${path}`, { cookie });
-        return { status: response.status, body: await response.json() };
+        return { status: response.status, body: (await response.json()) as ListAnswer };
       };
       const operator = (await unsafeFindUserByEmail(db().db, 'operator@ironfront.example'))!;
       owner = await resolveOrgContext(db().db, operator, orgId, { method: 'GET', path: '/test' });
@@ -195,13 +218,9 @@ describeEachDatabase(
     it('filters by suggested action and target type, alone and with the status', async () => {
       const flags = await call('/recommendations?suggestedAction=flag_for_review');
       expect(flags.status).toBe(200);
-      expect(flags.body.items.map((r: { suggestedAction: string }) => r.suggestedAction)).toEqual([
-        'flag_for_review',
-      ]);
+      expect(flags.body.items.map((r) => r.suggestedAction)).toEqual(['flag_for_review']);
       const links = await call('/recommendations?targetType=relationship&status=pending');
-      expect(links.body.items.map((r: { suggestedAction: string }) => r.suggestedAction)).toEqual([
-        'verify_relationship',
-      ]);
+      expect(links.body.items.map((r) => r.suggestedAction)).toEqual(['verify_relationship']);
       expect(
         (await call('/recommendations?targetType=relationship&suggestedAction=flag_for_review')).body.items,
       ).toEqual([]);
@@ -213,10 +232,10 @@ describeEachDatabase(
     it('refuses a malformed action or target type with a 400 naming the field', async () => {
       const action = await call(`/recommendations?suggestedAction=${encodeURIComponent("x' OR 1=1")}`);
       expect(action.status).toBe(400);
-      expect(action.body.errors.map((e: { path: string }) => e.path)).toEqual(['suggestedAction']);
+      expect(action.body.errors.map((e) => e.path)).toEqual(['suggestedAction']);
       const target = await call('/recommendations?targetType=org');
       expect(target.status).toBe(400);
-      expect(target.body.errors.map((e: { path: string }) => e.path)).toEqual(['targetType']);
+      expect(target.body.errors.map((e) => e.path)).toEqual(['targetType']);
     });
 
     it('pages a filtered list by keyset with no row repeated or skipped, ties on the time included', async () => {
@@ -253,7 +272,7 @@ describeEachDatabase(
             .db.insert(recommendations)
             .values({ ...rows[0]!, reason: 'Arrived later', createdAt: new Date() });
         }
-        seen.push(...page.body.items.map((r: { reason: string }) => r.reason));
+        seen.push(...page.body.items.map((r) => r.reason));
         cursor = page.body.nextCursor;
         pages += 1;
       } while (cursor && pages < 20);
@@ -265,13 +284,9 @@ describeEachDatabase(
     it("returns each target as it is now, with the figures the seed's reasons cite", async () => {
       const { body } = await call('/recommendations?status=pending&limit=100');
       const byAction = (action: string) =>
-        body.items.find(
-          (r: { suggestedAction: string; reason: string }) =>
-            r.suggestedAction === action && !r.reason.startsWith('Batch'),
-        );
+        body.items.find((r) => r.suggestedAction === action && !r.reason.startsWith('Batch'));
 
-      const elena = byAction('flag_for_review').target;
-      expect(elena.type).toBe('participant');
+      const elena = targetOf(byAction('flag_for_review'), 'participant');
       expect(elena.participant).toMatchObject({
         id: await idOf('Elena Petrova'),
         displayName: 'Elena Petrova',
@@ -282,19 +297,16 @@ describeEachDatabase(
         // People only: the CRM bridge is a system account.
         neighbours: { new: 0, active: 2, at_risk: 1, dormant: 0 },
       });
-      const days = (Date.now() - new Date(elena.participant.lastActivityAt).getTime()) / 86_400_000;
+      const days = (Date.now() - new Date(elena.participant.lastActivityAt!).getTime()) / 86_400_000;
       expect(Math.round(days)).toBe(41);
 
-      const hiro = byAction('set_lifecycle_stage').target.participant;
-      expect(hiro).toMatchObject({
+      expect(targetOf(byAction('set_lifecycle_stage'), 'participant').participant).toMatchObject({
         displayName: 'Hiro Sato',
         lifecycleStage: 'active',
         activityStage: 'dormant',
       });
 
-      const link = byAction('verify_relationship').target;
-      expect(link.type).toBe('relationship');
-      expect(link.relationship).toMatchObject({
+      expect(targetOf(byAction('verify_relationship'), 'relationship').relationship).toMatchObject({
         type: 'co_attended',
         source: 'calendar',
         confidence: 0.41,
@@ -303,7 +315,7 @@ describeEachDatabase(
         to: { displayName: 'Jonas Weber', lifecycleStage: 'dormant' },
       });
 
-      const segment = body.items.find((r: { targetType: string }) => r.targetType === 'segment').target;
+      const segment = body.items.find((r) => r.targetType === 'segment')?.target;
       const atRisk = (await countSegments(db().db, owner)).find((s) => s.key === 'at_risk')!;
       expect(segment).toEqual({
         type: 'segment',
@@ -344,7 +356,7 @@ describeEachDatabase(
         const { status, body } = await call(`/recommendations?suggestedAction=${action}`);
         expect(status).toBe(200);
         expect(body.items).toHaveLength(1);
-        expect(body.items[0].target).toBeNull();
+        expect(body.items[0]!.target).toBeNull();
       }
     });
 
