@@ -12,9 +12,32 @@ const scrypt = promisify(crypto.scrypt) as (
   options: crypto.ScryptOptions,
 ) => Promise<Buffer>;
 
-const COST = { log2N: 17, r: 8, p: 1 } as const;
+export interface PasswordCost {
+  log2N: number;
+  r: number;
+  p: number;
+}
+
+export const PRODUCTION_PASSWORD_COST: Readonly<PasswordCost> = Object.freeze({ log2N: 17, r: 8, p: 1 });
 const KEY_LENGTH = 64;
 const MAX_MEMORY = 512 * 1024 * 1024;
+
+/**
+ * Test runs may lower N (`TEST_PASSWORD_LOG2N`, 10–17): every integration test creates users and signs
+ * in, and at 2^17 each hash and each sign-in costs a few hundred milliseconds of a shared core. The
+ * variable counts only inside a Vitest run (NODE_ENV=test and VITEST set), so a server started with
+ * `npm start` (NODE_ENV=production) hashes at full cost whatever else its environment holds.
+ * Verification always uses the cost stored in the hash.
+ */
+export function passwordCost(env: NodeJS.ProcessEnv = process.env): PasswordCost {
+  const raw = env.TEST_PASSWORD_LOG2N;
+  if (env.NODE_ENV !== 'test' || !env.VITEST || !raw) return { ...PRODUCTION_PASSWORD_COST };
+  const log2N = Number(raw);
+  if (!Number.isInteger(log2N) || log2N < 10 || log2N > PRODUCTION_PASSWORD_COST.log2N) {
+    throw new Error(`TEST_PASSWORD_LOG2N must be an integer from 10 to 17, not "${raw}"`);
+  }
+  return { ...PRODUCTION_PASSWORD_COST, log2N };
+}
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -25,9 +48,10 @@ function derive(password: string, salt: Buffer, log2N: number, r: number, p: num
 
 /** `scrypt$<log2N>$<r>$<p>$<salt b64>$<key b64>` */
 export async function hashPassword(password: string): Promise<string> {
+  const cost = passwordCost();
   const salt = crypto.randomBytes(16);
-  const key = await derive(password, salt, COST.log2N, COST.r, COST.p);
-  return ['scrypt', COST.log2N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, cost.log2N, cost.r, cost.p);
+  return ['scrypt', cost.log2N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
