@@ -2,19 +2,87 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 import drizzle from 'eslint-plugin-drizzle';
 
-// Layers (STYLE.md §1): only the data layer talks to drizzle-orm and the schema; pages and client
-// components never import server code.
+// Layers (STYLE.md §1): only the data layer talks to drizzle-orm and the schema; only the membership
+// check (src/lib/auth.ts) makes an OrgScope; client components never import server code.
+//
+// A flat config's later block REPLACES an earlier block's options for the same rule on the same file,
+// so the import restrictions are not spread over overlapping blocks: every source file falls in exactly
+// one group below (the groups' `ignores` make them disjoint), and each group's block lists every
+// restriction that applies to it. tests/unit/lint-rules.test.ts proves each restriction fires.
+
+const SOURCES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
+const TESTS = ['tests/**', 'e2e/**', '**/*.test.ts', '**/*.test.tsx'];
+const AUTH = ['src/lib/auth.ts'];
 const DATA_LAYER = [
   'src/lib/db.ts',
   'src/lib/database/**',
   'src/lib/repositories/**',
   'src/lib/audit.ts',
-  'src/lib/auth.ts',
   'src/lib/rate-limit.ts',
   'src/lib/seed/**',
-  'tests/**',
   'drizzle.config.ts',
 ];
+// Code that runs in the browser: client components by the team's naming convention, the shared UI
+// primitives and the client module of the org API.
+const CLIENT = ['src/**/*.client.ts', 'src/**/*.client.tsx', 'src/components/ui/**', 'src/lib/client/**'];
+const PAGES = ['src/app/**', 'src/components/**'];
+
+const NO_DATA_ACCESS = [
+  {
+    group: ['drizzle-orm', 'drizzle-orm/*'],
+    message: 'Only the data layer (repositories, db.ts, audit.ts, the seed) uses drizzle-orm.',
+  },
+  {
+    group: ['**/database/schema', '**/database/schema.ts'],
+    message: 'Only the data layer reads the schema.',
+  },
+];
+
+const NO_SCOPE_FORGERY = [
+  {
+    group: ['**/scope', '**/scope.ts'],
+    importNames: ['createOrgScope'],
+    message: 'Only resolveOrgContext (src/lib/auth.ts) makes an OrgScope, after checking the membership.',
+  },
+];
+
+const NO_DRIVERS_OR_ROUTERS = [
+  {
+    group: ['pg', 'pg/*', '@electric-sql/*'],
+    message: 'Pages reach data through the view services, not drivers.',
+  },
+  { group: ['**/api/*', '@/api', '**/src/api'], message: 'Pages do not import the API routers.' },
+];
+
+// Server modules, as a client file may spell them: `@/lib/db`, `../../lib/db`, or `../db` from inside
+// src/lib. Type-only imports are allowed: they are erased and bring no server code into the bundle.
+const serverModule = (name) => [`**/lib/${name}`, `**/lib/${name}.ts`, `../${name}`, `../${name}.ts`];
+const serverTree = (name) => [`**/lib/${name}`, `**/lib/${name}/**`, `../${name}`, `../${name}/**`];
+const NO_SERVER_CODE = [
+  {
+    group: [
+      ...serverModule('db'),
+      ...serverTree('database'),
+      ...serverTree('repositories'),
+      ...serverTree('services'),
+      ...serverModule('auth'),
+      ...serverModule('audit'),
+    ],
+    allowTypeImports: true,
+    message:
+      'Client components run in the browser: read through the page (props) and write through src/lib/client/api.ts.',
+  },
+  {
+    group: ['**/api/*', '@/api', 'pg', 'pg/*', '@electric-sql/*'],
+    allowTypeImports: true,
+    message: 'Client components run in the browser: no API routers or database drivers.',
+  },
+];
+
+const restrict = (...lists) => ({
+  'no-restricted-imports': 'off',
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: lists.flat() }],
+});
 
 const config = [
   ...nextVitals,
@@ -22,6 +90,7 @@ const config = [
   {
     ignores: [
       '.next/**',
+      '.next-*/**',
       'node_modules/**',
       '.data/**',
       'drizzle/**',
@@ -40,43 +109,18 @@ const config = [
       'no-console': 'off',
     },
   },
+  // The groups, disjoint. Tests and src/lib/auth.ts import what they need.
   {
-    files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: DATA_LAYER,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['drizzle-orm', 'drizzle-orm/*'],
-              message: 'Only repositories, db.ts, audit.ts and the seed use drizzle-orm.',
-            },
-            {
-              group: ['**/database/schema', '**/database/schema.ts'],
-              message: 'Only the data layer reads the schema.',
-            },
-          ],
-        },
-      ],
-    },
+    files: SOURCES,
+    ignores: [...TESTS, ...AUTH, ...DATA_LAYER, ...CLIENT, ...PAGES],
+    rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY),
   },
+  { files: DATA_LAYER, ignores: TESTS, rules: restrict(NO_SCOPE_FORGERY) },
   {
-    files: ['src/app/**/*.tsx', 'src/components/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/*'],
-              message: 'Pages reach data through services, not drivers.',
-            },
-            { group: ['**/api/*', '@/api/*'], message: 'Pages do not import the API routers.' },
-          ],
-        },
-      ],
-    },
+    files: PAGES,
+    ignores: [...TESTS, ...CLIENT],
+    rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_DRIVERS_OR_ROUTERS),
   },
+  { files: CLIENT, ignores: TESTS, rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_SERVER_CODE) },
 ];
 export default config;
