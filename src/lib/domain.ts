@@ -41,6 +41,19 @@ export const SEGMENT_KEYS = [
 ] as const;
 export type SegmentKey = (typeof SEGMENT_KEYS)[number];
 
+/** The orders of the participants list: a key, descending with a leading minus. */
+export const PARTICIPANT_SORTS = [
+  'name',
+  '-name',
+  'lastActivity',
+  '-lastActivity',
+  'degree',
+  '-degree',
+  'created',
+  '-created',
+] as const;
+export type ParticipantSort = (typeof PARTICIPANT_SORTS)[number];
+
 export interface SegmentSettings {
   newDays: number;
   activeDays: number;

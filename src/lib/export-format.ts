@@ -51,3 +51,26 @@ export function linesStream<T>(
     },
   });
 }
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+/** Rows as CSV (the named columns, header first) or as NDJSON (each row whole), streamed. */
+export function exportStream<T extends object>(
+  rows: AsyncIterable<T>,
+  format: ExportFormat,
+  columns: readonly (keyof T & string)[],
+): ReadableStream<Uint8Array> {
+  return format === 'csv'
+    ? linesStream(rows, csvLine(columns), (row) => csvLine(columns.map((k) => row[k])))
+    : linesStream(rows, null, (row) => `${JSON.stringify(row)}\n`);
+}
+
+/** The headers of a download named `<name>-<date>.<format>`; never cached (it holds org data). */
+export function exportHeaders(format: ExportFormat, name: string): Record<string, string> {
+  const stamp = new Date().toISOString().slice(0, 10);
+  return {
+    'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    'content-disposition': `attachment; filename="${name}-${stamp}.${format}"`,
+    'cache-control': 'no-store',
+  };
+}

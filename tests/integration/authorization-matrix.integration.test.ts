@@ -96,7 +96,11 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     success: 200,
   }),
   'GET /api/orgs/:orgId/interventions': async (w) => ({
-    path: `/api/orgs/${w.orgId}/interventions`,
+    path: `/api/orgs/${w.orgId}/interventions?type=add_note&reversed=false&from=2020-01-01T00:00:00Z`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/interventions/:interventionId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/interventions/${await freshIntervention(w)}`,
     success: 200,
   }),
   'POST /api/orgs/:orgId/interventions': async (w) => ({
@@ -118,6 +122,10 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   'GET /api/orgs/:orgId/segments': async (w) => ({ path: `/api/orgs/${w.orgId}/segments`, success: 200 }),
   'GET /api/orgs/:orgId/participants': async (w) => ({
     path: `/api/orgs/${w.orgId}/participants?segment=isolated`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/participants/export': async (w) => ({
+    path: `/api/orgs/${w.orgId}/participants/export?format=csv&sort=-degree`,
     success: 200,
   }),
   'GET /api/orgs/:orgId/participants/:participantId': async (w) => ({

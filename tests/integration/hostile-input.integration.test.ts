@@ -25,7 +25,12 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/participants': {
     method: 'GET',
     path: '/participants',
-    query: ['q', 'stage', 'role', 'segment', 'limit', 'cursor'],
+    query: ['q', 'stage', 'role', 'segment', 'sort', 'limit', 'cursor'],
+  },
+  'GET /api/orgs/:orgId/participants/export': {
+    method: 'GET',
+    path: '/participants/export',
+    query: ['format', 'q', 'stage', 'role', 'segment', 'sort'],
   },
   'GET /api/orgs/:orgId/participants/:participantId': { method: 'GET', path: `/participants/${ID}` },
   'GET /api/orgs/:orgId/graph': {
@@ -61,8 +66,9 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/interventions': {
     method: 'GET',
     path: '/interventions',
-    query: ['targetId', 'reversed', 'limit', 'cursor'],
+    query: ['targetId', 'reversed', 'type', 'operatorUserId', 'from', 'to', 'limit', 'cursor'],
   },
+  'GET /api/orgs/:orgId/interventions/:interventionId': { method: 'GET', path: `/interventions/${ID}` },
   'POST /api/orgs/:orgId/interventions': {
     method: 'POST',
     path: '/interventions',

@@ -1,6 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { events, orgSettings, participants } from '../../src/lib/database/schema';
+import { events, orgSettings, participants, relationships } from '../../src/lib/database/schema';
+import { queryRows } from '../../src/lib/db';
+import { PARTICIPANT_SORTS, type ParticipantSort } from '../../src/lib/domain';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { createOrgWithMembers, createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -103,6 +105,169 @@ describeEachDatabase('participants and segments', ({ db }) => {
     // Everything that existed at the start is there; the later row after the cursor is too.
     expect(seen).toHaveLength(13);
     expect(seen).toContain('Zoe Late');
+  });
+
+  interface Item {
+    id: string;
+    displayName: string;
+    lastActivityAt: string | null;
+    createdAt: string;
+    degree: number;
+  }
+
+  async function pageThrough(
+    get: (path: string) => Promise<{ status: number; body: { items: Item[]; nextCursor: string | null } }>,
+    query: string,
+  ) {
+    const seen: Item[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await get(`/participants?${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    }
+    return seen;
+  }
+
+  // Never active counts as the least recently active: first ascending, last descending.
+  const keyOf: Record<string, (i: Item) => number | null> = {
+    lastActivity: (i) => (i.lastActivityAt === null ? -Infinity : Date.parse(i.lastActivityAt)),
+    degree: (i) => i.degree,
+    created: (i) => Date.parse(i.createdAt),
+  };
+
+  /** Ties, NULL activity and equal names beside the demo's twelve. */
+  async function addTies(orgId: string) {
+    const at = new Date('2026-01-15T10:00:00.123Z');
+    const rows = ['Tie One', 'Tie Two', 'Tie Three', 'Same Name', 'Same Name'].map((displayName, i) => ({
+      orgId,
+      displayName,
+      role: 'member',
+      origin: 'manual',
+      lastActivityAt: i < 3 ? at : null,
+      createdAt: at,
+    }));
+    const inserted = await db()
+      .db.insert(participants)
+      .values([...rows, ...rows.map((r) => ({ ...r, displayName: `${r.displayName} B` }))])
+      .returning({ id: participants.id });
+    // Two of them with one relationship each: a tie on degree 1 with whoever else has one.
+    await db().db.insert(relationships).values({
+      orgId,
+      fromParticipantId: inserted[0]!.id,
+      toParticipantId: inserted[1]!.id,
+      type: 'knows',
+      source: 'manual',
+      confidenceScore: 0.5,
+    });
+    return inserted.length;
+  }
+
+  it('sorts by name, last activity, degree and created date, each way, paging every row once', async () => {
+    const { orgId, get } = await demo();
+    const added = await addTies(orgId);
+    for (const sort of PARTICIPANT_SORTS) {
+      const whole = (await get(`/participants?limit=500&sort=${sort}`)).body.items as Item[];
+      expect(whole, sort).toHaveLength(12 + added);
+      // Pages of 4 read the same sequence as one page: no repeat, no gap, across ties and NULLs.
+      const paged = await pageThrough(get, `limit=4&sort=${sort}`);
+      expect(
+        paged.map((i) => i.id),
+        sort,
+      ).toEqual(whole.map((i) => i.id));
+      const field = sort.replace('-', '');
+      const descending = sort.startsWith('-');
+      if (field === 'name') {
+        const reversed = (await get(`/participants?limit=500&sort=${descending ? 'name' : '-name'}`)).body
+          .items;
+        expect(
+          whole.map((i) => i.id),
+          sort,
+        ).toEqual(reversed.map((i: Item) => i.id).reverse());
+        continue;
+      }
+      for (let i = 1; i < whole.length; i++) {
+        const [a, b] = [keyOf[field]!(whole[i - 1]!), keyOf[field]!(whole[i]!)];
+        expect(descending ? a! >= b! : a! <= b!, `${sort} at ${i}`).toBe(true);
+        // Ties are broken by id, in the same direction.
+        if (a === b) expect(whole[i - 1]!.id < whole[i]!.id, `${sort} tie at ${i}`).toBe(!descending);
+      }
+    }
+    const byActivity = (await get('/participants?limit=500&sort=-lastActivity')).body.items as Item[];
+    expect(byActivity.at(-1)!.lastActivityAt).toBeNull();
+    const byDegree = (await get('/participants?limit=1&sort=-degree')).body.items as Item[];
+    expect(byDegree[0]).toMatchObject({ displayName: 'Ava Moreno' });
+    expect(byDegree[0]!.degree).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(['name', '-lastActivity', 'lastActivity', '-degree', 'created'] as ParticipantSort[])(
+    'pages by %s without repeats or gaps while rows are inserted between pages',
+    async (sort) => {
+      const { orgId, get } = await demo();
+      await addTies(orgId);
+      const before = (await get(`/participants?limit=500&sort=${sort}`)).body.items as Item[];
+      const first = await get(`/participants?limit=6&sort=${sort}`);
+      // New rows at both ends of every order, and inside the NULL and tied groups.
+      await db()
+        .db.insert(participants)
+        .values([
+          { orgId, displayName: 'Aaron Early', role: 'member', origin: 'manual', lastActivityAt: null },
+          {
+            orgId,
+            displayName: 'Zoe Late',
+            role: 'member',
+            origin: 'manual',
+            lastActivityAt: new Date(),
+            createdAt: new Date('2020-01-01T00:00:00Z'),
+          },
+          {
+            orgId,
+            displayName: 'Tie Four',
+            role: 'member',
+            origin: 'manual',
+            lastActivityAt: new Date('2026-01-15T10:00:00.123Z'),
+          },
+        ]);
+      const seen: Item[] = [...first.body.items];
+      let cursor = first.body.nextCursor;
+      while (cursor) {
+        const page = await get(`/participants?limit=6&sort=${sort}&cursor=${cursor}`);
+        seen.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      }
+      const ids = seen.map((i) => i.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const p of before) expect(ids, `${sort}: ${p.displayName}`).toContain(p.id);
+    },
+  );
+
+  it('refuses a cursor of another order, and an unknown order, naming the field', async () => {
+    const { get } = await demo();
+    const byName = await get('/participants?limit=2');
+    const other = await get(`/participants?limit=2&sort=-degree&cursor=${byName.body.nextCursor}`);
+    expect(other.status).toBe(400);
+    expect(other.body.errors).toContainEqual({ path: 'cursor', message: 'belongs to another sort order' });
+    const forged = Buffer.from(JSON.stringify({ sort: 'degree', key: '1e99', id: 'x' })).toString(
+      'base64url',
+    );
+    const bad = await get(`/participants?sort=degree&cursor=${forged}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['cursor']);
+    const unknown = await get('/participants?sort=rank');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path)).toContain('sort');
+  });
+
+  it('shows each participant’s degree, the counters’ sum', async () => {
+    const { orgId, get } = await demo();
+    const { items } = (await get('/participants?limit=500')).body as { items: Item[] };
+    const counts = await queryRows<{ id: string; degree: number }>(
+      db().db,
+      sql`SELECT id, out_degree + in_degree AS degree FROM participants WHERE org_id = ${orgId}`,
+    );
+    const expected = Object.fromEntries(counts.map((r) => [r.id, Number(r.degree)]));
+    for (const item of items) expect(item.degree, item.displayName).toBe(expected[item.id]);
   });
 
   it('refuses malformed filters with a 400 that names them', async () => {

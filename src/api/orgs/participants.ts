@@ -1,8 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { viewParticipant, viewParticipantList } from '../../lib/services/views/participants';
+import { exportStream, exportHeaders } from '../../lib/export-format';
+import type { ParticipantRow } from '../../lib/repositories/participants';
+import {
+  exportParticipants,
+  viewParticipant,
+  viewParticipantList,
+} from '../../lib/services/views/participants';
 import { viewSegments } from '../../lib/services/views/segments';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
+  exportParticipantsQuerySchema,
   listParticipantsQuerySchema,
   participantDetailSchema,
   participantPageSchema,
@@ -25,7 +32,8 @@ const segmentsRoute = createRoute({
 const listRoute = createRoute({
   method: 'get',
   path: '/participants',
-  summary: 'The org’s participants by name, filtered by q, stage, role and segment (keyset-paginated)',
+  summary:
+    'The org’s participants, filtered by q, stage, role and segment, sorted by name, last activity, relationships or created date (keyset-paginated)',
   tags: ['participants'],
   middleware: [needs('participants.read')] as const,
   request: { params: orgParamsSchema, query: listParticipantsQuerySchema },
@@ -34,6 +42,37 @@ const listRoute = createRoute({
     ...orgRouteErrors,
   },
 });
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/participants/export',
+  summary: 'Export the participants matching the list’s filters, in its order, as CSV or NDJSON, streamed',
+  tags: ['participants'],
+  middleware: [needs('participants.read')] as const,
+  request: { params: orgParamsSchema, query: exportParticipantsQuerySchema },
+  responses: {
+    200: {
+      description: 'The participants',
+      content: {
+        'text/csv': { schema: z.string() },
+        'application/x-ndjson': { schema: z.string() },
+      },
+    },
+    ...orgRouteErrors,
+  },
+});
+
+const CSV_COLUMNS: readonly (keyof ParticipantRow)[] = [
+  'id',
+  'displayName',
+  'email',
+  'role',
+  'origin',
+  'lifecycleStage',
+  'degree',
+  'lastActivityAt',
+  'createdAt',
+];
 
 const detailRoute = createRoute({
   method: 'get',
@@ -62,6 +101,13 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
   .openapi(listRoute, async (c) => {
     const page = await viewParticipantList(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
+  })
+  // GET /api/orgs/:orgId/participants/export (before :participantId, which would claim the path)
+  .openapi(exportRoute, async (c) => {
+    const { format, ...filters } = c.req.valid('query');
+    const rows = await exportParticipants(c.var.deps.database.db, c.var.scope, { format, filters });
+    const body = exportStream(rows, format, CSV_COLUMNS);
+    return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {

@@ -164,10 +164,13 @@ export const participants = pgTable(
   },
   (t) => [
     primaryKey({ name: 'participants_pkey', columns: [t.orgId, t.id] }),
-    index('participants_org_last_activity_idx').on(t.orgId, t.lastActivityAt),
     index('participants_org_role_idx').on(t.orgId, t.role),
-    // The participants list is ordered by name and paged by (display_name, id).
+    // The participants list's orders, each paged by (key, id) in either direction
+    // (repositories/participants.ts); the last-activity one also serves the segments' date ranges.
     index('participants_org_name_idx').on(t.orgId, t.displayName, t.id),
+    index('participants_org_last_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
+    index('participants_org_degree_idx').on(t.orgId, sql`(${t.outDegree} + ${t.inDegree})`, t.id),
+    index('participants_org_created_idx').on(t.orgId, t.createdAt, t.id),
     // One participant per email within an org (CSV import matches on it); system accounts have none.
     uniqueIndex('participants_org_email_key')
       .on(t.orgId, sql`lower(${t.email})`)

@@ -1,11 +1,14 @@
-import { and, desc, eq, gt, ilike, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import type { Database } from '../db';
 import { events, interventions, participants, recommendations } from '../database/schema';
-import type { LifecycleStage, RecommendationStatus } from '../domain';
+import type { LifecycleStage, ParticipantSort, RecommendationStatus } from '../domain';
+import { AppError } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
-import type { ListParticipantsQuery } from '../validation/participants';
+import type { ParticipantFilters } from '../validation/participants';
+import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
 import { countLinksOfParticipant, listLinksOfParticipant } from './relationships';
 import { findParticipantControls } from './target-state';
@@ -19,10 +22,13 @@ export interface ParticipantRow {
   lifecycleStage: LifecycleStage;
   lastActivityAt: string | null;
   createdAt: string;
+  degree: number;
 }
 
 // Aliased `p`: the segment conditions (repositories/segments.ts) are written against that name.
 const p = alias(participants, 'p');
+
+const degree = sql<number>`(${p.outDegree} + ${p.inDegree})`;
 
 const columns = {
   id: p.id,
@@ -33,6 +39,7 @@ const columns = {
   lifecycleStage: sql<LifecycleStage>`${p.lifecycleStage}`,
   lastActivityAt: p.lastActivityAt,
   createdAt: p.createdAt,
+  degree: degree.mapWith(Number),
 };
 
 const toParticipant = (
@@ -48,35 +55,173 @@ const toParticipant = (
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** A page of the org's participants, ordered by (display_name, id), with the list's filters. */
+// Sorting. Each order is (key, id), both ascending or both descending, so that one index on
+// (org_id, key, id) serves it in either direction (migration 0006). Keys travel in cursors as text:
+// timestamps at microsecond precision, or rows sharing a millisecond would be skipped.
+// last_activity_at is NULL for participants never active: they count as the least recently active,
+// first in ascending order and last in descending. A row comparison cannot step over NULLs, so that
+// order is read in two phases — the NULL rows by id, and the dated rows by (key, id) — and a page may
+// span both.
+
+type SortField = 'name' | 'lastActivity' | 'degree' | 'created';
+
+const SORT_FIELDS: Record<SortField, { key: SQL; text: SQL<string | null>; cast: SQL }> = {
+  name: { key: sql`${p.displayName}`, text: sql`${p.displayName}`, cast: sql`text` },
+  lastActivity: { key: sql`${p.lastActivityAt}`, text: isoMicros(p.lastActivityAt), cast: sql`timestamptz` },
+  degree: { key: degree, text: sql`${degree}::text`, cast: sql`int` },
+  created: { key: sql`${p.createdAt}`, text: isoMicros(p.createdAt), cast: sql`timestamptz` },
+};
+
+const timestampKey = z.iso.datetime({ offset: true });
+const CURSOR_KEYS: Record<SortField, z.ZodType<string>> = {
+  name: z.string(),
+  lastActivity: z.union([z.literal(''), timestampKey]),
+  degree: z.string().regex(/^\d{1,9}$/),
+  created: timestampKey,
+};
+const cursorIdSchema = z.uuid();
+
+/** Where a page starts: after the row with this sort key (null: never active) and id. */
+interface SortKey {
+  key: string | null;
+  id: string;
+}
+
+function parseSort(sort: ParticipantSort) {
+  const descending = sort.startsWith('-');
+  return { field: (descending ? sort.slice(1) : sort) as SortField, descending };
+}
+
+function decodeSortCursor(cursor: string, sort: ParticipantSort): SortKey {
+  const { field } = parseSort(sort);
+  const value = decodeCursor(cursor, ['sort', 'key', 'id']);
+  const wrongSort = value.sort !== sort;
+  if (
+    wrongSort ||
+    !CURSOR_KEYS[field].safeParse(value.key).success ||
+    !cursorIdSchema.safeParse(value.id).success
+  ) {
+    throw new AppError('bad_request', 'The cursor is not valid.', [
+      {
+        path: 'cursor',
+        message: wrongSort ? 'belongs to another sort order' : 'is not a cursor from this list',
+      },
+    ]);
+  }
+  return { key: field === 'lastActivity' && value.key === '' ? null : value.key, id: value.id };
+}
+
+function encodeSortKey(sort: ParticipantSort, row: { sortKey: string | null; id: string }) {
+  return { sort, key: row.sortKey ?? '', id: row.id };
+}
+
+/** The phases of an order: a condition for the rows of each, and how each is ordered. */
+function sortPhases(sort: ParticipantSort) {
+  const { field, descending } = parseSort(sort);
+  const f = SORT_FIELDS[field];
+  const dir = descending ? sql`DESC` : sql`ASC`;
+  const beyond = descending ? sql`<` : sql`>`;
+  const dated = {
+    nulls: false,
+    where: (after?: SortKey) =>
+      after
+        ? sql`(${f.key}, ${p.id}) ${beyond} (${after.key}::${f.cast}, ${after.id}::uuid)`
+        : field === 'lastActivity'
+          ? sql`${p.lastActivityAt} IS NOT NULL`
+          : undefined,
+    orderBy: [sql`${f.key} ${dir}`, sql`${p.id} ${dir}`],
+  };
+  if (field !== 'lastActivity') return [dated];
+  const never = {
+    nulls: true,
+    where: (after?: SortKey) =>
+      and(sql`${p.lastActivityAt} IS NULL`, after ? sql`${p.id} ${beyond} ${after.id}::uuid` : undefined),
+    orderBy: [sql`${p.id} ${dir}`],
+  };
+  return descending ? [dated, never] : [never, dated];
+}
+
+async function filterConditions(db: Database, scope: OrgScope, filters: Omit<ParticipantFilters, 'sort'>) {
+  const pattern = filters.q ? `%${escapeLike(filters.q)}%` : undefined;
+  const segment = filters.segment
+    ? segmentCondition(filters.segment, scope, await getSegmentSettings(db, scope))
+    : undefined;
+  return and(
+    eq(p.orgId, scope.orgId),
+    pattern ? or(ilike(p.displayName, pattern), ilike(p.email, pattern)) : undefined,
+    filters.stage ? eq(p.lifecycleStage, filters.stage) : undefined,
+    filters.role ? eq(p.role, filters.role) : undefined,
+    segment,
+  );
+}
+
+/** Up to `limit` rows of the order after `after`, going on into the next phase when one runs out. */
+async function fetchSorted(
+  db: Database,
+  filter: SQL | undefined,
+  sort: ParticipantSort,
+  limit: number,
+  after?: SortKey,
+) {
+  const phases = sortPhases(sort);
+  let start = 0;
+  if (after && phases.length > 1) start = phases.findIndex((ph) => ph.nulls === (after.key === null));
+  const rows = [];
+  for (let i = start; i < phases.length && rows.length < limit; i++) {
+    const phase = phases[i]!;
+    const batch = await db
+      .select({ ...columns, sortKey: SORT_FIELDS[parseSort(sort).field].text })
+      .from(p)
+      .where(and(filter, phase.where(i === start ? after : undefined)))
+      .orderBy(...phase.orderBy)
+      .limit(limit - rows.length);
+    rows.push(...batch);
+  }
+  return rows;
+}
+
+type ListInput = Omit<ParticipantFilters, 'sort'> & {
+  sort?: ParticipantSort;
+  limit: number;
+  cursor?: string;
+};
+
+/** A page of the org's participants in the chosen order (by name unless told), with the list's filters. */
 export async function listParticipants(
   db: Database,
   scope: OrgScope,
-  query: ListParticipantsQuery,
+  query: ListInput,
 ): Promise<Page<ParticipantRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, ['name', 'id']) : undefined;
-  const pattern = query.q ? `%${escapeLike(query.q)}%` : undefined;
-  const segment = query.segment
-    ? segmentCondition(query.segment, scope, await getSegmentSettings(db, scope))
-    : undefined;
-  const rows = await db
-    .select(columns)
-    .from(p)
-    .where(
-      and(
-        eq(p.orgId, scope.orgId),
-        pattern ? or(ilike(p.displayName, pattern), ilike(p.email, pattern)) : undefined,
-        query.stage ? eq(p.lifecycleStage, query.stage) : undefined,
-        query.role ? eq(p.role, query.role) : undefined,
-        segment,
-        after
-          ? or(gt(p.displayName, after.name), and(eq(p.displayName, after.name), gt(p.id, after.id)))
-          : undefined,
-      ),
-    )
-    .orderBy(p.displayName, p.id)
-    .limit(query.limit + 1);
-  return toPage(rows.map(toParticipant), query.limit, (l) => ({ name: l.displayName, id: l.id }));
+  const sort = query.sort ?? 'name';
+  const after = query.cursor ? decodeSortCursor(query.cursor, sort) : undefined;
+  const filter = await filterConditions(db, scope, query);
+  const rows = await fetchSorted(db, filter, sort, query.limit + 1, after);
+  const page = toPage(rows, query.limit, (last) => encodeSortKey(sort, last));
+  return {
+    items: page.items.map(({ sortKey: _key, ...row }) => toParticipant(row)),
+    nextCursor: page.nextCursor,
+  };
+}
+
+/**
+ * Every matching participant in the list's order, fetched in keyset batches: an export of a large org
+ * holds one batch in memory at a time.
+ */
+export async function* streamParticipants(
+  db: Database,
+  scope: OrgScope,
+  filters: ParticipantFilters,
+  batchSize = 1000,
+): AsyncGenerator<ParticipantRow> {
+  const filter = await filterConditions(db, scope, filters);
+  let after: SortKey | undefined;
+  for (;;) {
+    const batch = await fetchSorted(db, filter, filters.sort, batchSize, after);
+    for (const { sortKey: _key, ...row } of batch) yield toParticipant(row);
+    if (batch.length < batchSize) return;
+    const last = batch[batch.length - 1]!;
+    after = { key: last.sortKey, id: last.id };
+  }
 }
 
 export async function findParticipant(

@@ -1,14 +1,31 @@
 import { z } from '@hono/zod-openapi';
-import { LIFECYCLE_STAGES, RECOMMENDATION_STATUSES, SEGMENT_KEYS } from '../domain';
+import { LIFECYCLE_STAGES, PARTICIPANT_SORTS, RECOMMENDATION_STATUSES, SEGMENT_KEYS } from '../domain';
 import { pageQuerySchema } from './common-api';
 
-export const listParticipantsQuerySchema = pageQuerySchema.extend({
+const participantFilters = {
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Part of a name or email' }),
   stage: z.enum(LIFECYCLE_STAGES).optional(),
   role: z.string().trim().min(1).max(100).optional(),
   segment: z.enum(SEGMENT_KEYS).optional(),
-});
+  sort: z.enum(PARTICIPANT_SORTS).default('name').openapi({
+    description:
+      'name, lastActivity, degree (relationships) or created; a leading minus for descending. Never-active participants count as the least recently active.',
+  }),
+};
+
+export const participantFiltersSchema = z.object(participantFilters);
+export type ParticipantFilters = z.infer<typeof participantFiltersSchema>;
+
+export const listParticipantsQuerySchema = pageQuerySchema.extend(participantFilters);
 export type ListParticipantsQuery = z.infer<typeof listParticipantsQuerySchema>;
+
+export const PARTICIPANT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ParticipantExportFormat = (typeof PARTICIPANT_EXPORT_FORMATS)[number];
+
+export const exportParticipantsQuerySchema = z.object({
+  format: z.enum(PARTICIPANT_EXPORT_FORMATS, { message: 'must be csv or ndjson' }).default('ndjson'),
+  ...participantFilters,
+});
 
 export const participantSchema = z
   .object({
@@ -20,6 +37,7 @@ export const participantSchema = z
     lifecycleStage: z.enum(LIFECYCLE_STAGES),
     lastActivityAt: z.string().nullable().openapi({ format: 'date-time' }),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    degree: z.number().int().openapi({ description: 'Relationships in either direction' }),
   })
   .openapi('Participant');
 

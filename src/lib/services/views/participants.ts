@@ -6,10 +6,15 @@ import type { Page } from '../../pagination';
 import {
   findParticipantDetail,
   listParticipants,
+  streamParticipants,
   type ParticipantRow,
 } from '../../repositories/participants';
 import type { OrgScope } from '../../scope';
-import type { ListParticipantsQuery } from '../../validation/participants';
+import type {
+  ListParticipantsQuery,
+  ParticipantExportFormat,
+  ParticipantFilters,
+} from '../../validation/participants';
 
 export type ParticipantDetail = NonNullable<Awaited<ReturnType<typeof findParticipantDetail>>>;
 
@@ -47,4 +52,25 @@ export async function viewParticipant(
     metadata: { relationships: detail.relationshipCount },
   });
   return detail;
+}
+
+/**
+ * Every participant matching the list's filters, in its order, as a lazy stream (one batch in memory
+ * at a time). Anyone who may page through the list may take it whole (`participants.read`): the list
+ * API already hands out every row. The export is recorded before it starts, so a copy taken is in the
+ * log even if the download breaks off.
+ */
+export async function exportParticipants(
+  db: Database,
+  scope: OrgScope,
+  input: { format: ParticipantExportFormat; filters: ParticipantFilters },
+): Promise<AsyncGenerator<ParticipantRow>> {
+  requirePermission(scope, 'participants.read');
+  await writeAuditEvent(db, scope, {
+    type: 'participants.exported',
+    targetType: 'org',
+    targetId: scope.orgId,
+    metadata: { format: input.format, filters: input.filters },
+  });
+  return streamParticipants(db, scope, input.filters);
 }
