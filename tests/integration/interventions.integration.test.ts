@@ -262,7 +262,7 @@ describeEachDatabase('interventions', ({ db }) => {
       reason: 'Context',
       newState: { note: 'Prefers email' },
     });
-    expect(note.sample).toEqual([
+    expect(note.sample).toMatchObject([
       { id: ben, before: { noteId: null }, after: { noteId: expect.any(String) } },
     ]);
 
