@@ -17,6 +17,7 @@ export type AuditEventType =
   | 'recommendation.generated'
   | 'intervention.created'
   | 'intervention.reversed'
+  | 'intervention.viewed'
   | 'participant.stage_changed'
   | 'audit.viewed'
   | 'audit.exported'
@@ -44,6 +45,7 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'recommendation.generated': true,
   'intervention.created': true,
   'intervention.reversed': true,
+  'intervention.viewed': true,
   'participant.stage_changed': true,
   'audit.viewed': true,
   'audit.exported': true,

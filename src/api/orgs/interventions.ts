@@ -4,12 +4,13 @@ import {
   previewIntervention,
   reverseIntervention,
 } from '../../lib/services/interventions';
-import { viewInterventions } from '../../lib/services/views/interventions';
+import { viewIntervention, viewInterventions } from '../../lib/services/views/interventions';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   createInterventionBodySchema,
   createInterventionQuerySchema,
   dryRunSchema,
+  interventionDetailSchema,
   interventionPageSchema,
   interventionParamsSchema,
   interventionSchema,
@@ -28,13 +29,28 @@ const idempotencyHeader = {
 const listRoute = createRoute({
   method: 'get',
   path: '/interventions',
-  summary: 'Interventions, newest first; filter by target or by reversed (keyset-paginated)',
+  summary:
+    'Interventions, newest first; filter by type, operator, creation time, target or reversed (keyset-paginated)',
   tags: ['interventions'],
   middleware: [needs('interventions.read')] as const,
   request: { params: orgParamsSchema, query: listInterventionsQuerySchema },
   responses: {
     200: { description: 'A page of interventions', content: json(interventionPageSchema) },
     ...orgRouteErrors,
+  },
+});
+
+const detailRoute = createRoute({
+  method: 'get',
+  path: '/interventions/{interventionId}',
+  summary: 'One intervention: each target by name with its previous and new state and result (audited)',
+  tags: ['interventions'],
+  middleware: [needs('interventions.read')] as const,
+  request: { params: interventionParamsSchema },
+  responses: {
+    200: { description: 'The intervention and its targets', content: json(interventionDetailSchema) },
+    ...orgRouteErrors,
+    404: { description: 'No such intervention in this org', content: problemContent },
   },
 });
 
@@ -99,6 +115,11 @@ export const interventionRoutes = new OpenAPIHono<ApiEnv>()
   .openapi(listRoute, async (c) => {
     const page = await viewInterventions(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
+  })
+  // GET /api/orgs/:orgId/interventions/:interventionId
+  .openapi(detailRoute, async (c) => {
+    const { interventionId } = c.req.valid('param');
+    return c.json(await viewIntervention(c.var.deps.database.db, c.var.scope, interventionId), 200);
   })
   // POST /api/orgs/:orgId/interventions[?dryRun=1]
   .openapi(createInterventionRoute, async (c) => {

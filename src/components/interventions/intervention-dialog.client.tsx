@@ -42,6 +42,8 @@ export interface SegmentChoice {
   key: SegmentKey;
   label: string;
   count: number;
+  /** What puts someone in it, under the picker. */
+  description?: string;
 }
 
 export interface InterventionDialogProps {
@@ -171,7 +173,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
           id={fieldId('target')}
           label="Segment"
           error={errors.target}
-          hint="Acts on the segment's members at the moment you apply."
+          hint={`${props.segmentChoices.find((s) => s.key === target.segment)?.description ?? ''} Acts on its members at the moment you apply.`.trim()}
         >
           <NativeSelect
             id={fieldId('target')}

@@ -24,7 +24,7 @@ export function InterventionPreview({
 }: {
   preview: InterventionDryRun;
   relationships: boolean;
-  /** Names of targets the caller knows (a selection); the API's own labels win. */
+  /** Names of targets the caller knows; the API's own labels win. */
   labels?: ReadonlyMap<string, string>;
 }) {
   const unchanged = preview.targetCount - preview.changing;
@@ -48,10 +48,7 @@ export function InterventionPreview({
         <>
           <ul className="grid gap-1 text-sm">
             {preview.sample.map((item) => {
-              const label =
-                ('label' in item && typeof item.label === 'string' ? item.label : undefined) ??
-                labels?.get(item.id) ??
-                `${relationships ? 'Relationship' : 'Participant'} ${item.id.slice(0, 8)}`;
+              const label = item.label || labels?.get(item.id) || item.id;
               const same = describeState(item.before) === describeState(item.after);
               return (
                 <li

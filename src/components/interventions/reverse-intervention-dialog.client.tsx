@@ -62,6 +62,20 @@ interface Report {
   lines: { id: string; label: string; sentence: string }[];
 }
 
+/** Names of the intervention's targets, for the report; the report stands without them. */
+async function loadTargetLabels(orgId: string, interventionId: string): Promise<Map<string, string>> {
+  try {
+    const detail = await data(
+      api.GET('/api/orgs/{orgId}/interventions/{interventionId}', {
+        params: { path: { orgId, interventionId } },
+      }),
+    );
+    return new Map(detail.targets.map((t) => [t.id, t.label]));
+  } catch {
+    return new Map();
+  }
+}
+
 function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => void }) {
   const router = useRouter();
   const id = useId();
@@ -71,8 +85,10 @@ function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => voi
   const [report, setReport] = useState<Report | null>(null);
   const [busy, setBusy] = useState(false);
 
-  function explain(title: string, variant: Report['variant'], conflicts: TargetConflict[]) {
-    const labels = new Map(Object.entries(props.targetLabels ?? {}));
+  async function explain(title: string, variant: Report['variant'], conflicts: TargetConflict[]) {
+    const labels = props.targetLabels
+      ? new Map(Object.entries(props.targetLabels))
+      : await loadTargetLabels(props.orgId, props.interventionId);
     setReport({ title, variant, lines: conflictSentences(conflicts, labels) });
   }
 
@@ -100,7 +116,7 @@ function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => voi
         return;
       }
       toast.warning(`Reversed ${reversal.reversed.length}; ${reversal.notReversed.length} left as they are.`);
-      explain(
+      await explain(
         `${reversal.reversed.length} restored; ${reversal.notReversed.length} changed since and left as they are`,
         'warning',
         reversal.notReversed,
@@ -109,7 +125,7 @@ function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => voi
       const apiProblem = error instanceof ApiProblem ? error : new ApiProblem(0, 'Error', String(error));
       const conflicts = apiProblem.status === 409 ? conflictsFromProblem(apiProblem.fields) : [];
       if (conflicts.length > 0) {
-        explain(apiProblem.detail ?? 'Nothing was reversed.', 'error', conflicts);
+        await explain(apiProblem.detail ?? 'Nothing was reversed.', 'error', conflicts);
         return;
       }
       const placed = placeFieldErrors(apiProblem.fields);

@@ -549,14 +549,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Interventions, newest first; filter by target or by reversed (keyset-paginated) */
+    /** Interventions, newest first; filter by type, operator, creation time, target or reversed (keyset-paginated) */
     get: {
       parameters: {
         query?: {
           cursor?: string;
+          /** @description Created at or after this instant */
+          from?: string;
           limit?: number;
+          /** @description Only those this user made */
+          operatorUserId?: string;
           reversed?: 'true' | 'false';
           targetId?: string;
+          /** @description Created before this instant (exclusive) */
+          to?: string;
+          type?:
+            | 'pause_outreach'
+            | 'resume_outreach'
+            | 'flag_for_review'
+            | 'clear_flag'
+            | 'set_lifecycle_stage'
+            | 'add_note'
+            | 'suppress_recommendations';
         };
         header?: never;
         path: {
@@ -710,6 +724,90 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/interventions/{interventionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One intervention: each target by name with its previous and new state and result (audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          interventionId: string;
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The intervention and its targets */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InterventionDetail'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such intervention in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2117,6 +2215,25 @@ export interface components {
         | 'add_note'
         | 'suppress_recommendations';
     };
+    InterventionDetail: {
+      intervention: components['schemas']['Intervention'];
+      operator: components['schemas']['InterventionPerson'];
+      reversedBy: components['schemas']['InterventionPerson'];
+      targetCount: number;
+      /** @description The first 500 targets, by name */
+      targets: {
+        id: string;
+        /** @description false: the target has since left the org */
+        inOrg: boolean;
+        label: string;
+        next: components['schemas']['InterventionTargetState'];
+        /** @description The participant, or both ends */
+        participantIds: string[];
+        previous: components['schemas']['InterventionTargetState'];
+        /** @enum {string} */
+        result: 'applied' | 'unchanged';
+      }[];
+    };
     InterventionDryRun: {
       changing: number;
       /** @enum {boolean} */
@@ -2125,6 +2242,8 @@ export interface components {
         after: components['schemas']['InterventionTargetState'];
         before: components['schemas']['InterventionTargetState'];
         id: string;
+        /** @description The participant’s name, or a relationship’s two ends */
+        label: string;
       }[];
       targetCount: number;
       /** @enum {string} */
@@ -2141,6 +2260,11 @@ export interface components {
       items: components['schemas']['Intervention'][];
       nextCursor: string | null;
     };
+    InterventionPerson: {
+      email: string;
+      name: string;
+      userId: string;
+    } | null;
     InterventionReversal: {
       intervention: components['schemas']['Intervention'];
       notReversed: {
@@ -2422,6 +2546,19 @@ export interface components {
         }
       | null;
     RecommendationWithTarget: components['schemas']['Recommendation'] & {
+      /**
+       * @description The intervention that accepting with intervene: true applies (set_lifecycle_stage: to the target's activity stage); null when there is none
+       * @enum {string|null}
+       */
+      intervention:
+        | 'pause_outreach'
+        | 'resume_outreach'
+        | 'flag_for_review'
+        | 'clear_flag'
+        | 'set_lifecycle_stage'
+        | 'add_note'
+        | 'suppress_recommendations'
+        | null;
       target: components['schemas']['RecommendationTarget'];
     };
     ReverseInterventionRequest: {

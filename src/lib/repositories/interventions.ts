@@ -1,10 +1,10 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { interventions } from '../database/schema';
 import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
-import type { InterventionStates, TargetResult } from '../validation/interventions';
+import type { InterventionStates, ListInterventionsQuery, TargetResult } from '../validation/interventions';
 import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
 
 /** The per-target record of an intervention of type T (docs/decisions/011). */
@@ -115,26 +115,53 @@ export async function markReversed<T extends InterventionType>(
   return asRowOf<T>(row!);
 }
 
-/** Newest first; optionally those touching one target, or only (not) reversed ones. */
+/** One intervention of the org, without locking it; undefined when there is none. */
+export async function findIntervention(
+  db: Database,
+  scope: OrgScope,
+  id: string,
+): Promise<InterventionRow | undefined> {
+  const [row] = await db
+    .select(columns)
+    .from(interventions)
+    .where(and(eq(interventions.orgId, scope.orgId), eq(interventions.id, id)));
+  return row && asRow(row);
+}
+
+export type InterventionFilters = Omit<ListInterventionsQuery, 'limit' | 'cursor'>;
+
+function conditions(scope: OrgScope, filters: InterventionFilters) {
+  return [
+    eq(interventions.orgId, scope.orgId),
+    filters.type ? eq(interventions.type, filters.type) : undefined,
+    filters.operatorUserId ? eq(interventions.operatorUserId, filters.operatorUserId) : undefined,
+    // Compared as timestamptz in SQL: a JavaScript Date would round the bound to milliseconds.
+    filters.from ? sql`${interventions.createdAt} >= ${filters.from}::timestamptz` : undefined,
+    filters.to ? sql`${interventions.createdAt} < ${filters.to}::timestamptz` : undefined,
+    filters.targetId ? sql`${interventions.targetIds} @> ARRAY[${filters.targetId}]::uuid[]` : undefined,
+    filters.reversed === 'true' ? isNotNull(interventions.reversedAt) : undefined,
+    filters.reversed === 'false' ? isNull(interventions.reversedAt) : undefined,
+  ];
+}
+
+/** Newest first, filtered by type, operator, creation time, target and reversal. */
 export async function listInterventions(
   db: Database,
   scope: OrgScope,
-  query: { targetId?: string; reversed?: 'true' | 'false'; limit: number; cursor?: string },
+  query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, TIME_KEY_FIELDS) : undefined;
+  const { limit, cursor, ...filters } = query;
+  const after = cursor ? decodeCursor(cursor, TIME_KEY_FIELDS) : undefined;
   const rows = await db
     .select(columns)
     .from(interventions)
     .where(
       and(
-        eq(interventions.orgId, scope.orgId),
-        query.targetId ? sql`${interventions.targetIds} @> ARRAY[${query.targetId}]::uuid[]` : undefined,
-        query.reversed === 'true' ? sql`${interventions.reversedAt} IS NOT NULL` : undefined,
-        query.reversed === 'false' ? sql`${interventions.reversedAt} IS NULL` : undefined,
+        ...conditions(scope, filters),
         after ? olderThan(interventions.createdAt, interventions.id, after) : undefined,
       ),
     )
     .orderBy(desc(interventions.createdAt), desc(interventions.id))
-    .limit(query.limit + 1);
-  return toPage(rows.map(asRow), query.limit, (l) => ({ at: l.createdAt, id: l.id }));
+    .limit(limit + 1);
+  return toPage(rows.map(asRow), limit, (l) => ({ at: l.createdAt, id: l.id }));
 }

@@ -10,6 +10,7 @@ import {
   markReversed,
   type InterventionOf,
 } from '../repositories/interventions';
+import { labelTargets } from '../repositories/intervention-targets';
 import { listSegmentMemberIds } from '../repositories/segments';
 import type { OrgScope } from '../scope';
 import {
@@ -29,7 +30,7 @@ export interface InterventionPreview<T extends InterventionType = InterventionTy
   type: T;
   targetCount: number;
   changing: number;
-  sample: { id: string; before: InterventionStates[T]; after: InterventionStates[T] }[];
+  sample: { id: string; label: string; before: InterventionStates[T]; after: InterventionStates[T] }[];
 }
 
 const PREVIEW_SAMPLE = 10;
@@ -126,14 +127,19 @@ async function previewOf<T extends InterventionType>(
   targets: string[],
 ): Promise<InterventionPreview<T>> {
   const { before, after, changing } = await plan(db, scope, body, INTERVENTION_RULES[type], targets, false);
+  const sample = targets.slice(0, PREVIEW_SAMPLE);
+  const labels = await labelTargets(db, scope, targetScopeOf(body), sample);
   return {
     dryRun: true,
     type,
     targetCount: targets.length,
     changing: changing.length,
-    sample: targets
-      .slice(0, PREVIEW_SAMPLE)
-      .map((id) => ({ id, before: before.get(id)!, after: after.get(id)! })),
+    sample: sample.map((id) => ({
+      id,
+      label: labels.get(id)?.label ?? id,
+      before: before.get(id)!,
+      after: after.get(id)!,
+    })),
   };
 }
 

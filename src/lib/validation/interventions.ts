@@ -71,10 +71,20 @@ export const interventionParamsSchema = orgParamsSchema.extend({
     .openapi({ param: { name: 'interventionId', in: 'path' } }),
 });
 
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO date-time with a time zone' });
+
 export const listInterventionsQuerySchema = pageQuerySchema.extend({
   targetId: z.uuid({ message: 'must be a UUID' }).optional(),
   reversed: z.enum(['true', 'false']).optional(),
+  type: z.enum(INTERVENTION_TYPES).optional(),
+  operatorUserId: z
+    .uuid({ message: 'must be a UUID' })
+    .optional()
+    .openapi({ description: 'Only those this user made' }),
+  from: instant.optional().openapi({ description: 'Created at or after this instant' }),
+  to: instant.optional().openapi({ description: 'Created before this instant (exclusive)' }),
 });
+export type ListInterventionsQuery = z.infer<typeof listInterventionsQuerySchema>;
 
 // What an intervention records per target: only the fields its type touches (docs/decisions/011).
 export const outreachStateSchema = z.object({ outreachPaused: z.boolean() }).openapi('OutreachState');
@@ -112,7 +122,7 @@ export interface InterventionStates {
 }
 export type TargetState<T extends InterventionType = InterventionType> = InterventionStates[T];
 
-const targetStateSchema = z
+export const targetStateSchema = z
   .union([
     outreachStateSchema,
     reviewFlagStateSchema,
@@ -158,7 +168,14 @@ export const dryRunSchema = z
     type: z.enum(INTERVENTION_TYPES),
     targetCount: z.number().int(),
     changing: z.number().int(),
-    sample: z.array(z.object({ id: z.string(), before: targetStateSchema, after: targetStateSchema })),
+    sample: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string().openapi({ description: 'The participant’s name, or a relationship’s two ends' }),
+        before: targetStateSchema,
+        after: targetStateSchema,
+      }),
+    ),
   })
   .openapi('InterventionDryRun');
 
@@ -171,3 +188,32 @@ export const reversalSchema = z
     ),
   })
   .openapi('InterventionReversal');
+
+export const interventionPersonSchema = z
+  .object({ userId: z.string(), name: z.string(), email: z.string() })
+  .openapi('InterventionPerson');
+
+/** The detail page shows at most this many targets by name; the intervention keeps every id. */
+export const DETAIL_TARGET_LIMIT = 500;
+
+export const interventionDetailSchema = z
+  .object({
+    intervention: interventionSchema,
+    targetCount: z.number().int(),
+    targets: z
+      .array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          inOrg: z.boolean().openapi({ description: 'false: the target has since left the org' }),
+          participantIds: z.array(z.string()).openapi({ description: 'The participant, or both ends' }),
+          previous: targetStateSchema,
+          next: targetStateSchema,
+          result: z.enum(TARGET_RESULTS),
+        }),
+      )
+      .openapi({ description: `The first ${DETAIL_TARGET_LIMIT} targets, by name` }),
+    operator: interventionPersonSchema.nullable(),
+    reversedBy: interventionPersonSchema.nullable(),
+  })
+  .openapi('InterventionDetail');
