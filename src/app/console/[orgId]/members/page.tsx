@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../../components/ui/page-header';
 import { can } from '../../../../lib/permissions';
-import { listMembers } from '../../../../lib/repositories/memberships';
+import { viewMembers } from '../../../../lib/services/views/members';
 import { requireOrgPage } from '../../page-guard';
 import { MembersManager } from './members-manager.client';
 
@@ -12,7 +12,7 @@ const PAGE_LIMIT = 500;
 
 export default async function MembersPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { db, scope } = await requireOrgPage({ params, permission: 'members.manage' });
-  const page = await listMembers(db, scope, { limit: PAGE_LIMIT });
+  const page = await viewMembers(db, scope, { limit: PAGE_LIMIT });
   return (
     <>
       <PageHeader
