@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import type { SearchParams } from 'nuqs/server';
+import { AUDIT_EVENT_TYPES } from '../../../../lib/audit';
+import { viewAuditLog } from '../../../../lib/services/views/events';
+import { viewMembers } from '../../../../lib/services/views/members';
+import { requireOrgPage } from '../../page-guard';
+import { AuditLog } from './audit-log.client';
+import { loadAuditSearchParams, toApiFilters } from './audit-params';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const FIRST_PAGE = 100;
+// The actor filter lists the current members; a former member's events are reached through the URL.
+const ACTOR_LIMIT = 500;
+
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const { db, scope } = await requireOrgPage({ params, permission: 'audit.read' });
+  const url = await loadAuditSearchParams(searchParams);
+  const result = toApiFilters(url, scope.timezone);
+  const [page, members] = await Promise.all([
+    result.ok
+      ? viewAuditLog(db, scope, { ...result.filters, limit: FIRST_PAGE })
+      : { items: [], nextCursor: null },
+    viewMembers(db, scope, { limit: ACTOR_LIMIT }),
+  ]);
+  const actors = members.items
+    .map((m) => ({ userId: m.userId, email: m.email }))
+    .sort((a, b) => a.email.localeCompare(b.email));
+  return (
+    <AuditLog
+      orgId={scope.orgId}
+      timeZone={scope.timezone}
+      eventTypes={AUDIT_EVENT_TYPES}
+      actors={actors}
+      filters={result.ok ? result.filters : null}
+      rangeError={result.ok ? undefined : result.message}
+      initialPage={page}
+    />
+  );
+}
