@@ -3,6 +3,8 @@ import { expect, it } from 'vitest';
 import { events, orgSettings, participants, relationships } from '../../src/lib/database/schema';
 import { queryRows } from '../../src/lib/db';
 import { PARTICIPANT_SORTS, type ParticipantSort } from '../../src/lib/domain';
+import { listParticipantRoles } from '../../src/lib/repositories/participants';
+import { createOrgScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { createOrgWithMembers, createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -319,6 +321,45 @@ describeEachDatabase('participants and segments', ({ db }) => {
         ),
       );
     expect(viewed).toHaveLength(2); // the seed's and this one
+    // The page's stage history and ego-graph come with it: each change from/to, each neighbour's stage.
+    expect(body.stageHistory).toHaveLength(1);
+    expect(body.stageHistory[0]).toMatchObject({ to: 'at_risk', reversal: false });
+    const stages = Object.fromEntries(
+      body.relationships.map((r: { otherDisplayName: string; otherLifecycleStage: string }) => [
+        r.otherDisplayName,
+        r.otherLifecycleStage,
+      ]),
+    );
+    const others = (await get('/participants?limit=500')).body.items as {
+      displayName: string;
+      lifecycleStage: string;
+    }[];
+    for (const [name, stage] of Object.entries(stages)) {
+      expect(stage, name).toBe(others.find((o) => o.displayName === name)!.lifecycleStage);
+    }
+    const stageEvent = body.recentEvents.find(
+      (e: { eventType: string }) => e.eventType === 'participant.stage_changed',
+    );
+    expect(stageEvent.metadata).toMatchObject({ to: 'at_risk' });
+  });
+
+  it('lists the org’s participant roles once each, by name, for the role filter', async () => {
+    const { orgId } = await demo();
+    const scope = createOrgScope({
+      orgId,
+      orgName: 'Iron Front Digital',
+      timezone: 'UTC',
+      userId: crypto.randomUUID(),
+      userEmail: 'roles@example.com',
+      role: 'viewer',
+    });
+    const roles = await listParticipantRoles(db().db, scope);
+    const rows = await db()
+      .db.select({ role: participants.role })
+      .from(participants)
+      .where(eq(participants.orgId, orgId));
+    expect(roles).toEqual([...new Set(rows.map((r) => r.role))].sort());
+    expect(roles).toContain('system_participant');
   });
 
   it('answers 404 for a participant of another org, and 400 for a malformed id', async () => {

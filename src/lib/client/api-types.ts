@@ -2406,12 +2406,16 @@ export interface components {
       }[];
       participant: components['schemas']['Participant'];
       recentEvents: {
+        actorEmail: string | null;
         actorRole: string | null;
         actorUserId: string | null;
         createdAt: string;
         eventType: string;
         /** Format: uuid */
         id: string;
+        metadata: {
+          [key: string]: unknown;
+        };
       }[];
       recommendations: {
         confidence: number;
@@ -2425,6 +2429,20 @@ export interface components {
       }[];
       relationshipCount: number;
       relationships: components['schemas']['ParticipantRelationship'][];
+      /** @description Stage changes (participant.stage_changed events), newest first, up to 50 */
+      stageHistory: {
+        actorEmail: string | null;
+        /** Format: date-time */
+        at: string;
+        /** @enum {string|null} */
+        from: 'new' | 'active' | 'at_risk' | 'dormant' | null;
+        /** Format: uuid */
+        id: string;
+        interventionId: string | null;
+        reversal: boolean;
+        /** @enum {string|null} */
+        to: 'new' | 'active' | 'at_risk' | 'dormant' | null;
+      }[];
     };
     ParticipantPage: {
       items: components['schemas']['Participant'][];
@@ -2439,6 +2457,8 @@ export interface components {
       /** Format: uuid */
       id: string;
       otherDisplayName: string;
+      /** @enum {string|null} */
+      otherLifecycleStage: 'new' | 'active' | 'at_risk' | 'dormant' | null;
       /** Format: uuid */
       otherParticipantId: string;
       source: string;

@@ -1,16 +1,21 @@
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import type { Database } from '../db';
-import { events, interventions, participants, recommendations } from '../database/schema';
-import type { LifecycleStage, ParticipantSort, RecommendationStatus } from '../domain';
+import { queryRows, type Database } from '../db';
+import { events, interventions, participants, recommendations, users } from '../database/schema';
+import {
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
+  type ParticipantSort,
+  type RecommendationStatus,
+} from '../domain';
 import { AppError } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { ParticipantFilters } from '../validation/participants';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
-import { countLinksOfParticipant, listLinksOfParticipant } from './relationships';
+import { countLinksOfParticipant, listLinksOfParticipant, type ParticipantLink } from './relationships';
 import { findParticipantControls } from './target-state';
 
 export interface ParticipantRow {
@@ -239,12 +244,66 @@ export async function findParticipant(
 // The detail view shows the strongest links first; a hub's full neighbourhood belongs to the graph view.
 const DETAIL_RELATIONSHIP_LIMIT = 100;
 const DETAIL_LIST_LIMIT = 20;
+const STAGE_HISTORY_LIMIT = 50;
+
+const stageOrNull = (value: unknown): LifecycleStage | null =>
+  typeof value === 'string' && (LIFECYCLE_STAGES as readonly string[]).includes(value)
+    ? (value as LifecycleStage)
+    : null;
+
+/** The neighbours' lifecycle stages beside the links (the ego-graph colours them), in one query. */
+async function withStages(db: Database, scope: OrgScope, links: ParticipantLink[]) {
+  const ids = [...new Set(links.map((l) => l.otherParticipantId))];
+  const rows = ids.length
+    ? await db
+        .select({ id: p.id, stage: sql<LifecycleStage>`${p.lifecycleStage}` })
+        .from(p)
+        .where(and(eq(p.orgId, scope.orgId), inArray(p.id, ids)))
+    : [];
+  const stages = new Map(rows.map((r) => [r.id, r.stage]));
+  return links.map((l) => ({ ...l, otherLifecycleStage: stages.get(l.otherParticipantId) ?? null }));
+}
+
+/** The newest audit events whose target is this participant (of one type, when given), with the actor. */
+async function listEventsAbout(db: Database, scope: OrgScope, id: string, limit: number, type?: string) {
+  const rows = await db
+    .select({
+      id: events.id,
+      eventType: events.eventType,
+      actorUserId: events.actorUserId,
+      actorEmail: users.email,
+      actorRole: events.actorRole,
+      metadata: events.metadata,
+      createdAt: events.createdAt,
+    })
+    .from(events)
+    .leftJoin(users, eq(users.id, events.actorUserId))
+    .where(
+      and(
+        eq(events.orgId, scope.orgId),
+        eq(events.targetType, 'participant'),
+        eq(events.targetId, id),
+        type ? eq(events.eventType, type) : undefined,
+      ),
+    )
+    .orderBy(desc(events.createdAt), desc(events.id))
+    .limit(limit);
+  return rows.map((e) => ({
+    ...e,
+    metadata: e.metadata as Record<string, unknown>,
+    createdAt: e.createdAt.toISOString(),
+  }));
+}
 
 /** Everything the participant detail shows, each part limited and filtered by the org. */
 export async function findParticipantDetail(db: Database, scope: OrgScope, id: string) {
   const participant = await findParticipant(db, scope, id);
   if (!participant) return undefined;
-  const links = await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT);
+  const links = await withStages(
+    db,
+    scope,
+    await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT),
+  );
   const relationshipCount = await countLinksOfParticipant(db, scope, id);
   const recs = await db
     .select({
@@ -278,18 +337,8 @@ export async function findParticipantDetail(db: Database, scope: OrgScope, id: s
     .where(and(eq(interventions.orgId, scope.orgId), sql`${interventions.targetIds} @> ARRAY[${id}]::uuid[]`))
     .orderBy(desc(interventions.createdAt))
     .limit(DETAIL_LIST_LIMIT);
-  const recent = await db
-    .select({
-      id: events.id,
-      eventType: events.eventType,
-      actorUserId: events.actorUserId,
-      actorRole: events.actorRole,
-      createdAt: events.createdAt,
-    })
-    .from(events)
-    .where(and(eq(events.orgId, scope.orgId), eq(events.targetType, 'participant'), eq(events.targetId, id)))
-    .orderBy(desc(events.createdAt))
-    .limit(DETAIL_LIST_LIMIT);
+  const recent = await listEventsAbout(db, scope, id, DETAIL_LIST_LIMIT);
+  const stageHistory = await listEventsAbout(db, scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed');
   const controls = await findParticipantControls(db, scope, id);
   return {
     participant,
@@ -302,6 +351,35 @@ export async function findParticipantDetail(db: Database, scope: OrgScope, id: s
       createdAt: a.createdAt.toISOString(),
       reversedAt: a.reversedAt?.toISOString() ?? null,
     })),
-    recentEvents: recent.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+    recentEvents: recent,
+    stageHistory: stageHistory.map((e) => ({
+      id: e.id,
+      at: e.createdAt,
+      from: stageOrNull(e.metadata.from),
+      to: stageOrNull(e.metadata.to),
+      interventionId: typeof e.metadata.interventionId === 'string' ? e.metadata.interventionId : null,
+      reversal: e.metadata.reversal === true,
+      actorEmail: e.actorEmail,
+    })),
   };
+}
+
+const ROLE_OPTIONS_LIMIT = 100;
+
+/**
+ * The org's distinct participant roles, by name (the list's role filter). A loose index scan on
+ * (org_id, role): one index probe per role, where DISTINCT would read every participant.
+ */
+export async function listParticipantRoles(db: Database, scope: OrgScope): Promise<string[]> {
+  const rows = await queryRows<{ role: string }>(
+    db,
+    sql`WITH RECURSIVE roles AS (
+          (SELECT role FROM participants WHERE org_id = ${scope.orgId} ORDER BY role LIMIT 1)
+          UNION ALL
+          SELECT (SELECT role FROM participants WHERE org_id = ${scope.orgId} AND role > r.role ORDER BY role LIMIT 1)
+          FROM roles r WHERE r.role IS NOT NULL
+        )
+        SELECT role FROM roles WHERE role IS NOT NULL LIMIT ${ROLE_OPTIONS_LIMIT}`,
+  );
+  return rows.map((r) => r.role);
 }

@@ -55,6 +55,7 @@ export const participantRelationshipSchema = z
     source: z.string(),
     confidence: z.number(),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    otherLifecycleStage: z.enum(LIFECYCLE_STAGES).nullable(),
   })
   .openapi('ParticipantRelationship');
 
@@ -102,10 +103,25 @@ export const participantDetailSchema = z
         id: z.uuid(),
         eventType: z.string(),
         actorUserId: z.string().nullable(),
+        actorEmail: z.string().nullable(),
         actorRole: z.string().nullable(),
+        metadata: z.record(z.string(), z.unknown()),
         createdAt: z.string(),
       }),
     ),
+    stageHistory: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          at: z.string().openapi({ format: 'date-time' }),
+          from: z.enum(LIFECYCLE_STAGES).nullable(),
+          to: z.enum(LIFECYCLE_STAGES).nullable(),
+          interventionId: z.string().nullable(),
+          reversal: z.boolean(),
+          actorEmail: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'Stage changes (participant.stage_changed events), newest first, up to 50' }),
   })
   .openapi('ParticipantDetail');
 

@@ -5,6 +5,7 @@ import { AppError } from '../../errors';
 import type { Page } from '../../pagination';
 import {
   findParticipantDetail,
+  listParticipantRoles,
   listParticipants,
   streamParticipants,
   type ParticipantRow,
@@ -34,6 +35,19 @@ export async function viewParticipantList(
     metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
   });
   return page;
+}
+
+/**
+ * The participants page: the first page as the list API reads and audits it, and the org's roles for
+ * the role filter.
+ */
+export async function viewParticipantsPage(
+  db: Database,
+  scope: OrgScope,
+  query: ListParticipantsQuery,
+): Promise<{ page: Page<ParticipantRow>; roles: string[] }> {
+  const page = await viewParticipantList(db, scope, query);
+  return { page, roles: await listParticipantRoles(db, scope) };
 }
 
 /** One participant with everything around it; writes `participant.viewed`. Not in this org: 404. */
