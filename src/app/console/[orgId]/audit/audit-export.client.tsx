@@ -148,15 +148,17 @@ export function AuditExport({ orgId, filters }: { orgId: string; filters: AuditA
           className="flex h-8 items-center gap-1 rounded-md border border-border bg-card pl-2.5 text-xs"
         >
           <span className="text-muted-foreground tabular-nums">
-            {state.rows.toLocaleString('en-US')} events · {formatBytes(state.bytes)}
+            {state.rows.toLocaleString('en-US')} {state.rows === 1 ? 'event' : 'events'} ·{' '}
+            {formatBytes(state.bytes)}
           </span>
           <a
             ref={link}
             href={state.url}
             download={state.filename}
+            title={state.filename}
             className="rounded-sm px-1 font-medium text-primary underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-ring"
           >
-            Save {state.filename}
+            Save {FORMATS[state.format].label} again
           </a>
           <Button
             variant="ghost"

@@ -1,10 +1,11 @@
 'use client';
 
-import { SearchIcon, XIcon } from 'lucide-react';
+import { ListFilterIcon, SearchIcon, XIcon } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../../components/ui/button';
 import { Field, Input, NativeSelect } from '../../../../components/ui/input';
 import { Spinner } from '../../../../components/ui/skeleton';
+import { cn } from '../../../../lib/ui/cn';
 import { hasFilters, type AuditUrlFilters } from './audit-params';
 
 export interface ActorOption {
@@ -57,117 +58,150 @@ export function AuditFilters({
     if (next !== values.targetId) onChange({ targetId: next });
   };
 
+  // On a phone the seven fields would push the list off the screen: they fold behind a button there.
+  const [shown, setShown] = useState(false);
+  const active = Object.values(values).filter((value) => value !== null).length;
+
   const knownActor = !values.actor || actors.some((a) => a.userId === values.actor);
   const set = (key: keyof AuditUrlFilters) => (value: string) => onChange({ [key]: value || null });
 
   return (
-    <form
-      role="search"
-      aria-label="Filter the audit log"
-      onSubmit={applyTargetId}
-      className="grid grid-cols-2 items-end gap-3 sm:grid-cols-3 xl:grid-cols-[repeat(3,minmax(0,1fr))_minmax(0,1.2fr)_auto_auto_auto]"
-    >
-      <Field id="audit-type" label="Event type">
-        <NativeSelect id="audit-type" value={values.type ?? ''} onChange={(e) => set('type')(e.target.value)}>
-          <option value="">All types</option>
-          {values.type && !eventTypes.includes(values.type) && (
-            <option value={values.type}>{values.type}</option>
-          )}
-          {groupTypes(eventTypes).map(([area, types]) => (
-            <optgroup key={area} label={area}>
-              {types.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </NativeSelect>
-      </Field>
-      <Field id="audit-actor" label="Actor">
-        <NativeSelect
-          id="audit-actor"
-          value={values.actor ?? ''}
-          onChange={(e) => set('actor')(e.target.value)}
-        >
-          <option value="">Anyone</option>
-          {!knownActor && <option value={values.actor!}>Former member ({values.actor!.slice(0, 8)})</option>}
-          {actors.map((actor) => (
-            <option key={actor.userId} value={actor.userId}>
-              {actor.email}
-            </option>
-          ))}
-        </NativeSelect>
-      </Field>
-      <Field id="audit-target-type" label="Target type">
-        <NativeSelect
-          id="audit-target-type"
-          value={values.targetType ?? ''}
-          onChange={(e) => set('targetType')(e.target.value)}
-        >
-          <option value="">Any target</option>
-          {values.targetType && !TARGET_TYPES.includes(values.targetType) && (
-            <option value={values.targetType}>{values.targetType}</option>
-          )}
-          {TARGET_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </NativeSelect>
-      </Field>
-      <Field id="audit-target-id" label="Target id" className="col-span-2 sm:col-span-1">
-        <div className="relative">
-          <SearchIcon
-            aria-hidden
-            className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-muted-foreground"
-          />
-          <Input
-            id="audit-target-id"
-            value={targetId}
-            maxLength={200}
-            placeholder="Exact id, then Enter"
-            className="pl-7"
-            onChange={(e) => setTargetId(e.target.value)}
-            onBlur={() => applyTargetId()}
-          />
-        </div>
-      </Field>
-      <Field id="audit-from" label="From">
-        <Input
-          id="audit-from"
-          type="date"
-          value={values.from ?? ''}
-          max={values.to ?? undefined}
-          onChange={(e) => set('from')(e.target.value)}
-        />
-      </Field>
-      <Field id="audit-to" label="To (inclusive)" error={rangeError}>
-        <Input
-          id="audit-to"
-          type="date"
-          value={values.to ?? ''}
-          min={values.from ?? undefined}
-          aria-invalid={rangeError ? true : undefined}
-          aria-describedby={rangeError ? 'audit-to-error' : undefined}
-          onChange={(e) => set('to')(e.target.value)}
-        />
-      </Field>
-      <div className="flex h-8 items-center gap-2">
+    <div className="grid gap-3">
+      <div className="flex items-center gap-2 sm:hidden">
         <Button
-          variant="ghost"
-          onClick={() => onChange(null)}
-          disabled={!hasFilters(values)}
-          className="text-muted-foreground"
+          variant="outline"
+          aria-expanded={shown}
+          aria-controls="audit-filters"
+          onClick={() => setShown((open) => !open)}
         >
-          <XIcon aria-hidden /> Clear
+          <ListFilterIcon aria-hidden /> Filters
+          {active > 0 && <span className="rounded-sm bg-primary/10 px-1 text-xs text-primary">{active}</span>}
         </Button>
+        {active > 0 && (
+          <Button variant="ghost" onClick={() => onChange(null)} className="text-muted-foreground">
+            <XIcon aria-hidden /> Clear
+          </Button>
+        )}
         {pending && <Spinner label="Loading events" />}
       </div>
-      {/* Enter in the target id submits the form; the button is for assistive tech and stays off-screen. */}
-      <button type="submit" className="sr-only">
-        Apply filters
-      </button>
-    </form>
+      <form
+        id="audit-filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={applyTargetId}
+        className={cn(
+          'grid-cols-2 items-end gap-3 sm:grid sm:grid-cols-3 xl:grid-cols-[minmax(0,1.6fr)_repeat(2,minmax(0,1fr))_minmax(0,1.2fr)_auto_auto_auto]',
+          shown ? 'grid' : 'hidden',
+        )}
+      >
+        <Field id="audit-type" label="Event type">
+          <NativeSelect
+            id="audit-type"
+            value={values.type ?? ''}
+            onChange={(e) => set('type')(e.target.value)}
+          >
+            <option value="">All types</option>
+            {values.type && !eventTypes.includes(values.type) && (
+              <option value={values.type}>{values.type}</option>
+            )}
+            {groupTypes(eventTypes).map(([area, types]) => (
+              <optgroup key={area} label={area}>
+                {types.map((type) => (
+                  <option key={type} value={type}>
+                    {type}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </NativeSelect>
+        </Field>
+        <Field id="audit-actor" label="Actor">
+          <NativeSelect
+            id="audit-actor"
+            value={values.actor ?? ''}
+            onChange={(e) => set('actor')(e.target.value)}
+          >
+            <option value="">Anyone</option>
+            {!knownActor && (
+              <option value={values.actor!}>Former member ({values.actor!.slice(0, 8)})</option>
+            )}
+            {actors.map((actor) => (
+              <option key={actor.userId} value={actor.userId}>
+                {actor.email}
+              </option>
+            ))}
+          </NativeSelect>
+        </Field>
+        <Field id="audit-target-type" label="Target type">
+          <NativeSelect
+            id="audit-target-type"
+            value={values.targetType ?? ''}
+            onChange={(e) => set('targetType')(e.target.value)}
+          >
+            <option value="">Any target</option>
+            {values.targetType && !TARGET_TYPES.includes(values.targetType) && (
+              <option value={values.targetType}>{values.targetType}</option>
+            )}
+            {TARGET_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </NativeSelect>
+        </Field>
+        <Field id="audit-target-id" label="Target id">
+          <div className="relative">
+            <SearchIcon
+              aria-hidden
+              className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-muted-foreground"
+            />
+            <Input
+              id="audit-target-id"
+              value={targetId}
+              maxLength={200}
+              placeholder="Exact id, then Enter"
+              className="pl-7"
+              onChange={(e) => setTargetId(e.target.value)}
+              onBlur={() => applyTargetId()}
+            />
+          </div>
+        </Field>
+        <Field id="audit-from" label="From">
+          <Input
+            id="audit-from"
+            type="date"
+            value={values.from ?? ''}
+            max={values.to ?? undefined}
+            onChange={(e) => set('from')(e.target.value)}
+          />
+        </Field>
+        <Field id="audit-to" label="To (inclusive)" error={rangeError}>
+          <Input
+            id="audit-to"
+            type="date"
+            value={values.to ?? ''}
+            min={values.from ?? undefined}
+            aria-invalid={rangeError ? true : undefined}
+            aria-describedby={rangeError ? 'audit-to-error' : undefined}
+            onChange={(e) => set('to')(e.target.value)}
+          />
+        </Field>
+        <div className="hidden h-8 items-center gap-2 sm:flex">
+          <Button
+            variant="ghost"
+            onClick={() => onChange(null)}
+            disabled={!hasFilters(values)}
+            className="text-muted-foreground"
+          >
+            <XIcon aria-hidden /> Clear
+          </Button>
+          {pending && <Spinner label="Loading events" />}
+        </div>
+        {/* Enter in the target id submits the form; the button is for assistive tech and stays off-screen. */}
+        <button type="submit" className="sr-only">
+          Apply filters
+        </button>
+      </form>
+    </div>
   );
 }

@@ -49,11 +49,11 @@ const column = createColumnHelper<AuditEventItem>();
 
 // Fixed widths keep rows aligned as they scroll in and out; the summary takes what is left.
 const WIDTHS: Record<string, number> = {
-  expand: 44,
+  expand: 40,
   createdAt: 136,
-  eventType: 210,
-  actorEmail: 220,
-  actorRole: 84,
+  eventType: 220,
+  actorEmail: 230,
+  actorRole: 80,
   target: 190,
 };
 
@@ -72,7 +72,7 @@ function useColumns(orgId: string, timeZone: string) {
             aria-controls={`audit-details-${row.id}`}
             aria-label={`${row.getIsExpanded() ? 'Hide' : 'Show'} the details of ${row.original.eventType}`}
             onClick={row.getToggleExpandedHandler()}
-            className="-my-1"
+            className="-my-1 flex text-muted-foreground"
           >
             <ChevronRightIcon
               aria-hidden
@@ -94,7 +94,11 @@ function useColumns(orgId: string, timeZone: string) {
       column.accessor('eventType', {
         header: 'Type',
         cell: ({ getValue }) => (
-          <Badge variant={eventTone(getValue())} className="font-mono font-normal">
+          <Badge
+            variant={eventTone(getValue())}
+            className="inline-block max-w-full truncate align-middle font-mono font-normal"
+            title={getValue()}
+          >
             {getValue()}
           </Badge>
         ),
@@ -127,7 +131,13 @@ function useColumns(orgId: string, timeZone: string) {
 }
 
 function Actor({ event }: { event: AuditEventItem }) {
-  if (event.actorEmail) return <span className="block truncate">{event.actorEmail}</span>;
+  if (event.actorEmail) {
+    return (
+      <span className="block truncate" title={event.actorEmail}>
+        {event.actorEmail}
+      </span>
+    );
+  }
   if (event.actorUserId) {
     return (
       <span className="text-muted-foreground" title={event.actorUserId}>
@@ -171,14 +181,14 @@ function Details({ orgId, event, timeZone }: { orgId: string; event: AuditEventI
     ['Target id', event.targetId],
   ];
   return (
-    <div className="grid gap-4 py-1 lg:grid-cols-[minmax(0,18rem)_minmax(0,1fr)]">
+    <div className="grid gap-4 py-1 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
       <dl className="grid content-start gap-x-3 gap-y-1 text-xs sm:grid-cols-[auto_minmax(0,1fr)]">
         {facts
           .filter(([, value]) => value)
           .map(([label, value]) => (
             <div key={label} className="contents">
               <dt className="text-muted-foreground">{label}</dt>
-              <dd className="font-mono break-all">{value}</dd>
+              <dd className={label === 'Time' ? 'break-words' : 'font-mono break-all'}>{value}</dd>
             </div>
           ))}
         {event.targetId && (
@@ -194,7 +204,7 @@ function Details({ orgId, event, timeZone }: { orgId: string; event: AuditEventI
       </dl>
       <pre
         aria-label="Metadata"
-        className="max-h-80 overflow-auto rounded-md border border-border bg-muted/50 p-3 font-mono text-xs leading-relaxed"
+        className="max-h-80 self-start overflow-auto rounded-md border border-border bg-muted/50 p-3 font-mono text-xs leading-relaxed"
       >
         {JSON.stringify(event.metadata, null, 2)}
       </pre>
@@ -367,7 +377,10 @@ export function AuditTable({
                   className="cursor-pointer transition-colors hover:bg-muted/50 data-[state=open]:bg-muted/40"
                 >
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="h-10 overflow-hidden px-3 py-1.5 align-middle">
+                    <td
+                      key={cell.id}
+                      className="h-10 overflow-hidden px-3 py-1.5 align-middle first:pr-0 first:pl-2"
+                    >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
