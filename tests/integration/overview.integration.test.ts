@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { resolveOrgContext } from '../../src/lib/auth';
+import { queryRows } from '../../src/lib/db';
 import { events, interventions, orgs, participants, recommendations } from '../../src/lib/database/schema';
 import type { OrgScope } from '../../src/lib/scope';
 import { ACTIVITY_DAYS, INTERVENTION_WEEKS, viewOverview } from '../../src/lib/services/views/overview';
@@ -22,16 +23,7 @@ async function setup(db: TestDatabase) {
   await db.db.update(orgs).set({ timezone: TZ }).where(eq(orgs.id, org.id));
   const owner = users.owner!;
   const scope = await resolveOrgContext(db.db, owner, org.id, { method: 'GET', path: '/test' });
-  const [clock] = (
-    await db.db.execute(sql`SELECT
-        (date_trunc('day', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ}) AS midnight,
-        (date_trunc('week', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ}) AS monday,
-        to_char((now() AT TIME ZONE ${TZ})::date, 'YYYY-MM-DD') AS today,
-        to_char((now() AT TIME ZONE ${TZ})::date - 1, 'YYYY-MM-DD') AS yesterday,
-        to_char((now() AT TIME ZONE ${TZ})::date - ${ACTIVITY_DAYS - 1}::int, 'YYYY-MM-DD') AS first,
-        to_char(date_trunc('week', now() AT TIME ZONE ${TZ}), 'YYYY-MM-DD') AS "thisWeek",
-        to_char(date_trunc('week', now() AT TIME ZONE ${TZ}) - interval '7 days', 'YYYY-MM-DD') AS "lastWeek"`)
-  ).rows as {
+  const [clock] = await queryRows<{
     midnight: string | Date;
     monday: string | Date;
     today: string;
@@ -39,7 +31,17 @@ async function setup(db: TestDatabase) {
     first: string;
     thisWeek: string;
     lastWeek: string;
-  }[];
+  }>(
+    db.db,
+    sql`SELECT
+        (date_trunc('day', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ}) AS midnight,
+        (date_trunc('week', now() AT TIME ZONE ${TZ}) AT TIME ZONE ${TZ}) AS monday,
+        to_char((now() AT TIME ZONE ${TZ})::date, 'YYYY-MM-DD') AS today,
+        to_char((now() AT TIME ZONE ${TZ})::date - 1, 'YYYY-MM-DD') AS yesterday,
+        to_char((now() AT TIME ZONE ${TZ})::date - ${ACTIVITY_DAYS - 1}::int, 'YYYY-MM-DD') AS first,
+        to_char(date_trunc('week', now() AT TIME ZONE ${TZ}), 'YYYY-MM-DD') AS "thisWeek",
+        to_char(date_trunc('week', now() AT TIME ZONE ${TZ}) - interval '7 days', 'YYYY-MM-DD') AS "lastWeek"`,
+  );
   const midnight = new Date(clock!.midnight).getTime();
   const monday = new Date(clock!.monday).getTime();
   return { org, other: other.org, owner, scope, clock: clock!, midnight, monday };

@@ -1,39 +1,47 @@
 import type { Metadata } from 'next';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../components/ui/card';
 import { PageHeader } from '../../../components/ui/page-header';
-import { ROLE_LABELS } from '../../../lib/permissions';
-import { countOrgOverview } from '../../../lib/repositories/org-overview';
+import { viewOverview } from '../../../lib/services/views/overview';
 import { requireOrgPage } from '../page-guard';
+import { OverviewActivity } from './_overview/overview-activity';
+import { OverviewInterventions } from './_overview/overview-interventions';
+import { OverviewRecent } from './_overview/overview-recent';
+import { OverviewRecommendations } from './_overview/overview-recommendations';
+import { OverviewSegments } from './_overview/overview-segments';
 
 export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OrgOverviewPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { db, scope } = await requireOrgPage({ params, permission: 'org.read' });
-  const overview = await countOrgOverview(db, scope);
-  const stats = [
-    ['Participants', overview.participants],
-    ['Relationships', overview.relationships],
-    ['Pending recommendations', overview.pendingRecommendations],
-    ['Members', overview.members],
-  ] as const;
+  const overview = await viewOverview(db, scope);
+  const { totals } = overview;
+  const system = overview.segments.find((s) => s.key === 'system')?.count ?? 0;
+  const n = (value: number, noun: string) => `${value.toLocaleString('en')} ${noun}${value === 1 ? '' : 's'}`;
   return (
-    <>
+    <div className="grid gap-4">
       <PageHeader
+        className="pb-0"
         title={scope.orgName}
-        description={`Time zone ${scope.timezone} · you are ${ROLE_LABELS[scope.role].toLowerCase()} here`}
+        description={`${n(totals.participants, 'participant')} · ${n(totals.relationships, 'relationship')} · ${n(totals.members, 'member')} · days in ${scope.timezone}`}
       />
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        {stats.map(([label, value]) => (
-          <Card key={label}>
-            <CardHeader>
-              <CardDescription>{label}</CardDescription>
-            </CardHeader>
-            <CardContent>
-              <CardTitle className="text-2xl tabular-nums">{value.toLocaleString('en')}</CardTitle>
-            </CardContent>
-          </Card>
-        ))}
+      <OverviewSegments
+        orgId={scope.orgId}
+        segments={overview.segments}
+        participants={totals.participants - system}
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <OverviewActivity className="lg:col-span-2" activity={overview.activity} timezone={scope.timezone} />
+        <OverviewRecommendations orgId={scope.orgId} open={overview.openRecommendations} />
       </div>
-    </>
+      <div className="grid gap-4 lg:grid-cols-3">
+        <OverviewInterventions weeks={overview.interventionsPerWeek} />
+        <OverviewRecent
+          className="lg:col-span-2"
+          orgId={scope.orgId}
+          interventions={overview.recentInterventions}
+          timezone={scope.timezone}
+          now={overview.generatedAt}
+        />
+      </div>
+    </div>
   );
 }

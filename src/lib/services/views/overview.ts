@@ -21,6 +21,8 @@ export const INTERVENTION_WEEKS = 13;
 export const RECENT_INTERVENTIONS = 8;
 
 export interface OverviewDashboard {
+  /** When it was loaded: what "2 hours ago" counts from. */
+  generatedAt: string;
   totals: OrgOverview;
   segments: SegmentCount[];
   /** One row per local day, oldest first, ACTIVITY_DAYS rows. */
@@ -55,6 +57,7 @@ export async function viewOverview(db: Database, scope: OrgScope): Promise<Overv
   // Joined by day, not by position: the two statements may straddle a local midnight.
   const auditedByDay = new Map(audited.map((row) => [row.day, row.count]));
   return {
+    generatedAt: new Date().toISOString(),
     totals,
     segments,
     activity: lastActive.map((row) => ({
