@@ -13,6 +13,17 @@ export const SEGMENT_COLOR: Record<SegmentKey, string> = {
   system: 'var(--stage-none)',
 };
 
+/** What each segment is for: why an operator would open it. */
+export const SEGMENT_PURPOSE: Record<SegmentKey, string> = {
+  new: 'Recently joined; a welcome and a first connection help them stay.',
+  active: 'Taking part now; the heart of the network.',
+  at_risk: 'Drifting away; a good moment to reach out.',
+  dormant: 'Gone quiet; consider pausing outreach or a gentle check-in.',
+  isolated: 'Connected to no one; an introduction may be all they need.',
+  highly_connected: 'The most connected; changes here reach many people.',
+  system: 'Automated accounts; not counted in the other segments.',
+};
+
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
 /** The rule that puts a participant in the segment, in words, with the org's thresholds. */
