@@ -134,6 +134,7 @@ describeEachDatabase('interventions log and detail', ({ db }) => {
         label: 'Ben Okafor',
         inOrg: true,
         participantIds: [ben],
+        participantNames: ['Ben Okafor'],
         previous: { outreachPaused: false },
         next: { outreachPaused: true },
         result: 'applied',
@@ -143,6 +144,7 @@ describeEachDatabase('interventions log and detail', ({ db }) => {
         label: 'Hiro Sato',
         inOrg: true,
         participantIds: [hiro],
+        participantNames: ['Hiro Sato'],
         previous: { outreachPaused: true },
         next: { outreachPaused: true },
         result: 'unchanged',
@@ -182,6 +184,7 @@ describeEachDatabase('interventions log and detail', ({ db }) => {
     expect(detail.body.targets[0]).toMatchObject({
       label: `Ben Okafor → ${other!.name} (${edge!.type.replace(/_/g, ' ')})`,
       participantIds: [ben, edge!.to],
+      participantNames: ['Ben Okafor', other!.name],
     });
 
     expect((await call(`/interventions/${crypto.randomUUID()}`)).status).toBe(404);

@@ -306,7 +306,8 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
         </Alert>
       )}
 
-      <DialogFooter>
+      {/* Kept in view while a long preview scrolls (the dialog's own padding is 1.25rem). */}
+      <DialogFooter className="sticky -bottom-5 -mx-5 -mb-5 border-t border-border bg-popover px-5 py-3">
         <DialogClose asChild>
           <Button variant="ghost">Cancel</Button>
         </DialogClose>
@@ -326,7 +327,9 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
         {previewIsCurrent && (
           <Button type="submit" disabled={busy !== null}>
             {busy === 'apply' && <Loader2Icon aria-hidden className="animate-spin" />}
-            Apply to {preview.result.targetCount.toLocaleString('en')}
+            Apply to {preview.result.targetCount.toLocaleString('en')}{' '}
+            {relationships ? 'relationship' : 'participant'}
+            {preview.result.targetCount === 1 ? '' : 's'}
           </Button>
         )}
       </DialogFooter>

@@ -7,7 +7,8 @@ export type InterventionDryRun = components['schemas']['InterventionDryRun'];
 
 // What a dry run answered, in words: how many targets, how many change, a sample before → after.
 
-function StateText({ state }: { state: TargetStateLike }) {
+/** A recorded state in words; a lifecycle stage as its badge, in the stage's colour. */
+export function TargetStateText({ state }: { state: TargetStateLike }) {
   const stage = stageOf(state);
   return stage ? <StageBadge stage={stage} /> : <span>{describeState(state)}</span>;
 }
@@ -57,9 +58,9 @@ export function InterventionPreview({
                 >
                   <span className="truncate font-medium">{label}</span>
                   <span className="flex flex-wrap items-center gap-1.5 text-muted-foreground">
-                    <StateText state={item.before} />
+                    <TargetStateText state={item.before} />
                     <ArrowRightIcon aria-label="becomes" className="size-3.5" />
-                    <StateText state={item.after} />
+                    <TargetStateText state={item.after} />
                     {same && <span className="text-xs">(no change)</span>}
                   </span>
                 </li>

@@ -2229,6 +2229,8 @@ export interface components {
         next: components['schemas']['InterventionTargetState'];
         /** @description The participant, or both ends */
         participantIds: string[];
+        /** @description Their names, in the same order */
+        participantNames: string[];
         previous: components['schemas']['InterventionTargetState'];
         /** @enum {string} */
         result: 'applied' | 'unchanged';

@@ -10,6 +10,8 @@ export interface TargetLabel {
   label: string;
   /** The participants the target is, or joins (a relationship's two ends), for links. */
   participantIds: string[];
+  /** Their names, in the same order. */
+  participantNames: string[];
 }
 
 /** The names of these participants, by id; ids not in the org are absent. */
@@ -24,7 +26,12 @@ export async function labelParticipants(
     sql`SELECT p.id, p.display_name AS label FROM participants p
         WHERE p.org_id = ${scope.orgId} AND p.id = ANY(${sql.param([...ids])}::uuid[])`,
   );
-  return new Map(rows.map((r) => [r.id, { id: r.id, label: r.label, participantIds: [r.id] }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, label: r.label, participantIds: [r.id], participantNames: [r.label] },
+    ]),
+  );
 }
 
 /** These relationships as "A → B (type)", by id; ids not in the org are absent. */
@@ -57,6 +64,7 @@ export async function labelRelationships(
         id: r.id,
         label: `${r.aName} → ${r.bName} (${r.type.replace(/_/g, ' ')})`,
         participantIds: [r.a, r.b],
+        participantNames: [r.aName, r.bName],
       },
     ]),
   );

@@ -207,6 +207,7 @@ export const interventionDetailSchema = z
           label: z.string(),
           inOrg: z.boolean().openapi({ description: 'false: the target has since left the org' }),
           participantIds: z.array(z.string()).openapi({ description: 'The participant, or both ends' }),
+          participantNames: z.array(z.string()).openapi({ description: 'Their names, in the same order' }),
           previous: targetStateSchema,
           next: targetStateSchema,
           result: z.enum(TARGET_RESULTS),

@@ -43,6 +43,7 @@ export interface InterventionTargetDetail {
   label: string;
   inOrg: boolean;
   participantIds: string[];
+  participantNames: string[];
   previous: TargetState;
   next: TargetState;
   result: TargetResult;
@@ -89,6 +90,7 @@ export async function viewIntervention(
       label: label?.label ?? `No longer in this org (${id.slice(0, 8)})`,
       inOrg: label !== undefined,
       participantIds: label?.participantIds ?? [],
+      participantNames: label?.participantNames ?? [],
       previous: previous[id]!,
       next: next[id]!,
       result: intervention.newState.results[id] ?? 'unchanged',
