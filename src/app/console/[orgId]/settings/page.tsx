@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { PageHeader } from '../../../../components/ui/page-header';
+import { getOrgSettings } from '../../../../lib/services/settings';
+import { SETTINGS_LIMITS } from '../../../../lib/validation/settings';
+import { requireOrgPage } from '../../page-guard';
+import { SettingsForm } from './settings-form.client';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+/** The zones the API accepts, with the org's own first in line if the runtime lacks it. */
+function timeZones(current: string): string[] {
+  const zones = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+  zones.add(current);
+  return [...zones].sort((a, b) => a.localeCompare(b));
+}
+
+export default async function SettingsPage({ params }: { params: Promise<{ orgId: string }> }) {
+  const { db, scope } = await requireOrgPage({ params, permission: 'org.settings' });
+  const settings = await getOrgSettings(db, scope);
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="How this org counts days and draws its segments. Only owners see this page; every change is written to the audit log."
+      />
+      <SettingsForm
+        orgId={scope.orgId}
+        settings={settings}
+        timeZones={timeZones(settings.timezone)}
+        limits={SETTINGS_LIMITS}
+      />
+    </>
+  );
+}
