@@ -374,6 +374,7 @@ export function AuditTable({
                 <tr
                   onClick={(event) => toggleFromRow(event, row)}
                   data-state={open ? 'open' : undefined}
+                  data-event-type={row.original.eventType}
                   className="cursor-pointer transition-colors hover:bg-muted/50 data-[state=open]:bg-muted/40"
                 >
                   {row.getVisibleCells().map((cell) => (
