@@ -315,6 +315,12 @@ describeEachDatabase(
         to: { displayName: 'Jonas Weber', lifecycleStage: 'dormant' },
       });
 
+      // What accepting with intervene applies, so the inbox can say so before anyone clicks.
+      expect(byAction('flag_for_review')?.intervention).toBe('flag_for_review');
+      expect(byAction('set_lifecycle_stage')?.intervention).toBe('set_lifecycle_stage');
+      expect(byAction('verify_relationship')?.intervention).toBe('flag_for_review');
+      expect(body.items.find((r) => r.suggestedAction === 'send_digest')?.intervention).toBeNull();
+
       const segment = body.items.find((r) => r.targetType === 'segment')?.target;
       const atRisk = (await countSegments(db().db, owner)).find((s) => s.key === 'at_risk')!;
       expect(segment).toEqual({

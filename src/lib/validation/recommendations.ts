@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import {
+  INTERVENTION_TYPES,
   LIFECYCLE_STAGES,
   RECOMMENDATION_STATUSES,
   RECOMMENDATION_TARGET_TYPES,
@@ -116,6 +117,10 @@ export const recommendationTargetSchema = z
 
 export const recommendationWithTargetSchema = recommendationSchema
   .extend({
+    intervention: z.enum(INTERVENTION_TYPES).nullable().openapi({
+      description:
+        "The intervention that accepting with intervene: true applies (set_lifecycle_stage: to the target's activity stage); null when there is none",
+    }),
     target: recommendationTargetSchema.nullable().openapi({
       description: 'The target as it is now, with the figures the reason cites; null if it is gone',
     }),

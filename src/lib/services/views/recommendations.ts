@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import type { InterventionType } from '../../domain';
 import type { Page } from '../../pagination';
 import {
   countRecommendationFacets,
@@ -12,10 +13,15 @@ import {
   type RecommendationTarget,
 } from '../../repositories/recommendations';
 import type { OrgScope } from '../../scope';
+import { matchingIntervention } from '../recommendations';
 
 export type RecommendationListQuery = RecommendationFilters & { limit: number; cursor?: string };
 
-export type RecommendationWithTarget = RecommendationRow & { target: RecommendationTarget | null };
+export type RecommendationWithTarget = RecommendationRow & {
+  /** What accepting with `intervene` applies, if anything. */
+  intervention: InterventionType | null;
+  target: RecommendationTarget | null;
+};
 
 /**
  * A page of recommendations, each with its target as it is now (one query for the page's targets);
@@ -42,7 +48,11 @@ export async function viewRecommendations(
     },
   });
   return {
-    items: page.items.map((r) => ({ ...r, target: targets.get(`${r.targetType}:${r.targetId}`) ?? null })),
+    items: page.items.map((r) => ({
+      ...r,
+      intervention: matchingIntervention(r) ?? null,
+      target: targets.get(`${r.targetType}:${r.targetId}`) ?? null,
+    })),
     nextCursor: page.nextCursor,
   };
 }

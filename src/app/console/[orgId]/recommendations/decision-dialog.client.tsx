@@ -1,0 +1,186 @@
+'use client';
+
+import { CheckIcon, XIcon } from 'lucide-react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Button } from '../../../../components/ui/button';
+import { Checkbox } from '../../../../components/ui/checkbox';
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '../../../../components/ui/dialog';
+import { Field, Label, Textarea } from '../../../../components/ui/input';
+import type { Decision } from './inbox-state';
+import { actionLabel, interventionPhrase, targetName, type InboxRecommendation } from './recommendation-text';
+
+export interface DecisionRequest {
+  decision: Decision;
+  recs: InboxRecommendation[];
+}
+
+export interface DecisionInput {
+  reason?: string;
+  /** Accept only: apply each recommendation's matching intervention, where it has one. */
+  intervene: boolean;
+}
+
+// Reasons people give most, one click away; the text stays editable.
+const QUICK_DISMISS_REASONS = [
+  'Not relevant for this org',
+  'Already handled',
+  'The data behind it is wrong',
+  'Too early to act',
+];
+
+/** The prompt before a decision: a required reason to dismiss; to accept, a note and the intervention. */
+export function DecisionDialog({
+  request,
+  onCancel,
+  onConfirm,
+}: {
+  request: DecisionRequest | null;
+  onCancel: () => void;
+  onConfirm: (input: DecisionInput) => void;
+}) {
+  return (
+    <Dialog open={request !== null} onOpenChange={(open) => !open && onCancel()}>
+      {request && (
+        <DialogContent
+          // The card that opened the prompt may be gone when it closes; the inbox moves the focus itself.
+          onCloseAutoFocus={(event) => event.preventDefault()}
+        >
+          <DecisionForm key={request.recs.map((r) => r.id).join()} request={request} onConfirm={onConfirm} />
+        </DialogContent>
+      )}
+    </Dialog>
+  );
+}
+
+function DecisionForm({
+  request,
+  onConfirm,
+}: {
+  request: DecisionRequest;
+  onConfirm: (input: DecisionInput) => void;
+}) {
+  const { decision, recs } = request;
+  const id = useId();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const withIntervention = recs.filter((r) => r.intervention !== null);
+  const [intervene, setIntervene] = useState(withIntervention.length > 0);
+  const dismissing = decision === 'dismissed';
+  const one = recs.length === 1 ? recs[0]! : null;
+  const subject = one
+    ? `“${actionLabel(one)}”${one.target ? ` for ${targetName(one.target)}` : ''}`
+    : `${recs.length} recommendations`;
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    const text = reason.trim();
+    if (dismissing && !text) {
+      setError('Say why, so that the next person does not have to decide again.');
+      return;
+    }
+    if (text.length > 2000) {
+      setError('Keep it under 2,000 characters.');
+      return;
+    }
+    onConfirm({ reason: text || undefined, intervene: !dismissing && intervene });
+  }
+
+  // Enter starts a new line in the reason; Ctrl/⌘+Enter sends, as in most editors.
+  const sendOnModEnter = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) submit();
+  };
+
+  const phrase =
+    one && one.intervention
+      ? interventionPhrase(one)
+      : `apply the matching intervention (${withIntervention.length} of ${recs.length} have one)`;
+
+  return (
+    <form onSubmit={submit} className="grid gap-4" noValidate>
+      <DialogHeader>
+        <DialogTitle>
+          {dismissing ? 'Dismiss' : 'Accept'} {subject}
+        </DialogTitle>
+        <DialogDescription>
+          {dismissing
+            ? 'Dismissed recommendations stay in the Dismissed tab with your reason, and in the audit log.'
+            : 'Accepting records your decision in the audit log. The reason is optional.'}
+        </DialogDescription>
+      </DialogHeader>
+      <Field
+        id={`${id}-reason`}
+        label={dismissing ? 'Why dismiss it?' : 'Note (optional)'}
+        error={error}
+        hint="Ctrl+Enter to send"
+      >
+        <Textarea
+          id={`${id}-reason`}
+          value={reason}
+          autoFocus={dismissing}
+          maxLength={2000}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-reason-error` : `${id}-reason-hint`}
+          onChange={(event) => {
+            setReason(event.target.value);
+            setError(undefined);
+          }}
+          onKeyDown={sendOnModEnter}
+          placeholder={dismissing ? 'e.g. Already handled by the partner team' : 'e.g. Confirmed on the call'}
+        />
+      </Field>
+      {dismissing && (
+        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Common reasons">
+          {QUICK_DISMISS_REASONS.map((text) => (
+            <Button
+              key={text}
+              variant="secondary"
+              size="sm"
+              onClick={() => {
+                setReason(text);
+                setError(undefined);
+              }}
+            >
+              {text}
+            </Button>
+          ))}
+        </div>
+      )}
+      {!dismissing && withIntervention.length > 0 && (
+        <div className="flex items-start gap-2.5 rounded-md border border-border bg-muted/40 p-3">
+          <Checkbox
+            id={`${id}-intervene`}
+            checked={intervene}
+            onCheckedChange={(checked) => setIntervene(checked === true)}
+            className="mt-0.5"
+          />
+          <div className="grid gap-0.5">
+            <Label htmlFor={`${id}-intervene`} className="text-sm font-medium text-foreground">
+              Also {phrase}
+            </Label>
+            <p className="text-xs text-muted-foreground">
+              Applied as an intervention in the same step; you can reverse it from Interventions.
+            </p>
+          </div>
+        </div>
+      )}
+      <DialogFooter>
+        <DialogClose asChild>
+          <Button variant="outline">Cancel</Button>
+        </DialogClose>
+        <Button type="submit" autoFocus={!dismissing}>
+          {dismissing ? <XIcon aria-hidden /> : <CheckIcon aria-hidden />}
+          {dismissing ? 'Dismiss' : 'Accept'}
+          {recs.length > 1 ? ` ${recs.length}` : ''}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
