@@ -59,7 +59,7 @@ export function AuditFilters({
   };
 
   // On a phone the seven fields would push the list off the screen: they fold behind a button there.
-  const [shown, setShown] = useState(false);
+  const [shown, setShown] = useState(Boolean(rangeError));
   const active = Object.values(values).filter((value) => value !== null).length;
 
   const knownActor = !values.actor || actors.some((a) => a.userId === values.actor);
