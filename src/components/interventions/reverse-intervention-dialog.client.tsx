@@ -137,7 +137,8 @@ function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => voi
   }
 
   const reasonId = `${id}-reason`;
-  const done = report?.variant === 'warning';
+  // After a report there is nothing to retry: the targets that changed stay changed.
+  const done = report !== null;
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate>
       <DialogHeader>
