@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
-import { events, users } from '../database/schema';
+import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { EventFilters } from '../validation/events';
@@ -12,7 +12,10 @@ export interface AuditEventRow {
   id: string;
   eventType: string;
   actorUserId: string | null;
-  /** The actor's email today (null for anonymous events and for accounts deleted since). */
+  /**
+   * The actor's email while they are a member of this org; null for anonymous events, for outsiders
+   * refused at the door (an org must not learn who else holds accounts) and for former members.
+   */
   actorEmail: string | null;
   actorRole: string | null;
   targetType: string | null;
@@ -57,8 +60,13 @@ async function fetchBatch(
   const rows = await db
     .select(columns)
     .from(events)
-    // One primary-key probe per row of the page; the log keeps no foreign key, so accounts may be gone.
-    .leftJoin(users, eq(users.id, events.actorUserId))
+    // Two key probes per row of the page, through this org's memberships so that the email of someone
+    // who is not a member here (a refused outsider) never reaches this org's log.
+    .leftJoin(
+      orgMemberships,
+      and(eq(orgMemberships.orgId, events.orgId), eq(orgMemberships.userId, events.actorUserId)),
+    )
+    .leftJoin(users, eq(users.id, orgMemberships.userId))
     .where(conditions(scope, filters, after))
     .orderBy(desc(events.createdAt), desc(events.id))
     .limit(limit);
