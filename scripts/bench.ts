@@ -11,7 +11,7 @@ import { runMigrations } from '../src/lib/database/migrate';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 
-const HELP = `Usage: npm run bench -- seed|queries [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -19,7 +19,10 @@ const HELP = `Usage: npm run bench -- seed|queries [--participants N] [--edges M
          Defaults: 1,000,000 participants and 5,000,000 edges.
   queries  Loads a synthetic org the same way, then times the org API's heavy reads on it (median of
          5 runs each): segment counts, the first participants page, a segment-filtered page, the
-         largest hub's neighbourhood at depth 1 and 2, and the compact whole graph when within its caps.`;
+         largest hub's neighbourhood at depth 1 and 2, and the compact whole graph when within its caps.
+  ui     The graph explorer on a synthetic org (default 10,000 participants, 50,000 edges; --runs R,
+         default 2) in headless Chromium, beside a bare sigma page drawing the same graph: first frame
+         time and the longest task after it. Makes the production build first when it is stale.`;
 
 async function withFreshDatabase<T>(
   embedded: boolean,
@@ -190,7 +193,11 @@ async function benchQueries(argv: string[]): Promise<void> {
 }
 
 const [name, ...rest] = process.argv.slice(2);
-const benches: Record<string, (argv: string[]) => Promise<void>> = { seed: benchSeed, queries: benchQueries };
+const benches: Record<string, (argv: string[]) => Promise<void>> = {
+  seed: benchSeed,
+  queries: benchQueries,
+  ui: async (argv) => (await import('./bench-ui')).benchUi(argv),
+};
 if (!name || !benches[name]) {
   console.error(HELP);
   process.exitCode = name === '--help' || name === '-h' ? 0 : 2;

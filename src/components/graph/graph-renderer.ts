@@ -50,7 +50,8 @@ interface EdgeAttributes {
 /** The layout runs on its own for this long, then stops until the operator resumes it. */
 const LAYOUT_MS = 12_000;
 const CHUNK_NODES = 2_500;
-const LARGE_GRAPH_NODES = 2_000;
+/** Past this size the layout waits for the operator (see isLarge). */
+export const LARGE_GRAPH_NODES = 2_000;
 const CHUNK_EDGES = 8_000;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -341,7 +342,7 @@ export class GraphRenderer {
         settings: {
           ...settings,
           strongGravityMode: true,
-          gravity: 0.05,
+          gravity: this.graph.order < 500 ? 1 : 0.05,
           scalingRatio: this.graph.order < 500 ? 10 : 2,
           slowDown: 10,
           edgeWeightInfluence: 1,

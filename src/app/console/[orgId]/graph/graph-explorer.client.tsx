@@ -3,7 +3,7 @@
 import { MinusIcon, PauseIcon, PlayIcon, PlusIcon, ScanIcon, SearchXIcon } from 'lucide-react';
 import Link from 'next/link';
 import { useQueryStates } from 'nuqs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { GraphLegend } from '../../../../components/graph/graph-legend';
 import {
   describeLastActivity,
@@ -12,7 +12,11 @@ import {
   type LegendEntry,
 } from '../../../../components/graph/graph-model';
 import { resolveGraphPalette, watchTheme } from '../../../../components/graph/graph-palette';
-import { GraphRenderer, WebGLUnavailableError } from '../../../../components/graph/graph-renderer';
+import {
+  GraphRenderer,
+  LARGE_GRAPH_NODES,
+  WebGLUnavailableError,
+} from '../../../../components/graph/graph-renderer';
 import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
 import { EmptyState } from '../../../../components/ui/empty-state';
@@ -34,6 +38,15 @@ type Status =
   | { phase: 'webgl' };
 
 const number = new Intl.NumberFormat('en');
+
+// The legend starts open on wide screens and folded on phones, where it would cover the graph.
+const WIDE = '(min-width: 768px)';
+const isWide = () => window.matchMedia(WIDE).matches;
+const subscribeToWidth = (onChange: () => void) => {
+  const query = window.matchMedia(WIDE);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
 
 export function GraphExplorer({
   orgId,
@@ -83,6 +96,7 @@ export function GraphExplorer({
   const [hover, setHover] = useState<{ index: number; x: number; y: number; flip: boolean } | null>(null);
   const [selected, setSelected] = useState<string | null>(state.focus);
   const [knownRoles, setKnownRoles] = useState<string[]>([]);
+  const wide = useSyncExternalStore(subscribeToWidth, isWide, () => true);
   const colourRef = useRef(state.colour);
   useEffect(() => {
     colourRef.current = state.colour;
@@ -352,7 +366,7 @@ export function GraphExplorer({
 
         {status.phase === 'ready' && nodes > 0 && (
           <details
-            open
+            open={wide}
             className="absolute bottom-3 left-3 z-10 max-h-[60%] w-52 overflow-y-auto rounded-md border border-border bg-popover/95 p-3 text-popover-foreground shadow-sm backdrop-blur [&:not([open])]:w-auto"
           >
             <summary className="cursor-pointer text-xs font-medium select-none">Legend</summary>
@@ -367,13 +381,18 @@ export function GraphExplorer({
                 }
                 entries={legend.nodes}
               />
-              <GraphLegend
-                title="Relationships of the selected participant"
-                entries={legend.edges.slice(0, 6)}
-                shape="line"
-              />
+              {highlightIndex !== null && (
+                <GraphLegend
+                  title="Their relationships, by type"
+                  entries={legend.edges.slice(0, 6)}
+                  shape="line"
+                />
+              )}
               <p className="text-[11px] text-muted-foreground">
                 Size: relationships. Faint lines: low confidence.
+                {nodes > LARGE_GRAPH_NODES && !layoutRunning
+                  ? ' Most connected at the centre until you run the layout.'
+                  : ''}
               </p>
             </div>
           </details>
