@@ -29,7 +29,7 @@ const MAX_MEMORY = 512 * 1024 * 1024;
  * `npm start` (NODE_ENV=production) hashes at full cost whatever else its environment holds.
  * Verification always uses the cost stored in the hash.
  */
-export function passwordCost(env: NodeJS.ProcessEnv = process.env): PasswordCost {
+export function passwordCost(env: Record<string, string | undefined> = process.env): PasswordCost {
   const raw = env.TEST_PASSWORD_LOG2N;
   if (env.NODE_ENV !== 'test' || !env.VITEST || !raw) return { ...PRODUCTION_PASSWORD_COST };
   const log2N = Number(raw);

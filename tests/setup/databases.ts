@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
-import { fromPglite, openPostgres, type DatabaseHandle } from '../../src/lib/db';
+import { fromPglite, openPostgres, queryRows, type DatabaseHandle } from '../../src/lib/db';
 import { runMigrations } from '../../src/lib/database/migrate';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
@@ -110,9 +110,10 @@ const tableLists = new WeakMap<DatabaseHandle, Promise<string[]>>();
 function appTables(handle: DatabaseHandle): Promise<string[]> {
   let list = tableLists.get(handle);
   if (!list) {
-    list = handle.db
-      .execute<{ name: string }>(sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`)
-      .then((result) => result.rows.map((row) => row.name));
+    list = queryRows<{ name: string }>(
+      handle.db,
+      sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
+    ).then((rows) => rows.map((row) => row.name));
     tableLists.set(handle, list);
   }
   return list;
