@@ -49,8 +49,12 @@ export function InterventionsTable({
   onClearFilters: () => void;
   pending: boolean;
 }) {
-  const [items, setItems] = useState(initialPage.items);
-  const [cursor, setCursor] = useState(initialPage.nextCursor);
+  // The first page stays the server's (router.refresh() after an apply or a reversal renews it); the
+  // pages loaded after it are kept here and follow it, without the rows it already shows.
+  const [more, setMore] = useState<{ items: Intervention[]; cursor: string | null } | null>(null);
+  const firstIds = new Set(initialPage.items.map((i) => i.id));
+  const items = [...initialPage.items, ...(more?.items ?? []).filter((i) => !firstIds.has(i.id))];
+  const cursor = more ? more.cursor : initialPage.nextCursor;
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
@@ -64,8 +68,7 @@ export function InterventionsTable({
           params: { path: { orgId }, query: { ...filters, cursor, limit: PAGE_SIZE } },
         }),
       );
-      setItems((current) => [...current, ...page.items]);
-      setCursor(page.nextCursor);
+      setMore((current) => ({ items: [...(current?.items ?? []), ...page.items], cursor: page.nextCursor }));
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'Error', String(error)));
     } finally {
