@@ -5,6 +5,8 @@ import { queryRows } from '../../src/lib/db';
 import { PARTICIPANT_SORTS, type ParticipantSort } from '../../src/lib/domain';
 import { listParticipantRoles } from '../../src/lib/repositories/participants';
 import { createOrgScope } from '../../src/lib/scope';
+import { viewParticipantsPage } from '../../src/lib/services/views/participants';
+import { listParticipantsQuerySchema } from '../../src/lib/validation/participants';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { createOrgWithMembers, createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -360,6 +362,32 @@ describeEachDatabase('participants and segments', ({ db }) => {
       .where(eq(participants.orgId, orgId));
     expect(roles).toEqual([...new Set(rows.map((r) => r.role))].sort());
     expect(roles).toContain('system_participant');
+  });
+
+  it('reads the participants page through the list’s view service: one participants.listed, and the roles', async () => {
+    const { orgId } = await demo();
+    const scope = createOrgScope({
+      orgId,
+      orgName: 'Iron Front Digital',
+      timezone: 'UTC',
+      userId: crypto.randomUUID(),
+      userEmail: 'page@example.com',
+      role: 'viewer',
+    });
+    const query = listParticipantsQuerySchema.parse({ segment: 'at_risk', sort: '-degree', limit: '100' });
+    const { page, roles } = await viewParticipantsPage(db().db, scope, query);
+    expect(page.items.map((p) => p.displayName)).toEqual(['Elena Petrova', 'Farid Haddad']);
+    expect(roles).toContain('partner');
+    const listed = await db()
+      .db.select()
+      .from(events)
+      .where(and(eq(events.orgId, orgId), eq(events.eventType, 'participants.listed')));
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.metadata).toEqual({
+      filters: { segment: 'at_risk', sort: '-degree' },
+      count: 2,
+      page: 'first',
+    });
   });
 
   it('answers 404 for a participant of another org, and 400 for a malformed id', async () => {

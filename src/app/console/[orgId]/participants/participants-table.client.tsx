@@ -142,7 +142,7 @@ function useColumns(opts: {
       }),
       column.accessor('role', {
         header: 'Role',
-        size: 150,
+        size: 170,
         cell: ({ getValue }) => (
           <span className="block truncate text-muted-foreground">{roleLabel(getValue())}</span>
         ),
