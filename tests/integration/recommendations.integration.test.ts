@@ -428,6 +428,37 @@ describeEachDatabase(
       ];
       expect(pending).toBe(n);
     });
+
+    it('says who decided a decided recommendation, why, and the intervention it applied', async () => {
+      const api = createTestApi(db());
+      const cookie = await signIn(api, 'operator@ironfront.example');
+      const post = (path: string, body: unknown) =>
+        api.request(`/api/orgs/${orgId}${path}`, { cookie, method: 'POST', body });
+      const pending = (await call('/recommendations?status=pending&limit=100')).body.items;
+      expect(pending.every((r) => r.decision === null)).toBe(true);
+      const flag = pending.find((r) => r.suggestedAction === 'flag_for_review')!;
+      const link = pending.find((r) => r.suggestedAction === 'verify_relationship')!;
+      expect(
+        (await post(`/recommendations/${flag.id}/accept`, { reason: 'Checked', intervene: true })).status,
+      ).toBe(200);
+      expect(
+        (await post(`/recommendations/${link.id}/dismiss`, { reason: 'Still meet monthly' })).status,
+      ).toBe(200);
+
+      const accepted = (await call('/recommendations?status=accepted')).body.items;
+      expect(accepted.map((r) => r.id)).toEqual([flag.id]);
+      expect(accepted[0]!.decision).toEqual({
+        decidedBy: 'operator@ironfront.example',
+        reason: 'Checked',
+        interventionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      const dismissed = (await call('/recommendations?status=dismissed')).body.items;
+      expect(dismissed[0]!.decision).toEqual({
+        decidedBy: 'operator@ironfront.example',
+        reason: 'Still meet monthly',
+        interventionId: null,
+      });
+    });
   },
   { keepData: true },
 );

@@ -2568,6 +2568,14 @@ export interface components {
         }
       | null;
     RecommendationWithTarget: components['schemas']['Recommendation'] & {
+      /** @description How it was decided (from the audit log); null while pending */
+      decision: {
+        /** @description Email of who decided, while a member */
+        decidedBy: string | null;
+        /** Format: uuid */
+        interventionId: string | null;
+        reason: string | null;
+      } | null;
       /**
        * @description The intervention that accepting with intervene: true applies (set_lifecycle_stage: to the target's activity stage); null when there is none
        * @enum {string|null}

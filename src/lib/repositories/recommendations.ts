@@ -1,6 +1,6 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
-import { recommendations } from '../database/schema';
+import { events, orgMemberships, recommendations, users } from '../database/schema';
 import {
   describeSegment,
   type LifecycleStage,
@@ -124,6 +124,52 @@ export async function setRecommendationStatus(
     .where(and(eq(recommendations.orgId, scope.orgId), eq(recommendations.id, id)))
     .returning(columns);
   return row!;
+}
+
+export interface RecommendationDecision {
+  /** The email of who decided, while they are a member of this org. */
+  decidedBy: string | null;
+  reason: string | null;
+  interventionId: string | null;
+}
+
+/**
+ * How each of `ids` was decided, from its `recommendation.accepted` / `.dismissed` event (a decision is
+ * made once, so there is one), keyed by recommendation id. One query for a page.
+ */
+export async function findRecommendationDecisions(
+  db: Database,
+  scope: OrgScope,
+  ids: string[],
+): Promise<Map<string, RecommendationDecision>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: events.targetId, email: users.email, metadata: events.metadata })
+    .from(events)
+    // Through this org's memberships, as the audit log does: no email of a non-member reaches the page.
+    .leftJoin(
+      orgMemberships,
+      and(eq(orgMemberships.orgId, events.orgId), eq(orgMemberships.userId, events.actorUserId)),
+    )
+    .leftJoin(users, eq(users.id, orgMemberships.userId))
+    .where(
+      and(
+        eq(events.orgId, scope.orgId),
+        inArray(events.eventType, ['recommendation.accepted', 'recommendation.dismissed']),
+        eq(events.targetType, 'recommendation'),
+        inArray(events.targetId, ids),
+      ),
+    );
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return new Map(
+    rows.map((r) => {
+      const metadata = (r.metadata ?? {}) as Record<string, unknown>;
+      return [
+        r.id!,
+        { decidedBy: r.email, reason: text(metadata.reason), interventionId: text(metadata.interventionId) },
+      ];
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -121,6 +121,14 @@ export const recommendationWithTargetSchema = recommendationSchema
       description:
         "The intervention that accepting with intervene: true applies (set_lifecycle_stage: to the target's activity stage); null when there is none",
     }),
+    decision: z
+      .object({
+        decidedBy: z.string().nullable().openapi({ description: 'Email of who decided, while a member' }),
+        reason: z.string().nullable(),
+        interventionId: z.uuid().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'How it was decided (from the audit log); null while pending' }),
     target: recommendationTargetSchema.nullable().openapi({
       description: 'The target as it is now, with the figures the reason cites; null if it is gone',
     }),

@@ -5,8 +5,10 @@ import type { InterventionType } from '../../domain';
 import type { Page } from '../../pagination';
 import {
   countRecommendationFacets,
+  findRecommendationDecisions,
   findRecommendationTargets,
   listRecommendations,
+  type RecommendationDecision,
   type RecommendationFacet,
   type RecommendationFilters,
   type RecommendationRow,
@@ -21,6 +23,8 @@ export type RecommendationWithTarget = RecommendationRow & {
   /** What accepting with `intervene` applies, if anything. */
   intervention: InterventionType | null;
   target: RecommendationTarget | null;
+  /** Who decided, why, and the intervention it applied; null while pending. */
+  decision: RecommendationDecision | null;
 };
 
 /**
@@ -35,6 +39,8 @@ export async function viewRecommendations(
   requirePermission(scope, 'recommendations.read');
   const page = await listRecommendations(db, scope, query);
   const targets = await findRecommendationTargets(db, scope, page.items);
+  const decided = page.items.filter((r) => r.status !== 'pending').map((r) => r.id);
+  const decisions = await findRecommendationDecisions(db, scope, decided);
   await writeAuditEvent(db, scope, {
     type: 'recommendations.viewed',
     targetType: 'org',
@@ -52,6 +58,7 @@ export async function viewRecommendations(
       ...r,
       intervention: matchingIntervention(r) ?? null,
       target: targets.get(`${r.targetType}:${r.targetId}`) ?? null,
+      decision: decisions.get(r.id) ?? null,
     })),
     nextCursor: page.nextCursor,
   };

@@ -1,7 +1,7 @@
 'use client';
 
 import { CheckIcon, XIcon } from 'lucide-react';
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Button } from '../../../../components/ui/button';
 import { Checkbox } from '../../../../components/ui/checkbox';
 import {
@@ -70,6 +70,7 @@ function DecisionForm({
   const { decision, recs } = request;
   const id = useId();
   const [reason, setReason] = useState('');
+  const field = useRef<HTMLTextAreaElement>(null);
   const [error, setError] = useState<string>();
   const withIntervention = recs.filter((r) => r.intervention !== null);
   const [intervene, setIntervene] = useState(withIntervention.length > 0);
@@ -123,6 +124,7 @@ function DecisionForm({
       >
         <Textarea
           id={`${id}-reason`}
+          ref={field}
           value={reason}
           autoFocus={dismissing}
           maxLength={2000}
@@ -146,6 +148,8 @@ function DecisionForm({
               onClick={() => {
                 setReason(text);
                 setError(undefined);
+                // Back to the text, to adjust it or send it with Ctrl+Enter.
+                field.current?.focus();
               }}
             >
               {text}

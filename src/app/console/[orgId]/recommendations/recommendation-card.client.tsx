@@ -96,7 +96,7 @@ export function RecommendationCard(props: RecommendationCardProps) {
         {/* Narrow: what, why, who, then the figures. Wide: who and how sure in a column beside. */}
         <div className="grid min-w-0 flex-1 content-start gap-3 lg:grid-cols-[minmax(0,1fr)_17rem] lg:grid-rows-[auto_auto_1fr] lg:gap-x-6">
           <header className="grid gap-1 lg:col-start-1">
-            <h3
+            <h2
               id={titleId}
               className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium leading-tight"
             >
@@ -108,21 +108,20 @@ export function RecommendationCard(props: RecommendationCardProps) {
                   {rec.status === 'accepted' ? 'Accepted' : 'Dismissed'}
                 </Badge>
               )}
-            </h3>
+            </h2>
             <p className="text-xs text-muted-foreground">
               Suggested by Atlas {timeAgo(rec.createdAt, now)}
-              {rec.status !== 'pending' && ` · ${rec.status} ${timeAgo(rec.updatedAt, now)}`}
+              {rec.status !== 'pending' &&
+                ` · ${rec.status} ${timeAgo(rec.updatedAt, now)}${rec.decision?.decidedBy ? ` by ${rec.decision.decidedBy}` : ''}`}
             </p>
           </header>
           <p className="text-sm leading-relaxed text-pretty lg:col-start-1">{rec.reason}</p>
-          <aside
-            aria-label="Target and confidence"
-            className="grid content-start gap-3 lg:col-start-2 lg:row-span-3 lg:row-start-1"
-          >
+          <div className="grid content-start gap-3 lg:col-start-2 lg:row-span-3 lg:row-start-1">
             <TargetSummary orgId={orgId} target={rec.target} now={now} />
             <Confidence value={rec.confidence} />
-          </aside>
+          </div>
           <Evidence rec={rec} now={now} />
+          {rec.decision && <DecisionNote orgId={orgId} rec={rec} decision={rec.decision} />}
         </div>
       </div>
       {props.problem && (
@@ -177,11 +176,11 @@ function Evidence({ rec, now }: { rec: InboxRecommendation; now: number }) {
       aria-label="The figures today"
       className="rounded-md border border-border bg-muted/40 px-3 py-2 lg:col-start-1"
     >
-      <h4 className="mb-1.5 text-xs font-medium text-muted-foreground">The figures today</h4>
+      <h3 className="mb-1.5 text-xs font-medium text-muted-foreground">The figures today</h3>
       <dl className="grid gap-1.5 text-xs sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-x-3">
         {facts.map((fact) => (
           <div key={fact.key} className="contents">
-            <dt className={cn('text-muted-foreground', !fact.cited && 'opacity-80')}>{fact.label}</dt>
+            <dt className="text-muted-foreground">{fact.label}</dt>
             <dd
               className={cn(
                 'flex flex-wrap items-center gap-1.5 pb-1 sm:pb-0',
@@ -312,6 +311,39 @@ function TargetSummary({
         </span>
       </div>
       <p className="text-xs text-muted-foreground">{s.description}</p>
+    </div>
+  );
+}
+
+/** On a decided card: the reason given and the intervention that accepting applied. */
+function DecisionNote({
+  orgId,
+  rec,
+  decision,
+}: {
+  orgId: string;
+  rec: InboxRecommendation;
+  decision: NonNullable<InboxRecommendation['decision']>;
+}) {
+  if (!decision.reason && !decision.interventionId) return null;
+  return (
+    <div className="grid gap-1 border-l-2 border-border pl-3 text-xs lg:col-start-1">
+      {decision.reason && (
+        <p>
+          <span className="text-muted-foreground">
+            {rec.status === 'accepted' ? 'Note on accepting' : 'Reason for dismissing'}:
+          </span>{' '}
+          {decision.reason}
+        </p>
+      )}
+      {decision.interventionId && (
+        <Link
+          href={`/console/${orgId}/interventions/${decision.interventionId}`}
+          className="w-fit text-primary underline-offset-4 hover:underline"
+        >
+          See the intervention it applied
+        </Link>
+      )}
     </div>
   );
 }
