@@ -78,8 +78,10 @@ export function ParticipantPanel({
             <div className="flex flex-wrap items-center gap-1.5 text-xs text-muted-foreground">
               <StageBadge stage={participant.lifecycleStage} />
               <span>{humanise(participant.role)}</span>
-              {participant.email && <span className="truncate">· {participant.email}</span>}
             </div>
+          )}
+          {participant?.email && (
+            <p className="truncate text-xs text-muted-foreground">{participant.email}</p>
           )}
         </div>
         <Button variant="ghost" size="icon-sm" onClick={onClose} aria-label="Close the participant panel">
