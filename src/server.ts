@@ -2,10 +2,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { getSessionCookie } from 'better-auth/cookies';
 import next from 'next';
 import { createApiApp } from './api/app';
 import { buildApiDependencies } from './api/dependencies';
-import { setAppAuth } from './lib/auth';
+import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
+import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
 import { parseEnv } from './lib/env';
@@ -40,6 +42,51 @@ async function prepareDatabase(database: DatabaseHandle, operatorPassword?: stri
   );
 }
 
+function isApiRequest(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+}
+
+/** The pages that read the session: the console (document loads and the RSC fetches of navigations). */
+function isConsolePage(req: http.IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const pathname = (req.url ?? '/').split('?')[0]!;
+  return pathname === '/console' || pathname.startsWith('/console/');
+}
+
+function requestHeaders(req: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+/**
+ * Keeps the session cookie sliding for people who only browse pages (docs/decisions/014): reading the
+ * session extends it in the database, but a server component cannot set the refreshed cookie, so the
+ * browser would drop it when its Max-Age runs out. Here, before Next.js renders, the session is read
+ * once and its Set-Cookie put on the response. The page's own lookup that follows finds it fresh.
+ */
+async function slideSessionCookie(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  auth: Auth,
+  database: DatabaseHandle,
+  absoluteHours: number,
+): Promise<void> {
+  if (!isConsolePage(req)) return;
+  const headers = requestHeaders(req);
+  if (!getSessionCookie(headers, { cookiePrefix: COOKIE_PREFIX })) return;
+  try {
+    const current = await getCurrentUser(auth, database.db, headers, absoluteHours);
+    if (current && current.setCookies.length > 0) res.appendHeader('set-cookie', current.setCookies);
+  } catch (error) {
+    // The page reads the session again and shows its own error; a failed refresh must not answer for it.
+    console.error(`Session refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function main(): Promise<void> {
   const env = parseEnv();
   const dev = env.NODE_ENV === 'development';
@@ -70,9 +117,11 @@ async function main(): Promise<void> {
   const handleApi = getRequestListener(createApiApp(deps).fetch);
 
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) void handleApi(req, res);
-    else void handlePage(req, res);
+    if (isApiRequest(req.url ?? '/')) void handleApi(req, res);
+    else
+      void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then(() =>
+        handlePage(req, res),
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

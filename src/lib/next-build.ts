@@ -17,9 +17,14 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
+/** Where Next.js builds: next.config.ts reads the same variable (one folder per concurrent user). */
+function distDir(root: string): string {
+  return path.resolve(root, process.env.NEXT_DIST_DIR || '.next');
+}
+
 /** True when there is no production build, or a page's sources changed after it was made. */
 export function buildIsStale(root: string): boolean {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const buildId = path.join(distDir(root), 'BUILD_ID');
   if (!fs.existsSync(buildId)) return true;
   const builtAt = fs.statSync(buildId).mtimeMs;
   return INPUTS.some((input) => newestMtime(path.join(root, input)) > builtAt);

@@ -36,3 +36,41 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
     child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve),
   );
 }
+
+export interface SessionCookie {
+  name: string;
+  value: string;
+  /** Seconds the browser keeps it, from the Set-Cookie's Max-Age. */
+  maxAge: number;
+}
+
+/** The session cookie a response sets, if it sets one that lives (a cleared cookie has Max-Age=0). */
+export function sessionCookieOf(response: Response): SessionCookie | undefined {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair, ...attributes] = header.split(';').map((part) => part.trim());
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq);
+    if (!/session_token$/.test(name)) continue;
+    const maxAge = Number(attributes.find((a) => /^max-age=/i.test(a))?.split('=')[1] ?? NaN);
+    if (maxAge > 0) return { name, value: pair!.slice(eq + 1), maxAge };
+  }
+  return undefined;
+}
+
+/** Signs in through the running server's API, as the sign-in page does, and returns the session cookie. */
+export async function signInOverHttp(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<SessionCookie> {
+  const response = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  const cookie = sessionCookieOf(response);
+  if (response.status !== 200 || !cookie) {
+    throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
+  }
+  return cookie;
+}
