@@ -22,9 +22,17 @@ const DATA_LAYER = [
   'src/lib/seed/**',
   'drizzle.config.ts',
 ];
-// Code that runs in the browser: client components by the team's naming convention, the shared UI
-// primitives and the client module of the org API.
-const CLIENT = ['src/**/*.client.ts', 'src/**/*.client.tsx', 'src/components/ui/**', 'src/lib/client/**'];
+// Code that runs in the browser: client components by the team's naming convention, the error
+// boundaries Next.js requires to be client components under fixed names, the shared UI primitives and
+// the client module of the org API.
+const CLIENT = [
+  'src/**/*.client.ts',
+  'src/**/*.client.tsx',
+  'src/app/**/error.tsx',
+  'src/app/**/global-error.tsx',
+  'src/components/ui/**',
+  'src/lib/client/**',
+];
 const PAGES = ['src/app/**', 'src/components/**'];
 
 const NO_DATA_ACCESS = [

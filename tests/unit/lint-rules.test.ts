@@ -89,6 +89,12 @@ describe('client components import no server code', () => {
     expect(await restrictedImports(client, code)).toHaveLength(1);
   });
 
+  it("applies to Next.js's error boundaries, which must be client components under a fixed name", async () => {
+    const code = `import { appAuth } from '@/lib/auth';${exported('appAuth')}`;
+    expect(await restrictedImports('src/app/console/[orgId]/audit/error.tsx', code)).toHaveLength(1);
+    expect(await restrictedImports('src/app/global-error.tsx', code)).toHaveLength(1);
+  });
+
   it('applies to the client module of the org API, however it spells the path', async () => {
     expect(
       await restrictedImports(
