@@ -35,7 +35,8 @@ export function EgoGraph({
   return (
     <svg
       viewBox={`0 0 ${EGO_SIZE} ${EGO_SIZE}`}
-      role="img"
+      // A group, not an image: each neighbour is a link to its page.
+      role="group"
       aria-label={`${name} and ${neighbours.length} direct ${neighbours.length === 1 ? 'neighbour' : 'neighbours'}, coloured by stage`}
       className="mx-auto aspect-square w-full max-w-[22rem] overflow-visible"
     >
