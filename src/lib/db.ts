@@ -4,6 +4,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepProtocolSequencesTogether } from './database/socket-protocol-queue';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -140,6 +141,7 @@ async function shareOverSocket(
     path: socketPath,
     maxConnections: options.poolSize + SOCKET_EXTRA_CONNECTIONS,
   });
+  keepProtocolSequencesTogether(server, client);
   await server.start();
   fs.chmodSync(socketPath, 0o600);
   lock.update({ socketDir });

@@ -39,6 +39,36 @@ describe('the embedded database shared by the server', () => {
     expect(fs.existsSync(lockPath(dataDir))).toBe(false);
   });
 
+  it('answers concurrent parameterized queries from the server and a command each with their own result', async () => {
+    // pglite-socket queues protocol messages one by one: two connections' Parse/Bind/Execute
+    // sequences interleaved would bind one query's parameters to the other's statement.
+    const server = await open('server');
+    try {
+      const command = await open('command');
+      const echo = (who: 'server' | 'command', n: number) =>
+        who === 'server'
+          ? queryRows<{ n: number; who: string }>(server.db, sql`SELECT ${n}::int AS n, 'server' AS who`)
+          : queryRows<{ n: number; who: string }>(command.db, sql`SELECT 'command' AS who, ${n}::int AS n`);
+      // The command's transactions start and end between the server's messages (as an accept that
+      // applies an intervention does beside a session lookup).
+      const transactions = Array.from({ length: 15 }, (_, i) =>
+        command.db.transaction(async (tx) => {
+          await tx.execute(sql`SELECT ${i}::int AS n`);
+          await tx.execute(sql`SELECT ${`t${i}`}::text AS t`);
+        }),
+      );
+      const callers = Array.from({ length: 90 }, (_, i): 'server' | 'command' =>
+        i % 3 === 0 ? 'command' : 'server',
+      );
+      const answers = await Promise.all(callers.map((who, i) => echo(who, i)));
+      await Promise.all(transactions);
+      expect(answers.map((rows) => rows[0])).toEqual(callers.map((who, n) => ({ n, who })));
+      await command.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps a command’s open transaction apart from the server’s queries', async () => {
     const server = await open('server');
     try {
