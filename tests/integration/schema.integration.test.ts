@@ -164,11 +164,12 @@ describeEachDatabase('schema', ({ db }) => {
           WHERE t.relnamespace = 'public'::regnamespace
           GROUP BY i.indexrelid, t.relname`,
     );
+    // An index may carry more columns after the seed's (a keyset's id tie-breaker), never fewer.
     for (const [table, columns] of SEED_INDEXES) {
-      expect(rows, `${table}(${columns.join(', ')})`).toContainEqual({
-        table_name: table,
-        columns: columns.join(','),
-      });
+      const led = rows.filter(
+        (r) => r.table_name === table && `${r.columns},`.startsWith(`${columns.join(',')},`),
+      );
+      expect(led, `${table}(${columns.join(', ')})`).not.toEqual([]);
     }
   });
 
