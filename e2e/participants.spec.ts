@@ -54,7 +54,9 @@ describe('participants', () => {
           name,
         ).toBeGreaterThan(0);
       }
-      expect(await page.getByRole('img', { name: /Elena Petrova and 4 direct neighbours/ }).count()).toBe(1);
+      expect(await page.getByRole('group', { name: /Elena Petrova and 4 direct neighbours/ }).count()).toBe(
+        1,
+      );
       expect(await page.textContent('main')).toContain('Stage history');
       expect(await page.getByRole('button', { name: 'Intervene' }).count()).toBe(1);
 
