@@ -11,14 +11,14 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ChevronRightIcon, FilterIcon, ScrollTextIcon } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { Alert } from '../../../../components/ui/alert';
+import { useCallback, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { Badge } from '../../../../components/ui/badge';
 import { Button } from '../../../../components/ui/button';
 import { EmptyState } from '../../../../components/ui/empty-state';
-import { Spinner } from '../../../../components/ui/skeleton';
+import { LoadMoreFooter } from '../../../../components/ui/load-more-footer.client';
 import { Tooltip } from '../../../../components/ui/tooltip';
-import { api, ApiProblem, data } from '../../../../lib/client/api';
+import { useCursorPages, useLoadMoreNearEnd } from '../../../../components/ui/use-cursor-pages.client';
+import { api, data } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import { ROLE_LABELS } from '../../../../lib/permissions';
 import { cn } from '../../../../lib/ui/cn';
@@ -233,10 +233,17 @@ export function AuditTable({
   onClearFilters: () => void;
   pending: boolean;
 }) {
-  const [items, setItems] = useState(initialPage.items);
-  const [cursor, setCursor] = useState(initialPage.nextCursor);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const fetchPage = useCallback(
+    (cursor: string) =>
+      data(
+        api.GET('/api/orgs/{orgId}/events', {
+          params: { path: { orgId }, query: { ...filters, cursor, limit: PAGE_SIZE } },
+        }),
+      ),
+    [orgId, filters],
+  );
+  const pages = useCursorPages(initialPage, fetchPage);
+  const { items, cursor, loading } = pages;
   const [expanded, setExpanded] = useState<ExpandedState>({});
   const scroller = useRef<HTMLDivElement>(null);
   const columns = useColumns(orgId, timeZone);
@@ -264,31 +271,8 @@ export function AuditTable({
   });
   const virtualRows = virtualizer.getVirtualItems();
 
-  const loadMore = useCallback(async () => {
-    if (!cursor || loading) return;
-    setLoading(true);
-    setProblem(null);
-    try {
-      const page = await data(
-        api.GET('/api/orgs/{orgId}/events', {
-          params: { path: { orgId }, query: { ...filters, cursor, limit: PAGE_SIZE } },
-        }),
-      );
-      setItems((current) => [...current, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'Error', String(error)));
-    } finally {
-      setLoading(false);
-    }
-  }, [cursor, loading, orgId, filters]);
-
-  // Infinite scroll: fetch the next page when the last rows come into view (not after a failure: the
-  // person retries with the button, rather than the list hammering a failing server).
   const lastIndex = virtualRows.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (lastIndex >= rows.length - 8 && cursor && !loading && !problem) void loadMore();
-  }, [lastIndex, rows.length, cursor, loading, problem, loadMore]);
+  useLoadMoreNearEnd(pages, lastIndex, rows.length, 8);
 
   if (items.length === 0) {
     return (
@@ -405,32 +389,14 @@ export function AuditTable({
         </table>
       </div>
 
-      {problem && (
-        <Alert
-          variant="error"
-          title="More events could not be loaded"
-          action={
-            <Button variant="outline" size="sm" onClick={() => void loadMore()}>
-              Retry
-            </Button>
-          }
-        >
-          {problem.summary}
-        </Alert>
-      )}
-
-      <div className="flex min-h-8 items-center justify-between gap-3 text-xs text-muted-foreground">
-        <p role="status" aria-live="polite" className="tabular-nums">
-          {items.length.toLocaleString('en-US')} {items.length === 1 ? 'event' : 'events'}
-          {cursor ? ' loaded, newest first' : ', newest first — the whole log for these filters'}
-        </p>
-        {cursor && !problem && (
-          <Button variant="outline" size="sm" disabled={loading} onClick={() => void loadMore()}>
-            {loading ? <Spinner label="Loading more events" /> : null}
-            {loading ? 'Loading…' : 'Load more'}
-          </Button>
-        )}
-      </div>
+      <LoadMoreFooter
+        pages={pages}
+        problemTitle="More events could not be loaded"
+        loadingLabel="Loading more events"
+      >
+        {items.length.toLocaleString('en-US')} {items.length === 1 ? 'event' : 'events'}
+        {cursor ? ' loaded, newest first' : ', newest first — the whole log for these filters'}
+      </LoadMoreFooter>
     </div>
   );
 }

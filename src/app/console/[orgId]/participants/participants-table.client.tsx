@@ -10,16 +10,16 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, FilterIcon, UsersIcon, XIcon } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { InterventionDialog } from '../../../../components/interventions/intervention-dialog.client';
-import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
 import { Checkbox } from '../../../../components/ui/checkbox';
 import { EmptyState } from '../../../../components/ui/empty-state';
-import { Spinner } from '../../../../components/ui/skeleton';
+import { LoadMoreFooter } from '../../../../components/ui/load-more-footer.client';
 import { StageBadge } from '../../../../components/ui/stage-badge';
 import { Tooltip } from '../../../../components/ui/tooltip';
-import { api, ApiProblem, data } from '../../../../lib/client/api';
+import { useCursorPages, useLoadMoreNearEnd } from '../../../../components/ui/use-cursor-pages.client';
+import { api, data } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import type { ParticipantSort } from '../../../../lib/domain';
 import { cn } from '../../../../lib/ui/cn';
@@ -223,10 +223,17 @@ export function ParticipantsTable({
   pending: boolean;
   canIntervene: boolean;
 }) {
-  const [items, setItems] = useState(initialPage.items);
-  const [cursor, setCursor] = useState(initialPage.nextCursor);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const fetchPage = useCallback(
+    (cursor: string) =>
+      data(
+        api.GET('/api/orgs/{orgId}/participants', {
+          params: { path: { orgId }, query: { ...query, cursor, limit: PAGE_SIZE } },
+        }),
+      ),
+    [orgId, query],
+  );
+  const pages = useCursorPages(initialPage, fetchPage);
+  const { items, cursor, loading } = pages;
   const [selection, setSelection] = useState<RowSelectionState>({});
   const scroller = useRef<HTMLDivElement>(null);
   const columns = useColumns({ orgId, timeZone, now, sort: query.sort, onSort, selectable: canIntervene });
@@ -257,31 +264,8 @@ export function ParticipantsTable({
   });
   const virtualRows = virtualizer.getVirtualItems();
 
-  const loadMore = useCallback(async () => {
-    if (!cursor || loading) return;
-    setLoading(true);
-    setProblem(null);
-    try {
-      const page = await data(
-        api.GET('/api/orgs/{orgId}/participants', {
-          params: { path: { orgId }, query: { ...query, cursor, limit: PAGE_SIZE } },
-        }),
-      );
-      setItems((current) => [...current, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'Error', String(error)));
-    } finally {
-      setLoading(false);
-    }
-  }, [cursor, loading, orgId, query]);
-
-  // Infinite scroll: fetch the next page when the last rows come into view (not after a failure: the
-  // person retries with the button, rather than the list hammering a failing server).
   const lastIndex = virtualRows.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (lastIndex >= rows.length - 10 && cursor && !loading && !problem) void loadMore();
-  }, [lastIndex, rows.length, cursor, loading, problem, loadMore]);
+  useLoadMoreNearEnd(pages, lastIndex, rows.length, 10);
 
   if (items.length === 0) {
     return (
@@ -414,32 +398,14 @@ export function ParticipantsTable({
         </table>
       </div>
 
-      {problem && (
-        <Alert
-          variant="error"
-          title="More participants could not be loaded"
-          action={
-            <Button variant="outline" size="sm" onClick={() => void loadMore()}>
-              Retry
-            </Button>
-          }
-        >
-          {problem.summary}
-        </Alert>
-      )}
-
-      <div className="flex min-h-8 items-center justify-between gap-3 text-xs text-muted-foreground">
-        <p role="status" aria-live="polite" className="tabular-nums">
-          {items.length.toLocaleString('en-US')} {items.length === 1 ? 'participant' : 'participants'}
-          {cursor ? ' loaded — scroll for more' : filtered ? ' match' : ' in this org'}
-        </p>
-        {cursor && !problem && (
-          <Button variant="outline" size="sm" disabled={loading} onClick={() => void loadMore()}>
-            {loading ? <Spinner label="Loading more participants" /> : null}
-            {loading ? 'Loading…' : 'Load more'}
-          </Button>
-        )}
-      </div>
+      <LoadMoreFooter
+        pages={pages}
+        problemTitle="More participants could not be loaded"
+        loadingLabel="Loading more participants"
+      >
+        {items.length.toLocaleString('en-US')} {items.length === 1 ? 'participant' : 'participants'}
+        {cursor ? ' loaded — scroll for more' : filtered ? ' match' : ' in this org'}
+      </LoadMoreFooter>
     </div>
   );
 }
