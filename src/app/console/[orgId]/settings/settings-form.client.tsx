@@ -7,7 +7,7 @@ import { toast } from 'sonner';
 import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
-import { Field, Input, NativeSelect } from '../../../../components/ui/input';
+import { Field, NativeSelect } from '../../../../components/ui/input';
 import { api, ApiProblem } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import { DEFAULT_SEGMENT_SETTINGS, type SegmentKey } from '../../../../lib/domain';
@@ -18,6 +18,7 @@ import {
   valuesFromSettings,
   type SettingsValues,
 } from './settings-values';
+import { ThresholdField } from './threshold-field';
 
 type OrgSettings = components['schemas']['OrgSettings'];
 
@@ -66,13 +67,7 @@ export function SettingsForm(props: {
   }
 
   const error = (field: string) => problem?.fieldError(field);
-  const days = {
-    type: 'number',
-    inputMode: 'numeric',
-    min: props.limits.days.min,
-    max: props.limits.days.max,
-    step: 1,
-  } as const;
+  const days = { min: props.limits.days.min, max: props.limits.days.max };
   const describedBy = (id: string, field: string) => (error(field) ? `${id}-error` : `${id}-hint`);
 
   return (
@@ -125,51 +120,33 @@ export function SettingsForm(props: {
               </div>
             </CardHeader>
             <CardContent className="grid gap-4 sm:grid-cols-3">
-              <Field
+              <ThresholdField
                 id="newDays"
                 label="New: joined within (days)"
-                error={error('newDays')}
                 hint="Default 14"
-              >
-                <Input
-                  id="newDays"
-                  {...days}
-                  value={values.newDays}
-                  onChange={set('newDays')}
-                  aria-invalid={Boolean(error('newDays'))}
-                  aria-describedby={describedBy('newDays', 'newDays')}
-                />
-              </Field>
-              <Field
+                error={error('newDays')}
+                {...days}
+                value={values.newDays}
+                onChange={set('newDays')}
+              />
+              <ThresholdField
                 id="activeDays"
                 label="Active: activity within (days)"
-                error={error('activeDays')}
                 hint="Default 30"
-              >
-                <Input
-                  id="activeDays"
-                  {...days}
-                  value={values.activeDays}
-                  onChange={set('activeDays')}
-                  aria-invalid={Boolean(error('activeDays'))}
-                  aria-describedby={describedBy('activeDays', 'activeDays')}
-                />
-              </Field>
-              <Field
+                error={error('activeDays')}
+                {...days}
+                value={values.activeDays}
+                onChange={set('activeDays')}
+              />
+              <ThresholdField
                 id="dormantDays"
                 label="Dormant: no activity for (days)"
-                error={error('dormantDays')}
                 hint="Default 60"
-              >
-                <Input
-                  id="dormantDays"
-                  {...days}
-                  value={values.dormantDays}
-                  onChange={set('dormantDays')}
-                  aria-invalid={Boolean(error('dormantDays'))}
-                  aria-describedby={describedBy('dormantDays', 'dormantDays')}
-                />
-              </Field>
+                error={error('dormantDays')}
+                {...days}
+                value={values.dormantDays}
+                onChange={set('dormantDays')}
+              />
             </CardContent>
           </Card>
           <Card>
@@ -182,44 +159,26 @@ export function SettingsForm(props: {
               </div>
             </CardHeader>
             <CardContent className="grid gap-4 sm:grid-cols-3">
-              <Field
+              <ThresholdField
                 id="percentile"
                 label="At or above percentile"
-                error={error('highlyConnectedPercentile')}
                 hint="50 to 99; default 90"
-              >
-                <Input
-                  id="percentile"
-                  type="number"
-                  inputMode="numeric"
-                  min={Math.round(props.limits.percentile.min * 100)}
-                  max={Math.round(props.limits.percentile.max * 100)}
-                  step={1}
-                  value={values.percentile}
-                  onChange={set('percentile')}
-                  aria-invalid={Boolean(error('highlyConnectedPercentile'))}
-                  aria-describedby={describedBy('percentile', 'highlyConnectedPercentile')}
-                />
-              </Field>
-              <Field
+                error={error('highlyConnectedPercentile')}
+                min={Math.round(props.limits.percentile.min * 100)}
+                max={Math.round(props.limits.percentile.max * 100)}
+                value={values.percentile}
+                onChange={set('percentile')}
+              />
+              <ThresholdField
                 id="minDegree"
                 label="And at least (relationships)"
-                error={error('highlyConnectedMinDegree')}
                 hint="Default 3"
-              >
-                <Input
-                  id="minDegree"
-                  type="number"
-                  inputMode="numeric"
-                  min={props.limits.minDegree.min}
-                  max={props.limits.minDegree.max}
-                  step={1}
-                  value={values.minDegree}
-                  onChange={set('minDegree')}
-                  aria-invalid={Boolean(error('highlyConnectedMinDegree'))}
-                  aria-describedby={describedBy('minDegree', 'highlyConnectedMinDegree')}
-                />
-              </Field>
+                error={error('highlyConnectedMinDegree')}
+                min={props.limits.minDegree.min}
+                max={props.limits.minDegree.max}
+                value={values.minDegree}
+                onChange={set('minDegree')}
+              />
             </CardContent>
           </Card>
         </div>
