@@ -3,6 +3,8 @@
 import { ListFilterIcon, SearchIcon, XIcon } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../../../components/ui/button';
+import { ClearFilters } from '../../../../components/ui/clear-filters';
+import { DateRangeFields } from '../../../../components/ui/date-range-fields';
 import { Field, Input, NativeSelect } from '../../../../components/ui/input';
 import { Spinner } from '../../../../components/ui/skeleton';
 import { cn } from '../../../../lib/ui/cn';
@@ -166,37 +168,14 @@ export function AuditFilters({
             />
           </div>
         </Field>
-        <Field id="audit-from" label="From">
-          <Input
-            id="audit-from"
-            type="date"
-            value={values.from ?? ''}
-            max={values.to ?? undefined}
-            onChange={(e) => set('from')(e.target.value)}
-          />
-        </Field>
-        <Field id="audit-to" label="To (inclusive)" error={rangeError}>
-          <Input
-            id="audit-to"
-            type="date"
-            value={values.to ?? ''}
-            min={values.from ?? undefined}
-            aria-invalid={rangeError ? true : undefined}
-            aria-describedby={rangeError ? 'audit-to-error' : undefined}
-            onChange={(e) => set('to')(e.target.value)}
-          />
-        </Field>
-        <div className="hidden h-8 items-center gap-2 sm:flex">
-          <Button
-            variant="ghost"
-            onClick={() => onChange(null)}
-            disabled={!hasFilters(values)}
-            className="text-muted-foreground"
-          >
-            <XIcon aria-hidden /> Clear
-          </Button>
-          {pending && <Spinner label="Loading events" />}
-        </div>
+        <DateRangeFields idPrefix="audit" value={values} onChange={onChange} error={rangeError} />
+        <ClearFilters
+          onClear={() => onChange(null)}
+          disabled={!hasFilters(values)}
+          pending={pending}
+          pendingLabel="Loading events"
+          className="hidden sm:flex"
+        />
         {/* Enter in the target id submits the form; the button is for assistive tech and stays off-screen. */}
         <button type="submit" className="sr-only">
           Apply filters

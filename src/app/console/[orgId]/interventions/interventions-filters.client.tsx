@@ -1,10 +1,9 @@
 'use client';
 
-import { XIcon } from 'lucide-react';
 import { INTERVENTION_TYPE_TEXT } from '../../../../components/interventions/intervention-form';
-import { Button } from '../../../../components/ui/button';
-import { Field, Input, NativeSelect } from '../../../../components/ui/input';
-import { Spinner } from '../../../../components/ui/skeleton';
+import { ClearFilters } from '../../../../components/ui/clear-filters';
+import { DateRangeFields } from '../../../../components/ui/date-range-fields';
+import { Field, NativeSelect } from '../../../../components/ui/input';
 import { INTERVENTION_TYPES } from '../../../../lib/domain';
 import { hasFilters, type InterventionFilters } from './interventions-params';
 
@@ -64,24 +63,7 @@ export function InterventionsFilters({
           ))}
         </NativeSelect>
       </Field>
-      <Field id="interventions-from" label="From">
-        <Input
-          id="interventions-from"
-          type="date"
-          value={values.from ?? ''}
-          max={values.to ?? undefined}
-          onChange={(e) => onChange({ from: e.target.value || null })}
-        />
-      </Field>
-      <Field id="interventions-to" label="To (inclusive)">
-        <Input
-          id="interventions-to"
-          type="date"
-          value={values.to ?? ''}
-          min={values.from ?? undefined}
-          onChange={(e) => onChange({ to: e.target.value || null })}
-        />
-      </Field>
+      <DateRangeFields idPrefix="interventions" value={values} onChange={onChange} />
       <Field id="interventions-reversed" label="Reversed">
         <NativeSelect
           id="interventions-reversed"
@@ -95,17 +77,12 @@ export function InterventionsFilters({
           <option value="yes">Reversed</option>
         </NativeSelect>
       </Field>
-      <div className="flex h-8 items-center gap-2">
-        <Button
-          variant="ghost"
-          onClick={() => onChange(null)}
-          disabled={!hasFilters(values)}
-          className="text-muted-foreground"
-        >
-          <XIcon aria-hidden /> Clear
-        </Button>
-        {pending && <Spinner label="Loading interventions" />}
-      </div>
+      <ClearFilters
+        onClear={() => onChange(null)}
+        disabled={!hasFilters(values)}
+        pending={pending}
+        pendingLabel="Loading interventions"
+      />
     </div>
   );
 }
