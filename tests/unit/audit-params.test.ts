@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   apiQueryString,
   hasFilters,
-  isCalendarDay,
   loadAuditSearchParams,
   nextDay,
   serializeAuditSearchParams,
   startOfDayIn,
   toApiFilters,
 } from '../../src/app/console/[orgId]/audit/audit-params';
+import { isCalendarDay } from '../../src/lib/ui/url-parsers';
 
 const none = { type: null, actor: null, targetType: null, targetId: null, from: null, to: null };
 const ACTOR = '0b7c6d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';

@@ -1,4 +1,5 @@
 import { createLoader, createParser, createSerializer, type inferParserType } from 'nuqs/server';
+import { parseAsCalendarDay, parseAsTrimmed } from '../../../../lib/ui/url-parsers';
 
 // The audit log's filters as the URL carries them (shared by the page on the server and the filter bar
 // in the browser), and their translation into the API's query. Dates in the URL are calendar days of the
@@ -7,7 +8,6 @@ import { createLoader, createParser, createSerializer, type inferParserType } fr
 
 const EVENT_TYPE = /^[a-z_]+(\.[a-z_]+)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A string the URL may carry only when it matches; anything else reads as "no filter". */
 const parseAsMatching = (pattern: RegExp, max = 200) =>
@@ -16,36 +16,13 @@ const parseAsMatching = (pattern: RegExp, max = 200) =>
     serialize: (value: string) => value,
   });
 
-/** A real calendar day, YYYY-MM-DD (2026-02-30 is not one). */
-export function isCalendarDay(value: string): boolean {
-  const match = DAY.exec(value);
-  if (!match) return false;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
-const parseAsDay = createParser({
-  parse: (value) => (isCalendarDay(value) ? value : null),
-  serialize: (value: string) => value,
-});
-
-const trimmed = (max: number) =>
-  createParser({
-    parse: (value) => {
-      const text = value.trim();
-      return text && text.length <= max ? text : null;
-    },
-    serialize: (value: string) => value,
-  });
-
 export const auditSearchParams = {
   type: parseAsMatching(EVENT_TYPE, 100),
   actor: parseAsMatching(UUID, 36),
-  targetType: trimmed(50),
-  targetId: trimmed(200),
-  from: parseAsDay,
-  to: parseAsDay,
+  targetType: parseAsTrimmed(50),
+  targetId: parseAsTrimmed(200),
+  from: parseAsCalendarDay,
+  to: parseAsCalendarDay,
 };
 
 export type AuditUrlFilters = inferParserType<typeof auditSearchParams>;

@@ -6,17 +6,13 @@ import {
   type inferParserType,
 } from 'nuqs/server';
 import { INTERVENTION_TYPES } from '../../../../lib/domain';
-import { isCalendarDay, nextDay, startOfDayIn } from '../audit/audit-params';
+import { parseAsCalendarDay } from '../../../../lib/ui/url-parsers';
+import { nextDay, startOfDayIn } from '../audit/audit-params';
 
 // The interventions log's filters as they stand in the URL (?type=&operator=&from=&to=&reversed=),
 // and the list query they mean. The page reads them on the server, the filter bar writes them.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const parseAsDay = createParser({
-  parse: (value: string) => (isCalendarDay(value) ? value : null),
-  serialize: (value: string) => value,
-});
-
 const parseAsUuid = createParser({
   parse: (value: string) => (UUID.test(value) ? value.toLowerCase() : null),
   serialize: (value: string) => value,
@@ -27,8 +23,8 @@ export const REVERSED_FILTERS = ['yes', 'no'] as const;
 export const interventionFilterParsers = {
   type: parseAsStringLiteral(INTERVENTION_TYPES),
   operator: parseAsUuid,
-  from: parseAsDay,
-  to: parseAsDay,
+  from: parseAsCalendarDay,
+  to: parseAsCalendarDay,
   reversed: parseAsStringLiteral(REVERSED_FILTERS),
 };
 

@@ -1,10 +1,4 @@
-import {
-  createLoader,
-  createParser,
-  createSerializer,
-  parseAsStringLiteral,
-  type inferParserType,
-} from 'nuqs/server';
+import { createLoader, createSerializer, parseAsStringLiteral, type inferParserType } from 'nuqs/server';
 import {
   LIFECYCLE_STAGES,
   PARTICIPANT_SORTS,
@@ -13,26 +7,18 @@ import {
   type ParticipantSort,
   type SegmentKey,
 } from '../../../../lib/domain';
+import { parseAsTrimmed } from '../../../../lib/ui/url-parsers';
 
 // The participants list's filters and order as the URL carries them (`?q=&stage=&role=&segment=&sort=`,
 // shared by the page on the server and the table in the browser), and their translation into the API's
 // query. A value the API would refuse reads as "no filter", so a hand-edited URL still opens a list.
 
-const trimmed = (max: number) =>
-  createParser({
-    parse: (value) => {
-      const text = value.trim();
-      return text && text.length <= max ? text : null;
-    },
-    serialize: (value: string) => value,
-  });
-
 export const DEFAULT_SORT: ParticipantSort = 'name';
 
 export const participantsSearchParams = {
-  q: trimmed(200),
+  q: parseAsTrimmed(200),
   stage: parseAsStringLiteral(LIFECYCLE_STAGES),
-  role: trimmed(100),
+  role: parseAsTrimmed(100),
   segment: parseAsStringLiteral(SEGMENT_KEYS),
   // The default stays out of the URL: `/participants` and `/participants?sort=name` are one view.
   sort: parseAsStringLiteral(PARTICIPANT_SORTS).withDefault(DEFAULT_SORT),
