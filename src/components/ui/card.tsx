@@ -5,7 +5,10 @@ export function Card({ className, ...props }: ComponentProps<'section'>) {
   return (
     <section
       data-slot="card"
-      className={cn('min-w-0 rounded-lg border border-border bg-card text-card-foreground shadow-xs', className)}
+      className={cn(
+        'min-w-0 rounded-lg border border-border bg-card text-card-foreground shadow-xs',
+        className,
+      )}
       {...props}
     />
   );
