@@ -182,17 +182,16 @@ function Status({ item }: { item: Intervention }) {
   );
 }
 
-function CompactRow({
-  orgId,
-  item,
-  timeZone,
-  operator,
-}: {
+/** One intervention of the log, as a card on narrow screens and as a table row on wide ones. */
+interface InterventionRowProps {
   orgId: string;
   item: Intervention;
   timeZone: string;
+  /** The operator's name, or what to call them when the account is gone. */
   operator: string;
-}) {
+}
+
+function CompactRow({ orgId, item, timeZone, operator }: InterventionRowProps) {
   return (
     <Link
       href={`/console/${orgId}/interventions/${item.id}`}
@@ -213,17 +212,7 @@ function CompactRow({
   );
 }
 
-function Row({
-  orgId,
-  item,
-  timeZone,
-  operator,
-}: {
-  orgId: string;
-  item: Intervention;
-  timeZone: string;
-  operator: string;
-}) {
+function Row({ orgId, item, timeZone, operator }: InterventionRowProps) {
   const href = `/console/${orgId}/interventions/${item.id}`;
   return (
     <TableRow>
