@@ -180,6 +180,17 @@ describe('console pages on the real server', () => {
     });
   }
 
+  it('answers 404 for a participant or an intervention that is not in the org', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const path of [`/participants/${missing}`, `/interventions/${missing}`]) {
+      const response = await fetch(`${world.server.url}${org(world, path)}`, {
+        headers: { cookie: cookies.get('viewer')! },
+        redirect: 'manual',
+      });
+      expect(response.status, path).toBe(404);
+    }
+  });
+
   it('shows each role only the navigation its permissions open', async () => {
     for (const role of MEMBERSHIP_ROLES) {
       const { html } = await visit(role, PAGES[0]!);

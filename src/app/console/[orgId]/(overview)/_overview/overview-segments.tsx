@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import type { SegmentCount } from '../../../../lib/repositories/segments';
-import { SEGMENT_COLOR, segmentMembersHref } from '../segments/segment-style';
+import type { SegmentCount } from '../../../../../lib/repositories/segments';
+import { SEGMENT_COLOR, segmentMembersHref } from '../../segments/segment-style';
 
 /** One card per segment (system accounts aside), each opening the participants list filtered to it. */
 export function OverviewSegments({

@@ -1,14 +1,14 @@
 import { InboxIcon } from 'lucide-react';
 import Link from 'next/link';
-import { CategoryBarChart } from '../../../../components/charts/category-bar-chart.client';
-import { ChartCard } from '../../../../components/charts/chart-card';
-import { humanize } from '../../../../components/charts/chart-format';
-import { INTERVENTION_TYPE_TEXT } from '../../../../components/interventions/intervention-form';
-import { buttonVariants } from '../../../../components/ui/button';
-import { Card, CardHeader, CardTitle } from '../../../../components/ui/card';
-import { EmptyState } from '../../../../components/ui/empty-state';
-import type { InterventionType } from '../../../../lib/domain';
-import type { OverviewDashboard } from '../../../../lib/services/views/overview';
+import { CategoryBarChart } from '../../../../../components/charts/category-bar-chart.client';
+import { ChartCard } from '../../../../../components/charts/chart-card';
+import { humanize } from '../../../../../components/charts/chart-format';
+import { INTERVENTION_TYPE_TEXT } from '../../../../../components/interventions/intervention-form';
+import { buttonVariants } from '../../../../../components/ui/button';
+import { Card, CardHeader, CardTitle } from '../../../../../components/ui/card';
+import { EmptyState } from '../../../../../components/ui/empty-state';
+import type { InterventionType } from '../../../../../lib/domain';
+import type { OverviewDashboard } from '../../../../../lib/services/views/overview';
 
 /** Suggested actions share their names with intervention types where one maps to the other. */
 export function actionLabel(action: string): string {

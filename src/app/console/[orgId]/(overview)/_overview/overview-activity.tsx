@@ -1,7 +1,7 @@
-import { ChartCard, ChartLegend } from '../../../../components/charts/chart-card';
-import { formatDayLong } from '../../../../components/charts/chart-format';
-import { TimeSeriesChart, type ChartSeries } from '../../../../components/charts/time-series-chart.client';
-import type { OverviewDashboard } from '../../../../lib/services/views/overview';
+import { ChartCard, ChartLegend } from '../../../../../components/charts/chart-card';
+import { formatDayLong } from '../../../../../components/charts/chart-format';
+import { TimeSeriesChart, type ChartSeries } from '../../../../../components/charts/time-series-chart.client';
+import type { OverviewDashboard } from '../../../../../lib/services/views/overview';
 
 type Key = 'lastActive' | 'audited';
 

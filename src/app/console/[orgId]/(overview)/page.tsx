@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { PageHeader } from '../../../components/ui/page-header';
-import { viewOverview } from '../../../lib/services/views/overview';
-import { requireOrgPage } from '../page-guard';
+import { PageHeader } from '../../../../components/ui/page-header';
+import { viewOverview } from '../../../../lib/services/views/overview';
+import { requireOrgPage } from '../../page-guard';
 import { OverviewActivity } from './_overview/overview-activity';
 import { OverviewInterventions } from './_overview/overview-interventions';
 import { OverviewRecent } from './_overview/overview-recent';

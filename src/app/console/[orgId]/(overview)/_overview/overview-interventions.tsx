@@ -1,7 +1,7 @@
-import { ChartCard, ChartLegend } from '../../../../components/charts/chart-card';
-import { formatWeek } from '../../../../components/charts/chart-format';
-import { TimeSeriesChart, type ChartSeries } from '../../../../components/charts/time-series-chart.client';
-import type { OverviewDashboard } from '../../../../lib/services/views/overview';
+import { ChartCard, ChartLegend } from '../../../../../components/charts/chart-card';
+import { formatWeek } from '../../../../../components/charts/chart-format';
+import { TimeSeriesChart, type ChartSeries } from '../../../../../components/charts/time-series-chart.client';
+import type { OverviewDashboard } from '../../../../../lib/services/views/overview';
 
 type Key = 'inEffect' | 'reversed';
 

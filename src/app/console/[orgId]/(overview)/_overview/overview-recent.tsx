@@ -1,11 +1,11 @@
 import { HandIcon } from 'lucide-react';
 import Link from 'next/link';
-import { INTERVENTION_TYPE_TEXT } from '../../../../components/interventions/intervention-form';
-import { Badge } from '../../../../components/ui/badge';
-import { buttonVariants } from '../../../../components/ui/button';
-import { Card, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
-import { EmptyState } from '../../../../components/ui/empty-state';
-import type { InterventionSummary } from '../../../../lib/repositories/org-overview';
+import { INTERVENTION_TYPE_TEXT } from '../../../../../components/interventions/intervention-form';
+import { Badge } from '../../../../../components/ui/badge';
+import { buttonVariants } from '../../../../../components/ui/button';
+import { Card, CardDescription, CardHeader, CardTitle } from '../../../../../components/ui/card';
+import { EmptyState } from '../../../../../components/ui/empty-state';
+import type { InterventionSummary } from '../../../../../lib/repositories/org-overview';
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [

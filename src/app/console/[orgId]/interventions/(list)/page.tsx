@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
-import { PageHeader } from '../../../../components/ui/page-header';
-import { can } from '../../../../lib/permissions';
-import { viewInterventionPeople, viewInterventions } from '../../../../lib/services/views/interventions';
-import { requireOrgPage } from '../../page-guard';
-import { InterventionsLog } from './interventions-log.client';
-import { loadInterventionFilters, toListFilters } from './interventions-params';
-import { NewInterventionButton } from './new-intervention-button.client';
+import { PageHeader } from '../../../../../components/ui/page-header';
+import { can } from '../../../../../lib/permissions';
+import { viewInterventionPeople, viewInterventions } from '../../../../../lib/services/views/interventions';
+import { requireOrgPage } from '../../../page-guard';
+import { InterventionsLog } from '../interventions-log.client';
+import { loadInterventionFilters, toListFilters } from '../interventions-params';
+import { NewInterventionButton } from '../new-intervention-button.client';
 
 export const metadata: Metadata = { title: 'Interventions' };
 

@@ -1,0 +1,5 @@
+import { PageSkeleton } from '../../../../components/ui/page-skeleton';
+
+export default function SegmentsLoading() {
+  return <PageSkeleton label="Loading the segments" layout="cards" />;
+}
