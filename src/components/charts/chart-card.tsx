@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Card, CardDescription, CardHeader, CardTitle } from '../ui/card';
 import { cn } from '../../lib/ui/cn';
@@ -6,6 +7,8 @@ export interface ChartTable {
   caption: string;
   columns: string[];
   rows: (string | number)[][];
+  /** Where each row's first cell leads (the list behind the number), when it leads somewhere. */
+  rowHrefs?: string[];
 }
 
 /**
@@ -71,12 +74,12 @@ export function ChartCard({
               </tr>
             </thead>
             <tbody>
-              {table.rows.map((row) => (
+              {table.rows.map((row, r) => (
                 <tr key={String(row[0])} className="border-b border-border/60 last:border-0">
                   {row.map((cell, i) =>
                     i === 0 ? (
                       <th key={i} scope="row" className="py-1 pr-3 text-left font-normal">
-                        {cell}
+                        {table.rowHrefs?.[r] ? <Link href={table.rowHrefs[r]}>{cell}</Link> : cell}
                       </th>
                     ) : (
                       <td key={i} className="py-1 pr-3 text-right">

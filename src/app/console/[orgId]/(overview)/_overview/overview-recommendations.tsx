@@ -59,6 +59,7 @@ export function OverviewRecommendations({
         caption: 'Open recommendations by suggested action',
         columns: ['Suggested action', 'Open'],
         rows: rows.map((r) => [r.label, r.count]),
+        rowHrefs: open.map((row) => `${href}?action=${encodeURIComponent(row.action)}`),
       }}
     >
       <CategoryBarChart data={rows} seriesLabel="Open" />
