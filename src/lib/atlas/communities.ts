@@ -11,17 +11,18 @@ import type { CsrGraph } from './csr';
 // (k_i,C: weight from i into C), so each move compares that quantity across neighbouring communities.
 //
 // One round is (a) local moving: visit nodes in a seeded random order, move each to the neighbouring
-// community with the best gain, until a sweep moves nothing; then (b) aggregation: each community
-// becomes one node, edges between communities summed, edges inside kept as a self-loop weight. Rounds
-// repeat on the aggregate until nothing moves. Each sweep is O(n + m); the aggregate shrinks quickly,
-// so a run is O((n + m) · sweeps) in practice.
+// community with the best gain, revisiting only nodes whose neighbourhood changed, until none moves;
+// then (b) aggregation: each community becomes one node, edges between communities summed, edges
+// inside kept as a self-loop weight. Rounds
+// repeat on the aggregate until nothing moves. A full pass over the nodes is O(n + m); later passes
+// touch only the changing part and the aggregate shrinks quickly, so a run is a few times O(n + m).
 
 export interface CommunityOptions {
   /** γ: above 1 favours smaller communities, below 1 larger ones. */
   resolution?: number;
   /** Seed of the visiting order, so the same graph always gives the same communities. */
   seed?: number;
-  /** Upper bound on local-moving sweeps per round (each sweep visits every node once). */
+  /** Upper bound on node visits per round, as a multiple of the node count. */
   maxSweeps?: number;
 }
 
@@ -80,43 +81,58 @@ function moveNodes(
     order[j] = t;
   }
 
+  // Fast local moving: a queue that starts with every node in the seeded order and afterwards holds
+  // only nodes whose neighbourhood changed (a moved node's neighbours outside its new community), so
+  // settled regions are not swept again. Every move raises Q strictly, so the queue drains; the visit
+  // budget is a safeguard against floating-point cycling.
+  const queue = order; // circular buffer of capacity n; each node is in it at most once
+  const queued = new Uint8Array(n).fill(1);
+  let head = 0;
+  let size = n;
   // Weight from the current node into each neighbouring community, cleared through `touched`.
   const toCommunity = new Float64Array(n);
   const touched = new Int32Array(n);
   let moved = false;
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let movesThisSweep = 0;
-    for (let o = 0; o < n; o++) {
-      const u = order[o]!;
-      const own = community[u]!;
-      let touchedCount = 0;
-      for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
-        const c = community[targets[e]!]!;
-        if (toCommunity[c] === 0) touched[touchedCount++] = c;
-        toCommunity[c]! += weights[e]!;
-      }
-      const ku = k[u]!;
-      total[own]! -= ku;
-      // Staying put is the baseline; a move must beat it strictly, so equal gains never cause churn.
-      let best = own;
-      let bestGain = toCommunity[own]! - (resolution * total[own]! * ku) / twoM;
-      for (let t = 0; t < touchedCount; t++) {
-        const c = touched[t]!;
-        const gain = toCommunity[c]! - (resolution * total[c]! * ku) / twoM;
-        if (gain > bestGain + 1e-12) {
-          best = c;
-          bestGain = gain;
-        }
-      }
-      total[best]! += ku;
-      for (let t = 0; t < touchedCount; t++) toCommunity[touched[t]!] = 0;
-      if (best !== own) {
-        community[u] = best;
-        movesThisSweep++;
+  let budget = maxSweeps * n;
+  while (size > 0 && budget-- > 0) {
+    const u = queue[head]!;
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
+    queued[u] = 0;
+    const own = community[u]!;
+    let touchedCount = 0;
+    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+      const c = community[targets[e]!]!;
+      if (toCommunity[c] === 0) touched[touchedCount++] = c;
+      toCommunity[c]! += weights[e]!;
+    }
+    const ku = k[u]!;
+    total[own]! -= ku;
+    // Staying put is the baseline; a move must beat it strictly, so equal gains never cause churn.
+    let best = own;
+    let bestGain = toCommunity[own]! - (resolution * total[own]! * ku) / twoM;
+    for (let t = 0; t < touchedCount; t++) {
+      const c = touched[t]!;
+      const gain = toCommunity[c]! - (resolution * total[c]! * ku) / twoM;
+      if (gain > bestGain + 1e-12) {
+        best = c;
+        bestGain = gain;
       }
     }
-    if (movesThisSweep === 0) break;
+    total[best]! += ku;
+    for (let t = 0; t < touchedCount; t++) toCommunity[touched[t]!] = 0;
+    if (best === own) continue;
+    community[u] = best;
     moved = true;
+    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+      const v = targets[e]!;
+      if (queued[v] || community[v] === best) continue;
+      queued[v] = 1;
+      let tail = head + size;
+      if (tail >= n) tail -= n;
+      queue[tail] = v;
+      size++;
+    }
   }
   return { community, moved };
 }
