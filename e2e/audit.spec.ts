@@ -84,6 +84,7 @@ describe('the audit log', () => {
       expect(response?.status()).toBe(403);
       expect(await page.textContent('main')).toContain('Your role does not open this page');
       await page.goto(`${server().url}/console/${server().orgId}`);
+      await page.waitForSelector('main h1');
       expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
     } finally {
       await context.close();

@@ -27,6 +27,8 @@ describe('org settings', () => {
     try {
       const segments = `${server().url}/console/${server().orgId}/segments`;
       await page.goto(segments);
+      // The page streams after its loading skeleton: wait for its heading before reading it.
+      await page.waitForSelector('main h1');
       expect(await page.textContent('main')).toContain('Activity in the last 30 days');
       await page.getByRole('link', { name: 'Edit thresholds' }).click();
       await page.waitForURL(/\/settings$/);
@@ -43,6 +45,7 @@ describe('org settings', () => {
       await page.getByText('Settings saved').waitFor();
 
       await page.goto(segments);
+      await page.waitForSelector('main h1');
       const main = await page.textContent('main');
       expect(main).toContain('Activity in the last 21 days');
       expect(main).toContain('No activity for 21 days, but some in the last 60 days');
@@ -58,6 +61,7 @@ describe('org settings', () => {
       expect(response?.status()).toBe(403);
       expect(await page.textContent('main')).toContain('Your role does not open this page');
       await page.goto(`${server().url}/console/${server().orgId}/segments`);
+      await page.waitForSelector('main h1');
       expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
       expect(await page.getByRole('link', { name: 'Edit thresholds' }).count()).toBe(0);
     } finally {
