@@ -1,0 +1,165 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { buildCsr } from '../../src/lib/atlas/csr';
+import { pagerankScores } from '../../src/lib/atlas/pagerank';
+import { queryRows } from '../../src/lib/db';
+import { LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../../src/lib/domain';
+import { loadOrgGraph, MIN_EDGE_WEIGHT } from '../../src/lib/repositories/atlas-graph';
+import { createOrgScope } from '../../src/lib/scope';
+import { seedDemo } from '../../src/lib/seed/demo';
+import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
+import { TEST_PASSWORD } from '../setup/api';
+import { describeEachDatabase } from '../setup/databases';
+
+const scopeFor = (orgId: string) =>
+  createOrgScope({
+    orgId,
+    orgName: 'Atlas graph',
+    timezone: 'UTC',
+    userId: '00000000-0000-4000-8000-000000000001',
+    userEmail: 'x',
+    role: 'viewer',
+  });
+
+describeEachDatabase('atlas graph loader', ({ db }) => {
+  interface ParticipantRow {
+    id: string;
+    stage: string;
+    role: string;
+    lastActivityMs: number | null;
+  }
+  interface RelationshipRow {
+    id: string;
+    fromId: string;
+    toId: string;
+    confidence: number;
+  }
+  const participantsOf = (orgId: string) =>
+    queryRows<ParticipantRow>(
+      db().db,
+      sql`SELECT id, lifecycle_stage AS stage, role,
+                 (extract(epoch FROM last_activity_at) * 1000)::float8 AS "lastActivityMs"
+          FROM participants WHERE org_id = ${orgId}`,
+    );
+  const relationshipsOf = (orgId: string) =>
+    queryRows<RelationshipRow>(
+      db().db,
+      sql`SELECT id, from_participant_id AS "fromId", to_participant_id AS "toId", confidence_score AS confidence
+          FROM relationships WHERE org_id = ${orgId}`,
+    );
+
+  /** Checks every array of the loaded graph against the org's rows, read independently. */
+  async function expectMatchesTables(orgId: string, graph: Awaited<ReturnType<typeof loadOrgGraph>>) {
+    const participants = await participantsOf(orgId);
+    const relationships = await relationshipsOf(orgId);
+    expect(graph.participantIds).toEqual(participants.map((p) => p.id).sort());
+    expect(graph.csrInput.nodeCount).toBe(participants.length);
+    expect(graph.relationshipIds.length).toBe(relationships.length);
+    expect(graph.skippedRelationships).toBe(0);
+    for (const array of [graph.csrInput.from, graph.csrInput.to, graph.csrInput.weight]) {
+      expect(array.length).toBe(relationships.length);
+    }
+    const byId = new Map(participants.map((p) => [p.id, p]));
+    graph.participantIds.forEach((id, i) => {
+      const row = byId.get(id)!;
+      expect(LIFECYCLE_STAGES[graph.stage[i]!]).toBe(row.stage);
+      expect(graph.isSystem[i]).toBe(row.role === SYSTEM_PARTICIPANT_ROLE ? 1 : 0);
+      if (row.lastActivityMs === null) expect(graph.lastActivityAt[i]).toBeNaN();
+      else expect(graph.lastActivityAt[i]).toBe(Number(row.lastActivityMs));
+    });
+    const relationshipById = new Map(relationships.map((r) => [r.id, r]));
+    graph.relationshipIds.forEach((id, e) => {
+      const row = relationshipById.get(id)!;
+      expect(graph.participantIds[graph.csrInput.from[e]!]).toBe(row.fromId);
+      expect(graph.participantIds[graph.csrInput.to[e]!]).toBe(row.toId);
+      expect(graph.csrInput.weight[e]).toBeCloseTo(Math.max(Number(row.confidence), MIN_EDGE_WEIGHT), 6);
+    });
+    expect(new Set(graph.relationshipIds).size).toBe(relationships.length);
+  }
+
+  it('loads the demo org: every participant a node, every relationship an edge between its participants', async () => {
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    expect(graph.csrInput.nodeCount).toBe(12);
+    expect(graph.relationshipIds).toHaveLength(16);
+    expect(graph.isSystem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    await expectMatchesTables(orgId, graph);
+  });
+
+  it('reads across keyset batches without losing or repeating rows, and never another org’s rows', async () => {
+    const demo = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const options = { participants: 1200, edges: 3000, seed: 11, now: new Date() };
+    const big = await loadSyntheticOrg(db(), { name: 'Batches', timezone: 'UTC' }, options);
+    // Batches far smaller than the org: many pages, with page boundaries inside each table.
+    const graph = await loadOrgGraph(db().db, scopeFor(big.orgId), { batchSize: 97 });
+    expect(graph.csrInput.nodeCount).toBe(1200);
+    expect(graph.relationshipIds).toHaveLength(3000);
+    await expectMatchesTables(big.orgId, graph);
+    const demoIds = new Set([
+      ...(await participantsOf(demo.orgId)).map((p) => p.id),
+      ...(await relationshipsOf(demo.orgId)).map((r) => r.id),
+    ]);
+    expect([...graph.participantIds, ...graph.relationshipIds].some((id) => demoIds.has(id))).toBe(false);
+    const whole = await loadOrgGraph(db().db, scopeFor(big.orgId));
+    expect(whole.participantIds).toEqual(graph.participantIds);
+    expect(whole.relationshipIds).toEqual(graph.relationshipIds);
+  });
+
+  it('loads an org without relationships with zero edges', async () => {
+    const options = { participants: 40, edges: 0, seed: 2, now: new Date() };
+    const lonely = await loadSyntheticOrg(db(), { name: 'Lonely', timezone: 'UTC' }, options);
+    const graph = await loadOrgGraph(db().db, scopeFor(lonely.orgId), { batchSize: 10 });
+    expect(graph.csrInput.nodeCount).toBe(40);
+    expect(graph.relationshipIds).toEqual([]);
+    expect(graph.csrInput.from).toHaveLength(0);
+    await expectMatchesTables(lonely.orgId, graph);
+    const scores = pagerankScores(buildCsr(graph.csrInput)).scores;
+    expect(scores.every((s) => Math.abs(s - 1 / 40) < 1e-12)).toBe(true);
+  });
+
+  it('keeps a relationship of confidence 0 as an edge of negligible weight that buildCsr accepts', async () => {
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const [doubted] = await queryRows<{ id: string }>(
+      db().db,
+      sql`UPDATE relationships SET confidence_score = 0
+          WHERE org_id = ${orgId} AND id = (SELECT min(id::text)::uuid FROM relationships WHERE org_id = ${orgId})
+          RETURNING id`,
+    );
+    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const e = graph.relationshipIds.indexOf(doubted!.id);
+    expect(graph.csrInput.weight[e]).toBeCloseTo(MIN_EDGE_WEIGHT, 9);
+    expect(buildCsr(graph.csrInput).edgeCount).toBe(16);
+  });
+
+  it('loads an org that does not exist as an empty graph', async () => {
+    const graph = await loadOrgGraph(db().db, scopeFor('00000000-0000-4000-8000-00000000abcd'));
+    expect(graph.csrInput.nodeCount).toBe(0);
+    expect(graph.participantIds).toEqual([]);
+    expect(graph.relationshipIds).toEqual([]);
+  });
+
+  it('feeds buildCsr and PageRank directly', async () => {
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const csr = buildCsr(graph.csrInput);
+    expect(csr.nodeCount).toBe(12);
+    // Evidence ids: every stored edge points back to a relationship joining the same two participants.
+    const relationships = new Map((await relationshipsOf(orgId)).map((r) => [r.id, r]));
+    for (let u = 0; u < csr.nodeCount; u++) {
+      for (let k = csr.outOffsets[u]!; k < csr.outOffsets[u + 1]!; k++) {
+        const row = relationships.get(graph.relationshipIds[csr.outEdgeIndex[k]!]!)!;
+        expect(row.fromId).toBe(graph.participantIds[u]);
+        expect(row.toId).toBe(graph.participantIds[csr.outTargets[k]!]);
+      }
+    }
+    const { scores, converged } = pagerankScores(csr, { undirected: true });
+    expect(converged).toBe(true);
+    expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    const top = graph.participantIds[scores.indexOf(Math.max(...scores))];
+    const [{ id: mostConnected } = { id: '' }] = await queryRows<{ id: string }>(
+      db().db,
+      sql`SELECT id FROM participants WHERE org_id = ${orgId} ORDER BY out_degree + in_degree DESC, id LIMIT 1`,
+    );
+    expect(top).toBe(mostConnected);
+  });
+});
