@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { csvLine, linesStream } from '../../lib/export-format';
-import type { AuditEventRow } from '../../lib/repositories/events';
-import { exportAuditLog, viewAuditLog, type AuditExportFormat } from '../../lib/services/views/events';
+import { exportHeaders, exportStream } from '../../lib/export-format';
+import { exportAuditLog, viewAuditLog } from '../../lib/services/views/events';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import { eventPageSchema, exportEventsQuerySchema, listEventsQuerySchema } from '../../lib/validation/events';
 import type { ApiEnv } from '../context';
@@ -52,12 +51,6 @@ const CSV_COLUMNS = [
   'metadata',
 ] as const;
 
-function exportBody(rows: AsyncIterable<AuditEventRow>, format: AuditExportFormat) {
-  return format === 'csv'
-    ? linesStream(rows, csvLine(CSV_COLUMNS), (e) => csvLine(CSV_COLUMNS.map((k) => e[k])))
-    : linesStream(rows, null, (e) => `${JSON.stringify(e)}\n`);
-}
-
 export const eventRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/events
   .openapi(searchRoute, async (c) => {
@@ -68,10 +61,9 @@ export const eventRoutes = new OpenAPIHono<ApiEnv>()
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
     const rows = await exportAuditLog(c.var.deps.database.db, c.var.scope, { format, filters });
-    const stamp = new Date().toISOString().slice(0, 10);
-    return c.body(exportBody(rows, format), 200, {
-      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-      'content-disposition': `attachment; filename="audit-${c.var.scope.orgId}-${stamp}.${format}"`,
-      'cache-control': 'no-store',
-    });
+    return c.body(
+      exportStream(rows, format, CSV_COLUMNS),
+      200,
+      exportHeaders(format, `audit-${c.var.scope.orgId}`),
+    );
   });

@@ -1,12 +1,11 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import type { ExportFormat } from '../../export-format';
 import type { Page } from '../../pagination';
 import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
 import type { OrgScope } from '../../scope';
 import type { EventFilters } from '../../validation/events';
-
-export type AuditExportFormat = 'csv' | 'ndjson';
 
 /** A page of the audit log; writes `audit.viewed` with the filters and how many were shown. */
 export async function viewAuditLog(
@@ -34,7 +33,7 @@ export async function viewAuditLog(
 export async function exportAuditLog(
   db: Database,
   scope: OrgScope,
-  input: { format: AuditExportFormat; filters: EventFilters },
+  input: { format: ExportFormat; filters: EventFilters },
 ): Promise<AsyncGenerator<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
   await writeAuditEvent(db, scope, {
