@@ -20,7 +20,7 @@ import {
   DialogTitle,
   DialogTrigger,
 } from '../ui/dialog';
-import { Field, Input, NativeSelect, Textarea } from '../ui/input';
+import { Field, fieldControlProps, Input, NativeSelect, Textarea } from '../ui/input';
 import {
   buildInterventionBody,
   EMPTY_FORM,
@@ -155,9 +155,8 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
   }
 
   const fieldId = (name: string) => `${id}-${name}`;
-  // Field renders its hint only when there is no error; point at whichever is shown.
-  const described = (name: FormField, hasHint = true) =>
-    errors[name] ? `${fieldId(name)}-error` : hasHint ? `${fieldId(name)}-hint` : undefined;
+  const control = (name: FormField, hint = true) =>
+    fieldControlProps(fieldId(name), { error: errors[name], hint });
 
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate>
@@ -178,8 +177,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
           <NativeSelect
             id={fieldId('target')}
             value={target.segment}
-            aria-describedby={described('target')}
-            aria-invalid={errors.target ? true : undefined}
+            {...control('target')}
             onChange={(event) => {
               const choice = props.segmentChoices!.find((s) => s.key === event.target.value);
               if (choice)
@@ -208,8 +206,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
         <NativeSelect
           id={fieldId('type')}
           value={values.type}
-          aria-describedby={described('type')}
-          aria-invalid={errors.type ? true : undefined}
+          {...control('type')}
           onChange={(event) => change('type', event.target.value as InterventionType)}
         >
           {types.map((type) => (
@@ -226,8 +223,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
             id={fieldId('lifecycleStage')}
             value={values.lifecycleStage}
             required
-            aria-describedby={described('lifecycleStage', false)}
-            aria-invalid={errors.lifecycleStage ? true : undefined}
+            {...control('lifecycleStage', false)}
             onChange={(event) =>
               change('lifecycleStage', event.target.value as InterventionFormValues['lifecycleStage'])
             }
@@ -248,8 +244,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
             value={values.note}
             maxLength={5000}
             required
-            aria-describedby={described('note')}
-            aria-invalid={errors.note ? true : undefined}
+            {...control('note')}
             onChange={(event) => change('note', event.target.value)}
           />
         </Field>
@@ -266,8 +261,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
             type="date"
             value={values.until}
             className="w-48"
-            aria-describedby={described('until')}
-            aria-invalid={errors.until ? true : undefined}
+            {...control('until')}
             onChange={(event) => change('until', event.target.value)}
           />
         </Field>
@@ -285,8 +279,7 @@ function InterventionForm(props: InterventionDialogProps & { onDone: () => void 
           maxLength={2000}
           required
           className="min-h-16"
-          aria-describedby={described('reason')}
-          aria-invalid={errors.reason ? true : undefined}
+          {...control('reason')}
           onChange={(event) => change('reason', event.target.value)}
         />
       </Field>

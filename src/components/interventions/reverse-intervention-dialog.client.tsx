@@ -18,7 +18,7 @@ import {
   DialogTitle,
   DialogTrigger,
 } from '../ui/dialog';
-import { Field, Textarea } from '../ui/input';
+import { Field, fieldControlProps, Textarea } from '../ui/input';
 import { placeFieldErrors } from './intervention-form';
 import { conflictSentences, conflictsFromProblem, type TargetConflict } from './intervention-states';
 
@@ -160,8 +160,7 @@ function ReverseForm(props: ReverseInterventionDialogProps & { onDone: () => voi
             value={reason}
             maxLength={2000}
             required
-            aria-invalid={reasonError ? true : undefined}
-            aria-describedby={reasonError ? `${reasonId}-error` : `${reasonId}-hint`}
+            {...fieldControlProps(reasonId, { error: reasonError })}
             onChange={(event) => {
               setReason(event.target.value);
               setReasonError(undefined);

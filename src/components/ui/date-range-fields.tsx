@@ -1,4 +1,4 @@
-import { Field, Input } from './input';
+import { Field, fieldControlProps, Input } from './input';
 
 export interface DateRange {
   from: string | null;
@@ -40,8 +40,7 @@ export function DateRangeFields({
           type="date"
           value={value.to ?? ''}
           min={value.from ?? undefined}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${toId}-error` : undefined}
+          {...fieldControlProps(toId, { error, hint: false })}
           onChange={(e) => onChange({ to: e.target.value || null })}
         />
       </Field>

@@ -35,6 +35,17 @@ export function Label({ className, ...props }: ComponentProps<'label'>) {
   );
 }
 
+/**
+ * The attributes that tie a control to its Field: described by the error when there is one, else by the
+ * hint (when the Field shows one), and invalid while the error stands. Field renders those two ids.
+ */
+export function fieldControlProps(id: string, { error, hint = true }: { error?: string; hint?: boolean }) {
+  return {
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  } as const;
+}
+
 /** A labelled form field with its error, wired for screen readers. */
 export function Field({
   id,

@@ -13,7 +13,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '../../../../components/ui/dialog';
-import { Field, Label, Textarea } from '../../../../components/ui/input';
+import { Field, fieldControlProps, Label, Textarea } from '../../../../components/ui/input';
 import type { Decision } from './inbox-state';
 import { actionLabel, interventionPhrase, targetName, type InboxRecommendation } from './recommendation-text';
 
@@ -128,8 +128,7 @@ function DecisionForm({
           value={reason}
           autoFocus={dismissing}
           maxLength={2000}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-reason-error` : `${id}-reason-hint`}
+          {...fieldControlProps(`${id}-reason`, { error })}
           onChange={(event) => {
             setReason(event.target.value);
             setError(undefined);

@@ -7,7 +7,7 @@ import { toast } from 'sonner';
 import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
-import { Field, NativeSelect } from '../../../../components/ui/input';
+import { Field, fieldControlProps, NativeSelect } from '../../../../components/ui/input';
 import { api, ApiProblem } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import { DEFAULT_SEGMENT_SETTINGS, type SegmentKey } from '../../../../lib/domain';
@@ -68,7 +68,6 @@ export function SettingsForm(props: {
 
   const error = (field: string) => problem?.fieldError(field);
   const days = { min: props.limits.days.min, max: props.limits.days.max };
-  const describedBy = (id: string, field: string) => (error(field) ? `${id}-error` : `${id}-hint`);
 
   return (
     <form onSubmit={save} className="grid max-w-5xl gap-4" noValidate>
@@ -97,8 +96,7 @@ export function SettingsForm(props: {
                   id="timezone"
                   value={values.timezone}
                   onChange={set('timezone')}
-                  aria-invalid={Boolean(error('timezone'))}
-                  aria-describedby={describedBy('timezone', 'timezone')}
+                  {...fieldControlProps('timezone', { error: error('timezone') })}
                   className="max-w-sm"
                 >
                   {props.timeZones.map((zone) => (

@@ -1,5 +1,5 @@
 import type { ChangeEvent } from 'react';
-import { Field, Input } from '../../../../components/ui/input';
+import { Field, fieldControlProps, Input } from '../../../../components/ui/input';
 
 /**
  * A whole-number threshold: the input names its hint, or its error once the API refuses the value,
@@ -35,8 +35,7 @@ export function ThresholdField({
         step={1}
         value={value}
         onChange={onChange}
-        aria-invalid={Boolean(error)}
-        aria-describedby={error ? `${id}-error` : `${id}-hint`}
+        {...fieldControlProps(id, { error })}
       />
     </Field>
   );
