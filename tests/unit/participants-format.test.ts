@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   exactTime,
-  relativeTime,
   roleLabel,
   SEGMENT_LABELS,
 } from '../../src/app/console/[orgId]/participants/participants-format';
+import { relativeTime } from '../../src/lib/ui/relative-time';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 

@@ -23,7 +23,8 @@ import { api, data } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import type { ParticipantSort } from '../../../../lib/domain';
 import { cn } from '../../../../lib/ui/cn';
-import { calendarDay, exactTime, relativeTime, roleLabel } from './participants-format';
+import { relativeTime } from '../../../../lib/ui/relative-time';
+import { calendarDay, exactTime, roleLabel } from './participants-format';
 import {
   ariaSort,
   nextSort,

@@ -6,24 +6,7 @@ import { buttonVariants } from '../../../../../components/ui/button';
 import { Card, CardDescription, CardHeader, CardTitle } from '../../../../../components/ui/card';
 import { EmptyState } from '../../../../../components/ui/empty-state';
 import type { InterventionSummary } from '../../../../../lib/repositories/org-overview';
-
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 86_400],
-  ['month', 30 * 86_400],
-  ['week', 7 * 86_400],
-  ['day', 86_400],
-  ['hour', 3_600],
-  ['minute', 60],
-];
-
-function ago(iso: string, now: number): string {
-  const seconds = (Date.parse(iso) - now) / 1000;
-  for (const [unit, size] of STEPS) {
-    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.round(seconds / size), unit);
-  }
-  return 'just now';
-}
+import { relativeTime } from '../../../../../lib/ui/relative-time';
 
 function targets(i: InterventionSummary): string {
   const noun = i.scope === 'relationship' ? 'relationship' : 'participant';
@@ -82,7 +65,7 @@ export function OverviewRecent({
                     title={full.format(new Date(i.createdAt))}
                     className="ml-auto text-xs whitespace-nowrap text-muted-foreground"
                   >
-                    {ago(i.createdAt, Date.parse(now))}
+                    {relativeTime(i.createdAt, Date.parse(now))}
                   </time>
                 </span>
                 <span className="truncate text-xs text-muted-foreground">
