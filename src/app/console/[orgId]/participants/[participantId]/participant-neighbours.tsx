@@ -55,7 +55,7 @@ export function ParticipantNeighbours({
                 </span>
                 <Link
                   href={`/console/${orgId}/participants/${link.otherParticipantId}`}
-                  className="min-w-0 flex-1 truncate font-medium underline-offset-4 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-ring"
+                  className="min-w-32 flex-1 truncate font-medium underline-offset-4 hover:underline focus-visible:rounded-sm focus-visible:outline-2 focus-visible:outline-ring"
                 >
                   {link.otherDisplayName}
                 </Link>
