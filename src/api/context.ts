@@ -1,7 +1,7 @@
 import type { Auth, CurrentUser } from '../lib/auth';
 import type { DatabaseHandle } from '../lib/db';
 import type { RateLimiters } from '../lib/rate-limit';
-import type { OrgScope } from '../lib/scope';
+import type { MemberScope } from '../lib/scope';
 
 export interface ApiSettings {
   absoluteSessionHours: number;
@@ -27,6 +27,6 @@ export interface ApiEnv {
     requestId: string;
     /** Set by the org middleware: the signed-in user and the verified org scope. */
     currentUser: CurrentUser;
-    scope: OrgScope;
+    scope: MemberScope;
   };
 }

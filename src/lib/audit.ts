@@ -1,7 +1,7 @@
 import type { Database } from './db';
 import { events } from './database/schema';
 import type { MembershipRole } from './domain';
-import type { OrgScope } from './scope';
+import { auditActor, type OrgScope } from './scope';
 
 /** The event types of DESIGN.md §6 (and `overview.viewed`: docs/decisions/013-view-services.md). */
 export type AuditEventType =
@@ -72,21 +72,23 @@ export interface AuditEvent {
 type Executor = Pick<Database, 'insert'>;
 
 /**
- * Persists one audit event for `scope`'s org, acting as `scope`'s user. Pass the transaction of the
- * action it records: a failed action then leaves no event, a successful one always has its event.
+ * Persists one audit event for `scope`'s org, acting as `scope`'s actor (a member, or the system). Pass
+ * the transaction of the action it records: a failed action then leaves no event, a successful one
+ * always has its event.
  */
 export async function writeAuditEvent(tx: Executor, scope: OrgScope, event: AuditEvent): Promise<void> {
-  await writeOrgAuditEvent(tx, scope.orgId, { userId: scope.userId, role: scope.role }, event);
+  await writeOrgAuditEvent(tx, scope.orgId, auditActor(scope), event);
 }
 
 /** Several events of one action in one statement (a bulk stage change writes one per participant). */
 export async function writeAuditEvents(tx: Executor, scope: OrgScope, list: AuditEvent[]): Promise<void> {
   if (list.length === 0) return;
+  const actor = auditActor(scope);
   await tx.insert(events).values(
     list.map((event) => ({
       orgId: scope.orgId,
-      actorUserId: scope.userId,
-      actorRole: scope.role,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
       eventType: event.type,
       targetType: event.targetType ?? null,
       targetId: event.targetId ?? null,
@@ -102,7 +104,7 @@ export async function writeAuditEvents(tx: Executor, scope: OrgScope, list: Audi
 export async function writeOrgAuditEvent(
   tx: Executor,
   orgId: string,
-  actor: { userId: string | null; role: MembershipRole | null },
+  actor: { userId: string | null; role: MembershipRole | 'system' | null },
   event: AuditEvent,
 ): Promise<void> {
   await tx.insert(events).values({

@@ -10,7 +10,7 @@ import { can, type Permission } from './permissions';
 import { writeOrgAuditEvent } from './audit';
 import { findOrgAccess } from './repositories/memberships';
 import { deleteSession } from './repositories/sessions';
-import { createOrgScope, type OrgScope } from './scope';
+import { createOrgScope, type MemberScope } from './scope';
 
 // Identity is better-auth's (email + password, sessions in our database); org scoping and roles are ours.
 
@@ -133,7 +133,7 @@ export async function resolveOrgContext(
   user: { id: string; email: string },
   orgId: string,
   attempt: AttemptedAction,
-): Promise<OrgScope> {
+): Promise<MemberScope> {
   const access = await findOrgAccess(db, user.id, orgId);
   if (!access) throw new OrgAccessDeniedError('no_such_org');
   if (!access.role) {
@@ -162,24 +162,24 @@ export async function resolveOrgContext(
 
 const ROLE_ORDER: MembershipRole[] = ['viewer', 'operator', 'admin', 'owner'];
 
-export function hasRole(scope: OrgScope, minimum: MembershipRole): boolean {
+export function hasRole(scope: MemberScope, minimum: MembershipRole): boolean {
   return ROLE_ORDER.indexOf(scope.role) >= ROLE_ORDER.indexOf(minimum);
 }
 
 /** Throws PermissionDeniedError unless `scope`'s role holds `permission`. */
-export function requirePermission(scope: OrgScope, permission: Permission): void {
+export function requirePermission(scope: MemberScope, permission: Permission): void {
   if (!can(scope.role, permission)) throw new PermissionDeniedError(permission);
 }
 
 /** Throws unless `scope`'s role is at least `minimum` (viewer < operator < admin < owner). */
-export function requireRole(scope: OrgScope, minimum: MembershipRole): void {
+export function requireRole(scope: MemberScope, minimum: MembershipRole): void {
   if (!hasRole(scope, minimum)) throw new AppError('forbidden', `This needs the ${minimum} role or higher.`);
 }
 
 /** Records a refused permission check in the org's audit log. */
 export async function auditPermissionDenied(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   error: PermissionDeniedError,
   attempt: AttemptedAction,
 ): Promise<void> {

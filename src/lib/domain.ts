@@ -10,10 +10,16 @@ export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 /** Participants with this role are automated accounts; segments treat them apart. */
 export const SYSTEM_PARTICIPANT_ROLE = 'system_participant';
 
-export const RECOMMENDATION_STATUSES = ['pending', 'accepted', 'dismissed'] as const;
+/** `superseded`: a later Atlas run no longer found the reason, or found a newer one for the same target. */
+export const RECOMMENDATION_STATUSES = ['pending', 'accepted', 'dismissed', 'superseded'] as const;
 export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
 
-export const RECOMMENDATION_TARGET_TYPES = ['participant', 'relationship', 'segment'] as const;
+/** Why an operator dismissed a recommendation; `later` snoozes it until a chosen time. */
+export const DISMISSAL_REASONS = ['not_relevant', 'already_handled', 'wrong_data', 'later'] as const;
+export type DismissalReason = (typeof DISMISSAL_REASONS)[number];
+
+/** `community`: a group Atlas found in the graph, named by its most central member's participant id. */
+export const RECOMMENDATION_TARGET_TYPES = ['participant', 'relationship', 'segment', 'community'] as const;
 export type RecommendationTargetType = (typeof RECOMMENDATION_TARGET_TYPES)[number];
 
 export const INTERVENTION_TYPES = [
@@ -26,6 +32,13 @@ export const INTERVENTION_TYPES = [
   'suppress_recommendations',
 ] as const;
 export type InterventionType = (typeof INTERVENTION_TYPES)[number];
+
+/** Background work (src/lib/jobs): at most one queued or running job of a kind per org. */
+export const JOB_KINDS = ['atlas_run', 'stage_update'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const INTERVENTION_SCOPES = ['participant', 'relationship', 'segment'] as const;
 export type InterventionScope = (typeof INTERVENTION_SCOPES)[number];

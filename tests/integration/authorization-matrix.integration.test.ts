@@ -62,7 +62,8 @@ async function freshRecommendation(w: World): Promise<string> {
     .values({
       orgId: w.orgId,
       targetType: 'participant',
-      targetId: w.participantId,
+      // Its own target each time: an org holds one pending recommendation per target and action.
+      targetId: crypto.randomUUID(),
       suggestedAction: 'flag_for_review',
       reason: 'Quiet for a month',
       confidence: 0.7,

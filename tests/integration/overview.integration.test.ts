@@ -170,10 +170,10 @@ describeEachDatabase('overview', ({ db }) => {
 
   it('groups open recommendations by action and writes overview.viewed with what was shown', async () => {
     const { org, scope } = await setup(db());
-    const rec = (suggestedAction: string, status = 'pending') => ({
+    const rec = (suggestedAction: string, status = 'pending', targetId: string = org.id) => ({
       orgId: org.id,
       targetType: 'participant',
-      targetId: org.id,
+      targetId,
       suggestedAction,
       reason: 'r',
       confidence: 0.5,
@@ -183,7 +183,8 @@ describeEachDatabase('overview', ({ db }) => {
       .db.insert(recommendations)
       .values([
         rec('flag_for_review'),
-        rec('flag_for_review'),
+        // One pending recommendation per target and action: the second is about someone else.
+        rec('flag_for_review', 'pending', scope.userId),
         rec('pause_outreach'),
         rec('pause_outreach', 'dismissed'),
       ]);

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
+import { SEGMENT_KEYS } from '../../src/lib/domain';
 import { resolveOrgContext } from '../../src/lib/auth';
 import { events, participants, recommendations } from '../../src/lib/database/schema';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../../src/lib/repositories/recommendations';
 import { countSegments } from '../../src/lib/repositories/segments';
 import { unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
-import type { OrgScope } from '../../src/lib/scope';
+import type { MemberScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
 import {
   viewRecommendationInbox,
@@ -192,7 +193,7 @@ describeEachDatabase(
   'the recommendations inbox: filters, keyset pages and target summaries',
   ({ db }) => {
     let orgId: string;
-    let owner: OrgScope;
+    let owner: MemberScope;
     let call: (path: string) => Promise<{ status: number; body: ListAnswer }>;
 
     beforeAll(async () => {
@@ -239,12 +240,13 @@ describeEachDatabase(
     });
 
     it('pages a filtered list by keyset with no row repeated or skipped, ties on the time included', async () => {
-      const ava = await idOf('Ava Moreno');
       const sameMoment = new Date(Date.now() - 3_600_000);
+      // One pending recommendation per target and action: each row its own target.
+      const someone = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
       const rows = Array.from({ length: 23 }, (_, i) => ({
         orgId,
         targetType: i % 3 === 0 ? 'segment' : 'participant',
-        targetId: i % 3 === 0 ? 'at_risk' : ava,
+        targetId: i % 3 === 0 ? SEGMENT_KEYS[(i / 3) % SEGMENT_KEYS.length]! : someone(i),
         suggestedAction: i % 2 === 0 ? 'pause_outreach' : 'send_digest',
         reason: `Batch ${i}`,
         confidence: 0.5,
@@ -270,7 +272,7 @@ describeEachDatabase(
           // A newer row arriving between pages does not shift the pages after the first.
           await db()
             .db.insert(recommendations)
-            .values({ ...rows[0]!, reason: 'Arrived later', createdAt: new Date() });
+            .values({ ...rows[2]!, targetId: someone(99), reason: 'Arrived later', createdAt: new Date() });
         }
         seen.push(...page.body.items.map((r) => r.reason));
         cursor = page.body.nextCursor;
@@ -321,7 +323,7 @@ describeEachDatabase(
       expect(byAction('verify_relationship')?.intervention).toBe('flag_for_review');
       expect(body.items.find((r) => r.suggestedAction === 'send_digest')?.intervention).toBeNull();
 
-      const segment = body.items.find((r) => r.targetType === 'segment')?.target;
+      const segment = body.items.find((r) => r.targetType === 'segment' && r.targetId === 'at_risk')?.target;
       const atRisk = (await countSegments(db().db, owner)).find((s) => s.key === 'at_risk')!;
       expect(segment).toEqual({
         type: 'segment',

@@ -4,7 +4,7 @@ import { PermissionDeniedError, resolveOrgContext } from '../../src/lib/auth';
 import { events, participants } from '../../src/lib/database/schema';
 import { AppError } from '../../src/lib/errors';
 import { unsafeAddMembership, unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
-import type { OrgScope } from '../../src/lib/scope';
+import type { MemberScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { applyIntervention } from '../../src/lib/services/interventions';
 import { exportAuditLog, viewAuditLog } from '../../src/lib/services/views/events';
@@ -28,8 +28,8 @@ describeEachDatabase(
   'view services',
   ({ db }) => {
     let orgId: string;
-    let owner: OrgScope;
-    let viewer: OrgScope;
+    let owner: MemberScope;
+    let viewer: MemberScope;
     let cookie: string;
     const api = () => createTestApi(db());
 

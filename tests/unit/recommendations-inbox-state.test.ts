@@ -18,14 +18,14 @@ const A = card('a', '2026-05-04T10:00:00.000003Z');
 const C = card('c', '2026-05-04T09:00:00.000000Z');
 const B = card('b', '2026-05-04T09:00:00.000000Z');
 const D = card('d', '2026-05-01T08:00:00.000000Z');
-const start = () => initialInboxState([A, C, B, D], { pending: 4, accepted: 1, dismissed: 0 });
+const start = () => initialInboxState([A, C, B, D], { pending: 4, accepted: 1, dismissed: 0, superseded: 0 });
 const ids = (state: { items: { id: string }[] }) => state.items.map((i) => i.id);
 
 describe('optimistic decisions', () => {
   it('takes a decided card out of the list at once and moves it to its tab count', () => {
     const state = applyDecision(start(), ['c'], 'accepted');
     expect(ids(state)).toEqual(['a', 'b', 'd']);
-    expect(state.counts).toEqual({ pending: 3, accepted: 2, dismissed: 0 });
+    expect(state.counts).toEqual({ pending: 3, accepted: 2, dismissed: 0, superseded: 0 });
     expect(Object.keys(state.inFlight)).toEqual(['c']);
   });
 
@@ -33,7 +33,7 @@ describe('optimistic decisions', () => {
     const state = confirmDecision(applyDecision(start(), ['c'], 'dismissed'), 'c');
     expect(ids(state)).toEqual(['a', 'b', 'd']);
     expect(state.inFlight).toEqual({});
-    expect(state.counts).toEqual({ pending: 3, accepted: 1, dismissed: 1 });
+    expect(state.counts).toEqual({ pending: 3, accepted: 1, dismissed: 1, superseded: 0 });
   });
 
   it('puts a refused card back in its place with the problem, and undoes the counts', () => {
@@ -41,7 +41,7 @@ describe('optimistic decisions', () => {
     const back = rollbackDecision(decided, 'c', 'This recommendation was already dismissed.');
     expect(ids(back)).toEqual(['c', 'b', 'd']); // c sorts before b: same time, larger id
     expect(back.problems).toEqual({ c: 'This recommendation was already dismissed.' });
-    expect(back.counts).toEqual({ pending: 3, accepted: 2, dismissed: 0 });
+    expect(back.counts).toEqual({ pending: 3, accepted: 2, dismissed: 0, superseded: 0 });
     const both = rollbackDecision(back, 'a', 'Network error');
     expect(ids(both)).toEqual(['a', 'c', 'b', 'd']);
     expect(both.counts).toEqual(start().counts);
@@ -90,7 +90,7 @@ describe('deciding many cards: one request each', () => {
       { id: 'd', ok: false, detail: 'socket hang up' },
     ]);
     expect(ids(state)).toEqual(['c', 'b', 'd']);
-    expect(state.counts).toEqual({ pending: 3, accepted: 1, dismissed: 1 });
+    expect(state.counts).toEqual({ pending: 3, accepted: 1, dismissed: 1, superseded: 0 });
     expect(state.problems).toEqual({ b: 'This recommendation was already accepted.', d: 'socket hang up' });
     expect(summarizeOutcomes(outcomes, 'dismissed')).toEqual({
       succeeded: 1,

@@ -60,16 +60,19 @@ describe('tab counts and the action filter from the facets', () => {
       pending: 7,
       accepted: 3,
       dismissed: 5,
+      superseded: 0,
     });
     expect(tabCounts(facets, { action: 'flag_for_review', target: null })).toEqual({
       pending: 5,
       accepted: 3,
       dismissed: 0,
+      superseded: 0,
     });
     expect(tabCounts(facets, { action: null, target: 'relationship' })).toEqual({
       pending: 3,
       accepted: 0,
       dismissed: 0,
+      superseded: 0,
     });
   });
 

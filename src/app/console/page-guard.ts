@@ -13,7 +13,7 @@ import {
 import { appDatabase, type Database } from '../../lib/db';
 import { can, type Permission } from '../../lib/permissions';
 import { listOrgsOfUser, type UserOrg } from '../../lib/repositories/memberships';
-import type { OrgScope } from '../../lib/scope';
+import type { MemberScope } from '../../lib/scope';
 import { uuidSchema } from '../../lib/validation/common';
 
 // The one guard of console pages: the session, the membership and the role, checked as the API checks
@@ -23,7 +23,7 @@ import { uuidSchema } from '../../lib/validation/common';
 export interface OrgPage {
   db: Database;
   user: CurrentUser;
-  scope: OrgScope;
+  scope: MemberScope;
   /** The user's orgs, for the switcher. */
   orgs: UserOrg[];
 }

@@ -1530,9 +1530,9 @@ export interface paths {
         query?: {
           cursor?: string;
           limit?: number;
-          status?: 'pending' | 'accepted' | 'dismissed';
+          status?: 'pending' | 'accepted' | 'dismissed' | 'superseded';
           suggestedAction?: string;
-          targetType?: 'participant' | 'relationship' | 'segment';
+          targetType?: 'participant' | 'relationship' | 'segment' | 'community';
         };
         header?: never;
         path: {
@@ -2426,7 +2426,7 @@ export interface components {
         id: string;
         reason: string;
         /** @enum {string} */
-        status: 'pending' | 'accepted' | 'dismissed';
+        status: 'pending' | 'accepted' | 'dismissed' | 'superseded';
         suggestedAction: string;
       }[];
       relationshipCount: number;
@@ -2497,11 +2497,11 @@ export interface components {
       id: string;
       reason: string;
       /** @enum {string} */
-      status: 'pending' | 'accepted' | 'dismissed';
+      status: 'pending' | 'accepted' | 'dismissed' | 'superseded';
       suggestedAction: string;
       targetId: string;
       /** @enum {string} */
-      targetType: 'participant' | 'relationship' | 'segment';
+      targetType: 'participant' | 'relationship' | 'segment' | 'community';
       /** Format: date-time */
       updatedAt: string;
     };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  date,
   doublePrecision,
   foreignKey,
   index,
@@ -16,8 +17,11 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import {
+  DISMISSAL_REASONS,
   INTERVENTION_SCOPES,
   INTERVENTION_TYPES,
+  JOB_KINDS,
+  JOB_STATUSES,
   LIFECYCLE_STAGES,
   MEMBERSHIP_ROLES,
   RECOMMENDATION_STATUSES,
@@ -277,6 +281,16 @@ export const recommendations = pgTable(
     reason: text('reason').notNull(),
     confidence: doublePrecision('confidence').notNull(),
     status: text('status').notNull().default('pending'),
+    /** The Atlas detector that produced it (null for ones made before Atlas generated them). */
+    detector: text('detector'),
+    /** The evidence its reason cites: participant and relationship ids, the figures, the formula inputs. */
+    metadata: jsonb('metadata').notNull().default({}),
+    /** The Atlas run (a job) that created or last refreshed it. */
+    jobId: uuid('job_id'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    dismissalReason: text('dismissal_reason'),
+    /** With dismissal_reason `later`: Atlas may raise it again after this time, not before. */
+    snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -284,6 +298,16 @@ export const recommendations = pgTable(
     primaryKey({ name: 'recommendations_pkey', columns: [t.orgId, t.id] }),
     index('recommendations_org_status_created_idx').on(t.orgId, t.status, t.createdAt),
     index('recommendations_org_target_idx').on(t.orgId, t.targetType, t.targetId),
+    // At most one open recommendation per target and action: a rerun refreshes or supersedes it.
+    uniqueIndex('recommendations_one_pending_key')
+      .on(t.orgId, t.targetType, t.targetId, t.suggestedAction)
+      .where(sql`${t.status} = 'pending'`),
+    index('recommendations_org_detector_decided_idx').on(t.orgId, t.detector, t.decidedAt),
+    check(
+      'recommendations_dismissal_reason_check',
+      sql`${t.dismissalReason} IS NULL OR ${oneOf('dismissal_reason', DISMISSAL_REASONS)}`,
+    ),
+    check('recommendations_snooze_check', sql`${t.snoozedUntil} IS NULL OR ${t.dismissalReason} = 'later'`),
     check('recommendations_status_check', oneOf('status', RECOMMENDATION_STATUSES)),
     check('recommendations_target_type_check', oneOf('target_type', RECOMMENDATION_TARGET_TYPES)),
     check('recommendations_confidence_check', sql`${t.confidence} >= 0 AND ${t.confidence} <= 1`),
@@ -314,6 +338,8 @@ export const orgSettings = pgTable(
     dormantDays: integer('dormant_days').notNull().default(60),
     highlyConnectedPercentile: doublePrecision('highly_connected_percentile').notNull().default(0.9),
     highlyConnectedMinDegree: integer('highly_connected_min_degree').notNull().default(3),
+    /** Days a lower lifecycle stage must have been due before the stage engine moves a participant down. */
+    stageGraceDays: integer('stage_grace_days').notNull().default(7),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -325,6 +351,7 @@ export const orgSettings = pgTable(
       'org_settings_percentile_check',
       sql`${t.highlyConnectedPercentile} > 0 AND ${t.highlyConnectedPercentile} < 1 AND ${t.highlyConnectedMinDegree} >= 1`,
     ),
+    check('org_settings_grace_check', sql`${t.stageGraceDays} >= 0 AND ${t.stageGraceDays} <= 90`),
   ],
 );
 
@@ -415,5 +442,163 @@ export const idempotencyKeys = pgTable(
   (t) => [
     primaryKey({ name: 'idempotency_keys_pkey', columns: [t.orgId, t.userId, t.key] }),
     index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Background work that outlives a request and a process (src/lib/jobs). Claimed with FOR UPDATE SKIP
+ * LOCKED; a running job whose heartbeat stopped (its process died) is claimed again.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    orgId: orgId(),
+    id: id(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull().default('queued'),
+    /** Who asked for it; null for the schedule. */
+    requestedByUserId: uuid('requested_by_user_id'),
+    params: jsonb('params').notNull().default({}),
+    phase: text('phase'),
+    /** 0..1 within the whole job. */
+    progress: doublePrecision('progress').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    timeLimitSeconds: integer('time_limit_seconds').notNull(),
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    /** Which process runs it (host:pid:boot id), for messages and for telling a stale claim. */
+    workerId: text('worker_id'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    error: text('error'),
+    result: jsonb('result'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ name: 'jobs_pkey', columns: [t.orgId, t.id] }),
+    // One queued or running job of a kind per org, held by the database itself: a second request gets
+    // a unique violation and is answered 409 with the id of the one in progress.
+    uniqueIndex('jobs_one_active_per_kind_key')
+      .on(t.orgId, t.kind)
+      .where(sql`${t.status} IN ('queued', 'running')`),
+    index('jobs_claim_idx')
+      .on(t.createdAt)
+      .where(sql`${t.status} IN ('queued', 'running')`),
+    index('jobs_org_kind_created_idx').on(t.orgId, t.kind, t.createdAt),
+    check('jobs_kind_check', oneOf('kind', JOB_KINDS)),
+    check('jobs_status_check', oneOf('status', JOB_STATUSES)),
+    check('jobs_progress_check', sql`${t.progress} >= 0 AND ${t.progress} <= 1`),
+    check('jobs_time_limit_check', sql`${t.timeLimitSeconds} > 0`),
+  ],
+);
+
+/** Participants per lifecycle stage at the end of each org-local day the stage engine ran. */
+export const stageDailyCounts = pgTable(
+  'stage_daily_counts',
+  {
+    orgId: orgId(),
+    day: date('day').notNull(),
+    stage: text('stage').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'stage_daily_counts_pkey', columns: [t.orgId, t.day, t.stage] }),
+    check('stage_daily_counts_stage_check', oneOf('stage', LIFECYCLE_STAGES)),
+    check('stage_daily_counts_count_check', sql`${t.count} >= 0`),
+  ],
+);
+
+/** How many participants moved from one stage to another on each org-local day, and by whom. */
+export const stageTransitions = pgTable(
+  'stage_transitions',
+  {
+    orgId: orgId(),
+    day: date('day').notNull(),
+    fromStage: text('from_stage').notNull(),
+    toStage: text('to_stage').notNull(),
+    /** `engine` (the stage job) or `operator` (a set_lifecycle_stage intervention or its reversal). */
+    cause: text('cause').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'stage_transitions_pkey',
+      columns: [t.orgId, t.day, t.fromStage, t.toStage, t.cause],
+    }),
+    check(
+      'stage_transitions_stages_check',
+      sql`${oneOf('from_stage', LIFECYCLE_STAGES)} AND ${oneOf('to_stage', LIFECYCLE_STAGES)} AND ${t.fromStage} <> ${t.toStage}`,
+    ),
+    check('stage_transitions_cause_check', sql`${t.cause} IN ('engine', 'operator')`),
+    check('stage_transitions_count_check', sql`${t.count} > 0`),
+  ],
+);
+
+// What an Atlas run computed, kept per run (job id). The live results are those of the org's latest
+// succeeded atlas_run job; a run writes under its own id and marks itself succeeded last, so readers
+// never see a half-written run, and a run that dies leaves rows nobody reads (removed when it resumes).
+
+/** Communities as super-nodes of the graph overview. */
+export const atlasCommunities = pgTable(
+  'atlas_communities',
+  {
+    orgId: orgId(),
+    jobId: uuid('job_id').notNull(),
+    /** Numbered by size within the run, 0 the largest. */
+    community: integer('community').notNull(),
+    size: integer('size').notNull(),
+    /** Members per lifecycle stage: { new, active, at_risk, dormant } (system accounts apart). */
+    stageCounts: jsonb('stage_counts').notNull(),
+    /** Named after its most central members. */
+    label: text('label').notNull(),
+    /** Its most central members, most central first (the label's and the target of review_segment). */
+    centralParticipantIds: uuid('central_participant_ids').array().notNull(),
+    x: doublePrecision('x').notNull(),
+    y: doublePrecision('y').notNull(),
+    /** Per-week share of members active, oldest first, and the 30-day change the detectors read. */
+    activity: jsonb('activity').notNull(),
+  },
+  (t) => [primaryKey({ name: 'atlas_communities_pkey', columns: [t.orgId, t.jobId, t.community] })],
+);
+
+/** Relationships between two communities of a run, counted (from < to). */
+export const atlasCommunityLinks = pgTable(
+  'atlas_community_links',
+  {
+    orgId: orgId(),
+    jobId: uuid('job_id').notNull(),
+    fromCommunity: integer('from_community').notNull(),
+    toCommunity: integer('to_community').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'atlas_community_links_pkey',
+      columns: [t.orgId, t.jobId, t.fromCommunity, t.toCommunity],
+    }),
+    check('atlas_community_links_order_check', sql`${t.fromCommunity} < ${t.toCommunity}`),
+  ],
+);
+
+/** Each participant's scores and drill-down position in a run. */
+export const atlasParticipantScores = pgTable(
+  'atlas_participant_scores',
+  {
+    orgId: orgId(),
+    jobId: uuid('job_id').notNull(),
+    participantId: uuid('participant_id').notNull(),
+    community: integer('community').notNull(),
+    pagerank: doublePrecision('pagerank').notNull(),
+    /** Share of participants scoring at least as high (0.03: top 3%). */
+    pagerankTop: doublePrecision('pagerank_top').notNull(),
+    /** Participation coefficient, 0 (one community) .. 1. */
+    bridging: doublePrecision('bridging').notNull(),
+    /** Position within its community's drill-down layout. */
+    x: doublePrecision('x').notNull(),
+    y: doublePrecision('y').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'atlas_participant_scores_pkey', columns: [t.orgId, t.jobId, t.participantId] }),
+    index('atlas_participant_scores_community_idx').on(t.orgId, t.jobId, t.community, t.pagerank),
   ],
 );

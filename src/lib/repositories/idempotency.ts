@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
 import { idempotencyKeys } from '../database/schema';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 
 /** The row of this user's key in this org. */
-const keyIs = (scope: OrgScope, key: string) =>
+const keyIs = (scope: MemberScope, key: string) =>
   and(
     eq(idempotencyKeys.orgId, scope.orgId),
     eq(idempotencyKeys.userId, scope.userId),
@@ -22,7 +22,7 @@ const STALE_PENDING = '5 minutes';
 /** Claims `key` for this user in this org, or reports the earlier request that holds it. */
 export async function claimIdempotencyKey(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   key: string,
   requestHash: string,
 ): Promise<Claim> {
@@ -50,7 +50,7 @@ export async function claimIdempotencyKey(
 
 export async function completeIdempotencyKey(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   key: string,
   status: number,
   body: string,
@@ -62,6 +62,6 @@ export async function completeIdempotencyKey(
 }
 
 /** Frees the key after a failed request, so that a retry runs for real. */
-export async function releaseIdempotencyKey(db: Database, scope: OrgScope, key: string): Promise<void> {
+export async function releaseIdempotencyKey(db: Database, scope: MemberScope, key: string): Promise<void> {
   await db.delete(idempotencyKeys).where(keyIs(scope, key));
 }

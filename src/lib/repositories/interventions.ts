@@ -3,7 +3,7 @@ import type { Database } from '../db';
 import { interventions } from '../database/schema';
 import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 import type { InterventionStates, ListInterventionsQuery, TargetResult } from '../validation/interventions';
 import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
 
@@ -73,7 +73,7 @@ const asRowOf = <T extends InterventionType>(row: StoredRow) => row as Intervent
 
 export async function insertIntervention<T extends InterventionType>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   input: NewIntervention<T>,
 ): Promise<InterventionOf<T>> {
   const [row] = await tx
@@ -90,7 +90,7 @@ export async function insertIntervention<T extends InterventionType>(
 
 export async function lockIntervention(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
   const [row] = await tx
@@ -103,7 +103,7 @@ export async function lockIntervention(
 
 export async function markReversed<T extends InterventionType>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   intervention: InterventionOf<T>,
   reason: string,
 ): Promise<InterventionOf<T>> {
@@ -118,7 +118,7 @@ export async function markReversed<T extends InterventionType>(
 /** One intervention of the org, without locking it; undefined when there is none. */
 export async function findIntervention(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
   const [row] = await db
@@ -130,7 +130,7 @@ export async function findIntervention(
 
 export type InterventionFilters = Omit<ListInterventionsQuery, 'limit' | 'cursor'>;
 
-function conditions(scope: OrgScope, filters: InterventionFilters) {
+function conditions(scope: MemberScope, filters: InterventionFilters) {
   return [
     eq(interventions.orgId, scope.orgId),
     filters.type ? eq(interventions.type, filters.type) : undefined,
@@ -147,7 +147,7 @@ function conditions(scope: OrgScope, filters: InterventionFilters) {
 /** Newest first, filtered by type, operator, creation time, target and reversal. */
 export async function listInterventions(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   const { limit, cursor, ...filters } = query;

@@ -294,7 +294,7 @@ export async function findRecommendationTargets(
   }
 
   const rows = await queryRows<{
-    target_type: RecommendationTargetType;
+    target_type: Exclude<RecommendationTargetType, 'community'>;
     target_id: string;
     summary: unknown;
   }>(db, sql.join(branches, sql` UNION ALL `));
@@ -323,7 +323,7 @@ const toParticipantSummary = (json: Record<string, unknown>): ParticipantSummary
 });
 
 function toTarget(
-  type: RecommendationTargetType,
+  type: Exclude<RecommendationTargetType, 'community'>,
   id: string,
   json: Record<string, unknown>,
   settings: Awaited<ReturnType<typeof getSegmentSettings>>,

@@ -12,7 +12,7 @@ import {
 } from '../repositories/interventions';
 import { labelTargets } from '../repositories/intervention-targets';
 import { listSegmentMemberIds } from '../repositories/segments';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 import {
   MAX_INTERVENTION_TARGETS,
   type CreateInterventionBody,
@@ -37,7 +37,7 @@ const PREVIEW_SAMPLE = 10;
 
 async function resolveTargets(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody,
 ): Promise<string[]> {
   if (body.scope !== 'segment') return [...new Set(body.targetIds!)];
@@ -63,7 +63,7 @@ function targetScopeOf(body: CreateInterventionBody) {
 }
 
 /** Checks the wording and the fit of type and scope, and resolves the targets (a segment's members now). */
-async function prepare(db: Database, scope: OrgScope, body: CreateInterventionBody): Promise<string[]> {
+async function prepare(db: Database, scope: MemberScope, body: CreateInterventionBody): Promise<string[]> {
   assertWording(body);
   if (body.scope === 'relationship' && !INTERVENTION_RULES[body.type].relationships) {
     throw new AppError(
@@ -84,7 +84,7 @@ interface Plan<S> {
 /** Each target's state now and after the intervention; every target must exist in this org. */
 async function plan<S>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody,
   rules: StateRules<S>,
   targets: string[],
@@ -112,7 +112,7 @@ async function plan<S>(
  */
 export async function previewIntervention<T extends InterventionType>(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionPreview<T>> {
   const targets = await prepare(db, scope, body);
@@ -121,7 +121,7 @@ export async function previewIntervention<T extends InterventionType>(
 
 async function previewOf<T extends InterventionType>(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody,
   type: T,
   targets: string[],
@@ -146,7 +146,7 @@ async function previewOf<T extends InterventionType>(
 /** Applies an intervention to its targets, recording each one's previous and new state, with its event. */
 export async function applyIntervention<T extends InterventionType>(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionOf<T>> {
   const targets = await prepare(db, scope, body);
@@ -155,7 +155,7 @@ export async function applyIntervention<T extends InterventionType>(
 
 async function applyTyped<T extends InterventionType>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   body: CreateInterventionBody,
   type: T,
   targets: string[],
@@ -209,7 +209,7 @@ async function applyTyped<T extends InterventionType>(
 /** One participant.stage_changed event per participant whose stage an intervention (or its reversal) moved. */
 async function writeStageChanges<S>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   interventionId: string,
   rules: StateRules<S>,
   changes: { id: string; from: S; to: S }[],
@@ -245,7 +245,7 @@ export interface Reversal<T extends InterventionType = InterventionType> {
  */
 export async function reverseIntervention(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   id: string,
   reason: string,
 ): Promise<Reversal> {
@@ -261,7 +261,7 @@ export async function reverseIntervention(
 
 async function reverseTyped<T extends InterventionType>(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   intervention: InterventionOf<T>,
   reason: string,
 ): Promise<Reversal<T>> {

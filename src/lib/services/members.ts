@@ -13,16 +13,16 @@ import {
   updateMemberRole,
   type Member,
 } from '../repositories/memberships';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 
 // Member management rules beyond the role table: only owners grant or take away admin and owner, and
 // an org always keeps at least one owner.
 
-function requireGrantIfPrivileged(scope: OrgScope, ...roles: MembershipRole[]): void {
+function requireGrantIfPrivileged(scope: MemberScope, ...roles: MembershipRole[]): void {
   if (roles.some((role) => PRIVILEGED_ROLES.has(role))) requirePermission(scope, 'members.grant_admin');
 }
 
-async function requireMember(db: Database, scope: OrgScope, memberId: string): Promise<Member> {
+async function requireMember(db: Database, scope: MemberScope, memberId: string): Promise<Member> {
   const member = await findMember(db, scope, memberId);
   if (!member) throw new AppError('not_found', 'No such member in this org.');
   return member;
@@ -32,7 +32,7 @@ const LAST_OWNER = 'An org must keep at least one owner: make someone else owner
 
 export async function addMember(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   input: { email: string; role: MembershipRole },
 ): Promise<Member> {
   requireGrantIfPrivileged(scope, input.role);
@@ -55,7 +55,7 @@ export async function addMember(
 
 export async function changeMemberRole(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   memberId: string,
   role: MembershipRole,
 ): Promise<Member> {
@@ -70,7 +70,7 @@ export async function changeMemberRole(
   return { ...member, role };
 }
 
-export async function removeMember(db: Database, scope: OrgScope, memberId: string): Promise<void> {
+export async function removeMember(db: Database, scope: MemberScope, memberId: string): Promise<void> {
   const member = await requireMember(db, scope, memberId);
   requireGrantIfPrivileged(scope, member.role);
   await db.transaction(async (tx) => {

@@ -7,7 +7,7 @@ import {
   setRecommendationStatus,
   type RecommendationRow,
 } from '../repositories/recommendations';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 import type { InterventionType } from '../domain';
 import { activityStageOf } from '../repositories/segments';
 import { applyIntervention } from './interventions';
@@ -35,7 +35,7 @@ export function matchingIntervention(
 
 async function applyMatchingIntervention(
   tx: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   rec: RecommendationRow,
   reason: string | undefined,
 ) {
@@ -65,7 +65,7 @@ async function applyMatchingIntervention(
  */
 export async function decideRecommendation(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   id: string,
   decision: Decision,
   reason?: string,

@@ -8,7 +8,7 @@ import {
   lockOrgSettings,
   saveOrgSettings,
 } from '../repositories/org-settings';
-import type { OrgScope } from '../scope';
+import type { MemberScope } from '../scope';
 import {
   SETTINGS_FIELDS,
   type ChangeOrgSettings,
@@ -20,7 +20,7 @@ import {
 // segment thresholds. Reading them is not audited (configuration, not data about people); every
 // change is, with the before and after of the fields it changed.
 
-export async function getOrgSettings(db: Database, scope: OrgScope): Promise<OrgSettings> {
+export async function getOrgSettings(db: Database, scope: MemberScope): Promise<OrgSettings> {
   requirePermission(scope, 'org.settings');
   return findOrgSettings(db, scope);
 }
@@ -52,7 +52,7 @@ function diff(before: OrgSettings, after: OrgSettings): { before: Changes; after
  */
 export async function changeOrgSettings(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   input: ChangeOrgSettings,
 ): Promise<OrgSettings> {
   requirePermission(scope, 'org.settings');

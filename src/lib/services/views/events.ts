@@ -4,13 +4,13 @@ import type { Database } from '../../db';
 import type { ExportFormat } from '../../export-format';
 import type { Page } from '../../pagination';
 import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 import type { EventFilters } from '../../validation/events';
 
 /** A page of the audit log; writes `audit.viewed` with the filters and how many were shown. */
 export async function viewAuditLog(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
@@ -32,7 +32,7 @@ export async function viewAuditLog(
  */
 export async function exportAuditLog(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   input: { format: ExportFormat; filters: EventFilters },
 ): Promise<AsyncGenerator<AuditEventRow>> {
   requirePermission(scope, 'audit.read');

@@ -10,7 +10,7 @@ import {
   loadWholeGraph,
   type Graph,
 } from '../../repositories/graph';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 import {
   MAX_COMPACT_GRAPH_EDGES,
   MAX_COMPACT_GRAPH_NODES,
@@ -23,12 +23,12 @@ import {
  * How many participants the org has, so the explorer page knows whether to draw the org whole or open
  * on the overview. Not audited: it shows no participant; the graph request that follows is.
  */
-export async function graphExplorerSize(db: Database, scope: OrgScope): Promise<{ participants: number }> {
+export async function graphExplorerSize(db: Database, scope: MemberScope): Promise<{ participants: number }> {
   requirePermission(scope, 'graph.read');
   return { participants: await countParticipants(db, scope) };
 }
 
-async function loadGraph(db: Database, scope: OrgScope, query: GraphQuery): Promise<Graph> {
+async function loadGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   const compact = query.format === 'compact';
   let graph: Graph | undefined;
   try {
@@ -59,7 +59,7 @@ async function loadGraph(db: Database, scope: OrgScope, query: GraphQuery): Prom
  * drawn. Too large for the form asked: 422; a focus outside the org: 404. The caller chooses the wire
  * form (`toCompact` for format=compact).
  */
-export async function viewGraph(db: Database, scope: OrgScope, query: GraphQuery): Promise<Graph> {
+export async function viewGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   requirePermission(scope, 'graph.read');
   const graph = await loadGraph(db, scope, query);
   const { format, perHop, view, ...filters } = query;

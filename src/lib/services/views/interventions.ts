@@ -9,7 +9,7 @@ import {
   type InterventionPerson,
 } from '../../repositories/intervention-targets';
 import { findIntervention, listInterventions, type InterventionRow } from '../../repositories/interventions';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 import {
   DETAIL_TARGET_LIMIT,
   type ListInterventionsQuery,
@@ -25,7 +25,7 @@ export type { InterventionPerson } from '../../repositories/intervention-targets
  */
 export async function viewInterventions(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   requirePermission(scope, 'interventions.read');
@@ -33,7 +33,10 @@ export async function viewInterventions(
 }
 
 /** Who made or reversed interventions here, for the log's operator filter and its names. No event. */
-export async function viewInterventionPeople(db: Database, scope: OrgScope): Promise<InterventionPerson[]> {
+export async function viewInterventionPeople(
+  db: Database,
+  scope: MemberScope,
+): Promise<InterventionPerson[]> {
   requirePermission(scope, 'interventions.read');
   return listInterventionPeople(db, scope);
 }
@@ -64,7 +67,7 @@ export interface InterventionDetail {
  */
 export async function viewIntervention(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   interventionId: string,
 ): Promise<InterventionDetail> {
   requirePermission(scope, 'interventions.read');

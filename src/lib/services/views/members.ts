@@ -2,7 +2,7 @@ import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import type { Page } from '../../pagination';
 import { listMembers, type Member } from '../../repositories/memberships';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 
 /**
  * A page of the org's members. Writes no event, as the API never has: membership changes are each
@@ -10,7 +10,7 @@ import type { OrgScope } from '../../scope';
  */
 export async function viewMembers(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
   requirePermission(scope, 'members.manage');

@@ -14,7 +14,7 @@ import {
   type WeekCount,
 } from '../../repositories/org-overview';
 import { countSegments, type SegmentCount } from '../../repositories/segments';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 
 export const ACTIVITY_DAYS = 90;
 export const INTERVENTION_WEEKS = 13;
@@ -36,7 +36,7 @@ export interface OverviewDashboard {
  * Everything the overview shows; writes `overview.viewed` with the headline numbers and the segment
  * counts the viewer saw (the series are derived from data each has its own view for).
  */
-export async function viewOverview(db: Database, scope: OrgScope): Promise<OverviewDashboard> {
+export async function viewOverview(db: Database, scope: MemberScope): Promise<OverviewDashboard> {
   requirePermission(scope, 'org.read');
   const [totals, segments, lastActive, audited, openRecommendations, interventionsPerWeek, recent] =
     await Promise.all([

@@ -10,7 +10,7 @@ import {
   streamParticipants,
   type ParticipantRow,
 } from '../../repositories/participants';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 import type {
   ListParticipantsQuery,
   ParticipantExportFormat,
@@ -22,7 +22,7 @@ export type ParticipantDetail = NonNullable<Awaited<ReturnType<typeof findPartic
 /** A page of participants; writes `participants.listed` with the filters and how many were shown. */
 export async function viewParticipantList(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: ListParticipantsQuery,
 ): Promise<Page<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
@@ -43,7 +43,7 @@ export async function viewParticipantList(
  */
 export async function viewParticipantsPage(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: ListParticipantsQuery,
 ): Promise<{ page: Page<ParticipantRow>; roles: string[] }> {
   const page = await viewParticipantList(db, scope, query);
@@ -53,7 +53,7 @@ export async function viewParticipantsPage(
 /** One participant with everything around it; writes `participant.viewed`. Not in this org: 404. */
 export async function viewParticipant(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   participantId: string,
 ): Promise<ParticipantDetail> {
   requirePermission(scope, 'participants.read');
@@ -76,7 +76,7 @@ export async function viewParticipant(
  */
 export async function exportParticipants(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'participants.read');

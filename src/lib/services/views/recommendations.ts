@@ -14,7 +14,7 @@ import {
   type RecommendationRow,
   type RecommendationTarget,
 } from '../../repositories/recommendations';
-import type { OrgScope } from '../../scope';
+import type { MemberScope } from '../../scope';
 import { matchingIntervention } from '../recommendations';
 
 export type RecommendationListQuery = RecommendationFilters & { limit: number; cursor?: string };
@@ -33,7 +33,7 @@ export type RecommendationWithTarget = RecommendationRow & {
  */
 export async function viewRecommendations(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: RecommendationListQuery,
 ): Promise<Page<RecommendationWithTarget>> {
   requirePermission(scope, 'recommendations.read');
@@ -70,7 +70,7 @@ export async function viewRecommendations(
  */
 export async function viewRecommendationInbox(
   db: Database,
-  scope: OrgScope,
+  scope: MemberScope,
   query: RecommendationListQuery,
 ): Promise<{ page: Page<RecommendationWithTarget>; facets: RecommendationFacet[] }> {
   const page = await viewRecommendations(db, scope, query);

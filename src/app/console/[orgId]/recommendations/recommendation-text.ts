@@ -62,6 +62,7 @@ export const TARGET_TYPE_LABELS: Record<RecommendationTargetType, string> = {
   participant: 'Participant',
   relationship: 'Relationship',
   segment: 'Segment',
+  community: 'Community',
 };
 
 /** The target's name: a participant, "A ↔ B" for a relationship, the segment's label. */

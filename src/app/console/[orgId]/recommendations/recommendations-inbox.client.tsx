@@ -39,6 +39,7 @@ const TAB_LABELS: Record<RecommendationStatus, string> = {
   pending: 'Pending',
   accepted: 'Accepted',
   dismissed: 'Dismissed',
+  superseded: 'Superseded',
 };
 
 /**
@@ -388,6 +389,10 @@ function InboxEmpty({
     dismissed: [
       'Nothing dismissed',
       'Dismissed recommendations stay here with the reason given, so nobody has to decide twice.',
+    ],
+    superseded: [
+      'Nothing superseded',
+      'When a later Atlas run no longer finds the reason for a pending recommendation, it lands here instead of lingering.',
     ],
   };
   const [title, body] = texts[status];

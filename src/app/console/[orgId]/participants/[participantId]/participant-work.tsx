@@ -8,7 +8,12 @@ import { calendarDay, roleLabel } from '../participants-format';
 
 type Recommendation = ParticipantDetail['recommendations'][number];
 
-const STATUS_TONE = { pending: 'warning', accepted: 'success', dismissed: 'secondary' } as const;
+const STATUS_TONE = {
+  pending: 'warning',
+  accepted: 'success',
+  dismissed: 'secondary',
+  superseded: 'secondary',
+} as const;
 
 /** Open recommendations first (they ask for a decision), then the decided ones. */
 export function ParticipantRecommendations({
