@@ -168,3 +168,30 @@ export function analyseGraph(
     timings,
   };
 }
+
+/**
+ * The `k` most central members of each community (highest PageRank first, ties by dense id), system
+ * accounts left out. Element 0 is the community's anchor: it names the community in labels and is the
+ * target id of recommendations about the community, so both stay stable while its centre does.
+ */
+export function centralMembers(
+  a: Pick<AtlasAnalysis, 'community' | 'communitySizes' | 'pagerank' | 'graph'>,
+  k: number,
+): number[][] {
+  const best: number[][] = Array.from({ length: a.communitySizes.length }, () => []);
+  const better = (u: number, v: number) =>
+    a.pagerank[u]! > a.pagerank[v]! || (a.pagerank[u] === a.pagerank[v] && u < v);
+  for (let u = 0; u < a.community.length; u++) {
+    if (a.graph.isSystem[u]) continue;
+    const list = best[a.community[u]!]!;
+    if (list.length === k && !better(u, list[k - 1]!)) continue;
+    let i = Math.min(list.length, k - 1);
+    if (list.length < k) list.push(u);
+    while (i > 0 && better(u, list[i - 1]!)) {
+      list[i] = list[i - 1]!;
+      i--;
+    }
+    list[i] = u;
+  }
+  return best;
+}
