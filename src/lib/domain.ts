@@ -14,6 +14,13 @@ export const SYSTEM_PARTICIPANT_ROLE = 'system_participant';
 export const RECOMMENDATION_STATUSES = ['pending', 'accepted', 'dismissed', 'superseded'] as const;
 export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
 
+/**
+ * Relationship sources a machine derived (from mail, calendars, or inference over them) rather than a
+ * person entering them (`manual`) or a CRM record (`crm_import`); system accounts' sync links are
+ * `system`. Atlas asks operators to verify inferred links touching central participants first.
+ */
+export const INFERRED_RELATIONSHIP_SOURCES = ['email', 'calendar', 'inferred'] as const;
+
 /** Why an operator dismissed a recommendation; `later` snoozes it until a chosen time. */
 export const DISMISSAL_REASONS = ['not_relevant', 'already_handled', 'wrong_data', 'later'] as const;
 export type DismissalReason = (typeof DISMISSAL_REASONS)[number];
@@ -39,6 +46,9 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** How long a job may run before it is stopped and failed (seconds). */
+export const JOB_TIME_LIMITS: Record<JobKind, number> = { atlas_run: 1800, stage_update: 900 };
 
 export const INTERVENTION_SCOPES = ['participant', 'relationship', 'segment'] as const;
 export type InterventionScope = (typeof INTERVENTION_SCOPES)[number];

@@ -3,7 +3,11 @@ import { expect, it } from 'vitest';
 import { buildCsr } from '../../src/lib/atlas/csr';
 import { pagerankScores } from '../../src/lib/atlas/pagerank';
 import { queryRows } from '../../src/lib/db';
-import { LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../../src/lib/domain';
+import {
+  INFERRED_RELATIONSHIP_SOURCES,
+  LIFECYCLE_STAGES,
+  SYSTEM_PARTICIPANT_ROLE,
+} from '../../src/lib/domain';
 import { loadOrgGraph, MIN_EDGE_WEIGHT } from '../../src/lib/repositories/atlas-graph';
 import { createOrgScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
@@ -27,26 +31,31 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     stage: string;
     role: string;
     lastActivityMs: number | null;
+    createdMs: number;
   }
   interface RelationshipRow {
     id: string;
     fromId: string;
     toId: string;
     confidence: number;
+    source: string;
   }
   const participantsOf = (orgId: string) =>
     queryRows<ParticipantRow>(
       db().db,
       sql`SELECT id, lifecycle_stage AS stage, role,
-                 (extract(epoch FROM last_activity_at) * 1000)::float8 AS "lastActivityMs"
+                 (extract(epoch FROM last_activity_at) * 1000)::float8 AS "lastActivityMs",
+                 (extract(epoch FROM created_at) * 1000)::float8 AS "createdMs"
           FROM participants WHERE org_id = ${orgId}`,
     );
   const relationshipsOf = (orgId: string) =>
     queryRows<RelationshipRow>(
       db().db,
-      sql`SELECT id, from_participant_id AS "fromId", to_participant_id AS "toId", confidence_score AS confidence
+      sql`SELECT id, from_participant_id AS "fromId", to_participant_id AS "toId", confidence_score AS confidence,
+                 source
           FROM relationships WHERE org_id = ${orgId}`,
     );
+  const inferredSources = new Set<string>(INFERRED_RELATIONSHIP_SOURCES);
 
   /** Checks every array of the loaded graph against the org's rows, read independently. */
   async function expectMatchesTables(orgId: string, graph: Awaited<ReturnType<typeof loadOrgGraph>>) {
@@ -56,8 +65,19 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     expect(graph.csrInput.nodeCount).toBe(participants.length);
     expect(graph.relationshipIds.length).toBe(relationships.length);
     expect(graph.skippedRelationships).toBe(0);
-    for (const array of [graph.csrInput.from, graph.csrInput.to, graph.csrInput.weight]) {
+    for (const array of [
+      graph.csrInput.from,
+      graph.csrInput.to,
+      graph.csrInput.weight,
+      graph.confidence,
+      graph.inferred,
+      graph.flagged,
+      graph.sourceIndex,
+    ]) {
       expect(array.length).toBe(relationships.length);
+    }
+    for (const array of [graph.createdAt, graph.suppressed, graph.stage, graph.isSystem]) {
+      expect(array.length).toBe(participants.length);
     }
     const byId = new Map(participants.map((p) => [p.id, p]));
     graph.participantIds.forEach((id, i) => {
@@ -66,6 +86,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
       expect(graph.isSystem[i]).toBe(row.role === SYSTEM_PARTICIPANT_ROLE ? 1 : 0);
       if (row.lastActivityMs === null) expect(graph.lastActivityAt[i]).toBeNaN();
       else expect(graph.lastActivityAt[i]).toBe(Number(row.lastActivityMs));
+      expect(graph.createdAt[i]).toBe(Number(row.createdMs));
     });
     const relationshipById = new Map(relationships.map((r) => [r.id, r]));
     graph.relationshipIds.forEach((id, e) => {
@@ -73,7 +94,11 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
       expect(graph.participantIds[graph.csrInput.from[e]!]).toBe(row.fromId);
       expect(graph.participantIds[graph.csrInput.to[e]!]).toBe(row.toId);
       expect(graph.csrInput.weight[e]).toBeCloseTo(Math.max(Number(row.confidence), MIN_EDGE_WEIGHT), 6);
+      expect(graph.confidence[e]).toBeCloseTo(Number(row.confidence), 6);
+      expect(graph.sourceNames[graph.sourceIndex[e]!]).toBe(row.source);
+      expect(graph.inferred[e]).toBe(inferredSources.has(row.source) ? 1 : 0);
     });
+    expect(new Set(graph.sourceNames).size).toBe(graph.sourceNames.length);
     expect(new Set(graph.relationshipIds).size).toBe(relationships.length);
   }
 
@@ -129,6 +154,49 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const e = graph.relationshipIds.indexOf(doubted!.id);
     expect(graph.csrInput.weight[e]).toBeCloseTo(MIN_EDGE_WEIGHT, 9);
     expect(buildCsr(graph.csrInput).edgeCount).toBe(16);
+  });
+
+  it('marks suppressed participants (while the suppression holds) and relationships flagged for review', async () => {
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const [a, b, c, d] = (await participantsOf(orgId)).map((p) => p.id).sort();
+    const now = new Date('2030-06-01T00:00:00Z');
+    await db().db.execute(sql`
+      INSERT INTO participant_controls (org_id, participant_id, recommendations_suppressed, recommendations_suppressed_until)
+      VALUES (${orgId}, ${a}, true, NULL),
+             (${orgId}, ${b}, true, '2030-06-02T00:00:00Z'),
+             (${orgId}, ${c}, true, '2030-05-31T00:00:00Z'),
+             (${orgId}, ${d}, false, NULL)`);
+    const [flagged] = await queryRows<{ id: string }>(
+      db().db,
+      sql`SELECT min(id::text)::uuid AS id FROM relationships WHERE org_id = ${orgId}`,
+    );
+    await db().db.execute(sql`
+      INSERT INTO relationship_controls (org_id, relationship_id, flagged_for_review)
+      VALUES (${orgId}, ${flagged!.id}, true)`);
+    const graph = await loadOrgGraph(db().db, scopeFor(orgId), { now, batchSize: 5 });
+    const suppressedIds = graph.participantIds.filter((_, i) => graph.suppressed[i] === 1);
+    // No end, or an end after now; an expired suppression and a lifted one hold no longer.
+    expect(suppressedIds.sort()).toEqual([a, b].sort());
+    expect(graph.relationshipIds.filter((_, e) => graph.flagged[e] === 1)).toEqual([flagged!.id]);
+    // A day later b's suppression has ended too.
+    const later = await loadOrgGraph(db().db, scopeFor(orgId), { now: new Date('2030-06-03T00:00:00Z') });
+    expect(later.participantIds.filter((_, i) => later.suppressed[i] === 1)).toEqual([a]);
+    await expectMatchesTables(orgId, graph);
+  });
+
+  it('keeps the raw confidence apart from the weight, and tells inferred sources from entered ones', async () => {
+    const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const sourceOf = (e: number) => graph.sourceNames[graph.sourceIndex[e]!];
+    const all = graph.relationshipIds.map((_, e) => e);
+    expect(new Set(all.filter((e) => graph.inferred[e]).map(sourceOf))).toEqual(
+      new Set(['email', 'calendar']),
+    );
+    expect(new Set(all.filter((e) => !graph.inferred[e]).map(sourceOf))).toEqual(
+      new Set(['manual', 'crm_import', 'system']),
+    );
+    const weakest = Math.min(...graph.confidence);
+    expect(weakest).toBeCloseTo(0.41, 6);
   });
 
   it('loads an org that does not exist as an empty graph', async () => {

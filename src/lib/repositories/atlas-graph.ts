@@ -1,14 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CsrInput } from '../atlas/csr';
 import { queryRows, type Database } from '../db';
-import { LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
+import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
 import type { OrgScope } from '../scope';
 
 // The org's whole graph for Atlas, read into typed arrays for `buildCsr`. An org can hold 1M
 // participants and 5M relationships, so rows are read in keyset batches ordered by id (each a bounded
 // set-based query that an index serves, never OFFSET, never one query per row) and copied at once into
 // columns, so only one batch of row objects is alive at a time. No transaction is held: on the embedded
-// database that would block every request for the whole read.
+// database that would block every request for the whole read. The controls operators set (suppressed
+// recommendations, review flags) come in the same batches through a left join on their primary keys.
 
 export interface OrgGraph {
   /** Participant ids by dense id: participant `participantIds[i]` is node i (ascending id order). */
@@ -22,6 +23,23 @@ export interface OrgGraph {
   stage: Uint8Array;
   /** 1 for automated accounts (the system participant role), 0 otherwise. */
   isSystem: Uint8Array;
+  /** When each node joined (created_at), in epoch milliseconds. */
+  createdAt: Float64Array;
+  /**
+   * 1 while an operator's suppress_recommendations holds for the node (no end, or an end after the
+   * loader's `now`): Atlas recommends nothing about it.
+   */
+  suppressed: Uint8Array;
+  /** Per relationship (index-aligned with relationshipIds): its confidence as stored, 0..1, unclamped. */
+  confidence: Float32Array;
+  /** Per relationship: 1 when its source is machine-derived (INFERRED_RELATIONSHIP_SOURCES). */
+  inferred: Uint8Array;
+  /** Per relationship: 1 when an operator has flagged it for review already. */
+  flagged: Uint8Array;
+  /** Per relationship: its source, as an index into `sourceNames`. */
+  sourceIndex: Int32Array;
+  /** The distinct relationship sources, in the order first met. */
+  sourceNames: string[];
   /** Relationships left out because an endpoint was added after the participants were read. */
   skippedRelationships: number;
 }
@@ -36,11 +54,15 @@ export const MIN_EDGE_WEIGHT = 1e-6;
 
 const STAGE_INDEX = new Map<string, number>(LIFECYCLE_STAGES.map((stage, i) => [stage, i]));
 
+const INFERRED = new Set<string>(INFERRED_RELATIONSHIP_SOURCES);
+
 interface ParticipantRow {
   id: string;
   lastActivityMs: number | null;
+  createdMs: number;
   stage: string;
   role: string;
+  suppressed: boolean;
 }
 
 interface RelationshipRow {
@@ -48,16 +70,22 @@ interface RelationshipRow {
   fromId: string;
   toId: string;
   confidence: number;
+  source: string;
+  flagged: boolean;
 }
 
-/** Keyset pages of `query(after)` until a short page: each page starts after the previous last id. */
+/**
+ * Keyset pages of `query(after)` until a short page: each page starts after the previous last id.
+ * `after` is a condition on `column`, the id column of the table the query reads (by its alias).
+ */
 async function* keysetPages<T extends { id: string }>(
   batchSize: number,
+  column: string,
   query: (after: SQL, limit: number) => Promise<T[]>,
 ): AsyncGenerator<T[]> {
   let after: string | undefined;
   for (;;) {
-    const rows = await query(after === undefined ? sql`` : sql`AND id > ${after}`, batchSize);
+    const rows = await query(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`, batchSize);
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;
     after = rows[rows.length - 1]!.id;
@@ -87,35 +115,47 @@ const int32 = (n: number) => new Int32Array(n);
 const float32 = (n: number) => new Float32Array(n);
 const uint8 = (n: number) => new Uint8Array(n);
 
-async function loadNodes(db: Database, scope: OrgScope, batchSize: number) {
+async function loadNodes(db: Database, scope: OrgScope, batchSize: number, now: Date) {
   const participantIds: string[] = [];
   const activity = new Columns(float64(1024), float64);
+  const created = new Columns(float64(1024), float64);
   const stage = new Columns(uint8(1024), uint8);
   const isSystem = new Columns(uint8(1024), uint8);
-  const pages = keysetPages<ParticipantRow>(batchSize, (after, limit) =>
+  const suppressed = new Columns(uint8(1024), uint8);
+  const pages = keysetPages<ParticipantRow>(batchSize, 'p.id', (after, limit) =>
     queryRows<ParticipantRow>(
       db,
-      sql`SELECT id, (extract(epoch FROM last_activity_at) * 1000)::float8 AS "lastActivityMs",
-                 lifecycle_stage AS stage, role
-          FROM participants WHERE org_id = ${scope.orgId} ${after} ORDER BY id LIMIT ${limit}`,
+      sql`SELECT p.id, (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
+                 (extract(epoch FROM p.created_at) * 1000)::float8 AS "createdMs",
+                 p.lifecycle_stage AS stage, p.role,
+                 coalesce(c.recommendations_suppressed AND (c.recommendations_suppressed_until IS NULL
+                   OR c.recommendations_suppressed_until > ${now.toISOString()}::timestamptz), false) AS suppressed
+          FROM participants p
+          LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
+          WHERE p.org_id = ${scope.orgId} ${after} ORDER BY p.id LIMIT ${limit}`,
     ),
   );
+  const all = [activity, created, stage, isSystem, suppressed];
   for await (const rows of pages) {
-    for (const columns of [activity, stage, isSystem]) columns.ensure(rows.length);
+    for (const columns of all) columns.ensure(rows.length);
     for (const row of rows) {
       const i = participantIds.length;
       participantIds.push(row.id);
       activity.data[i] = row.lastActivityMs === null ? NaN : Number(row.lastActivityMs);
+      created.data[i] = Number(row.createdMs);
       stage.data[i] = STAGE_INDEX.get(row.stage)!;
       isSystem.data[i] = row.role === SYSTEM_PARTICIPANT_ROLE ? 1 : 0;
+      suppressed.data[i] = row.suppressed ? 1 : 0;
     }
-    activity.length = stage.length = isSystem.length = participantIds.length;
+    for (const columns of all) columns.length = participantIds.length;
   }
   return {
     participantIds,
     lastActivityAt: activity.trimmed(),
+    createdAt: created.trimmed(),
     stage: stage.trimmed(),
     isSystem: isSystem.trimmed(),
+    suppressed: suppressed.trimmed(),
   };
 }
 
@@ -128,16 +168,26 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
   const from = new Columns(int32(1024), int32);
   const to = new Columns(int32(1024), int32);
   const weight = new Columns(float32(1024), float32);
+  const confidence = new Columns(float32(1024), float32);
+  const inferred = new Columns(uint8(1024), uint8);
+  const flagged = new Columns(uint8(1024), uint8);
+  const sourceIndex = new Columns(int32(1024), int32);
+  const sourceNames: string[] = [];
+  const sourceIds = new Map<string, number>();
   let skippedRelationships = 0;
-  const pages = keysetPages<RelationshipRow>(batchSize, (after, limit) =>
+  const pages = keysetPages<RelationshipRow>(batchSize, 'r.id', (after, limit) =>
     queryRows<RelationshipRow>(
       db,
-      sql`SELECT id, from_participant_id AS "fromId", to_participant_id AS "toId", confidence_score AS confidence
-          FROM relationships WHERE org_id = ${scope.orgId} ${after} ORDER BY id LIMIT ${limit}`,
+      sql`SELECT r.id, r.from_participant_id AS "fromId", r.to_participant_id AS "toId",
+                 r.confidence_score AS confidence, r.source, coalesce(rc.flagged_for_review, false) AS flagged
+          FROM relationships r
+          LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
+          WHERE r.org_id = ${scope.orgId} ${after} ORDER BY r.id LIMIT ${limit}`,
     ),
   );
+  const all = [from, to, weight, confidence, inferred, flagged, sourceIndex];
   for await (const rows of pages) {
-    for (const columns of [from, to, weight]) columns.ensure(rows.length);
+    for (const columns of all) columns.ensure(rows.length);
     for (const row of rows) {
       const u = denseId.get(row.fromId);
       const v = denseId.get(row.toId);
@@ -150,14 +200,28 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
       from.data[e] = u;
       to.data[e] = v;
       weight.data[e] = Math.max(Number(row.confidence), MIN_EDGE_WEIGHT);
+      confidence.data[e] = Number(row.confidence);
+      inferred.data[e] = INFERRED.has(row.source) ? 1 : 0;
+      flagged.data[e] = row.flagged ? 1 : 0;
+      let source = sourceIds.get(row.source);
+      if (source === undefined) {
+        source = sourceNames.push(row.source) - 1;
+        sourceIds.set(row.source, source);
+      }
+      sourceIndex.data[e] = source;
     }
-    from.length = to.length = weight.length = relationshipIds.length;
+    for (const columns of all) columns.length = relationshipIds.length;
   }
   return {
     relationshipIds,
     from: from.trimmed(),
     to: to.trimmed(),
     weight: weight.trimmed(),
+    confidence: confidence.trimmed(),
+    inferred: inferred.trimmed(),
+    flagged: flagged.trimmed(),
+    sourceIndex: sourceIndex.trimmed(),
+    sourceNames,
     skippedRelationships,
   };
 }
@@ -165,15 +229,16 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
 /**
  * Reads the org's participants, then its relationships, into dense typed arrays ready for `buildCsr`.
  * Participants are read first, so a relationship whose endpoint appeared in between is counted in
- * `skippedRelationships` rather than pointing at a node that does not exist.
+ * `skippedRelationships` rather than pointing at a node that does not exist. `now` (default: the
+ * clock) decides which suppressions still hold.
  */
 export async function loadOrgGraph(
   db: Database,
   scope: OrgScope,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; now?: Date } = {},
 ): Promise<OrgGraph> {
   const batchSize = options.batchSize ?? ATLAS_GRAPH_BATCH_SIZE;
-  const nodes = await loadNodes(db, scope, batchSize);
+  const nodes = await loadNodes(db, scope, batchSize, options.now ?? new Date());
   const edges = await loadEdges(db, scope, nodes.participantIds, batchSize);
   return {
     participantIds: nodes.participantIds,
@@ -187,6 +252,13 @@ export async function loadOrgGraph(
     lastActivityAt: nodes.lastActivityAt,
     stage: nodes.stage,
     isSystem: nodes.isSystem,
+    createdAt: nodes.createdAt,
+    suppressed: nodes.suppressed,
+    confidence: edges.confidence,
+    inferred: edges.inferred,
+    flagged: edges.flagged,
+    sourceIndex: edges.sourceIndex,
+    sourceNames: edges.sourceNames,
     skippedRelationships: edges.skippedRelationships,
   };
 }
