@@ -13,6 +13,9 @@ import drizzle from 'eslint-plugin-drizzle';
 const SOURCES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 const TESTS = ['tests/**', 'e2e/**', '**/*.test.ts', '**/*.test.tsx'];
 const AUTH = ['src/lib/auth.ts'];
+// The job runner alone acts as the system and claims work across orgs.
+const JOB_RUNNER = ['src/lib/jobs/runner.ts'];
+const SYSTEM_SCOPE = ['src/lib/jobs/system-scope.ts'];
 const DATA_LAYER = [
   'src/lib/db.ts',
   'src/lib/database/**',
@@ -46,13 +49,27 @@ const NO_DATA_ACCESS = [
   },
 ];
 
-const NO_SCOPE_FORGERY = [
+const NO_MEMBER_SCOPE_FORGERY = {
+  group: ['**/scope', '**/scope.ts'],
+  importNames: ['createOrgScope'],
+  message: 'Only resolveOrgContext (src/lib/auth.ts) makes an OrgScope, after checking the membership.',
+};
+const NO_SYSTEM_SCOPE_FORGERY = {
+  group: ['**/scope', '**/scope.ts'],
+  importNames: ['createSystemScope'],
+  message: 'Only unsafeSystemScope (src/lib/jobs/system-scope.ts) makes a system scope.',
+};
+const NO_SYSTEM_ACTOR = [
   {
-    group: ['**/scope', '**/scope.ts'],
-    importNames: ['createOrgScope'],
-    message: 'Only resolveOrgContext (src/lib/auth.ts) makes an OrgScope, after checking the membership.',
+    group: ['**/system-scope', '**/system-scope.ts'],
+    message: 'Only the job runner (src/lib/jobs/runner.ts) acts as the system, for a job it has claimed.',
+  },
+  {
+    group: ['**/job-queue', '**/job-queue.ts'],
+    message: 'Only the job runner (src/lib/jobs/runner.ts) claims jobs across orgs.',
   },
 ];
+const NO_SCOPE_FORGERY = [NO_MEMBER_SCOPE_FORGERY, NO_SYSTEM_SCOPE_FORGERY, ...NO_SYSTEM_ACTOR];
 
 const NO_DRIVERS_OR_ROUTERS = [
   {
@@ -120,8 +137,19 @@ const config = [
   // The groups, disjoint. Tests and src/lib/auth.ts import what they need.
   {
     files: SOURCES,
-    ignores: [...TESTS, ...AUTH, ...DATA_LAYER, ...CLIENT, ...PAGES],
+    ignores: [...TESTS, ...AUTH, ...JOB_RUNNER, ...SYSTEM_SCOPE, ...DATA_LAYER, ...CLIENT, ...PAGES],
     rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY),
+  },
+  { files: AUTH, ignores: TESTS, rules: restrict(NO_SYSTEM_SCOPE_FORGERY, NO_SYSTEM_ACTOR) },
+  {
+    files: JOB_RUNNER,
+    ignores: TESTS,
+    rules: restrict(NO_DATA_ACCESS, NO_MEMBER_SCOPE_FORGERY, NO_SYSTEM_SCOPE_FORGERY),
+  },
+  {
+    files: SYSTEM_SCOPE,
+    ignores: TESTS,
+    rules: restrict(NO_DATA_ACCESS, NO_MEMBER_SCOPE_FORGERY, NO_SYSTEM_ACTOR),
   },
   { files: DATA_LAYER, ignores: TESTS, rules: restrict(NO_SCOPE_FORGERY) },
   {

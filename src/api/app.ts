@@ -65,7 +65,11 @@ export function createApiApp(deps: ApiDependencies) {
     if (sqlState(error) === '23505')
       return problemResponse(c, problemFor('conflict', 'This already exists.'));
     if (error instanceof AppError) {
-      return problemResponse(c, problemFor(error.code, error.message, error.fields), error.headers);
+      return problemResponse(
+        c,
+        { ...error.extensions, ...problemFor(error.code, error.message, error.fields) },
+        error.headers,
+      );
     }
     if (error instanceof HTTPException && error.status === 400 && /JSON/i.test(error.message)) {
       return problemResponse(

@@ -26,6 +26,8 @@ export type AuditEventType =
   | 'member.removed'
   | 'import.completed'
   | 'org.settings_changed'
+  | 'job.requested'
+  | 'job.cancel_requested'
   | 'access.denied'
   | 'auth.signed_in'
   | 'auth.sign_in_failed';
@@ -54,6 +56,8 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'member.removed': true,
   'import.completed': true,
   'org.settings_changed': true,
+  'job.requested': true,
+  'job.cancel_requested': true,
   'access.denied': true,
   'auth.signed_in': true,
   'auth.sign_in_failed': true,

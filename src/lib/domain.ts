@@ -21,6 +21,29 @@ export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
  */
 export const INFERRED_RELATIONSHIP_SOURCES = ['email', 'calendar', 'inferred'] as const;
 
+/**
+ * Atlas's detectors (src/lib/atlas/detectors); each names the action it suggests, so a recommendation's
+ * `detector` and `suggested_action` agree for everything Atlas makes (decision 020).
+ */
+export const ATLAS_DETECTORS = [
+  'reengage',
+  'introduce',
+  'verify_relationship',
+  'check_in',
+  'review_segment',
+] as const;
+export type AtlasDetector = (typeof ATLAS_DETECTORS)[number];
+
+/** The suggested actions recommendations carry: the detectors' and the older stage and control ones. */
+export const SUGGESTED_ACTIONS = [
+  ...ATLAS_DETECTORS,
+  'flag_for_review',
+  'pause_outreach',
+  'set_lifecycle_stage',
+  'suppress_recommendations',
+] as const;
+export type SuggestedAction = (typeof SUGGESTED_ACTIONS)[number];
+
 /** Why an operator dismissed a recommendation; `later` snoozes it until a chosen time. */
 export const DISMISSAL_REASONS = ['not_relevant', 'already_handled', 'wrong_data', 'later'] as const;
 export type DismissalReason = (typeof DISMISSAL_REASONS)[number];

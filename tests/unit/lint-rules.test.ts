@@ -171,6 +171,52 @@ describe('only the membership check makes an OrgScope', () => {
   });
 });
 
+describe('only the job runner acts as the system', () => {
+  const systemScope = (from: string) =>
+    `import { unsafeSystemScope } from '${from}';${exported('unsafeSystemScope')}`;
+  const claim = (from: string) =>
+    `import { unsafeClaimNextJob } from '${from}';${exported('unsafeClaimNextJob')}`;
+  const forge = `import { createSystemScope } from '../scope';${exported('createSystemScope')}`;
+
+  it.each([
+    ['src/api/orgs/jobs.ts', '../../lib/jobs/system-scope'],
+    ['src/lib/services/jobs.ts', '../jobs/system-scope'],
+    ['src/lib/repositories/jobs.ts', '../jobs/system-scope'],
+    ['src/lib/atlas/run-atlas.ts', '../jobs/system-scope'],
+    ['src/cli/atlas.ts', '@/lib/jobs/system-scope'],
+    ['src/app/console/[orgId]/page.tsx', '@/lib/jobs/system-scope'],
+    ['src/lib/auth.ts', './jobs/system-scope'],
+  ])('refuses unsafeSystemScope in %s', async (filePath, from) => {
+    expect(await restrictedImports(filePath, systemScope(from))).toContainEqual(
+      expect.stringContaining('Only the job runner (src/lib/jobs/runner.ts) acts as the system'),
+    );
+  });
+
+  it.each(['src/lib/services/jobs.ts', 'src/cli/atlas.ts', 'src/api/orgs/jobs.ts'])(
+    'refuses claiming jobs across orgs in %s',
+    async (filePath) => {
+      expect(await restrictedImports(filePath, claim('@/lib/repositories/job-queue'))).toContainEqual(
+        expect.stringContaining('claims jobs across orgs'),
+      );
+    },
+  );
+
+  it.each(['src/lib/jobs/runner.ts', 'src/lib/repositories/jobs.ts', 'src/lib/auth.ts'])(
+    'refuses createSystemScope in %s',
+    async (filePath) => {
+      expect(await restrictedImports(filePath, forge)).toContainEqual(
+        expect.stringContaining('Only unsafeSystemScope (src/lib/jobs/system-scope.ts) makes a system scope'),
+      );
+    },
+  );
+
+  it('allows the runner its system scope and queue, and system-scope.ts its constructor', async () => {
+    expect(await restrictedImports('src/lib/jobs/runner.ts', systemScope('./system-scope'))).toEqual([]);
+    expect(await restrictedImports('src/lib/jobs/runner.ts', claim('../repositories/job-queue'))).toEqual([]);
+    expect(await restrictedImports('src/lib/jobs/system-scope.ts', forge)).toEqual([]);
+  });
+});
+
 describe('the config itself', () => {
   it('gives every source file one set of import restrictions, not several that replace each other', async () => {
     // A page that is also matched by a later block must still carry the earlier block's restrictions.

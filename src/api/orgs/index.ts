@@ -6,6 +6,7 @@ import { eventRoutes } from './events';
 import { graphRoutes } from './graph';
 import { idempotency } from './idempotency';
 import { interventionRoutes } from './interventions';
+import { jobRoutes } from './jobs';
 import { orgRoutes } from './org';
 import { participantRoutes } from './participants';
 import { recommendationRoutes } from './recommendations';
@@ -24,5 +25,6 @@ export function createOrgRouter() {
   router.route('/', recommendationRoutes);
   router.route('/', interventionRoutes);
   router.route('/', settingsRoutes);
+  router.route('/', jobRoutes);
   return router;
 }

@@ -11,6 +11,7 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: ProblemField[];
+  [extension: string]: unknown;
 }
 
 export function problemFor(code: AppErrorCode, detail?: string, fields?: ProblemField[]): Problem {

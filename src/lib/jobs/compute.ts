@@ -1,0 +1,45 @@
+import { Worker } from 'node:worker_threads';
+import type { ComputeInput, ComputeOutput, ComputeProgress, ComputeTaskName } from './compute-tasks';
+import type { WorkerMessage } from './compute-worker-main';
+
+/** A computation stopped because its job was cancelled or ran out of time. */
+export class ComputeAbortedError extends Error {
+  override name = 'ComputeAbortedError';
+}
+
+/**
+ * Runs a named pure computation in a worker thread of its own, so that no request waits while it
+ * thinks. Aborting `signal` terminates the thread at once (a pure computation leaves nothing behind).
+ */
+export function runCompute<K extends ComputeTaskName>(
+  task: K,
+  input: ComputeInput<K>,
+  options: { signal?: AbortSignal; onProgress?: ComputeProgress; maxOldGenerationSizeMb?: number } = {},
+): Promise<ComputeOutput<K>> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new ComputeAbortedError(String(options.signal.reason)));
+    const worker = new Worker(new URL('./compute-worker.mjs', import.meta.url), {
+      workerData: { task, input },
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
+    });
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      finish();
+      void worker.terminate();
+    };
+    const onAbort = () => settle(() => reject(new ComputeAbortedError(String(options.signal?.reason))));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') options.onProgress?.(message.phase, message.fraction);
+      else if (message.type === 'result') settle(() => resolve(message.value as ComputeOutput<K>));
+      else settle(() => reject(new Error(message.message)));
+    });
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`The computation stopped unexpectedly (worker exit code ${code}).`))),
+    );
+  });
+}

@@ -1,0 +1,249 @@
+import os from 'node:os';
+import crypto from 'node:crypto';
+import type { Database } from '../db';
+import type { JobKind } from '../domain';
+import { completeJob, type JobRow } from '../repositories/jobs';
+import type { OrgScope } from '../scope';
+import { ComputeAbortedError, runCompute } from './compute';
+import type { ComputeInput, ComputeOutput, ComputeProgress, ComputeTaskName } from './compute-tasks';
+import {
+  unsafeClaimNextJob,
+  unsafeFinishJob,
+  unsafeHeartbeat,
+  unsafeReleaseJob,
+  type ClaimedJob,
+} from '../repositories/job-queue';
+import { unsafeSystemScope } from './system-scope';
+
+// The job runner: claims jobs from the `jobs` table, runs each with a JobContext as the system, keeps
+// its claim alive with a heartbeat, and ends it succeeded, failed or cancelled (docs/decisions/019).
+
+/** Why a job stopped before finishing: someone cancelled it, it ran out of time, or it lost its claim. */
+export class JobStoppedError extends Error {
+  override name = 'JobStoppedError';
+  constructor(readonly why: 'cancelled' | 'time_limit' | 'claim_lost' | 'shutdown') {
+    super(`The job stopped: ${why.replace('_', ' ')}.`);
+  }
+}
+
+export interface JobContext {
+  db: Database;
+  /** The job's org, with the system as the actor. */
+  scope: OrgScope;
+  job: JobRow;
+  /** Aborted when the job is cancelled, runs out of time or loses its claim. */
+  signal: AbortSignal;
+  /**
+   * Reports the phase and how far the whole job is (0..1); written at most every half second. Throws
+   * JobStoppedError when the job must stop, so a loop that reports progress is also cancellable.
+   */
+  progress(phase: string, fraction: number): Promise<void>;
+  /** Throws JobStoppedError when the job must stop. */
+  checkpoint(): void;
+  /** Runs a pure computation in a worker thread, mapping its progress into [from, to] of the job's. */
+  compute<K extends ComputeTaskName>(
+    task: K,
+    input: ComputeInput<K>,
+    range: [from: number, to: number],
+  ): Promise<ComputeOutput<K>>;
+  /**
+   * Marks the job succeeded with `result`. Call it inside the transaction that commits the job's last
+   * writes, so the results and the success commit together; a job that returns without calling it is
+   * completed with an empty result.
+   */
+  complete(tx: Database, result: Record<string, unknown>): Promise<void>;
+}
+
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+export type JobHandlers = Record<JobKind, JobHandler>;
+
+export interface JobRunnerOptions {
+  /** How often an idle runner looks for work. */
+  pollMs?: number;
+  /** A running job whose heartbeat is older than this was left by a dead process and is claimed again. */
+  staleSeconds?: number;
+  heartbeatMs?: number;
+  /** A job that has been claimed this many times without finishing is failed instead of run again. */
+  maxAttempts?: number;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_JOB_STALE_SECONDS = 30;
+const PROGRESS_WRITE_MS = 500;
+
+/** host:pid:random — tells which process holds a claim, and is new on every start. */
+export function newWorkerId(): string {
+  return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+}
+
+export class JobRunner {
+  readonly workerId = newWorkerId();
+  private readonly pollMs: number;
+  private readonly staleSeconds: number;
+  private readonly heartbeatMs: number;
+  private readonly maxAttempts: number;
+  private readonly log: (line: string) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private current: { job: ClaimedJob; abort: AbortController } | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly handlers: JobHandlers,
+    options: JobRunnerOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 1000;
+    this.staleSeconds = options.staleSeconds ?? DEFAULT_JOB_STALE_SECONDS;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(250, (this.staleSeconds * 1000) / 6);
+    this.maxAttempts = options.maxAttempts ?? 2;
+    this.log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** Polls for work until stop(); one job at a time per runner (analytics use a core each). */
+  start(): void {
+    this.stopped = false;
+    const tick = async () => {
+      this.timer = undefined;
+      if (this.stopped) return;
+      let ran = false;
+      try {
+        ran = await this.runNext();
+      } catch (error) {
+        this.log(`jobs: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void tick(), ran ? 0 : this.pollMs);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  /**
+   * Stops polling. A job in progress is stopped and put back in the queue, so that the next process to
+   * start picks it up at once (handlers are written to be resumed).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.current?.abort.abort(new JobStoppedError('shutdown'));
+    await this.running;
+  }
+
+  /** Claims and runs the next runnable job; false when there was none. */
+  async runNext(): Promise<boolean> {
+    const job = await unsafeClaimNextJob(this.db, this.workerId, this.staleSeconds);
+    if (!job) return false;
+    await this.run(job);
+    return true;
+  }
+
+  /** Runs a job this runner has claimed (a command claims its own at creation). */
+  async run(job: ClaimedJob): Promise<void> {
+    const execution = this.execute(job);
+    this.running = execution;
+    try {
+      await execution;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    const claim = { id: job.id, workerId: this.workerId };
+    const label = `${job.kind} ${job.id} (org ${job.org.name})`;
+    if (job.attempts > this.maxAttempts) {
+      await unsafeFinishJob(
+        this.db,
+        claim,
+        'failed',
+        `Stopped ${job.attempts - 1} times without finishing (the process running it exited); not started again.`,
+      );
+      this.log(`jobs: ${label} failed: interrupted ${job.attempts - 1} times`);
+      return;
+    }
+    const abort = new AbortController();
+    this.current = { job, abort };
+    const stop = (why: JobStoppedError['why']) => {
+      if (!abort.signal.aborted) abort.abort(new JobStoppedError(why));
+    };
+    const deadline = setTimeout(() => stop('time_limit'), job.timeLimitSeconds * 1000);
+    let latest: { phase: string; fraction: number } | undefined;
+    let lastWrite = 0;
+    const beat = async () => {
+      const state = await unsafeHeartbeat(this.db, claim, latest);
+      lastWrite = Date.now();
+      if (!state.owned) stop('claim_lost');
+      else if (state.cancelRequested) stop('cancelled');
+    };
+    const heartbeat = setInterval(
+      () => void beat().catch((error: unknown) => this.log(`jobs: heartbeat failed: ${String(error)}`)),
+      this.heartbeatMs,
+    );
+    let completed = false;
+    const checkpoint = () => {
+      if (abort.signal.aborted) throw abort.signal.reason as JobStoppedError;
+    };
+    const context: JobContext = {
+      db: this.db,
+      scope: unsafeSystemScope(job.org),
+      job,
+      signal: abort.signal,
+      checkpoint,
+      progress: async (phase, fraction) => {
+        latest = { phase, fraction };
+        if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) await beat();
+        checkpoint();
+      },
+      compute: async (task, input, [from, to]) => {
+        const onProgress: ComputeProgress = (phase, fraction) => {
+          latest = { phase, fraction: from + (to - from) * fraction };
+        };
+        try {
+          return await runCompute(task, input, { signal: abort.signal, onProgress });
+        } catch (error) {
+          if (error instanceof ComputeAbortedError) checkpoint();
+          throw error;
+        }
+      },
+      complete: async (tx, result) => {
+        checkpoint();
+        await completeJob(tx, context.scope, job.id, result);
+        completed = true;
+      },
+    };
+    const started = Date.now();
+    try {
+      await this.handlers[job.kind](context);
+      if (!completed) await this.db.transaction((tx) => context.complete(tx, {}));
+      this.log(`jobs: ${label} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      // When the job was stopped, the stop is the story, whatever the handler threw on its way out.
+      const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;
+      await this.endUnfinished(claim, job, reason);
+      this.log(`jobs: ${label} ${describeStop(reason, job)}`);
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(heartbeat);
+      this.current = undefined;
+    }
+  }
+
+  private async endUnfinished(
+    claim: { id: string; workerId: string },
+    job: ClaimedJob,
+    error: unknown,
+  ): Promise<void> {
+    const why = error instanceof JobStoppedError ? error.why : undefined;
+    if (why === 'shutdown') return unsafeReleaseJob(this.db, claim);
+    if (why === 'claim_lost') return; // another runner owns it now
+    if (why === 'cancelled') return unsafeFinishJob(this.db, claim, 'cancelled', null);
+    await unsafeFinishJob(this.db, claim, 'failed', describeStop(error, job));
+  }
+}
+
+function describeStop(error: unknown, job: ClaimedJob): string {
+  if (error instanceof JobStoppedError) {
+    if (error.why === 'time_limit') return `Stopped after its time limit of ${job.timeLimitSeconds} s.`;
+    return error.message;
+  }
+  return `Failed: ${error instanceof Error ? error.message : String(error)}`;
+}

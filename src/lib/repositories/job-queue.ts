@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Database } from '../db';
+import { JOB_COLUMNS, type JobRow } from './jobs';
+
+// The runner's view of the jobs table, across orgs: claim the oldest runnable job, keep the claim
+// alive, give it up. Unsafe (no org scope): only the job runner (src/lib/jobs/runner.ts) uses it.
+
+export interface ClaimedJob extends JobRow {
+  org: { id: string; name: string; timezone: string };
+}
+
+/**
+ * Claims the oldest queued job, or a running one whose heartbeat stopped `staleSeconds` ago (the process
+ * running it died), for `workerId`. FOR UPDATE SKIP LOCKED: runners in several processes never claim
+ * the same job, and none waits for another.
+ */
+export async function unsafeClaimNextJob(
+  db: Database,
+  workerId: string,
+  staleSeconds: number,
+): Promise<ClaimedJob | undefined> {
+  const [row] = await queryRows<JobRow & { orgId: string; orgName: string; orgTimezone: string }>(
+    db,
+    sql`WITH next AS (
+          SELECT org_id, id FROM jobs
+          WHERE status = 'queued'
+             OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
+          ORDER BY created_at, id
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED),
+        claimed AS (
+          UPDATE jobs AS j SET status = 'running', worker_id = ${workerId}, attempts = j.attempts + 1,
+            started_at = coalesce(j.started_at, now()), heartbeat_at = now()
+          FROM next WHERE j.org_id = next.org_id AND j.id = next.id
+          RETURNING j.*)
+        SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
+        FROM claimed j JOIN orgs o ON o.id = j.org_id`,
+  );
+  if (!row) return undefined;
+  const { orgId, orgName, orgTimezone, ...job } = row;
+  return { ...job, org: { id: orgId, name: orgName, timezone: orgTimezone } };
+}
+
+/** A job claimed at creation by `workerId` (a command running it itself). */
+export async function unsafeFindClaimedJob(
+  db: Database,
+  jobId: string,
+  workerId: string,
+): Promise<ClaimedJob | undefined> {
+  const [row] = await queryRows<JobRow & { orgId: string; orgName: string; orgTimezone: string }>(
+    db,
+    sql`SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
+        FROM jobs j JOIN orgs o ON o.id = j.org_id
+        WHERE j.id = ${jobId} AND j.worker_id = ${workerId} AND j.status = 'running'`,
+  );
+  if (!row) return undefined;
+  const { orgId, orgName, orgTimezone, ...job } = row;
+  return { ...job, org: { id: orgId, name: orgName, timezone: orgTimezone } };
+}
+
+/**
+ * Records progress and keeps the claim alive. Answers whether the job should go on: false when someone
+ * asked to cancel it, or when the claim is no longer ours (it went stale and another runner took it).
+ */
+export async function unsafeHeartbeat(
+  db: Database,
+  job: { id: string; workerId: string },
+  progress?: { phase: string; fraction: number },
+): Promise<{ owned: boolean; cancelRequested: boolean }> {
+  const [row] = await queryRows<{ cancelRequested: boolean }>(
+    db,
+    sql`UPDATE jobs SET heartbeat_at = now()
+          ${progress ? sql`, phase = ${progress.phase}, progress = ${Math.min(1, Math.max(0, progress.fraction))}` : sql``}
+        WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'
+        RETURNING cancel_requested_at IS NOT NULL AS "cancelRequested"`,
+  );
+  return row
+    ? { owned: true, cancelRequested: row.cancelRequested }
+    : { owned: false, cancelRequested: false };
+}
+
+/** Ends a claimed job that did not succeed: failed or cancelled, with a message for operators. */
+export async function unsafeFinishJob(
+  db: Database,
+  job: { id: string; workerId: string },
+  status: 'failed' | 'cancelled',
+  error: string | null,
+): Promise<void> {
+  await db.execute(sql`UPDATE jobs SET status = ${status}, error = ${error}, finished_at = now(), heartbeat_at = now()
+    WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
+}
+
+/**
+ * Puts a claimed job back in the queue (its process is shutting down cleanly), so the next runner
+ * starts it at once instead of waiting for its heartbeat to go stale; the attempt does not count.
+ */
+export async function unsafeReleaseJob(db: Database, job: { id: string; workerId: string }): Promise<void> {
+  await db.execute(sql`UPDATE jobs SET status = 'queued', worker_id = NULL, attempts = greatest(attempts - 1, 0)
+    WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
+}
