@@ -87,6 +87,10 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     path: `/api/orgs/${w.orgId}/recommendations`,
     success: 200,
   }),
+  'GET /api/orgs/:orgId/recommendations/stats': async (w) => ({
+    path: `/api/orgs/${w.orgId}/recommendations/stats`,
+    success: 200,
+  }),
   'POST /api/orgs/:orgId/recommendations/:recommendationId/accept': async (w) => ({
     path: `/api/orgs/${w.orgId}/recommendations/${await freshRecommendation(w)}/accept`,
     body: { reason: 'Checked with the team' },

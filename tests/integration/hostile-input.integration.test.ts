@@ -53,6 +53,7 @@ const INPUTS: Record<string, Input> = {
     path: '/recommendations',
     query: ['status', 'suggestedAction', 'targetType', 'limit', 'cursor'],
   },
+  'GET /api/orgs/:orgId/recommendations/stats': { method: 'GET', path: '/recommendations/stats' },
   'POST /api/orgs/:orgId/recommendations/:recommendationId/accept': {
     method: 'POST',
     path: `/recommendations/${ID}/accept`,

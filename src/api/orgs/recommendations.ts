@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, type RouteHandler } from '@hono/zod-openapi';
 import { decideRecommendation, type Decision } from '../../lib/services/recommendations';
+import { viewRecommendationStats } from '../../lib/services/views/recommendation-stats';
 import { viewRecommendations } from '../../lib/services/views/recommendations';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
@@ -7,6 +8,7 @@ import {
   listRecommendationsQuerySchema,
   recommendationPageSchema,
   recommendationParamsSchema,
+  recommendationStatsSchema,
   decidedRecommendationSchema,
 } from '../../lib/validation/recommendations';
 import type { ApiEnv } from '../context';
@@ -23,6 +25,20 @@ const listRoute = createRoute({
   request: { params: orgParamsSchema, query: listRecommendationsQuerySchema },
   responses: {
     200: { description: 'A page of recommendations', content: json(recommendationPageSchema) },
+    ...orgRouteErrors,
+  },
+});
+
+const statsRoute = createRoute({
+  method: 'get',
+  path: '/recommendations/stats',
+  summary:
+    'Per Atlas detector, how many of its recommendations were accepted and dismissed, by week (the org’s time zone, Monday first) over the last 12 weeks',
+  tags: ['recommendations'],
+  middleware: [needs('recommendations.read')] as const,
+  request: { params: orgParamsSchema },
+  responses: {
+    200: { description: 'Acceptance per detector and week', content: json(recommendationStatsSchema) },
     ...orgRouteErrors,
   },
 });
@@ -78,6 +94,10 @@ export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
     const page = await viewRecommendations(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
+  // GET /api/orgs/:orgId/recommendations/stats
+  .openapi(statsRoute, async (c) =>
+    c.json(await viewRecommendationStats(c.var.deps.database.db, c.var.scope), 200),
+  )
   // POST /api/orgs/:orgId/recommendations/:recommendationId/accept
   .openapi(decisionRoute('accept'), decide('accepted'))
   // POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss

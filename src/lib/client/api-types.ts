@@ -2150,6 +2150,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/recommendations/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per Atlas detector, how many of its recommendations were accepted and dismissed, by week (the org’s time zone, Monday first) over the last 12 weeks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Acceptance per detector and week */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecommendationStats'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/segments': {
     parameters: {
       query?: never;
@@ -2981,6 +3055,30 @@ export interface components {
     RecommendationPage: {
       items: components['schemas']['RecommendationWithTarget'][];
       nextCursor: string | null;
+    };
+    RecommendationStats: {
+      detectors: {
+        /** @description accepted / (accepted + dismissed); null when none was decided */
+        acceptanceRate: number | null;
+        accepted: number;
+        /**
+         * @description The Atlas detector; null for recommendations no detector made (listed when decided)
+         * @enum {string|null}
+         */
+        detector: 'reengage' | 'introduce' | 'verify_relationship' | 'check_in' | 'review_segment' | null;
+        dismissed: number;
+        /** @description The last 12 weeks, oldest first; the totals are their sums */
+        weeks: {
+          /** @description accepted / (accepted + dismissed); null when none was decided */
+          acceptanceRate: number | null;
+          accepted: number;
+          dismissed: number;
+          /** Format: date */
+          weekStart: string;
+        }[];
+      }[];
+      /** @description Weeks start on Monday in this zone (the org’s) */
+      timezone: string;
     };
     /** @description The target as it is now, with the figures the reason cites; null if it is gone */
     RecommendationTarget:

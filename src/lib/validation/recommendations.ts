@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import {
+  ATLAS_DETECTORS,
   INTERVENTION_TYPES,
   LIFECYCLE_STAGES,
   RECOMMENDATION_STATUSES,
@@ -142,3 +143,31 @@ export const decidedRecommendationSchema = recommendationSchema
 export const recommendationPageSchema = z
   .object({ items: z.array(recommendationWithTargetSchema), nextCursor: z.string().nullable() })
   .openapi('RecommendationPage');
+
+const acceptanceFields = {
+  accepted: z.number().int(),
+  dismissed: z.number().int(),
+  acceptanceRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .openapi({ description: 'accepted / (accepted + dismissed); null when none was decided' }),
+};
+
+export const recommendationStatsSchema = z
+  .object({
+    timezone: z.string().openapi({ description: 'Weeks start on Monday in this zone (the org’s)' }),
+    detectors: z.array(
+      z.object({
+        detector: z.enum(ATLAS_DETECTORS).nullable().openapi({
+          description: 'The Atlas detector; null for recommendations no detector made (listed when decided)',
+        }),
+        ...acceptanceFields,
+        weeks: z
+          .array(z.object({ weekStart: z.string().openapi({ format: 'date' }), ...acceptanceFields }))
+          .openapi({ description: 'The last 12 weeks, oldest first; the totals are their sums' }),
+      }),
+    ),
+  })
+  .openapi('RecommendationStats');
