@@ -16,6 +16,7 @@ const DEFAULTS = {
   dormantDays: 60,
   highlyConnectedPercentile: 0.9,
   highlyConnectedMinDegree: 3,
+  stageGraceDays: 7,
 };
 
 describeEachDatabase(
@@ -109,6 +110,22 @@ describeEachDatabase(
       expect(read).toEqual(settings);
     });
 
+    it('changes the stage grace period (0 to 90 days), audited like the other fields', async () => {
+      await reset();
+      for (const [from, to] of [
+        [7, 0],
+        [0, 90],
+      ] as const) {
+        const response = await patch({ stageGraceDays: to });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ ...DEFAULTS, stageGraceDays: to });
+        const [latest] = await changeEvents();
+        expect(latest!.metadata).toEqual({ before: { stageGraceDays: from }, after: { stageGraceDays: to } });
+      }
+      const read = await (await api.request(path(), { cookie: cookies.owner })).json();
+      expect(read.stageGraceDays).toBe(90);
+    });
+
     it('writes no event for a change that changes nothing (or an empty body)', async () => {
       await reset();
       const before = (await changeEvents()).length;
@@ -126,6 +143,10 @@ describeEachDatabase(
         [{ highlyConnectedPercentile: 1 }, ['highlyConnectedPercentile']],
         [{ highlyConnectedMinDegree: 0 }, ['highlyConnectedMinDegree']],
         [{ dormantDays: 99_999 }, ['dormantDays']],
+        [{ stageGraceDays: -1 }, ['stageGraceDays']],
+        [{ stageGraceDays: 91 }, ['stageGraceDays']],
+        [{ stageGraceDays: 1.5 }, ['stageGraceDays']],
+        [{ stageGraceDays: '7' }, ['stageGraceDays']],
         [{ orgId: otherOrgId }, ['(root)']],
       ];
       for (const [body, fields] of cases) {

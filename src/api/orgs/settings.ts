@@ -9,7 +9,7 @@ import { needs } from './middleware';
 const getRoute = createRoute({
   method: 'get',
   path: '/settings',
-  summary: 'The org’s time zone and segment thresholds',
+  summary: 'The org’s time zone, segment thresholds and stage grace period',
   tags: ['settings'],
   middleware: [needs('org.settings')] as const,
   request: { params: orgParamsSchema },
@@ -23,7 +23,7 @@ const changeRoute = createRoute({
   method: 'patch',
   path: '/settings',
   summary:
-    'Change the time zone or segment thresholds (only the fields given; audited when something changes)',
+    'Change the time zone, segment thresholds or stage grace period (only the fields given; audited when something changes)',
   tags: ['settings'],
   middleware: [needs('org.settings')] as const,
   request: {

@@ -2305,7 +2305,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The org’s time zone and segment thresholds */
+    /** The org’s time zone, segment thresholds and stage grace period */
     get: {
       parameters: {
         query?: never;
@@ -2369,7 +2369,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change the time zone or segment thresholds (only the fields given; audited when something changes) */
+    /** Change the time zone, segment thresholds or stage grace period (only the fields given; audited when something changes) */
     patch: {
       parameters: {
         query?: never;
@@ -2568,6 +2568,7 @@ export interface components {
       highlyConnectedMinDegree?: number;
       highlyConnectedPercentile?: number;
       newDays?: number;
+      stageGraceDays?: number;
       timezone?: string;
     };
     /** @description format=compact: columnar arrays, edges as pairs of node indexes */
@@ -2901,6 +2902,11 @@ export interface components {
       highlyConnectedPercentile: number;
       /** @description New: created in the last N days */
       newDays: number;
+      /**
+       * @description Days a lower lifecycle stage must have been due before the stage update moves a participant down (0: at once)
+       * @example 7
+       */
+      stageGraceDays: number;
       /** @example America/Chicago */
       timezone: string;
       /** Format: date-time */

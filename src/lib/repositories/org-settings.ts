@@ -2,14 +2,17 @@ import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
 import { orgs, orgSettings } from '../database/schema';
 import { DEFAULT_SEGMENT_SETTINGS, type SegmentSettings } from '../domain';
+import { DEFAULT_STAGE_GRACE_DAYS } from '../engagement-state';
 import type { OrgScope } from '../scope';
 import type { OrgSettings } from '../validation/settings';
 
-// The time zone lives on `orgs`, the thresholds in `org_settings` (a row only once an owner saved one;
-// absent means the defaults of DEFAULT_SEGMENT_SETTINGS).
+// The time zone lives on `orgs`, the thresholds and the stage grace period in `org_settings` (a row
+// only once an owner saved one; absent means the defaults of DEFAULT_SEGMENT_SETTINGS and
+// DEFAULT_STAGE_GRACE_DAYS).
 
 interface SettingsRow extends Partial<SegmentSettings> {
   timezone: string;
+  stageGraceDays: number | null;
   updatedAt: string | null;
 }
 
@@ -22,6 +25,7 @@ function withDefaults(row: SettingsRow): OrgSettings {
     dormantDays: pick('dormantDays'),
     highlyConnectedPercentile: pick('highlyConnectedPercentile'),
     highlyConnectedMinDegree: pick('highlyConnectedMinDegree'),
+    stageGraceDays: row.stageGraceDays ?? DEFAULT_STAGE_GRACE_DAYS,
     updatedAt: row.updatedAt,
   };
 }
@@ -33,6 +37,7 @@ const select = (scope: OrgScope, lock: boolean) => sql`
          s.dormant_days AS "dormantDays",
          s.highly_connected_percentile AS "highlyConnectedPercentile",
          s.highly_connected_min_degree AS "highlyConnectedMinDegree",
+         s.stage_grace_days AS "stageGraceDays",
          to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "updatedAt"
   FROM orgs o
   LEFT JOIN org_settings s ON s.org_id = o.id
@@ -74,6 +79,7 @@ export async function saveOrgSettings(
     dormantDays: next.dormantDays,
     highlyConnectedPercentile: next.highlyConnectedPercentile,
     highlyConnectedMinDegree: next.highlyConnectedMinDegree,
+    stageGraceDays: next.stageGraceDays,
     updatedAt: sql`now()`,
   };
   await tx

@@ -16,8 +16,8 @@ import {
   type SettingsField,
 } from '../validation/settings';
 
-// Org settings are the owner's: the time zone that segments and charts count days in, and the
-// segment thresholds. Reading them is not audited (configuration, not data about people); every
+// Org settings are the owner's: the time zone that segments and charts count days in, the segment
+// thresholds, and the grace period of the stage engine. Reading them is not audited (configuration, not data about people); every
 // change is, with the before and after of the fields it changed.
 
 export async function getOrgSettings(db: Database, scope: MemberScope): Promise<OrgSettings> {

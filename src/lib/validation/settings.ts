@@ -1,14 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { timezoneSchema } from './common';
 
-// The org's settings: its time zone (on `orgs`) and the segment thresholds (`org_settings`). Bounds are
-// per field (400 naming the field); rules between fields are checked on the merged result (422).
+// The org's settings: its time zone (on `orgs`), the segment thresholds and the stage engine's grace
+// period (`org_settings`). Bounds are per field (400 naming the field); rules between fields are checked
+// on the merged result (422).
 
 export const SETTINGS_LIMITS = {
   days: { min: 1, max: 3650 },
   /** As a fraction; the form shows it as a whole percentile (50–99). */
   percentile: { min: 0.5, max: 0.99 },
   minDegree: { min: 1, max: 10_000 },
+  /** The stage engine's grace period (docs/decisions/017); the database checks the same bounds. */
+  graceDays: { min: 0, max: 90 },
 } as const;
 
 const days = z
@@ -28,6 +31,12 @@ const minDegree = z
   .min(SETTINGS_LIMITS.minDegree.min, 'must be at least 1')
   .max(SETTINGS_LIMITS.minDegree.max, `must be at most ${SETTINGS_LIMITS.minDegree.max}`);
 
+const graceDays = z
+  .number({ message: 'must be a whole number of days' })
+  .int('must be a whole number of days')
+  .min(SETTINGS_LIMITS.graceDays.min, 'must be 0 (move down at once) or more')
+  .max(SETTINGS_LIMITS.graceDays.max, `must be at most ${SETTINGS_LIMITS.graceDays.max} days`);
+
 export const orgSettingsSchema = z
   .object({
     timezone: z.string().openapi({ example: 'America/Chicago' }),
@@ -39,6 +48,11 @@ export const orgSettingsSchema = z
       .openapi({ description: 'Dormant: no activity for N days (at risk in between)' }),
     highlyConnectedPercentile: z.number().openapi({ example: 0.9 }),
     highlyConnectedMinDegree: z.number().int(),
+    stageGraceDays: z.number().int().openapi({
+      description:
+        'Days a lower lifecycle stage must have been due before the stage update moves a participant down (0: at once)',
+      example: 7,
+    }),
     updatedAt: z.string().nullable().openapi({ format: 'date-time' }),
   })
   .openapi('OrgSettings');
@@ -53,6 +67,7 @@ export const changeOrgSettingsBodySchema = z
     dormantDays: days.optional(),
     highlyConnectedPercentile: percentile.optional(),
     highlyConnectedMinDegree: minDegree.optional(),
+    stageGraceDays: graceDays.optional(),
   })
   .strict()
   .openapi('ChangeOrgSettingsRequest');
@@ -67,6 +82,7 @@ export const SETTINGS_FIELDS = [
   'dormantDays',
   'highlyConnectedPercentile',
   'highlyConnectedMinDegree',
+  'stageGraceDays',
 ] as const satisfies readonly (keyof ChangeOrgSettings)[];
 
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
