@@ -120,8 +120,8 @@ describeEachDatabase('interventions', ({ db }) => {
       .where(and(eq(events.eventType, 'participant.stage_changed'), eq(events.targetId, hiro)))
       .orderBy(events.createdAt);
     expect(stageEvents.map((e) => e.metadata)).toEqual([
-      { from: 'active', to: 'dormant', interventionId: staged.body.id, reversal: false },
-      { from: 'dormant', to: 'active', interventionId: staged.body.id, reversal: true },
+      { from: 'active', to: 'dormant', interventionId: staged.body.id, reversal: false, cause: 'operator' },
+      { from: 'dormant', to: 'active', interventionId: staged.body.id, reversal: true, cause: 'operator' },
     ]);
     expect(await controls(hiro)).toEqual({
       outreachPaused: false,

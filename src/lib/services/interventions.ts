@@ -12,6 +12,7 @@ import {
 } from '../repositories/interventions';
 import { labelTargets } from '../repositories/intervention-targets';
 import { listSegmentMemberIds } from '../repositories/segments';
+import { recordStageTransitions } from '../repositories/stage-history';
 import type { MemberScope } from '../scope';
 import {
   MAX_INTERVENTION_TARGETS,
@@ -206,7 +207,10 @@ async function applyTyped<T extends InterventionType>(
   return intervention;
 }
 
-/** One participant.stage_changed event per participant whose stage an intervention (or its reversal) moved. */
+/**
+ * One participant.stage_changed event per participant whose stage an intervention (or its reversal)
+ * moved, and the moves in the day's stage transitions (cause `operator`), for the Overview's stage flows.
+ */
 async function writeStageChanges<S>(
   tx: Database,
   scope: MemberScope,
@@ -217,19 +221,20 @@ async function writeStageChanges<S>(
 ) {
   const stageOf = rules.stageOf;
   if (!stageOf) return;
+  const moves = changes
+    .map((c) => ({ id: c.id, from: stageOf(c.from), to: stageOf(c.to) }))
+    .filter((c) => c.from !== c.to);
   await writeAuditEvents(
     tx,
     scope,
-    changes
-      .map((c) => ({ id: c.id, from: stageOf(c.from), to: stageOf(c.to) }))
-      .filter((c) => c.from !== c.to)
-      .map((c) => ({
-        type: 'participant.stage_changed' as const,
-        targetType: 'participant',
-        targetId: c.id,
-        metadata: { from: c.from, to: c.to, interventionId, reversal },
-      })),
+    moves.map((c) => ({
+      type: 'participant.stage_changed' as const,
+      targetType: 'participant',
+      targetId: c.id,
+      metadata: { from: c.from, to: c.to, interventionId, reversal, cause: 'operator' },
+    })),
   );
+  await recordStageTransitions(tx, scope, 'operator', moves);
 }
 
 export interface Reversal<T extends InterventionType = InterventionType> {
