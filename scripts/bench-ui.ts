@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../e2e/browser';
+import { appendResult } from './bench-database';
 import { openDatabase, openPostgres, type DatabaseHandle } from '../src/lib/db';
 import { runMigrations } from '../src/lib/database/migrate';
 import { ensureProductionBuild } from '../src/lib/next-build';
@@ -227,8 +228,7 @@ export async function benchUi(argv: string[]): Promise<void> {
         `  longest task after the first frame: explorer ${record.explorerLongestTaskAfterFirstFrameMs} ms, ` +
         `bare ${record.bareLongestTaskAfterFirstFrameMs} ms (target ≤ 200 ms)`,
     );
-    fs.mkdirSync('bench-results', { recursive: true });
-    fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+    appendResult(record);
   } finally {
     await browser?.close();
     bare?.close();

@@ -1,13 +1,8 @@
 // Benchmarks, run by `npm run bench -- <name> [options]`. Each one makes its own database, measures,
 // prints one summary line and a JSON record, and cleans up. Never part of `npm test`.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { openDatabase, openPostgres, type DatabaseHandle } from '../src/lib/db';
-import { runMigrations } from '../src/lib/database/migrate';
+import { appendResult, withFreshDatabase } from './bench-database';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 
@@ -23,39 +18,6 @@ const HELP = `Usage: npm run bench -- seed|queries|ui [--participants N] [--edge
   ui     The graph explorer on a synthetic org (default 10,000 participants, 50,000 edges; --runs R,
          default 2) in headless Chromium, beside a bare sigma page drawing the same graph: first frame
          time and the longest task after it. Makes the production build first when it is stale.`;
-
-async function withFreshDatabase<T>(
-  embedded: boolean,
-  run: (handle: DatabaseHandle) => Promise<T>,
-): Promise<T> {
-  if (embedded) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
-    const handle = await openDatabase({ dataDir, poolSize: 1, role: 'command' });
-    try {
-      await runMigrations(handle);
-      return await run(handle);
-    } finally {
-      await handle.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = `oc_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = openPostgres(url.toString(), { poolSize: 2 });
-  try {
-    await runMigrations(handle);
-    return await run(handle);
-  } finally {
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -97,8 +59,7 @@ async function benchSeed(argv: string[]): Promise<void> {
     `seed on ${record.database}: ${participants} participants + ${edges} edges in ${record.seconds} s ` +
       `(${record.rowsPerSecond} rows/s, peak RSS ${record.peakRssMiB} MiB)`,
   );
-  fs.mkdirSync('bench-results', { recursive: true });
-  fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+  appendResult(record);
 }
 
 async function timeIt(run: () => Promise<unknown>, times = 5): Promise<number> {
@@ -187,8 +148,7 @@ async function benchQueries(argv: string[]): Promise<void> {
     };
     console.log(`queries on ${record.database}, ${participants} participants + ${edges} edges (median ms):`);
     for (const [query, ms] of Object.entries(results)) console.log(`  ${query.padEnd(26)} ${ms}`);
-    fs.mkdirSync('bench-results', { recursive: true });
-    fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+    appendResult(record);
   });
 }
 
@@ -197,6 +157,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   seed: benchSeed,
   queries: benchQueries,
   ui: async (argv) => (await import('./bench-ui')).benchUi(argv),
+  atlas: async (argv) => (await import('./bench-atlas')).benchAtlas(argv),
 };
 if (!name || !benches[name]) {
   console.error(HELP);

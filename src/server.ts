@@ -10,7 +10,10 @@ import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
 import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
-import { parseEnv } from './lib/env';
+import { parseEnv, type Env } from './lib/env';
+import { JOB_HANDLERS } from './lib/jobs/handlers';
+import { JobRunner } from './lib/jobs/runner';
+import { JobSchedule } from './lib/jobs/schedule';
 import { ensureProductionBuild } from './lib/next-build';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
@@ -87,6 +90,26 @@ async function slideSessionCookie(
   }
 }
 
+/**
+ * Background jobs in this process: a runner that claims queued jobs (Atlas runs, stage updates) and the
+ * schedule that queues them per org. Returns how to stop both.
+ */
+function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
+  if (env.JOBS_DISABLED) return async () => undefined;
+  const runner = new JobRunner(database.db, JOB_HANDLERS, { log });
+  const schedule = new JobSchedule(
+    database.db,
+    { stage_update: env.STAGE_SCHEDULE_HOURS, atlas_run: env.ATLAS_SCHEDULE_HOURS },
+    log,
+  );
+  runner.start();
+  schedule.start();
+  return async () => {
+    schedule.stop();
+    await runner.stop();
+  };
+}
+
 async function main(): Promise<void> {
   const env = parseEnv();
   const dev = env.NODE_ENV === 'development';
@@ -128,6 +151,8 @@ async function main(): Promise<void> {
     server.listen(env.PORT, env.HOST, resolve);
   });
 
+  const stopJobs = startJobs(database, env);
+
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const shownHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
@@ -141,7 +166,12 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down…`);
     // In-flight requests finish; idle keep-alive sockets are closed so that close() can resolve.
-    server.close(() => void Promise.all([pages.close(), database.close()]).finally(() => process.exit(0)));
+    server.close(
+      () =>
+        void stopJobs()
+          .then(() => Promise.all([pages.close(), database.close()]))
+          .finally(() => process.exit(0)),
+    );
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
   };

@@ -45,6 +45,20 @@ const envSchema = z.object({
   RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(3000),
   NEXT_PUBLIC_API_BASE: z.string().optional(),
   SEED_OPERATOR_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** This process runs no background jobs (another process does); requests still queue them. */
+  JOBS_DISABLED: booleanFlag,
+  /** Hours between scheduled lifecycle stage updates per org; 0 turns the schedule off. */
+  STAGE_SCHEDULE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
+  /** Hours between scheduled Atlas runs per org; 0 turns the schedule off. */
+  ATLAS_SCHEDULE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
 });
 
 export type Env = z.infer<typeof envSchema>;

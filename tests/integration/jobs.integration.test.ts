@@ -299,6 +299,7 @@ describeEachDatabase('background jobs', ({ db }) => {
             'atlas.run',
             {
               now: Date.now(),
+              detectorOptions: {},
               graph: {
                 participantIds: Array.from({ length: n }, (_, i) => `p${i}`),
                 relationshipIds: from.map((_, e) => `r${e}`),
@@ -309,10 +310,17 @@ describeEachDatabase('background jobs', ({ db }) => {
                   weight: new Float32Array(from.length).fill(1),
                 },
                 lastActivityAt: new Float64Array(n).fill(Date.now()),
+                createdAt: new Float64Array(n).fill(Date.now() - 365 * 86_400_000),
                 stage: new Uint8Array(n),
                 isSystem: new Uint8Array(n),
+                suppressed: new Uint8Array(n),
+                confidence: new Float32Array(from.length).fill(1),
+                inferred: new Uint8Array(from.length),
+                flagged: new Uint8Array(from.length),
+                sourceIndex: new Int32Array(from.length),
+                sourceNames: ['manual'],
                 skippedRelationships: 0,
-              } as never,
+              },
             },
             [0.1, 0.9],
           );

@@ -13,7 +13,17 @@ export interface StartedServer {
 export function startServer(env: Record<string, string>): Promise<StartedServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      // Tests decide when jobs are queued; the schedule stays off.
+      STAGE_SCHEDULE_HOURS: '0',
+      ATLAS_SCHEDULE_HOURS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

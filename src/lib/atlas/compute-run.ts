@@ -1,5 +1,6 @@
 import type { OrgGraph } from '../repositories/atlas-graph';
 import { analyseGraph, type AnalysisTimings } from './analysis';
+import { detectAll, type DetectorOptions, type RecommendationCandidate } from './detectors';
 
 // What an Atlas run computes in its worker thread, from the org's graph to everything the run writes.
 
@@ -7,10 +8,18 @@ export interface AtlasComputeInput {
   graph: OrgGraph;
   /** The moment the run describes (epoch ms). */
   now: number;
+  /** The org's thresholds (and the cap per detector). */
+  detectorOptions: Partial<DetectorOptions>;
 }
 
+/** The steps of a run's computation, timed one by one. */
+export type ComputeTimings = AnalysisTimings & { detectorsMs: number };
+
 export interface AtlasComputeOutput {
-  timings: AnalysisTimings;
+  timings: ComputeTimings;
+  /** The process's peak resident memory (MiB) by the end of each phase: what the run needs at most. */
+  peakRssMiB: Partial<Record<keyof ComputeTimings, number>>;
+  candidates: RecommendationCandidate[];
   communityCount: number;
   modularity: number;
   /** Per participant (dense id), for atlas_participant_scores. */
@@ -22,24 +31,36 @@ export interface AtlasComputeOutput {
   };
 }
 
-const ANALYSIS_PHASES: Record<keyof AnalysisTimings, [string, number]> = {
+const PHASES: Record<keyof ComputeTimings, [string, number]> = {
   csrMs: ['building the graph', 0],
   pagerankMs: ['PageRank', 0.1],
   communitiesMs: ['communities', 0.35],
   bridgingMs: ['bridging scores', 0.75],
   activityMs: ['community activity', 0.8],
+  detectorsMs: ['detectors', 0.82],
 };
 
 export function computeAtlasRun(
   input: AtlasComputeInput,
   progress: (phase: string, fraction: number) => void,
 ): AtlasComputeOutput {
-  const { analysis, timings } = analyseGraph(input.graph, input.now, (step) => {
-    const [phase, fraction] = ANALYSIS_PHASES[step];
-    progress(phase, fraction);
-  });
+  const peakRssMiB: AtlasComputeOutput['peakRssMiB'] = {};
+  let previous: keyof ComputeTimings | undefined;
+  const startPhase = (step: keyof ComputeTimings | undefined) => {
+    if (previous) peakRssMiB[previous] = Math.round(process.resourceUsage().maxRSS / 1024);
+    previous = step;
+    if (step) progress(...PHASES[step]);
+  };
+  const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase);
+  startPhase('detectorsMs');
+  const started = performance.now();
+  const candidates = detectAll(analysis, input.detectorOptions);
+  const timings: ComputeTimings = { ...analysisTimings, detectorsMs: performance.now() - started };
+  startPhase(undefined);
   return {
     timings,
+    peakRssMiB,
+    candidates,
     communityCount: analysis.communitySizes.length,
     modularity: analysis.modularity,
     scores: {

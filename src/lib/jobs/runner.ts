@@ -1,8 +1,9 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Database } from '../db';
-import type { JobKind } from '../domain';
-import { completeJob, type JobRow } from '../repositories/jobs';
+import { writeAuditEvent } from '../audit';
+import { JOB_TIME_LIMITS, type JobKind } from '../domain';
+import { completeJob, enqueueJob, findJob, type JobRow } from '../repositories/jobs';
 import type { OrgScope } from '../scope';
 import { ComputeAbortedError, runCompute } from './compute';
 import type { ComputeInput, ComputeOutput, ComputeProgress, ComputeTaskName } from './compute-tasks';
@@ -66,6 +67,8 @@ export interface JobRunnerOptions {
   /** A job that has been claimed this many times without finishing is failed instead of run again. */
   maxAttempts?: number;
   log?: (line: string) => void;
+  /** Called with every progress report (a command's progress bar). */
+  onProgress?: (job: JobRow, phase: string, fraction: number) => void;
 }
 
 export const DEFAULT_JOB_STALE_SECONDS = 30;
@@ -83,6 +86,7 @@ export class JobRunner {
   private readonly heartbeatMs: number;
   private readonly maxAttempts: number;
   private readonly log: (line: string) => void;
+  private readonly onProgress: NonNullable<JobRunnerOptions['onProgress']>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private current: { job: ClaimedJob; abort: AbortController } | undefined;
@@ -98,6 +102,7 @@ export class JobRunner {
     this.heartbeatMs = options.heartbeatMs ?? Math.max(250, (this.staleSeconds * 1000) / 6);
     this.maxAttempts = options.maxAttempts ?? 2;
     this.log = options.log ?? ((line) => console.log(line));
+    this.onProgress = options.onProgress ?? (() => undefined);
   }
 
   /** Polls for work until stop(); one job at a time per runner (analytics use a core each). */
@@ -136,7 +141,33 @@ export class JobRunner {
     return true;
   }
 
-  /** Runs a job this runner has claimed (a command claims its own at creation). */
+  /**
+   * Queues a job of `kind` for `org` claimed by this runner and runs it here and now (a command
+   * line's run, with its own progress bar), acting as the system. Throws JobInProgressError when one
+   * of the kind is already queued or running for the org. Returns the job as it ended.
+   */
+  async runNow(org: { id: string; name: string; timezone: string }, kind: JobKind): Promise<JobRow> {
+    const scope = unsafeSystemScope(org);
+    const job = await this.db.transaction(async (tx) => {
+      const queued = await enqueueJob(tx, scope, {
+        kind,
+        requestedByUserId: null,
+        timeLimitSeconds: JOB_TIME_LIMITS[kind],
+        claimAs: this.workerId,
+      });
+      await writeAuditEvent(tx, scope, {
+        type: 'job.requested',
+        targetType: 'job',
+        targetId: queued.id,
+        metadata: { kind, via: 'command line' },
+      });
+      return queued;
+    });
+    await this.run({ ...job, org });
+    return (await findJob(this.db, scope, job.id))!;
+  }
+
+  /** Runs a job this runner has claimed. */
   async run(job: ClaimedJob): Promise<void> {
     const execution = this.execute(job);
     this.running = execution;
@@ -190,12 +221,14 @@ export class JobRunner {
       checkpoint,
       progress: async (phase, fraction) => {
         latest = { phase, fraction };
+        this.onProgress(job, phase, fraction);
         if (Date.now() - lastWrite >= PROGRESS_WRITE_MS) await beat();
         checkpoint();
       },
       compute: async (task, input, [from, to]) => {
         const onProgress: ComputeProgress = (phase, fraction) => {
           latest = { phase, fraction: from + (to - from) * fraction };
+          this.onProgress(job, latest.phase, latest.fraction);
         };
         try {
           return await runCompute(task, input, { signal: abort.signal, onProgress });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import type { JobKind } from '../domain';
 import { JOB_COLUMNS, type JobRow } from './jobs';
 
 // The runner's view of the jobs table, across orgs: claim the oldest runnable job, keep the claim
@@ -35,23 +36,6 @@ export async function unsafeClaimNextJob(
           RETURNING j.*)
         SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
         FROM claimed j JOIN orgs o ON o.id = j.org_id`,
-  );
-  if (!row) return undefined;
-  const { orgId, orgName, orgTimezone, ...job } = row;
-  return { ...job, org: { id: orgId, name: orgName, timezone: orgTimezone } };
-}
-
-/** A job claimed at creation by `workerId` (a command running it itself). */
-export async function unsafeFindClaimedJob(
-  db: Database,
-  jobId: string,
-  workerId: string,
-): Promise<ClaimedJob | undefined> {
-  const [row] = await queryRows<JobRow & { orgId: string; orgName: string; orgTimezone: string }>(
-    db,
-    sql`SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
-        FROM jobs j JOIN orgs o ON o.id = j.org_id
-        WHERE j.id = ${jobId} AND j.worker_id = ${workerId} AND j.status = 'running'`,
   );
   if (!row) return undefined;
   const { orgId, orgName, orgTimezone, ...job } = row;
@@ -97,4 +81,34 @@ export async function unsafeFinishJob(
 export async function unsafeReleaseJob(db: Database, job: { id: string; workerId: string }): Promise<void> {
   await db.execute(sql`UPDATE jobs SET status = 'queued', worker_id = NULL, attempts = greatest(attempts - 1, 0)
     WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
+}
+
+/**
+ * Queues a `kind` job, as the system, for every org that has had none for `everyHours` (queued, running
+ * or finished), skipping orgs where one is in progress. One statement, with each queued job's
+ * job.requested event. Returns the jobs queued.
+ */
+export async function unsafeEnqueueDueJobs(
+  db: Database,
+  kind: JobKind,
+  everyHours: number,
+  timeLimitSeconds: number,
+): Promise<{ orgId: string; id: string }[]> {
+  return queryRows<{ orgId: string; id: string }>(
+    db,
+    sql`WITH queued AS (
+          INSERT INTO jobs (org_id, kind, params, time_limit_seconds)
+          SELECT o.id, ${kind}, '{"scheduled": true}'::jsonb, ${timeLimitSeconds} FROM orgs o
+          WHERE NOT EXISTS (
+            SELECT 1 FROM jobs j WHERE j.org_id = o.id AND j.kind = ${kind}
+              AND j.created_at > now() - make_interval(hours => ${everyHours}))
+          ON CONFLICT (org_id, kind) WHERE status IN ('queued', 'running') DO NOTHING
+          RETURNING org_id, id),
+        audited AS (
+          INSERT INTO events (org_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata)
+          SELECT org_id, NULL, 'system', 'job.requested', 'job', id::text,
+                 jsonb_build_object('kind', ${kind}, 'scheduled', true)
+          FROM queued)
+        SELECT org_id AS "orgId", id FROM queued`,
+  );
 }

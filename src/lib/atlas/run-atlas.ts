@@ -1,0 +1,76 @@
+import { writeAuditEvent } from '../audit';
+import type { JobContext } from '../jobs/runner';
+import { loadOrgGraph } from '../repositories/atlas-graph';
+import { syncRecommendations, type SyncResult } from '../repositories/atlas-recommendations';
+import { findOrgSettings } from '../repositories/org-settings';
+
+// One Atlas run, as a job: read the org's graph in a few set-based queries, compute everything in a
+// worker thread on that copy, then write the results under the job's id and, in one last transaction,
+// the recommendations, the run's `recommendation.generated` event and the job's success. A run stopped
+// half-way leaves nothing anyone reads; resumed, it starts over (docs/decisions/019-background-jobs.md).
+
+/** Share of the job's progress bar each step takes (computing dominates on large orgs). */
+const STEPS = { load: [0, 0.15], compute: [0.15, 0.8], write: [0.8, 1] } as const;
+
+export interface AtlasRunResult {
+  durationMs: number;
+  graph: { participants: number; relationships: number; communities: number; modularity: number };
+  /** What the run did to the recommendations, per detector. */
+  detectors: SyncResult;
+  timings: Record<string, number>;
+  /** Peak resident memory of the process (MiB) by the end of each phase. */
+  peakRssMiB: Record<string, number>;
+}
+
+export async function runAtlasJob(ctx: JobContext): Promise<void> {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const peakRssMiB: Record<string, number> = {};
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const value = await run();
+    timings[`${name}Ms`] = Math.round(performance.now() - t0);
+    peakRssMiB[`${name}Ms`] = Math.round(process.resourceUsage().maxRSS / 1024);
+    return value;
+  };
+
+  await ctx.progress('reading the graph', STEPS.load[0]);
+  const settings = await findOrgSettings(ctx.db, ctx.scope);
+  const now = new Date();
+  const graph = await step('load', () => loadOrgGraph(ctx.db, ctx.scope, { now }));
+  ctx.checkpoint();
+  const { newDays, activeDays, dormantDays } = settings;
+  const output = await step('compute', () =>
+    ctx.compute(
+      'atlas.run',
+      { graph, now: now.getTime(), detectorOptions: { newDays, activeDays, dormantDays } },
+      [...STEPS.compute],
+    ),
+  );
+  for (const [name, ms] of Object.entries(output.timings)) timings[name] = Math.round(ms);
+  Object.assign(peakRssMiB, output.peakRssMiB);
+
+  await ctx.progress('saving the results', STEPS.write[0]);
+  await ctx.db.transaction(async (tx) => {
+    const detectors = await syncRecommendations(tx, ctx.scope, ctx.job.id, output.candidates, now);
+    const result: AtlasRunResult = {
+      durationMs: Math.round(performance.now() - started),
+      graph: {
+        participants: graph.participantIds.length,
+        relationships: graph.relationshipIds.length,
+        communities: output.communityCount,
+        modularity: Number(output.modularity.toFixed(4)),
+      },
+      detectors,
+      timings,
+      peakRssMiB,
+    };
+    await writeAuditEvent(tx, ctx.scope, {
+      type: 'recommendation.generated',
+      targetType: 'job',
+      targetId: ctx.job.id,
+      metadata: { ...result },
+    });
+    await ctx.complete(tx, { ...result });
+  });
+}

@@ -1,0 +1,9 @@
+import { runAtlasJob } from '../atlas/run-atlas';
+import { runStageUpdateJob } from '../engagement/stage-job';
+import type { JobHandlers } from './runner';
+
+/** What each kind of job does. */
+export const JOB_HANDLERS: JobHandlers = {
+  atlas_run: runAtlasJob,
+  stage_update: runStageUpdateJob,
+};
