@@ -17,6 +17,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     readonly fields: ProblemField[] = [],
+    /** The problem's other members (RFC 9457 §3.2), e.g. `jobId` of the job already in progress. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail ?? title);
     this.name = 'ApiProblem';
@@ -34,16 +36,25 @@ export class ApiProblem extends Error {
   }
 }
 
+/** The members every problem has (RFC 9457 §3.1, and our `errors`); any other is an extension. */
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors']);
+
 export async function toApiProblem(response: Response): Promise<ApiProblem> {
   const body = (await response
     .clone()
     .json()
     .catch(() => null)) as { title?: string; detail?: string; errors?: ProblemField[] } | null;
+  const extensions = Object.fromEntries(
+    Object.entries(typeof body === 'object' && !Array.isArray(body) ? (body ?? {}) : {}).filter(
+      ([member]) => !PROBLEM_MEMBERS.has(member),
+    ),
+  );
   return new ApiProblem(
     response.status,
     body?.title ?? response.statusText ?? 'Request failed',
     body?.detail ?? (body ? undefined : `The console answered ${response.status}.`),
     Array.isArray(body?.errors) ? body.errors : [],
+    extensions,
   );
 }
 

@@ -11,6 +11,15 @@ export default function RecommendationsLoading() {
         <Skeleton className="h-7 w-44" />
         <Skeleton className="h-4 w-96 max-w-full" />
       </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {Array.from({ length: 2 }, (_, i) => (
+          <div key={i} className="grid gap-3 rounded-lg border border-border bg-card p-4">
+            <Skeleton className="h-5 w-40" />
+            <Skeleton className="h-4 w-64 max-w-full" />
+            <Skeleton className="h-24 w-full" />
+          </div>
+        ))}
+      </div>
       <div className="flex flex-wrap items-end justify-between gap-3">
         <Skeleton className="h-8 w-72" />
         <div className="flex gap-2">

@@ -2,8 +2,11 @@ import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
 import { cache } from 'react';
 import { can } from '../../../../lib/permissions';
+import { viewAtlasRuns } from '../../../../lib/services/views/atlas-runs';
+import { viewRecommendationStats } from '../../../../lib/services/views/recommendation-stats';
 import { viewRecommendationInbox } from '../../../../lib/services/views/recommendations';
 import { requireOrgPage } from '../../page-guard';
+import { AtlasPanel } from './atlas-panel';
 import { RecommendationsInbox } from './recommendations-inbox.client';
 import { loadRecommendationSearchParams, toListFilters } from './recommendations-params';
 
@@ -23,9 +26,15 @@ export default async function RecommendationsPage({
 }) {
   const { db, scope } = await requireOrgPage({ params, permission: 'recommendations.read' });
   const filters = toListFilters(await loadRecommendationSearchParams(searchParams));
-  const { page, facets } = await viewRecommendationInbox(db, scope, { ...filters, limit: FIRST_PAGE });
+  const [{ page, facets }, runs, stats] = await Promise.all([
+    viewRecommendationInbox(db, scope, { ...filters, limit: FIRST_PAGE }),
+    viewAtlasRuns(db, scope),
+    viewRecommendationStats(db, scope),
+  ]);
   return (
     <RecommendationsInbox
+      // A run that succeeded since the inbox was read brings a new first page: start the list over.
+      key={runs.lastSucceeded?.id ?? 'no run'}
       orgId={scope.orgId}
       // The server's "now" travels with the page: the browser's render of the cards then matches it.
       now={requestNow()}
@@ -33,6 +42,17 @@ export default async function RecommendationsPage({
       filters={filters}
       initialPage={page}
       facets={facets}
+      atlas={
+        <AtlasPanel
+          orgId={scope.orgId}
+          canRun={can(scope.role, 'atlas.run')}
+          now={requestNow()}
+          timezone={scope.timezone}
+          latest={runs.latest}
+          lastSucceeded={runs.lastSucceeded}
+          stats={stats}
+        />
+      }
     />
   );
 }

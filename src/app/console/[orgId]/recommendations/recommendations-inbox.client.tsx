@@ -3,7 +3,7 @@
 import { CheckIcon, InboxIcon, KeyboardIcon, ListFilterIcon, RotateCwIcon, XIcon } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useQueryStates } from 'nuqs';
-import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
+import { useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from 'react';
 import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
 import { Checkbox } from '../../../../components/ui/checkbox';
@@ -54,6 +54,7 @@ export function RecommendationsInbox({
   filters,
   initialPage,
   facets,
+  atlas,
 }: {
   orgId: string;
   now: number;
@@ -63,6 +64,8 @@ export function RecommendationsInbox({
   filters: RecommendationListFilters;
   initialPage: InboxPage;
   facets: RecommendationFacet[];
+  /** Shown between the title and the tabs (the Atlas panel). */
+  atlas?: ReactNode;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
@@ -170,6 +173,7 @@ export function RecommendationsInbox({
           </Button>
         }
       />
+      {atlas}
       <Tabs value={url.tab} onValueChange={(tab) => void setUrl({ tab: tab as RecommendationStatus })}>
         <div className="flex flex-wrap items-end justify-between gap-3 pb-4">
           <TabsList aria-label="Recommendations by status">
