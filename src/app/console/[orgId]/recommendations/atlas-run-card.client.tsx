@@ -1,5 +1,6 @@
 'use client';
 
+import { useRef } from 'react';
 import { PlayIcon, RadarIcon, SquareIcon } from 'lucide-react';
 import { Alert } from '../../../../components/ui/alert';
 import { Button } from '../../../../components/ui/button';
@@ -46,9 +47,13 @@ export function AtlasRunCard({
   lastSucceeded: Job | null;
   className?: string;
 }) {
+  const card = useRef<HTMLElement>(null);
+  const runButton = useRef<HTMLButtonElement>(null);
   const { state, start, cancel } = useAtlasRun({
     orgId,
     inProgress: latest && isInProgress(latest) ? latest : null,
+    card,
+    runButton,
   });
   const finished = state.kind === 'finished' ? state.job : null;
   // A run that succeeded while this page followed it is summarised at once, before the page reloads.
@@ -63,7 +68,7 @@ export function AtlasRunCard({
   const busy = !canStart(state);
 
   return (
-    <Card className={cn('flex flex-col', className)} aria-labelledby="atlas-run-title">
+    <Card ref={card} className={cn('flex flex-col', className)} aria-labelledby="atlas-run-title">
       <CardHeader>
         <div className="grid min-w-0 gap-1">
           <CardTitle id="atlas-run-title">Atlas</CardTitle>
@@ -73,6 +78,7 @@ export function AtlasRunCard({
         </div>
         {canRun && (
           <Button
+            ref={runButton}
             size="sm"
             // aria-disabled rather than disabled: the button keeps the focus of whoever pressed it.
             aria-disabled={busy || undefined}

@@ -1,11 +1,18 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer, useRef, type RefObject } from 'react';
 import { toast } from 'sonner';
 import { api, ApiProblem, data } from '../../../../lib/client/api';
 import { announcement, type Job } from './atlas-run-summary';
 import { initialRunState, nextPollDelay, runReducer } from './atlas-run-state';
+
+/**
+ * Set when a run that succeeded reloads the page data while the focus is in the Atlas card: the inbox
+ * starts over with the new recommendations and the card is mounted anew, so its new Run button takes
+ * the focus back instead of leaving keyboard users at the top of the page.
+ */
+let refocusAfterRefresh = false;
 
 const message = (error: unknown) =>
   error instanceof ApiProblem ? error.summary : 'Something went wrong. Try again.';
@@ -14,7 +21,17 @@ const message = (error: unknown) =>
  * Starts, follows and stops Atlas runs through the org API (atlas-run-state.ts holds the logic). When a
  * followed run succeeds the page's server data is read again, so the recommendations it made appear.
  */
-export function useAtlasRun({ orgId, inProgress }: { orgId: string; inProgress: Job | null }) {
+export function useAtlasRun({
+  orgId,
+  inProgress,
+  card,
+  runButton,
+}: {
+  orgId: string;
+  inProgress: Job | null;
+  card: RefObject<HTMLElement | null>;
+  runButton: RefObject<HTMLButtonElement | null>;
+}) {
   const router = useRouter();
   const [state, dispatch] = useReducer(runReducer, inProgress, initialRunState);
   const refreshedFor = useRef<string | null>(null);
@@ -49,9 +66,16 @@ export function useAtlasRun({ orgId, inProgress }: { orgId: string; inProgress: 
     refreshedFor.current = finished.id;
     if (finished.status === 'succeeded') {
       toast.success(announcement(finished));
+      refocusAfterRefresh = card.current?.contains(document.activeElement) ?? false;
       router.refresh();
     }
-  }, [finished, router]);
+  }, [card, finished, router]);
+
+  useEffect(() => {
+    if (!refocusAfterRefresh) return;
+    refocusAfterRefresh = false;
+    if (document.activeElement === document.body) runButton.current?.focus();
+  }, [runButton]);
 
   const start = useCallback(async () => {
     dispatch({ type: 'start' });
