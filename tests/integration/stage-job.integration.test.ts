@@ -11,6 +11,7 @@ import { formatOrgDay, orgDayOf } from '../../src/lib/org-calendar';
 import { findJob } from '../../src/lib/repositories/jobs';
 import { applyIntervention, reverseIntervention } from '../../src/lib/services/interventions';
 import { requestJob } from '../../src/lib/services/jobs';
+import { viewOverview } from '../../src/lib/services/views/overview';
 import { changeOrgSettings } from '../../src/lib/services/settings';
 import type { MemberScope } from '../../src/lib/scope';
 import { createOrgWithMembers } from '../setup/api';
@@ -231,5 +232,26 @@ describeEachDatabase('stage update job', ({ db }) => {
       changed: 3,
       byTransition: { 'active->dormant': 2, 'at_risk->dormant': 1 },
     });
+
+    // The Overview's stage flows: today's moves by cause, and the counts of the last run.
+    const { stageFlows } = await viewOverview(db().db, owner);
+    const today = formatOrgDay(orgDayOf(new Date(), TIME_ZONE));
+    expect(stageFlows.today).toBe(today);
+    expect(stageFlows.lastUpdateDay).toBe(today);
+    expect(stageFlows.moves).toEqual(
+      expect.arrayContaining([
+        { day: today, from: 'active', to: 'at_risk', cause: 'operator', count: 2 },
+        { day: today, from: 'at_risk', to: 'dormant', cause: 'operator', count: 1 },
+        { day: today, from: 'active', to: 'dormant', cause: 'engine', count: 2 },
+        { day: today, from: 'at_risk', to: 'dormant', cause: 'engine', count: 1 },
+      ]),
+    );
+    expect(stageFlows.moves).toHaveLength(6);
+    expect(stageFlows.counts).toEqual([
+      { day: today, stage: 'active', count: 0 },
+      { day: today, stage: 'at_risk', count: 0 },
+      { day: today, stage: 'dormant', count: 4 },
+      { day: today, stage: 'new', count: 0 },
+    ]);
   });
 });

@@ -75,7 +75,8 @@ export function ChartCard({
             </thead>
             <tbody>
               {table.rows.map((row, r) => (
-                <tr key={String(row[0])} className="border-b border-border/60 last:border-0">
+                // By position too: a row's first cell need not be unique (one day, several moves).
+                <tr key={`${r}:${String(row[0])}`} className="border-b border-border/60 last:border-0">
                   {row.map((cell, i) =>
                     i === 0 ? (
                       <th key={i} scope="row" className="py-1 pr-3 text-left font-normal">

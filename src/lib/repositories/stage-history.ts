@@ -77,3 +77,12 @@ export function listStageDailyCounts(db: Database, scope: OrgScope, days: number
         ORDER BY c.day, c.stage`,
   );
 }
+
+/** The latest org-local day a stage update recorded its counts, or null when none has run. */
+export async function findLastStageCountDay(db: Database, scope: OrgScope): Promise<string | null> {
+  const [row] = await queryRows<{ day: string | null }>(
+    db,
+    sql`SELECT to_char(max(c.day), 'YYYY-MM-DD') AS day FROM stage_daily_counts c WHERE c.org_id = ${scope.orgId}`,
+  );
+  return row?.day ?? null;
+}

@@ -14,11 +14,22 @@ import {
   type WeekCount,
 } from '../../repositories/org-overview';
 import { countSegments, type SegmentCount } from '../../repositories/segments';
+import {
+  findLastStageCountDay,
+  listStageDailyCounts,
+  listStageTransitions,
+  type StageDayCount,
+  type StageFlowRow,
+} from '../../repositories/stage-history';
+import { formatOrgDay, orgDayOf } from '../../org-calendar';
 import type { MemberScope } from '../../scope';
 
 export const ACTIVITY_DAYS = 90;
 export const INTERVENTION_WEEKS = 13;
 export const RECENT_INTERVENTIONS = 8;
+/** Enough days for the stage flows' weekly view: 13 weeks back from this week's Monday. */
+export const STAGE_FLOW_DAYS = 91;
+export const STAGE_COUNT_DAYS = 90;
 
 export interface OverviewDashboard {
   /** When it was loaded: what "2 hours ago" counts from. */
@@ -30,6 +41,16 @@ export interface OverviewDashboard {
   openRecommendations: ActionCount[];
   interventionsPerWeek: WeekCount[];
   recentInterventions: InterventionSummary[];
+  stageFlows: {
+    /** The org's calendar day today, YYYY-MM-DD: where the flow periods end. */
+    today: string;
+    /** Moves between stages per local day and cause, over STAGE_FLOW_DAYS days. */
+    moves: StageFlowRow[];
+    /** Participants per stage on each day a stage update ran, over STAGE_COUNT_DAYS days. */
+    counts: StageDayCount[];
+    /** The last day a stage update ran, ever; null when none has. */
+    lastUpdateDay: string | null;
+  };
 }
 
 /**
@@ -38,16 +59,29 @@ export interface OverviewDashboard {
  */
 export async function viewOverview(db: Database, scope: MemberScope): Promise<OverviewDashboard> {
   requirePermission(scope, 'org.read');
-  const [totals, segments, lastActive, audited, openRecommendations, interventionsPerWeek, recent] =
-    await Promise.all([
-      countOrgOverview(db, scope),
-      countSegments(db, scope),
-      countLastActivityPerDay(db, scope, ACTIVITY_DAYS),
-      countAuditedParticipantsPerDay(db, scope, ACTIVITY_DAYS),
-      countOpenRecommendationsByAction(db, scope),
-      countInterventionsPerWeek(db, scope, INTERVENTION_WEEKS),
-      listRecentInterventions(db, scope, RECENT_INTERVENTIONS),
-    ]);
+  const [
+    totals,
+    segments,
+    lastActive,
+    audited,
+    openRecommendations,
+    interventionsPerWeek,
+    recent,
+    moves,
+    stageCounts,
+    lastUpdateDay,
+  ] = await Promise.all([
+    countOrgOverview(db, scope),
+    countSegments(db, scope),
+    countLastActivityPerDay(db, scope, ACTIVITY_DAYS),
+    countAuditedParticipantsPerDay(db, scope, ACTIVITY_DAYS),
+    countOpenRecommendationsByAction(db, scope),
+    countInterventionsPerWeek(db, scope, INTERVENTION_WEEKS),
+    listRecentInterventions(db, scope, RECENT_INTERVENTIONS),
+    listStageTransitions(db, scope, STAGE_FLOW_DAYS),
+    listStageDailyCounts(db, scope, STAGE_COUNT_DAYS),
+    findLastStageCountDay(db, scope),
+  ]);
   await writeAuditEvent(db, scope, {
     type: 'overview.viewed',
     targetType: 'org',
@@ -68,5 +102,11 @@ export async function viewOverview(db: Database, scope: MemberScope): Promise<Ov
     openRecommendations,
     interventionsPerWeek,
     recentInterventions: recent,
+    stageFlows: {
+      today: formatOrgDay(orgDayOf(new Date(), scope.timezone)),
+      moves,
+      counts: stageCounts,
+      lastUpdateDay,
+    },
   };
 }
