@@ -12,6 +12,7 @@ const saved = {
   dormantDays: 60,
   highlyConnectedPercentile: 0.9,
   highlyConnectedMinDegree: 3,
+  stageGraceDays: 7,
 };
 
 describe('settings form values', () => {
@@ -28,11 +29,13 @@ describe('settings form values', () => {
       activeDays: '21',
       percentile: '29',
       timezone: 'Europe/Berlin',
+      graceDays: '0',
     };
     expect(changedSettings(saved, values)).toEqual({
       timezone: 'Europe/Berlin',
       activeDays: 21,
       highlyConnectedPercentile: 0.29,
+      stageGraceDays: 0,
     });
   });
 

@@ -11,6 +11,7 @@ import { Field, fieldControlProps, NativeSelect } from '../../../../components/u
 import { api, ApiProblem } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import { DEFAULT_SEGMENT_SETTINGS, type SegmentKey } from '../../../../lib/domain';
+import { DEFAULT_STAGE_GRACE_DAYS } from '../../../../lib/engagement-state';
 import { SEGMENT_COLOR, segmentRule } from '../segments/segment-style';
 import {
   changedSettings,
@@ -26,6 +27,7 @@ interface Limits {
   days: { min: number; max: number };
   percentile: { min: number; max: number };
   minDegree: { min: number; max: number };
+  graceDays: { min: number; max: number };
 }
 
 const PREVIEW: SegmentKey[] = ['new', 'active', 'at_risk', 'dormant', 'highly_connected'];
@@ -179,6 +181,30 @@ export function SettingsForm(props: {
               />
             </CardContent>
           </Card>
+          <Card>
+            <CardHeader>
+              <div className="grid gap-1">
+                <CardTitle>Stage updates</CardTitle>
+                <CardDescription>
+                  Stage updates move each participant to the stage its activity points to: up as soon as
+                  activity returns, down only once the lower stage has held for the grace period, so stages do
+                  not flap. A stage an operator set by hand stands for the grace period too.
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent className="grid gap-4 sm:grid-cols-3">
+              <ThresholdField
+                id="stageGraceDays"
+                label="Move down after (days)"
+                hint={`0 moves down at once; up to ${props.limits.graceDays.max}; default ${DEFAULT_STAGE_GRACE_DAYS}`}
+                error={error('stageGraceDays')}
+                min={props.limits.graceDays.min}
+                max={props.limits.graceDays.max}
+                value={values.graceDays}
+                onChange={set('graceDays')}
+              />
+            </CardContent>
+          </Card>
         </div>
         <Card className="h-fit lg:sticky lg:top-16">
           <CardHeader>
@@ -227,10 +253,16 @@ export function SettingsForm(props: {
           className="ml-auto"
           disabled={busy}
           onClick={() =>
-            setValues((v) => valuesFromSettings({ ...DEFAULT_SEGMENT_SETTINGS, timezone: v.timezone }))
+            setValues((v) =>
+              valuesFromSettings({
+                ...DEFAULT_SEGMENT_SETTINGS,
+                timezone: v.timezone,
+                stageGraceDays: DEFAULT_STAGE_GRACE_DAYS,
+              }),
+            )
           }
         >
-          <RotateCcwIcon aria-hidden /> Default thresholds
+          <RotateCcwIcon aria-hidden /> Defaults
         </Button>
         {dirty && !busy && <p className="w-full text-xs text-muted-foreground">You have unsaved changes.</p>}
       </div>

@@ -14,10 +14,12 @@ export interface SettingsValues {
   dormantDays: string;
   percentile: string;
   minDegree: string;
+  graceDays: string;
 }
 
 export interface SavedSettings extends SegmentSettings {
   timezone: string;
+  stageGraceDays: number;
 }
 
 export function valuesFromSettings(s: SavedSettings): SettingsValues {
@@ -28,6 +30,7 @@ export function valuesFromSettings(s: SavedSettings): SettingsValues {
     dormantDays: String(s.dormantDays),
     percentile: String(Math.round(s.highlyConnectedPercentile * 100)),
     minDegree: String(s.highlyConnectedMinDegree),
+    graceDays: String(s.stageGraceDays),
   };
 }
 
@@ -48,6 +51,7 @@ export function requestFromValues(v: SettingsValues) {
     dormantDays: number(v.dormantDays),
     highlyConnectedPercentile: percentile === null ? null : percentile / 100,
     highlyConnectedMinDegree: number(v.minDegree),
+    stageGraceDays: number(v.graceDays),
   };
 }
 
