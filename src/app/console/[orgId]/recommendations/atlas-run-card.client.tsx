@@ -106,9 +106,14 @@ export function AtlasRunCard({
             {state.message}
           </Alert>
         )}
-        {ended && <EndedAlert job={ended} now={now} />}
+        {ended && <EndedAlert job={ended} now={now} live={ended === finished} />}
         {shown ? (
-          <LastRun job={shown} now={now} timezone={timezone} />
+          <LastRun
+            job={shown}
+            now={now}
+            timezone={timezone}
+            label={ended ? 'Last successful run' : 'Last run'}
+          />
         ) : (
           state.kind !== 'following' && (
             <InlineEmpty icon={RadarIcon} title="Atlas has not run yet">
@@ -178,7 +183,8 @@ function RunProgress({
   );
 }
 
-function EndedAlert({ job, now }: { job: Job; now: number }) {
+/** How the newest run ended: an error when this page saw it fail, a warning when it found it so. */
+function EndedAlert({ job, now, live }: { job: Job; now: number; live: boolean }) {
   const when = job.finishedAt
     ? relativeTime(job.finishedAt, Math.max(now, Date.parse(job.finishedAt)))
     : null;
@@ -191,13 +197,13 @@ function EndedAlert({ job, now }: { job: Job; now: number }) {
     );
   }
   return (
-    <Alert variant="error" title={`The last run failed${when ? ` ${when}` : ''}`}>
+    <Alert variant={live ? 'error' : 'warning'} title={`The last run failed${when ? ` ${when}` : ''}`}>
       {job.error ?? 'No reason was recorded.'} The recommendations below are from the run before it.
     </Alert>
   );
 }
 
-function LastRun({ job, now, timezone }: { job: Job; now: number; timezone: string }) {
+function LastRun({ job, now, timezone, label }: { job: Job; now: number; timezone: string; label: string }) {
   const summary = summariseAtlasRun(job.result);
   const finishedAt = job.finishedAt ?? job.createdAt;
   const full = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
@@ -213,7 +219,7 @@ function LastRun({ job, now, timezone }: { job: Job; now: number; timezone: stri
     <div className="grid gap-3" data-atlas-last-run>
       <dl className="grid gap-1 text-sm">
         <div>
-          <dt className="inline text-muted-foreground">Last run </dt>
+          <dt className="inline text-muted-foreground">{label} </dt>
           <dd className="inline">
             <time dateTime={finishedAt} title={full.format(new Date(finishedAt))}>
               {relativeTime(finishedAt, Math.max(now, Date.parse(finishedAt)))}
