@@ -47,11 +47,12 @@ describe('recommendations inbox', () => {
       const toasts = page.locator('[data-sonner-toast]');
       await toasts.filter({ hasText: 'Applied: move Hiro Sato to Dormant.' }).waitFor();
 
-      // The stale link: focus its card, d, a reason, Ctrl+Enter — the keyboard path.
+      // The stale link: focus its card, d, a reason code, a note, Ctrl+Enter — the keyboard path.
       const link = cards.filter({ hasText: 'Verify relationship' });
       await link.focus();
       await page.keyboard.press('d');
-      await dialog.getByLabel('Why dismiss it?').fill('They still meet every month');
+      await dialog.getByLabel('Why dismiss it?').selectOption('already_handled');
+      await dialog.getByLabel('Note (optional)').fill('They still meet every month');
       await page.keyboard.press('Control+Enter');
       await link.waitFor({ state: 'detached' });
       await toasts.filter({ hasText: /^Dismissed/ }).waitFor();
@@ -72,6 +73,7 @@ describe('recommendations inbox', () => {
       await page.getByRole('tab', { name: /^Dismissed/ }).click();
       await page.waitForURL(/tab=dismissed/);
       await page.getByText('They still meet every month').waitFor();
+      await page.getByText('Already handled').first().waitFor();
       await page.reload();
       await page.getByText('They still meet every month').waitFor();
       expect(await page.getByRole('tab', { name: /^Dismissed/ }).getAttribute('aria-selected')).toBe('true');

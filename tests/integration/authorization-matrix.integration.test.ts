@@ -98,6 +98,7 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   }),
   'POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss': async (w) => ({
     path: `/api/orgs/${w.orgId}/recommendations/${await freshRecommendation(w)}/dismiss`,
+    body: { reasonCode: 'later', snoozeDays: 7, note: 'Next quarter' },
     success: 200,
   }),
   'GET /api/orgs/:orgId/interventions': async (w) => ({

@@ -62,7 +62,7 @@ const INPUTS: Record<string, Input> = {
   'POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss': {
     method: 'POST',
     path: `/recommendations/${ID}/dismiss`,
-    body: ['reason'],
+    body: ['reasonCode', 'note', 'reason', 'snoozeDays', 'snoozeUntil'],
   },
   'GET /api/orgs/:orgId/interventions': {
     method: 'GET',

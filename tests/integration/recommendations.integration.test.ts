@@ -5,9 +5,9 @@ import { resolveOrgContext } from '../../src/lib/auth';
 import { events, participants, recommendations } from '../../src/lib/database/schema';
 import {
   findRecommendationTargets,
-  listRecommendations,
   type RecommendationTarget,
-} from '../../src/lib/repositories/recommendations';
+} from '../../src/lib/repositories/recommendation-targets';
+import { listRecommendations } from '../../src/lib/repositories/recommendations';
 import { countSegments } from '../../src/lib/repositories/segments';
 import { unsafeFindUserByEmail } from '../../src/lib/repositories/unsafe';
 import type { MemberScope } from '../../src/lib/scope';
@@ -57,7 +57,7 @@ describeEachDatabase('recommendations', ({ db }) => {
     expect(new Date(accepted.body.updatedAt).getTime()).toBeGreaterThanOrEqual(
       new Date(first.updatedAt).getTime(),
     );
-    const again = await call(`/recommendations/${first.id}/dismiss`, 'POST');
+    const again = await call(`/recommendations/${first.id}/dismiss`, 'POST', { reasonCode: 'not_relevant' });
     expect(again.status).toBe(409);
     expect(again.body.detail).toBe('This recommendation was already accepted.');
     const [row] = await db().db.select().from(recommendations).where(eq(recommendations.id, first.id));
@@ -78,11 +78,22 @@ describeEachDatabase('recommendations', ({ db }) => {
     });
   });
 
-  it('dismisses without a body', async () => {
+  it('dismisses with a reason code alone; without one it is a 400 naming reasonCode', async () => {
     const { call } = await demo();
     const [, second] = (await call('/recommendations')).body.items;
-    const dismissed = await call(`/recommendations/${second.id}/dismiss`, 'POST');
-    expect(dismissed).toMatchObject({ status: 200, body: { status: 'dismissed' } });
+    const bare = await call(`/recommendations/${second.id}/dismiss`, 'POST');
+    expect(bare.status).toBe(400);
+    const empty = await call(`/recommendations/${second.id}/dismiss`, 'POST', {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e: { path: string }) => e.path)).toEqual(['reasonCode']);
+    const dismissed = await call(`/recommendations/${second.id}/dismiss`, 'POST', {
+      reasonCode: 'wrong_data',
+    });
+    expect(dismissed).toMatchObject({
+      status: 200,
+      body: { status: 'dismissed', dismissalReason: 'wrong_data', snoozedUntil: null },
+    });
+    expect(dismissed.body.decidedAt).not.toBeNull();
   });
 
   it('refuses a reason with banned wording with a 422 naming the term, changing nothing', async () => {
@@ -444,7 +455,12 @@ describeEachDatabase(
         (await post(`/recommendations/${flag.id}/accept`, { reason: 'Checked', intervene: true })).status,
       ).toBe(200);
       expect(
-        (await post(`/recommendations/${link.id}/dismiss`, { reason: 'Still meet monthly' })).status,
+        (
+          await post(`/recommendations/${link.id}/dismiss`, {
+            reasonCode: 'already_handled',
+            reason: 'Still meet monthly',
+          })
+        ).status,
       ).toBe(200);
 
       const accepted = (await call('/recommendations?status=accepted')).body.items;
@@ -455,6 +471,7 @@ describeEachDatabase(
         interventionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
       const dismissed = (await call('/recommendations?status=dismissed')).body.items;
+      expect(dismissed[0]!.dismissalReason).toBe('already_handled');
       expect(dismissed[0]!.decision).toEqual({
         decidedBy: 'operator@ironfront.example',
         reason: 'Still meet monthly',

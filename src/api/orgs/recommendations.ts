@@ -1,10 +1,11 @@
-import { createRoute, OpenAPIHono, type RouteHandler } from '@hono/zod-openapi';
-import { decideRecommendation, type Decision } from '../../lib/services/recommendations';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { decideRecommendation } from '../../lib/services/recommendations';
 import { viewRecommendationStats } from '../../lib/services/views/recommendation-stats';
 import { viewRecommendations } from '../../lib/services/views/recommendations';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
-  decideRecommendationBodySchema,
+  acceptRecommendationBodySchema,
+  dismissRecommendationBodySchema,
   listRecommendationsQuerySchema,
   recommendationPageSchema,
   recommendationParamsSchema,
@@ -43,50 +44,54 @@ const statsRoute = createRoute({
   },
 });
 
-const decisionRoute = (decision: 'accept' | 'dismiss') =>
-  createRoute({
-    method: 'post',
-    path: `/recommendations/{recommendationId}/${decision}`,
-    summary: `${decision === 'accept' ? 'Accept' : 'Dismiss'} a pending recommendation, with an optional reason`,
-    tags: ['recommendations'],
-    middleware: [needs('recommendations.decide')] as const,
-    request: {
-      params: recommendationParamsSchema,
-      body: { required: false, content: json(decideRecommendationBodySchema) },
-    },
-    responses: {
-      200: {
-        description: 'The decided recommendation (and the intervention it applied, if asked)',
-        content: json(decidedRecommendationSchema),
-      },
-      ...orgRouteErrors,
-      404: { description: 'No such recommendation in this org', content: problemContent },
-      409: { description: 'Already accepted or dismissed', content: problemContent },
-      422: {
-        description:
-          'Banned wording in the reason, or intervene for an action without a matching intervention',
-        content: problemContent,
-      },
-    },
-  });
+const decisionResponses = {
+  200: {
+    description: 'The decided recommendation (and the intervention it applied, if asked)',
+    content: json(decidedRecommendationSchema),
+  },
+  ...orgRouteErrors,
+  404: { description: 'No such recommendation in this org', content: problemContent },
+  409: { description: 'Already accepted or dismissed', content: problemContent },
+};
 
-const decide =
-  (decision: Decision): RouteHandler<ReturnType<typeof decisionRoute>, ApiEnv> =>
-  async (c) => {
-    const { recommendationId } = c.req.valid('param');
-    const body = c.req.valid('json') ?? {};
-    const decided = await decideRecommendation(
-      c.var.deps.database.db,
-      c.var.scope,
-      recommendationId,
-      decision,
-      body.reason,
-      {
-        intervene: body.intervene,
-      },
-    );
-    return c.json(decided, 200);
-  };
+const acceptRoute = createRoute({
+  method: 'post',
+  path: '/recommendations/{recommendationId}/accept',
+  summary: 'Accept a pending recommendation, with an optional reason and its matching intervention',
+  tags: ['recommendations'],
+  middleware: [needs('recommendations.decide')] as const,
+  request: {
+    params: recommendationParamsSchema,
+    body: { required: false, content: json(acceptRecommendationBodySchema) },
+  },
+  responses: {
+    ...decisionResponses,
+    422: {
+      description: 'Banned wording in the reason, or intervene for an action without a matching intervention',
+      content: problemContent,
+    },
+  },
+});
+
+const dismissRoute = createRoute({
+  method: 'post',
+  path: '/recommendations/{recommendationId}/dismiss',
+  summary:
+    'Dismiss a pending recommendation with a reason code (later: snoozed for a chosen time) and an optional note',
+  tags: ['recommendations'],
+  middleware: [needs('recommendations.decide')] as const,
+  request: {
+    params: recommendationParamsSchema,
+    body: { required: true, content: json(dismissRecommendationBodySchema) },
+  },
+  responses: {
+    ...decisionResponses,
+    422: {
+      description: 'Banned wording in the note, or a snoozeUntil not within the next year',
+      content: problemContent,
+    },
+  },
+});
 
 export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/recommendations
@@ -99,6 +104,29 @@ export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
     c.json(await viewRecommendationStats(c.var.deps.database.db, c.var.scope), 200),
   )
   // POST /api/orgs/:orgId/recommendations/:recommendationId/accept
-  .openapi(decisionRoute('accept'), decide('accepted'))
+  .openapi(acceptRoute, async (c) => {
+    const body = c.req.valid('json') ?? {};
+    const { recommendationId } = c.req.valid('param');
+    const input = { decision: 'accepted', reason: body.reason, intervene: body.intervene } as const;
+    return c.json(
+      await decideRecommendation(c.var.deps.database.db, c.var.scope, recommendationId, input),
+      200,
+    );
+  })
   // POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss
-  .openapi(decisionRoute('dismiss'), decide('dismissed'));
+  .openapi(dismissRoute, async (c) => {
+    const { reasonCode, note, reason, snoozeDays, snoozeUntil } = c.req.valid('json');
+    const { recommendationId } = c.req.valid('param');
+    const input = {
+      decision: 'dismissed',
+      reasonCode,
+      note: note ?? reason,
+      noteField: reason !== undefined ? 'reason' : 'note',
+      snoozeDays,
+      snoozeUntil,
+    } as const;
+    return c.json(
+      await decideRecommendation(c.var.deps.database.db, c.var.scope, recommendationId, input),
+      200,
+    );
+  });

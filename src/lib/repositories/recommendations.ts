@@ -1,19 +1,16 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db';
 import { events, orgMemberships, recommendations, users } from '../database/schema';
 import {
-  describeSegment,
-  type LifecycleStage,
+  ATLAS_DETECTORS,
+  type AtlasDetector,
+  type DismissalReason,
   type RecommendationStatus,
   type RecommendationTargetType,
-  SEGMENT_KEYS,
-  type SegmentKey,
-  SYSTEM_PARTICIPANT_ROLE,
 } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
-import { getSegmentSettings, segmentCondition } from './segments';
 
 export interface RecommendationRow {
   id: string;
@@ -23,8 +20,21 @@ export interface RecommendationRow {
   reason: string;
   confidence: number;
   status: RecommendationStatus;
+  /** The Atlas detector that made it; null for recommendations made otherwise (the seed's). */
+  detector: AtlasDetector | null;
+  /** What the reason rests on, as Atlas stored it; null when not recorded. */
+  evidence: RecommendationEvidence | null;
+  decidedAt: string | null;
+  dismissalReason: DismissalReason | null;
+  snoozedUntil: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface RecommendationEvidence {
+  participantIds: string[];
+  relationshipIds: string[];
+  figures: Record<string, unknown>;
 }
 
 export interface RecommendationFilters {
@@ -41,9 +51,29 @@ const columns = {
   reason: recommendations.reason,
   confidence: recommendations.confidence,
   status: sql<RecommendationStatus>`${recommendations.status}`,
+  // A detector name this code no longer knows reads as none, like the seed's.
+  detector: sql<AtlasDetector | null>`CASE WHEN ${recommendations.detector} = ANY(${sql.param([...ATLAS_DETECTORS])}::text[])
+    THEN ${recommendations.detector} END`,
+  evidence: sql<RecommendationEvidence | null>`${recommendations.metadata}`.mapWith(toEvidence),
+  decidedAt: isoMicros(recommendations.decidedAt),
+  dismissalReason: sql<DismissalReason | null>`${recommendations.dismissalReason}`,
+  snoozedUntil: isoMicros(recommendations.snoozedUntil),
   createdAt: isoMicros(recommendations.createdAt),
   updatedAt: isoMicros(recommendations.updatedAt),
 };
+
+/** The evidence in a recommendation's metadata, when it has the shape Atlas writes; else null. */
+function toEvidence(value: unknown): RecommendationEvidence | null {
+  const json = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown> | null;
+  const ids = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (!json || !ids(json.participantIds) || !ids(json.relationshipIds)) return null;
+  const figures = json.figures && typeof json.figures === 'object' ? json.figures : {};
+  return {
+    participantIds: json.participantIds as string[],
+    relationshipIds: json.relationshipIds as string[],
+    figures: figures as Record<string, unknown>,
+  };
+}
 
 const filterConditions = (scope: OrgScope, f: RecommendationFilters) => [
   eq(recommendations.orgId, scope.orgId),
@@ -112,15 +142,27 @@ export async function lockRecommendation(
   return row;
 }
 
-export async function setRecommendationStatus(
+export type RecommendationDecisionFields =
+  | { status: 'accepted' }
+  | { status: 'dismissed'; dismissalReason: DismissalReason; snoozedUntil: Date | null };
+
+/** Records a decision: the status, when (decided_at), and for a dismissal its reason code and snooze. */
+export async function setRecommendationDecision(
   tx: Database,
   scope: OrgScope,
   id: string,
-  status: RecommendationStatus,
+  decision: RecommendationDecisionFields,
 ): Promise<RecommendationRow> {
   const [row] = await tx
     .update(recommendations)
-    .set({ status, updatedAt: sql`now()` })
+    .set({
+      status: decision.status,
+      decidedAt: sql`now()`,
+      updatedAt: sql`now()`,
+      ...(decision.status === 'dismissed'
+        ? { dismissalReason: decision.dismissalReason, snoozedUntil: decision.snoozedUntil }
+        : {}),
+    })
     .where(and(eq(recommendations.orgId, scope.orgId), eq(recommendations.id, id)))
     .returning(columns);
   return row!;
@@ -170,199 +212,4 @@ export async function findRecommendationDecisions(
       ];
     }),
   );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Target summaries: what a card shows about the participant, relationship or segment a recommendation
-// is about, and the current figures its reason cites. One query for a whole page of cards.
-
-export interface ParticipantSummary {
-  id: string;
-  displayName: string;
-  role: string;
-  lifecycleStage: LifecycleStage;
-  lastActivityAt: string | null;
-  degree: number;
-}
-
-export type RecommendationTarget =
-  | {
-      type: 'participant';
-      participant: ParticipantSummary & {
-        /** The stage the participant's activity points to now (the org's segment thresholds). */
-        activityStage: LifecycleStage;
-        createdAt: string;
-        flaggedForReview: boolean;
-        outreachPaused: boolean;
-        recommendationsSuppressed: boolean;
-        /** Distinct people (not system accounts) it is related to, either direction, by lifecycle stage. */
-        neighbours: Record<LifecycleStage, number>;
-      };
-    }
-  | {
-      type: 'relationship';
-      relationship: {
-        id: string;
-        type: string;
-        source: string;
-        confidence: number;
-        createdAt: string;
-        flaggedForReview: boolean;
-        from: ParticipantSummary;
-        to: ParticipantSummary;
-      };
-    }
-  | { type: 'segment'; segment: { key: SegmentKey; label: string; description: string; count: number } };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A participants row (aliased `alias`) as the JSON of a ParticipantSummary. */
-const summaryJson = (alias: string) => {
-  const a = sql.raw(alias);
-  return sql`jsonb_build_object('id', ${a}.id, 'displayName', ${a}.display_name, 'role', ${a}.role,
-    'lifecycleStage', ${a}.lifecycle_stage, 'lastActivityAt', ${a}.last_activity_at,
-    'degree', ${a}.out_degree + ${a}.in_degree)`;
-};
-
-/**
- * The current summary of each target of `recs`, keyed `type:id`; a target that no longer exists (or an
- * id that cannot name one) has no entry. All targets of a page in one UNION ALL query, whatever mix of
- * participants, relationships and segments it holds (plus the org's segment thresholds).
- */
-export async function findRecommendationTargets(
-  db: Database,
-  scope: OrgScope,
-  recs: Pick<RecommendationRow, 'targetType' | 'targetId'>[],
-): Promise<Map<string, RecommendationTarget>> {
-  const idsOf = (type: RecommendationTargetType) => [
-    ...new Set(recs.filter((r) => r.targetType === type).map((r) => r.targetId)),
-  ];
-  const participantIds = idsOf('participant').filter((id) => UUID.test(id));
-  const relationshipIds = idsOf('relationship').filter((id) => UUID.test(id));
-  const segmentKeys = idsOf('segment').filter((k): k is SegmentKey =>
-    (SEGMENT_KEYS as readonly string[]).includes(k),
-  );
-  const found = new Map<string, RecommendationTarget>();
-  if (participantIds.length + relationshipIds.length + segmentKeys.length === 0) return found;
-
-  const settings = await getSegmentSettings(db, scope);
-  const branches: SQL[] = [];
-  if (participantIds.length > 0) {
-    // segmentCondition is written against the participants row aliased `p`.
-    const stage = sql`CASE WHEN ${segmentCondition('new', scope, settings)} THEN 'new'
-      WHEN ${segmentCondition('active', scope, settings)} THEN 'active'
-      WHEN ${segmentCondition('at_risk', scope, settings)} THEN 'at_risk' ELSE 'dormant' END`;
-    branches.push(sql`
-      SELECT 'participant' AS target_type, p.id::text AS target_id,
-        ${summaryJson('p')} || jsonb_build_object(
-          'activityStage', ${stage}, 'createdAt', p.created_at,
-          'flaggedForReview', coalesce(c.flagged_for_review, false),
-          'outreachPaused', coalesce(c.outreach_paused, false),
-          'recommendationsSuppressed', coalesce(c.recommendations_suppressed, false),
-          'neighbours', (
-            SELECT jsonb_build_object(
-              'new', count(*) FILTER (WHERE n.lifecycle_stage = 'new'),
-              'active', count(*) FILTER (WHERE n.lifecycle_stage = 'active'),
-              'at_risk', count(*) FILTER (WHERE n.lifecycle_stage = 'at_risk'),
-              'dormant', count(*) FILTER (WHERE n.lifecycle_stage = 'dormant'))
-            FROM participants n
-            WHERE n.org_id = p.org_id AND n.role <> ${SYSTEM_PARTICIPANT_ROLE} AND n.id IN (
-              SELECT r.to_participant_id FROM relationships r WHERE r.org_id = p.org_id AND r.from_participant_id = p.id
-              UNION
-              SELECT r.from_participant_id FROM relationships r WHERE r.org_id = p.org_id AND r.to_participant_id = p.id))
-        ) AS summary
-      FROM participants p
-      LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
-      WHERE p.org_id = ${scope.orgId} AND p.id = ANY(${sql.param(participantIds)}::uuid[])`);
-  }
-  if (relationshipIds.length > 0) {
-    branches.push(sql`
-      SELECT 'relationship' AS target_type, r.id::text AS target_id,
-        jsonb_build_object('id', r.id, 'type', r.type, 'source', r.source, 'confidence', r.confidence_score,
-          'createdAt', r.created_at, 'flaggedForReview', coalesce(rc.flagged_for_review, false),
-          'from', ${summaryJson('a')}, 'to', ${summaryJson('b')}) AS summary
-      FROM relationships r
-      JOIN participants a ON a.org_id = r.org_id AND a.id = r.from_participant_id
-      JOIN participants b ON b.org_id = r.org_id AND b.id = r.to_participant_id
-      LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
-      WHERE r.org_id = ${scope.orgId} AND r.id = ANY(${sql.param(relationshipIds)}::uuid[])`);
-  }
-  for (const key of segmentKeys) {
-    branches.push(sql`
-      SELECT 'segment' AS target_type, ${key}::text AS target_id, jsonb_build_object('count', count(*)) AS summary
-      FROM participants p WHERE p.org_id = ${scope.orgId} AND ${segmentCondition(key, scope, settings)}`);
-  }
-
-  const rows = await queryRows<{
-    target_type: Exclude<RecommendationTargetType, 'community'>;
-    target_id: string;
-    summary: unknown;
-  }>(db, sql.join(branches, sql` UNION ALL `));
-  for (const row of rows) {
-    const summary = (typeof row.summary === 'string' ? JSON.parse(row.summary) : row.summary) as Record<
-      string,
-      unknown
-    >;
-    found.set(
-      `${row.target_type}:${row.target_id}`,
-      toTarget(row.target_type, row.target_id, summary, settings),
-    );
-  }
-  return found;
-}
-
-const iso = (value: unknown) => (value == null ? null : new Date(value as string).toISOString());
-
-const toParticipantSummary = (json: Record<string, unknown>): ParticipantSummary => ({
-  id: json.id as string,
-  displayName: json.displayName as string,
-  role: json.role as string,
-  lifecycleStage: json.lifecycleStage as LifecycleStage,
-  lastActivityAt: iso(json.lastActivityAt),
-  degree: Number(json.degree),
-});
-
-function toTarget(
-  type: Exclude<RecommendationTargetType, 'community'>,
-  id: string,
-  json: Record<string, unknown>,
-  settings: Awaited<ReturnType<typeof getSegmentSettings>>,
-): RecommendationTarget {
-  if (type === 'segment') {
-    const key = id as SegmentKey;
-    return { type, segment: { key, ...describeSegment(key, settings), count: Number(json.count) } };
-  }
-  if (type === 'relationship') {
-    return {
-      type,
-      relationship: {
-        id: json.id as string,
-        type: json.type as string,
-        source: json.source as string,
-        confidence: Number(json.confidence),
-        createdAt: iso(json.createdAt)!,
-        flaggedForReview: json.flaggedForReview === true,
-        from: toParticipantSummary(json.from as Record<string, unknown>),
-        to: toParticipantSummary(json.to as Record<string, unknown>),
-      },
-    };
-  }
-  const neighbours = json.neighbours as Record<LifecycleStage, number>;
-  return {
-    type,
-    participant: {
-      ...toParticipantSummary(json),
-      activityStage: json.activityStage as LifecycleStage,
-      createdAt: iso(json.createdAt)!,
-      flaggedForReview: json.flaggedForReview === true,
-      outreachPaused: json.outreachPaused === true,
-      recommendationsSuppressed: json.recommendationsSuppressed === true,
-      neighbours: {
-        new: Number(neighbours.new),
-        active: Number(neighbours.active),
-        at_risk: Number(neighbours.at_risk),
-        dormant: Number(neighbours.dormant),
-      },
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   ATLAS_DETECTORS,
+  DISMISSAL_REASONS,
   INTERVENTION_TYPES,
   LIFECYCLE_STAGES,
   RECOMMENDATION_STATUSES,
@@ -32,15 +33,69 @@ export const recommendationParamsSchema = orgParamsSchema.extend({
     .openapi({ param: { name: 'recommendationId', in: 'path' } }),
 });
 
-export const decideRecommendationBodySchema = z
+const decisionText = z.string().trim().min(1).max(2000);
+
+export const acceptRecommendationBodySchema = z
   .object({
-    reason: z.string().trim().min(1).max(2000).optional(),
+    reason: decisionText.optional(),
     intervene: z.boolean().optional().openapi({
-      description: 'On accept: also apply the matching intervention, in the same transaction',
+      description: 'Also apply the matching intervention, in the same transaction',
     }),
   })
   .strict()
-  .openapi('RecommendationDecision');
+  .openapi('RecommendationAcceptance');
+export type AcceptRecommendationBody = z.infer<typeof acceptRecommendationBodySchema>;
+
+/** A snooze is a day to a year. */
+export const MAX_SNOOZE_DAYS = 365;
+
+export const dismissRecommendationBodySchema = z
+  .object({
+    reasonCode: z.enum(DISMISSAL_REASONS).openapi({
+      description: 'Why: not relevant, already handled, wrong data, or later (snoozed until a chosen time)',
+    }),
+    note: decisionText.optional().openapi({ description: 'Optional words beside the code' }),
+    reason: decisionText.optional().openapi({ description: 'The same as note (older clients)' }),
+    snoozeDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SNOOZE_DAYS)
+      .optional()
+      .openapi({ description: 'With later: Atlas may raise it again after this many days' }),
+    snoozeUntil: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'With later, instead of snoozeDays: until when (within a year)' }),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (body.note !== undefined && body.reason !== undefined)
+      issue('reason', 'give note or reason, not both');
+    const snoozes = [body.snoozeDays, body.snoozeUntil].filter((v) => v !== undefined).length;
+    if (body.reasonCode === 'later') {
+      if (snoozes === 0) issue('snoozeDays', 'is required with later (or snoozeUntil)');
+      if (snoozes === 2) issue('snoozeUntil', 'give snoozeDays or snoozeUntil, not both');
+    } else {
+      if (body.snoozeDays !== undefined) issue('snoozeDays', 'only with reasonCode later');
+      if (body.snoozeUntil !== undefined) issue('snoozeUntil', 'only with reasonCode later');
+    }
+  })
+  .openapi('RecommendationDismissal');
+export type DismissRecommendationBody = z.infer<typeof dismissRecommendationBodySchema>;
+
+const dateTime = z.string().openapi({ format: 'date-time' });
+
+export const recommendationEvidenceSchema = z
+  .object({
+    participantIds: z
+      .array(z.string())
+      .openapi({ description: 'Participants the reason cites, target first' }),
+    relationshipIds: z.array(z.string()).openapi({ description: 'Relationships the reason cites' }),
+    figures: z.record(z.string(), z.unknown()).openapi({ description: 'The numbers behind the reason' }),
+  })
+  .openapi('RecommendationEvidence');
 
 export const recommendationSchema = z
   .object({
@@ -51,12 +106,21 @@ export const recommendationSchema = z
     reason: z.string(),
     confidence: z.number(),
     status: z.enum(RECOMMENDATION_STATUSES),
-    createdAt: z.string().openapi({ format: 'date-time' }),
-    updatedAt: z.string().openapi({ format: 'date-time' }),
+    detector: z.enum(ATLAS_DETECTORS).nullable().openapi({
+      description: 'The Atlas detector that made it; null for ones made otherwise',
+    }),
+    evidence: recommendationEvidenceSchema.nullable().openapi({
+      description: 'What the reason rests on, as Atlas saw it; null when not recorded',
+    }),
+    decidedAt: dateTime.nullable(),
+    dismissalReason: z.enum(DISMISSAL_REASONS).nullable(),
+    snoozedUntil: dateTime.nullable().openapi({
+      description: 'Dismissed as later: Atlas may raise it again after this time',
+    }),
+    createdAt: dateTime,
+    updatedAt: dateTime,
   })
   .openapi('Recommendation');
-
-const dateTime = z.string().openapi({ format: 'date-time' });
 
 export const participantSummarySchema = z
   .object({
@@ -68,6 +132,26 @@ export const participantSummarySchema = z
     degree: z.number().int().openapi({ description: 'Relationships in either direction' }),
   })
   .openapi('ParticipantSummary');
+
+export const communitySummarySchema = z
+  .object({
+    anchorId: z.uuid().openapi({ description: 'Its most central member: the target id' }),
+    label: z.string().openapi({ description: 'Named after its most central members' }),
+    size: z.number().int(),
+    stageCounts: z
+      .object({
+        new: z.number().int(),
+        active: z.number().int(),
+        at_risk: z.number().int(),
+        dormant: z.number().int(),
+      })
+      .openapi({ description: 'Members by lifecycle stage (system accounts apart)' }),
+    activity: z.record(z.string(), z.unknown()).openapi({
+      description: 'Weekly activity and the 30-day change, as the last Atlas run found them',
+    }),
+    jobId: z.uuid().openapi({ description: 'The Atlas run these figures come from' }),
+  })
+  .openapi('CommunitySummary');
 
 export const recommendationTargetSchema = z
   .discriminatedUnion('type', [
@@ -112,6 +196,10 @@ export const recommendationTargetSchema = z
         description: z.string(),
         count: z.number().int(),
       }),
+    }),
+    z.object({
+      type: z.literal('community'),
+      community: communitySummarySchema,
     }),
   ])
   .openapi('RecommendationTarget');

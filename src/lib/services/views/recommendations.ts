@@ -4,15 +4,17 @@ import type { Database } from '../../db';
 import type { InterventionType } from '../../domain';
 import type { Page } from '../../pagination';
 import {
+  findRecommendationTargets,
+  type RecommendationTarget,
+} from '../../repositories/recommendation-targets';
+import {
   countRecommendationFacets,
   findRecommendationDecisions,
-  findRecommendationTargets,
   listRecommendations,
   type RecommendationDecision,
   type RecommendationFacet,
   type RecommendationFilters,
   type RecommendationRow,
-  type RecommendationTarget,
 } from '../../repositories/recommendations';
 import type { MemberScope } from '../../scope';
 import { matchingIntervention } from '../recommendations';

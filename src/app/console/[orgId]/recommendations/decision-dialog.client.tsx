@@ -1,7 +1,7 @@
 'use client';
 
 import { CheckIcon, XIcon } from 'lucide-react';
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Button } from '../../../../components/ui/button';
 import { Checkbox } from '../../../../components/ui/checkbox';
 import {
@@ -13,9 +13,16 @@ import {
   DialogHeader,
   DialogTitle,
 } from '../../../../components/ui/dialog';
-import { Field, fieldControlProps, Label, Textarea } from '../../../../components/ui/input';
+import { Field, fieldControlProps, Label, NativeSelect, Textarea } from '../../../../components/ui/input';
+import { DISMISSAL_REASONS, type DismissalReason } from '../../../../lib/domain';
 import type { Decision } from './inbox-state';
-import { actionLabel, interventionPhrase, targetName, type InboxRecommendation } from './recommendation-text';
+import {
+  actionLabel,
+  DISMISSAL_REASON_LABELS,
+  interventionPhrase,
+  targetName,
+  type InboxRecommendation,
+} from './recommendation-text';
 
 export interface DecisionRequest {
   decision: Decision;
@@ -23,18 +30,18 @@ export interface DecisionRequest {
 }
 
 export interface DecisionInput {
+  /** Accept: an optional note; dismiss: an optional note beside the reason code. */
   reason?: string;
   /** Accept only: apply each recommendation's matching intervention, where it has one. */
   intervene: boolean;
+  /** Dismiss only: why. */
+  reasonCode?: DismissalReason;
+  /** Dismiss as later only: Atlas holds it back this many days. */
+  snoozeDays?: number;
 }
 
-// Reasons people give most, one click away; the text stays editable.
-const QUICK_DISMISS_REASONS = [
-  'Not relevant for this org',
-  'Already handled',
-  'The data behind it is wrong',
-  'Too early to act',
-];
+/** How long "later" holds a recommendation back, in days. */
+const SNOOZE_CHOICES = [7, 14, 30, 90] as const;
 
 /** The prompt before a decision: a required reason to dismiss; to accept, a note and the intervention. */
 export function DecisionDialog({
@@ -70,7 +77,9 @@ function DecisionForm({
   const { decision, recs } = request;
   const id = useId();
   const [reason, setReason] = useState('');
-  const field = useRef<HTMLTextAreaElement>(null);
+  const [reasonCode, setReasonCode] = useState<DismissalReason | ''>('');
+  const [snoozeDays, setSnoozeDays] = useState<number>(30);
+  const [codeError, setCodeError] = useState<string>();
   const [error, setError] = useState<string>();
   const withIntervention = recs.filter((r) => r.intervention !== null);
   const [intervene, setIntervene] = useState(withIntervention.length > 0);
@@ -83,15 +92,20 @@ function DecisionForm({
   function submit(event?: FormEvent) {
     event?.preventDefault();
     const text = reason.trim();
-    if (dismissing && !text) {
-      setError('Say why, so that the next person does not have to decide again.');
+    if (dismissing && !reasonCode) {
+      setCodeError('Choose why, so that the next person does not have to decide again.');
       return;
     }
     if (text.length > 2000) {
       setError('Keep it under 2,000 characters.');
       return;
     }
-    onConfirm({ reason: text || undefined, intervene: !dismissing && intervene });
+    onConfirm({
+      reason: text || undefined,
+      intervene: !dismissing && intervene,
+      ...(dismissing && reasonCode ? { reasonCode } : {}),
+      ...(reasonCode === 'later' ? { snoozeDays } : {}),
+    });
   }
 
   // Enter starts a new line in the reason; Ctrl/⌘+Enter sends, as in most editors.
@@ -112,21 +126,54 @@ function DecisionForm({
         </DialogTitle>
         <DialogDescription>
           {dismissing
-            ? 'Dismissed recommendations stay in the Dismissed tab with your reason, and in the audit log.'
+            ? 'Dismissed recommendations stay in the Dismissed tab with your reason, and in the audit log. Atlas does not raise them again for 30 days, or until the time you choose for later.'
             : 'Accepting records your decision in the audit log. The reason is optional.'}
         </DialogDescription>
       </DialogHeader>
-      <Field
-        id={`${id}-reason`}
-        label={dismissing ? 'Why dismiss it?' : 'Note (optional)'}
-        error={error}
-        hint="Ctrl+Enter to send"
-      >
+      {dismissing && (
+        <div className="grid gap-3 sm:grid-cols-2">
+          <Field id={`${id}-code`} label="Why dismiss it?" error={codeError}>
+            <NativeSelect
+              id={`${id}-code`}
+              value={reasonCode}
+              autoFocus
+              {...fieldControlProps(`${id}-code`, { error: codeError, hint: false })}
+              onChange={(event) => {
+                setReasonCode(event.target.value as DismissalReason | '');
+                setCodeError(undefined);
+              }}
+            >
+              <option value="" disabled>
+                Choose a reason
+              </option>
+              {DISMISSAL_REASONS.map((code) => (
+                <option key={code} value={code}>
+                  {DISMISSAL_REASON_LABELS[code]}
+                </option>
+              ))}
+            </NativeSelect>
+          </Field>
+          {reasonCode === 'later' && (
+            <Field id={`${id}-snooze`} label="Ask again in">
+              <NativeSelect
+                id={`${id}-snooze`}
+                value={snoozeDays}
+                onChange={(event) => setSnoozeDays(Number(event.target.value))}
+              >
+                {SNOOZE_CHOICES.map((days) => (
+                  <option key={days} value={days}>
+                    {days} days
+                  </option>
+                ))}
+              </NativeSelect>
+            </Field>
+          )}
+        </div>
+      )}
+      <Field id={`${id}-reason`} label="Note (optional)" error={error} hint="Ctrl+Enter to send">
         <Textarea
           id={`${id}-reason`}
-          ref={field}
           value={reason}
-          autoFocus={dismissing}
           maxLength={2000}
           {...fieldControlProps(`${id}-reason`, { error })}
           onChange={(event) => {
@@ -134,28 +181,9 @@ function DecisionForm({
             setError(undefined);
           }}
           onKeyDown={sendOnModEnter}
-          placeholder={dismissing ? 'e.g. Already handled by the partner team' : 'e.g. Confirmed on the call'}
+          placeholder={dismissing ? 'e.g. The partner team handles this' : 'e.g. Confirmed on the call'}
         />
       </Field>
-      {dismissing && (
-        <div className="flex flex-wrap gap-1.5" role="group" aria-label="Common reasons">
-          {QUICK_DISMISS_REASONS.map((text) => (
-            <Button
-              key={text}
-              variant="secondary"
-              size="sm"
-              onClick={() => {
-                setReason(text);
-                setError(undefined);
-                // Back to the text, to adjust it or send it with Ctrl+Enter.
-                field.current?.focus();
-              }}
-            >
-              {text}
-            </Button>
-          ))}
-        </div>
-      )}
       {!dismissing && withIntervention.length > 0 && (
         <div className="flex items-start gap-2.5 rounded-md border border-border bg-muted/40 p-3">
           <Checkbox

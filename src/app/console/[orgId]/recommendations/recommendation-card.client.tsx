@@ -27,7 +27,9 @@ import {
   actionLabel,
   confidenceBand,
   daysAgo,
+  DISMISSAL_REASON_LABELS,
   evidenceFor,
+  formatDate,
   humanize,
   interventionPhrase,
   TARGET_TYPE_LABELS,
@@ -295,6 +297,26 @@ function TargetSummary({
       </div>
     );
   }
+  if (target.type === 'community') {
+    const c = target.community;
+    return (
+      <div className={box}>
+        <div className="flex items-center gap-2">
+          <UsersIcon aria-hidden className="size-4 text-muted-foreground" />
+          <span className="font-medium">{c.label}</span>
+          <span className="text-xs text-muted-foreground tabular-nums">
+            {c.size.toLocaleString('en')} {c.size === 1 ? 'member' : 'members'}
+          </span>
+        </div>
+        <Link
+          href={`/console/${orgId}/graph?focus=${c.anchorId}&depth=1`}
+          className="text-xs text-primary underline-offset-4 hover:underline"
+        >
+          See its centre in the graph
+        </Link>
+      </div>
+    );
+  }
   const s = target.segment;
   return (
     <div className={box}>
@@ -325,9 +347,16 @@ function DecisionNote({
   rec: InboxRecommendation;
   decision: NonNullable<InboxRecommendation['decision']>;
 }) {
-  if (!decision.reason && !decision.interventionId) return null;
+  if (!decision.reason && !decision.interventionId && !rec.dismissalReason) return null;
   return (
     <div className="grid gap-1 border-l-2 border-border pl-3 text-xs lg:col-start-1">
+      {rec.dismissalReason && (
+        <p>
+          <span className="text-muted-foreground">Dismissed as:</span>{' '}
+          {DISMISSAL_REASON_LABELS[rec.dismissalReason]}
+          {rec.snoozedUntil ? ` (until ${formatDate(rec.snoozedUntil)})` : ''}
+        </p>
+      )}
       {decision.reason && (
         <p>
           <span className="text-muted-foreground">

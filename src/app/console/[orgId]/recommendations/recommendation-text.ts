@@ -1,5 +1,5 @@
 import type { components } from '../../../../lib/client/api-types';
-import type { LifecycleStage, RecommendationTargetType } from '../../../../lib/domain';
+import type { DismissalReason, LifecycleStage, RecommendationTargetType } from '../../../../lib/domain';
 import { STAGE_LABELS } from '../../../../lib/ui/stages';
 
 // What a recommendation card says, as pure functions of the API's data: the action's label, the
@@ -25,6 +25,10 @@ const ACTION_LABELS: Record<string, string> = {
   verify_relationship: 'Verify relationship',
   clear_flag: 'Clear review flag',
   add_note: 'Add a note',
+  reengage: 'Re-engage',
+  introduce: 'Introduce to others',
+  check_in: 'Check in',
+  review_segment: 'Review community',
 };
 
 /** The suggested action as a person reads it; a stage change names the stage the activity points to. */
@@ -53,6 +57,8 @@ export function interventionPhrase(rec: Pick<InboxRecommendation, 'intervention'
       return rec.target?.type === 'participant'
         ? `move ${target} to ${STAGE_LABELS[rec.target.participant.activityStage]}`
         : `set the lifecycle stage of ${target}`;
+    case 'add_note':
+      return `note the reason on ${target}’s page`;
     default:
       return humanize(rec.intervention).toLowerCase();
   }
@@ -65,14 +71,22 @@ export const TARGET_TYPE_LABELS: Record<RecommendationTargetType, string> = {
   community: 'Community',
 };
 
-/** The target's name: a participant, "A ↔ B" for a relationship, the segment's label. */
+/** The target's name: a participant, "A ↔ B" for a relationship, the segment's or community's label. */
 export function targetName(target: RecommendationTarget): string {
   if (target.type === 'participant') return target.participant.displayName;
   if (target.type === 'relationship') {
     return `${target.relationship.from.displayName} and ${target.relationship.to.displayName}`;
   }
+  if (target.type === 'community') return `the community of ${target.community.label}`;
   return `the ${target.segment.label.toLowerCase()} segment`;
 }
+
+export const DISMISSAL_REASON_LABELS: Record<DismissalReason, string> = {
+  not_relevant: 'Not relevant',
+  already_handled: 'Already handled',
+  wrong_data: 'Wrong data',
+  later: 'Later',
+};
 
 export type ConfidenceBand = 'high' | 'medium' | 'low';
 
@@ -247,7 +261,15 @@ export function evidenceFor(rec: Pick<InboxRecommendation, 'reason' | 'target'>,
       ? participantFacts(target.participant, now)
       : target.type === 'relationship'
         ? relationshipFacts(target.relationship, now)
-        : [{ key: 'members', label: 'Members now', value: [target.segment.count.toLocaleString('en')] }];
+        : target.type === 'community'
+          ? [
+              {
+                key: 'members',
+                label: 'Members at the last run',
+                value: [target.community.size.toLocaleString('en')],
+              },
+            ]
+          : [{ key: 'members', label: 'Members now', value: [target.segment.count.toLocaleString('en')] }];
   const cited = facts.map((fact) => ({
     ...fact,
     // Controls are always worth seeing: accepting "flag for review" on someone already flagged does nothing.

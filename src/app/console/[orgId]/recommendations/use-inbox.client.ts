@@ -108,14 +108,24 @@ export function useInbox({
         async (id) => {
           const rec = recs.get(id)!;
           const intervene = decision === 'accepted' && input.intervene && rec.intervention !== null;
-          const init = {
-            params: { path: { orgId, recommendationId: id } },
-            body: { ...(input.reason ? { reason: input.reason } : {}), ...(intervene ? { intervene } : {}) },
-          };
+          const params = { path: { orgId, recommendationId: id } };
           const decided = await data(
             decision === 'accepted'
-              ? api.POST('/api/orgs/{orgId}/recommendations/{recommendationId}/accept', init)
-              : api.POST('/api/orgs/{orgId}/recommendations/{recommendationId}/dismiss', init),
+              ? api.POST('/api/orgs/{orgId}/recommendations/{recommendationId}/accept', {
+                  params,
+                  body: {
+                    ...(input.reason ? { reason: input.reason } : {}),
+                    ...(intervene ? { intervene } : {}),
+                  },
+                })
+              : api.POST('/api/orgs/{orgId}/recommendations/{recommendationId}/dismiss', {
+                  params,
+                  body: {
+                    reasonCode: requireReasonCode(input),
+                    ...(input.reason ? { note: input.reason } : {}),
+                    ...(input.snoozeDays ? { snoozeDays: input.snoozeDays } : {}),
+                  },
+                }),
           );
           if (decided.interventionId) interventions.push(decided.interventionId);
         },
@@ -149,6 +159,12 @@ export function useInbox({
     selected,
     setSelected,
   };
+}
+
+/** The dialog asks for a reason code before it lets a dismissal through; this says so if it did not. */
+function requireReasonCode(input: DecisionInput) {
+  if (!input.reasonCode) throw new Error('Choose why you dismiss it.');
+  return input.reasonCode;
 }
 
 /** One toast for a decision of one card or many: what worked, what did not and why, and a link. */
