@@ -13,7 +13,7 @@ interface JsonGraph {
   nodes: { id: string; label: string; degree: number; lifecycleStage: string; segment: string }[];
   edges: { id: string; source: string; target: string; confidence: number }[];
   truncated: { hop: number; kept: number; leftOut: number }[];
-  overview?: { total: number; shown: number };
+  overview?: { total: number; shown: number; reason: string };
 }
 
 describeEachDatabase('graph', ({ db }) => {
@@ -173,16 +173,16 @@ describeEachDatabase('graph', ({ db }) => {
     const { get, graph } = await demo();
     const whole = await graph();
     const overview = await graph('?view=overview');
-    expect(overview.overview).toEqual({ total: 12, shown: 12 });
+    expect(overview.overview).toEqual({ total: 12, shown: 12, reason: 'no_atlas_run' });
     expect(labels(overview)).toEqual(labels(whole));
     expect(overview.edges.map((e) => e.id).sort()).toEqual(whole.edges.map((e) => e.id).sort());
     const degrees = overview.nodes.map((n) => n.degree);
     expect(degrees).toEqual([...degrees].sort((a, b) => b - a));
     const filtered = await graph('?view=overview&stage=active&minConfidence=0.9');
-    expect(filtered.overview).toEqual({ total: 6, shown: 6 });
+    expect(filtered.overview).toEqual({ total: 6, shown: 6, reason: 'no_atlas_run' });
     expect(filtered.edges.every((e) => e.confidence >= 0.9)).toBe(true);
     const compact = await (await get('?view=overview&format=compact')).response.json();
-    expect(compact.overview).toEqual({ total: 12, shown: 12 });
+    expect(compact.overview).toEqual({ total: 12, shown: 12, reason: 'no_atlas_run' });
     expect(compact.nodes.segment).toHaveLength(12);
     expect((await get('?view=overview&focus=00000000-0000-4000-8000-000000000000')).status).toBe(400);
     expect((await get('?view=top')).status).toBe(400);
@@ -219,8 +219,8 @@ describeEachDatabase('graph', ({ db }) => {
       role: 'viewer',
     });
     const query = graphQuerySchema.parse({ view: 'overview' });
-    const overview = await loadOverview(db().db, scope, query, 150);
-    expect(overview.overview).toEqual({ total: 2000, shown: 150 });
+    const overview = await loadOverview(db().db, scope, query, 150, 'no_atlas_run');
+    expect(overview.overview).toEqual({ total: 2000, shown: 150, reason: 'no_atlas_run' });
     const whole = await loadWholeGraph(db().db, scope, query, { maxNodes: 10_000, maxEdges: 100_000 });
     const shown = new Set(overview.nodes.map((n) => n.id));
     const leastShown = Math.min(...overview.nodes.map((n) => n.degree));

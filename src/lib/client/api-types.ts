@@ -530,11 +530,13 @@ export interface paths {
     };
     /**
      * The relationship graph: whole and filtered, or the neighbourhood of one participant; JSON or compact
-     * @description format=json (default) draws orgs of up to 10000 participants; format=compact carries up to 250000 participants and 1500000 relationships as columnar arrays. focus=<participantId>&depth=1..3 returns the neighbourhood, keeping the perHop most connected participants at each hop and reporting how many were left out. Responses are compressed when the client accepts it.
+     * @description format=json (default) draws orgs of up to 10000 participants; format=compact carries up to 250000 participants and 1500000 relationships as columnar arrays. focus=<participantId>&depth=1..3 returns the neighbourhood, keeping the perHop most connected participants at each hop and reporting how many were left out. view=overview opens an org too large to draw whole on the communities of its latest Atlas run (CommunityOverview; before the first run, or with filters, on its most connected participants, saying why); community=<n> drills into one of them with the stored positions. Responses are compressed when the client accepts it.
      */
     get: {
       parameters: {
         query?: {
+          /** @description A community of the latest Atlas run: its 10000 most central members (PageRank) matching the filters, with their stored positions, and the relationships among them */
+          community?: number | null;
           depth?: number;
           focus?: string;
           format?: 'json' | 'compact';
@@ -544,7 +546,7 @@ export interface paths {
           role?: string;
           segment?: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
           stage?: 'new' | 'active' | 'at_risk' | 'dormant';
-          /** @description overview: the 5000 most connected participants matching the filters and the relationships among them, with the total that matched */
+          /** @description overview: the communities the org's latest Atlas run found, as super-nodes with stored positions, and the relationships between them counted (CommunityOverview). Before the first run, or with filters, the 5000 most connected participants matching the filters and the relationships among them, with the total that matched and the reason (Graph or CompactGraph) */
           view?: 'whole' | 'overview';
         };
         header?: never;
@@ -555,13 +557,16 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description The graph (schema Graph for format=json, CompactGraph for format=compact) */
+        /** @description The graph (schema Graph for format=json, CompactGraph for format=compact), or CommunityOverview for view=overview after an Atlas run (whatever the format) */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Graph'] | components['schemas']['CompactGraph'];
+            'application/json':
+              | components['schemas']['Graph']
+              | components['schemas']['CompactGraph']
+              | components['schemas']['CommunityOverview'];
           };
         };
         /** @description Malformed filters (the failing fields are named) */
@@ -591,7 +596,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description The focus participant is not in this org */
+        /** @description The focus participant is not in this org, or the community is not in its latest Atlas run */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1947,7 +1952,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Accept a pending recommendation, with an optional reason and its matching intervention */
+    /** Accept a pending recommendation, with an optional reason */
     post: {
       parameters: {
         query?: never;
@@ -1960,7 +1965,7 @@ export interface paths {
       };
       requestBody?: {
         content: {
-          'application/json': components['schemas']['RecommendationAcceptance'];
+          'application/json': components['schemas']['RecommendationDecision'];
         };
       };
       responses: {
@@ -2053,7 +2058,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Dismiss a pending recommendation with a reason code (later: snoozed for a chosen time) and an optional note */
+    /** Dismiss a pending recommendation, with an optional reason */
     post: {
       parameters: {
         query?: never;
@@ -2064,9 +2069,9 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody: {
+      requestBody?: {
         content: {
-          'application/json': components['schemas']['RecommendationDismissal'];
+          'application/json': components['schemas']['RecommendationDecision'];
         };
       };
       responses: {
@@ -2124,7 +2129,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Banned wording in the note, or a snoozeUntil not within the next year */
+        /** @description Banned wording in the reason, or intervene for an action without a matching intervention */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2571,34 +2576,76 @@ export interface components {
       stageGraceDays?: number;
       timezone?: string;
     };
-    CommunitySummary: {
-      /** @description Weekly activity and the 30-day change, as the last Atlas run found them */
-      activity: {
-        [key: string]: unknown;
+    /** @description view=overview after an Atlas run: communities as super-nodes, links weighted by count */
+    CommunityOverview: {
+      communities: {
+        activity: {
+          /** @description active in the 30 days before the run */
+          activeRecently: number;
+          fallShare: number;
+          members: number;
+          /** @description active 30–60 days before it, not since */
+          quietSince: number;
+          /** @description latest activities per week, oldest first */
+          weekly: number[];
+        };
+        /** @description most central first */
+        centralParticipantIds: string[];
+        /** @description numbered by size, 0 the largest */
+        community: number;
+        /** @description named after its most central members */
+        label: string;
+        size: number;
+        /** @description members per lifecycle stage at the run */
+        stageCounts: {
+          active: number;
+          at_risk: number;
+          dormant: number;
+          new: number;
+        };
+        x: number;
+        y: number;
+      }[];
+      /** @description beyond the 1000 largest communities and the 5000 strongest links */
+      leftOut: {
+        communities: number;
+        links: number;
+        participants: number;
       };
-      /**
-       * Format: uuid
-       * @description Its most central member: the target id
-       */
-      anchorId: string;
-      /**
-       * Format: uuid
-       * @description The Atlas run these figures come from
-       */
-      jobId: string;
-      /** @description Named after its most central members */
-      label: string;
-      size: number;
-      /** @description Members by lifecycle stage (system accounts apart) */
-      stageCounts: {
-        active: number;
-        at_risk: number;
-        dormant: number;
-        new: number;
+      links: {
+        /** @description relationships between the two communities */
+        count: number;
+        from: number;
+        to: number;
+      }[];
+      /** @description participants at the run */
+      participants: number;
+      /** @description the Atlas run (job) the stored overview comes from */
+      run: {
+        finishedAt: string;
+        /** Format: uuid */
+        jobId: string;
       };
+      /** @enum {string} */
+      view: 'communities';
     };
     /** @description format=compact: columnar arrays, edges as pairs of node indexes */
     CompactGraph: {
+      /** @description community=<n>: the community drawn, of which the most central members are sent */
+      community?: {
+        community: number;
+        edgesTruncated: boolean;
+        label: string;
+        /** @description members matching the filters */
+        matched: number;
+        /** @description the Atlas run (job) the stored overview comes from */
+        run: {
+          finishedAt: string;
+          /** Format: uuid */
+          jobId: string;
+        };
+        size: number;
+      };
       edges: {
         confidence: number[];
         /** @description index into nodes */
@@ -2617,9 +2664,17 @@ export interface components {
         lifecycleStage: ('new' | 'active' | 'at_risk' | 'dormant')[];
         role: string[];
         segment: ('new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system')[];
+        /** @description community: stored positions */
+        x?: number[];
+        y?: number[];
       };
-      /** @description view=overview: participants matching the filters, and how many are drawn */
+      /** @description view=overview without communities: participants matching the filters, and how many are drawn */
       overview?: {
+        /**
+         * @description why these are participants rather than the stored communities: no Atlas run has succeeded yet, or filters were given
+         * @enum {string}
+         */
+        reason: 'no_atlas_run' | 'filters';
         shown: number;
         total: number;
       };
@@ -2662,6 +2717,21 @@ export interface components {
     };
     /** @description format=json: nodes and edges as objects */
     Graph: {
+      /** @description community=<n>: the community drawn, of which the most central members are sent */
+      community?: {
+        community: number;
+        edgesTruncated: boolean;
+        label: string;
+        /** @description members matching the filters */
+        matched: number;
+        /** @description the Atlas run (job) the stored overview comes from */
+        run: {
+          finishedAt: string;
+          /** Format: uuid */
+          jobId: string;
+        };
+        size: number;
+      };
       edges: {
         confidence: number;
         /** Format: uuid */
@@ -2686,9 +2756,17 @@ export interface components {
          * @enum {string}
          */
         segment: 'new' | 'active' | 'at_risk' | 'dormant' | 'isolated' | 'highly_connected' | 'system';
+        /** @description community: the stored position */
+        x?: number;
+        y?: number;
       }[];
-      /** @description view=overview: participants matching the filters, and how many are drawn */
+      /** @description view=overview without communities: participants matching the filters, and how many are drawn */
       overview?: {
+        /**
+         * @description why these are participants rather than the stored communities: no Atlas run has succeeded yet, or filters were given
+         * @enum {string}
+         */
+        reason: 'no_atlas_run' | 'filters';
         shown: number;
         total: number;
       };
@@ -3079,8 +3157,8 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
-    RecommendationAcceptance: {
-      /** @description Also apply the matching intervention, in the same transaction */
+    RecommendationDecision: {
+      /** @description On accept: also apply the matching intervention, in the same transaction */
       intervene?: boolean;
       reason?: string;
     };
@@ -3171,24 +3249,9 @@ export interface components {
         /** @description Email of who decided, while a member */
         decidedBy: string | null;
         /** Format: uuid */
-      /** Format: date-time */
-      decidedAt: string | null;
-      /**
-       * @description The Atlas detector that made it; null for ones made otherwise
-       * @enum {string|null}
-       */
-      detector: 'reengage' | 'introduce' | 'verify_relationship' | 'check_in' | 'review_segment' | null;
-      /** @enum {string|null} */
-      dismissalReason: 'not_relevant' | 'already_handled' | 'wrong_data' | 'later' | null;
-      evidence: components['schemas']['RecommendationEvidence'];
         interventionId: string | null;
         reason: string | null;
       } | null;
-      /**
-       * Format: date-time
-       * @description Dismissed as later: Atlas may raise it again after this time
-       */
-      snoozedUntil: string | null;
       /**
        * @description The intervention that accepting with intervene: true applies (set_lifecycle_stage: to the target's activity stage); null when there is none
        * @enum {string|null}
@@ -3203,35 +3266,6 @@ export interface components {
         | 'suppress_recommendations'
         | null;
       target: components['schemas']['RecommendationTarget'];
-    RecommendationDismissal: {
-      /** @description Optional words beside the code */
-      note?: string;
-      /** @description The same as note (older clients) */
-      reason?: string;
-      /**
-       * @description Why: not relevant, already handled, wrong data, or later (snoozed until a chosen time)
-       * @enum {string}
-       */
-      reasonCode: 'not_relevant' | 'already_handled' | 'wrong_data' | 'later';
-      /** @description With later: Atlas may raise it again after this many days */
-      snoozeDays?: number;
-      /**
-       * Format: date-time
-       * @description With later, instead of snoozeDays: until when (within a year)
-       */
-      snoozeUntil?: string;
-    };
-    /** @description What the reason rests on, as Atlas saw it; null when not recorded */
-    RecommendationEvidence: {
-      /** @description The numbers behind the reason */
-      figures: {
-        [key: string]: unknown;
-      };
-      /** @description Participants the reason cites, target first */
-      participantIds: string[];
-      /** @description Relationships the reason cites */
-      relationshipIds: string[];
-    } | null;
     };
     ReverseInterventionRequest: {
       reason: string;
@@ -3275,8 +3309,3 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
-      | {
-          community: components['schemas']['CommunitySummary'];
-          /** @enum {string} */
-          type: 'community';
-        }

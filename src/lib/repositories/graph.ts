@@ -18,6 +18,9 @@ export interface GraphNode {
   degree: number;
   /** The first segment the participant belongs to, in PRIMARY_SEGMENT_ORDER (for colouring). */
   segment: SegmentKey;
+  /** A community's members: the position stored by the Atlas run. */
+  x?: number;
+  y?: number;
 }
 
 export type { GraphEdge } from './relationships';
@@ -26,8 +29,27 @@ export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   truncated: { hop: number; kept: number; leftOut: number }[];
-  /** view=overview: how many participants matched the filters, of which `nodes` are the most connected. */
-  overview?: { total: number; shown: number };
+  /**
+   * view=overview answered with participants: how many matched the filters, of which `nodes` are the
+   * most connected, and why it is not the stored community overview.
+   */
+  overview?: { total: number; shown: number; reason: OverviewFallbackReason };
+  /** community=<n>: the community drawn (its most central members matching the filters). */
+  community?: GraphCommunity;
+}
+
+/** Why view=overview draws participants: no Atlas run has succeeded yet, or filters were given. */
+export type OverviewFallbackReason = 'no_atlas_run' | 'filters';
+
+export interface GraphCommunity {
+  community: number;
+  label: string;
+  size: number;
+  /** Members matching the filters (the drawn ones are the most central of them). */
+  matched: number;
+  edgesTruncated: boolean;
+  /** The Atlas run (job) the community and the positions come from. */
+  run: { jobId: string; finishedAt: string };
 }
 
 export class GraphTooLargeError extends Error {
@@ -59,12 +81,21 @@ function primarySegment(scope: OrgScope, settings: SegmentSettings): SQL {
   return sql`CASE ${sql.join(cases, sql` `)} ELSE 'dormant' END`;
 }
 
-const nodeColumns = (scope: OrgScope, settings: SegmentSettings) => sql`p.id, p.display_name AS label, p.role,
+/** A GraphNode's columns from `participants` aliased p. */
+export const nodeColumns = (
+  scope: OrgScope,
+  settings: SegmentSettings,
+) => sql`p.id, p.display_name AS label, p.role,
   p.lifecycle_stage AS "lifecycleStage",
   to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt",
   ${degreeOf} AS degree, ${primarySegment(scope, settings)} AS segment`;
 
-function nodeFilter(scope: OrgScope, q: GraphQuery, settings: SegmentSettings): SQL {
+/** The stage, role and segment filters on `participants` aliased p, the org first. */
+export function nodeFilter(
+  scope: OrgScope,
+  q: Pick<GraphQuery, 'stage' | 'role' | 'segment'>,
+  settings: SegmentSettings,
+): SQL {
   const parts: SQL[] = [sql`p.org_id = ${scope.orgId}`];
   if (q.stage) parts.push(sql`p.lifecycle_stage = ${q.stage}`);
   if (q.role) parts.push(sql`p.role = ${q.role}`);
@@ -175,6 +206,7 @@ export async function loadOverview(
   scope: OrgScope,
   q: GraphQuery,
   limit: number,
+  reason: OverviewFallbackReason,
 ): Promise<Graph> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
@@ -200,12 +232,16 @@ export async function loadOverview(
   );
   const nodes = row!.nodes;
   const edges = row!.edges.map((e) => ({ ...e, confidence: Number(e.confidence) }));
-  return { nodes, edges, truncated: [], overview: { total: row!.total, shown: nodes.length } };
+  return { nodes, edges, truncated: [], overview: { total: row!.total, shown: nodes.length, reason } };
 }
 
-/** The columnar form: each field an array, edges as pairs of indexes into the node arrays. */
+/**
+ * The columnar form: each field an array, edges as pairs of indexes into the node arrays; stored
+ * positions (a community) and the community's description come along when the graph has them.
+ */
 export function toCompact(graph: Graph) {
   const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+  const positioned = graph.nodes.length > 0 && graph.nodes.every((n) => n.x !== undefined);
   return {
     format: 'compact' as const,
     nodes: {
@@ -216,6 +252,7 @@ export function toCompact(graph: Graph) {
       lastActivityAt: graph.nodes.map((n) => n.lastActivityAt),
       degree: graph.nodes.map((n) => n.degree),
       segment: graph.nodes.map((n) => n.segment),
+      ...(positioned ? { x: graph.nodes.map((n) => n.x!), y: graph.nodes.map((n) => n.y!) } : {}),
     },
     edges: {
       source: graph.edges.map((e) => index.get(e.source)!),
@@ -225,5 +262,6 @@ export function toCompact(graph: Graph) {
     },
     truncated: graph.truncated,
     ...(graph.overview ? { overview: graph.overview } : {}),
+    ...(graph.community ? { community: graph.community } : {}),
   };
 }

@@ -3,6 +3,12 @@ import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { AppError } from '../../errors';
 import {
+  findCommunityGraph,
+  findLatestAtlasRun,
+  findLatestOverview,
+  type StoredOverview,
+} from '../../repositories/atlas-results-queries';
+import {
   countParticipants,
   GraphTooLargeError,
   loadNeighbourhood,
@@ -12,10 +18,14 @@ import {
 } from '../../repositories/graph';
 import type { MemberScope } from '../../scope';
 import {
+  COMMUNITY_GRAPH_EDGES,
+  COMMUNITY_GRAPH_NODES,
   MAX_COMPACT_GRAPH_EDGES,
   MAX_COMPACT_GRAPH_NODES,
   MAX_JSON_GRAPH_NODES,
+  OVERVIEW_COMMUNITIES,
   OVERVIEW_GRAPH_NODES,
+  OVERVIEW_LINKS,
   type GraphQuery,
 } from '../../validation/graph';
 
@@ -28,14 +38,40 @@ export async function graphExplorerSize(db: Database, scope: MemberScope): Promi
   return { participants: await countParticipants(db, scope) };
 }
 
+const hasFilters = (q: GraphQuery) =>
+  Boolean(q.stage || q.role || q.segment || q.minConfidence !== undefined);
+
+/** A community of the latest Atlas run; 404 saying whether there is no run or no such community. */
+async function loadCommunity(db: Database, scope: MemberScope, query: GraphQuery, community: number) {
+  const graph = await findCommunityGraph(db, scope, community, query, {
+    maxNodes: COMMUNITY_GRAPH_NODES,
+    maxEdges: COMMUNITY_GRAPH_EDGES,
+  });
+  if (graph) return graph;
+  const run = await findLatestAtlasRun(db, scope);
+  throw new AppError(
+    'not_found',
+    run
+      ? `The latest Atlas run (finished ${run.finishedAt}) found no community ${community}.`
+      : 'Atlas has not run for this org yet, so it has no communities to open.',
+  );
+}
+
 async function loadGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   const compact = query.format === 'compact';
+  if (query.community !== undefined) return loadCommunity(db, scope, query, query.community);
   let graph: Graph | undefined;
   try {
     graph = query.focus
       ? await loadNeighbourhood(db, scope, { ...query, focus: query.focus })
       : query.view === 'overview'
-        ? await loadOverview(db, scope, query, OVERVIEW_GRAPH_NODES)
+        ? await loadOverview(
+            db,
+            scope,
+            query,
+            OVERVIEW_GRAPH_NODES,
+            (await findLatestAtlasRun(db, scope)) ? 'filters' : 'no_atlas_run',
+          )
         : await loadWholeGraph(db, scope, query, {
             maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
             maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
@@ -55,14 +91,16 @@ async function loadGraph(db: Database, scope: MemberScope, query: GraphQuery): P
 }
 
 /**
- * The whole (filtered) graph, or the neighbourhood of `focus`; writes `graph.viewed` with what was
- * drawn. Too large for the form asked: 422; a focus outside the org: 404. The caller chooses the wire
- * form (`toCompact` for format=compact).
+ * The whole (filtered) graph, the neighbourhood of `focus`, a community of the latest Atlas run, or —
+ * for view=overview — the most connected participants (see viewGraphOverview for the stored
+ * communities); writes `graph.viewed` with what was drawn. Too large for the form asked: 422; a focus
+ * outside the org or an unknown community: 404. The caller chooses the wire form (`toCompact` for
+ * format=compact).
  */
 export async function viewGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   requirePermission(scope, 'graph.read');
   const graph = await loadGraph(db, scope, query);
-  const { format, perHop, view, ...filters } = query;
+  const { format, perHop, view, community, ...filters } = query;
   await writeAuditEvent(db, scope, {
     type: 'graph.viewed',
     targetType: query.focus ? 'participant' : 'org',
@@ -71,6 +109,7 @@ export async function viewGraph(db: Database, scope: MemberScope, query: GraphQu
       filters,
       format,
       ...(view === 'overview' ? { view } : {}),
+      ...(community !== undefined ? { community, jobId: graph.community!.run.jobId } : {}),
       ...(query.focus ? { perHop } : {}),
       nodes: graph.nodes.length,
       edges: graph.edges.length,
@@ -79,4 +118,38 @@ export async function viewGraph(db: Database, scope: MemberScope, query: GraphQu
     },
   });
   return graph;
+}
+
+export type GraphOverview =
+  { kind: 'communities'; overview: StoredOverview } | { kind: 'participants'; graph: Graph };
+
+/**
+ * view=overview: the communities of the org's latest succeeded Atlas run, as it stored them — or,
+ * before the first run or with filters (the stored overview describes the whole org), the most
+ * connected participants, saying why. Writes `graph.viewed` with the view and the run.
+ */
+export async function viewGraphOverview(
+  db: Database,
+  scope: MemberScope,
+  query: GraphQuery,
+): Promise<GraphOverview> {
+  requirePermission(scope, 'graph.read');
+  const stored = hasFilters(query)
+    ? undefined
+    : await findLatestOverview(db, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
+  if (!stored)
+    return { kind: 'participants', graph: await viewGraph(db, scope, { ...query, view: 'overview' }) };
+  await writeAuditEvent(db, scope, {
+    type: 'graph.viewed',
+    targetType: 'org',
+    targetId: scope.orgId,
+    metadata: {
+      view: 'overview',
+      jobId: stored.run.jobId,
+      communities: stored.communities.length,
+      links: stored.links.length,
+      leftOut: stored.leftOut,
+    },
+  });
+  return { kind: 'communities', overview: stored };
 }

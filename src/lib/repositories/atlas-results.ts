@@ -1,0 +1,196 @@
+import { sql } from 'drizzle-orm';
+import { communityLabel } from '../atlas/community-label';
+import type { AtlasOverview, OverviewCommunity } from '../atlas/overview';
+import { queryRows, type Database } from '../db';
+import type { OrgScope } from '../scope';
+
+// What an Atlas run stores for the graph overview, under its job id: the communities, the links
+// between them and every participant's scores and drill-down position (decision 021). Written in
+// batches of multi-row statements, each committed on its own: the embedded database serves every query
+// through one socket, and a million rows in one transaction would hold it for the whole write. Readers
+// only ever see the rows of a run that succeeded (the run marks itself succeeded after the write), so
+// a half-written run is invisible and a resumed one clears its rows first (deleteAtlasResults).
+// The readers are in atlas-results-queries.ts.
+
+/** Per participant (by dense id, aligned with `participantIds`): what the run computed about them. */
+export interface ParticipantScores {
+  participantIds: readonly string[];
+  community: Int32Array;
+  pagerank: Float64Array;
+  /** Share of participants scoring at least as high (0.03: top 3%). */
+  pagerankTop: Float64Array;
+  /** Participation coefficient, 0 (one community) .. 1. */
+  bridging: Float64Array;
+}
+
+export const ATLAS_RESULTS_BATCH_SIZE = 5_000;
+const NAME_BATCH_SIZE = 10_000;
+const DELETE_BATCH_SIZE = 20_000;
+
+function* batches(total: number, size: number): Generator<[number, number]> {
+  for (let start = 0; start < total; start += size) yield [start, Math.min(total, start + size)];
+}
+
+/** Display names of the participants named in community labels, read in batches. */
+async function displayNames(db: Database, scope: OrgScope, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [start, end] of batches(ids.length, NAME_BATCH_SIZE)) {
+    const rows = await queryRows<{ id: string; name: string }>(
+      db,
+      sql`SELECT id, display_name AS name FROM participants
+          WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param(ids.slice(start, end))}::uuid[])`,
+    );
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
+}
+
+async function insertCommunities(
+  db: Database,
+  scope: OrgScope,
+  jobId: string,
+  communities: OverviewCommunity[],
+  names: Map<string, string>,
+  batchSize: number,
+): Promise<void> {
+  for (const [start, end] of batches(communities.length, batchSize)) {
+    const rows = communities.slice(start, end).map((c) => ({
+      community: c.community,
+      size: c.size,
+      stage_counts: c.stageCounts,
+      label: communityLabel(
+        c.centralParticipantIds.map((id) => names.get(id) ?? ''),
+        c.size,
+      ),
+      central: c.centralParticipantIds,
+      x: c.x,
+      y: c.y,
+      activity: c.activity,
+    }));
+    // One JSON parameter per batch: the central ids are an array per row, which unnest cannot carry.
+    await db.execute(
+      sql`INSERT INTO atlas_communities (org_id, job_id, community, size, stage_counts, label,
+                                         central_participant_ids, x, y, activity)
+          SELECT ${scope.orgId}::uuid, ${jobId}::uuid, r.community, r.size, r.stage_counts, r.label,
+                 ARRAY(SELECT jsonb_array_elements_text(r.central))::uuid[], r.x, r.y, r.activity
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            AS r(community int, size int, stage_counts jsonb, label text, central jsonb, x float8, y float8,
+                 activity jsonb)`,
+    );
+  }
+}
+
+async function insertLinks(
+  db: Database,
+  scope: OrgScope,
+  jobId: string,
+  links: AtlasOverview['links'],
+  batchSize: number,
+) {
+  for (const [start, end] of batches(links.length, batchSize)) {
+    const batch = links.slice(start, end);
+    await db.execute(
+      sql`INSERT INTO atlas_community_links (org_id, job_id, from_community, to_community, count)
+          SELECT ${scope.orgId}::uuid, ${jobId}::uuid, l.f, l.t, l.n
+          FROM unnest(${sql.param(batch.map((l) => l.from))}::int[],
+                      ${sql.param(batch.map((l) => l.to))}::int[],
+                      ${sql.param(batch.map((l) => l.count))}::int[]) AS l(f, t, n)`,
+    );
+  }
+}
+
+async function insertScores(
+  db: Database,
+  scope: OrgScope,
+  jobId: string,
+  positions: Float32Array,
+  scores: ParticipantScores,
+  batchSize: number,
+): Promise<void> {
+  const column = <T>(start: number, end: number, at: (u: number) => T) =>
+    Array.from({ length: end - start }, (_, i) => at(start + i));
+  for (const [start, end] of batches(scores.participantIds.length, batchSize)) {
+    await db.execute(
+      sql`INSERT INTO atlas_participant_scores (org_id, job_id, participant_id, community, pagerank,
+                                                pagerank_top, bridging, x, y)
+          SELECT ${scope.orgId}::uuid, ${jobId}::uuid, s.*
+          FROM unnest(${sql.param(scores.participantIds.slice(start, end))}::uuid[],
+                      ${sql.param(column(start, end, (u) => scores.community[u]!))}::int[],
+                      ${sql.param(column(start, end, (u) => scores.pagerank[u]!))}::float8[],
+                      ${sql.param(column(start, end, (u) => scores.pagerankTop[u]!))}::float8[],
+                      ${sql.param(column(start, end, (u) => scores.bridging[u]!))}::float8[],
+                      ${sql.param(column(start, end, (u) => positions[2 * u]!))}::float8[],
+                      ${sql.param(column(start, end, (u) => positions[2 * u + 1]!))}::float8[]) AS s`,
+    );
+  }
+}
+
+/**
+ * Stores a run's overview and per-participant scores under its job id, labelling each community with
+ * its central members' names as they are now. Not one transaction: see the top of this file.
+ */
+export async function writeAtlasResults(
+  db: Database,
+  scope: OrgScope,
+  jobId: string,
+  overview: Pick<AtlasOverview, 'communities' | 'links' | 'positions'>,
+  scores: ParticipantScores,
+  options: { batchSize?: number } = {},
+): Promise<void> {
+  const batchSize = options.batchSize ?? ATLAS_RESULTS_BATCH_SIZE;
+  if (overview.positions.length !== 2 * scores.participantIds.length)
+    throw new RangeError(
+      `positions holds ${overview.positions.length / 2} participants, scores ${scores.participantIds.length}`,
+    );
+  const named = [...new Set(overview.communities.flatMap((c) => c.centralParticipantIds))];
+  const names = await displayNames(db, scope, named);
+  await insertCommunities(db, scope, jobId, overview.communities, names, batchSize);
+  await insertLinks(db, scope, jobId, overview.links, batchSize);
+  await insertScores(db, scope, jobId, overview.positions, scores, batchSize);
+}
+
+/**
+ * Removes what a run wrote (a resumed run clears its partial rows before writing again), a batch of
+ * participants per statement so the embedded database keeps answering other requests in between.
+ */
+export async function deleteAtlasResults(
+  db: Database,
+  scope: OrgScope,
+  jobId: string,
+  options: { batchSize?: number } = {},
+): Promise<void> {
+  const batchSize = options.batchSize ?? DELETE_BATCH_SIZE;
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`WITH gone AS (
+            DELETE FROM atlas_participant_scores
+            WHERE org_id = ${scope.orgId} AND job_id = ${jobId} AND participant_id IN (
+              SELECT participant_id FROM atlas_participant_scores
+              WHERE org_id = ${scope.orgId} AND job_id = ${jobId} LIMIT ${batchSize})
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM gone`,
+    );
+    if ((row?.n ?? 0) < batchSize) break;
+  }
+  await db.execute(
+    sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`,
+  );
+  await db.execute(sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`);
+}
+
+/**
+ * Drops every other run's rows for the org, keeping `keepJobId`'s: called by the run that has just
+ * succeeded (in its completing transaction, or right after it), so only the live run's rows remain.
+ */
+export async function pruneAtlasResults(db: Database, scope: OrgScope, keepJobId: string): Promise<void> {
+  await db.execute(
+    sql`DELETE FROM atlas_participant_scores WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+  );
+  await db.execute(
+    sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+  );
+  await db.execute(
+    sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+  );
+}
