@@ -1952,7 +1952,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Accept a pending recommendation, with an optional reason */
+    /** Accept a pending recommendation, with an optional reason and its matching intervention */
     post: {
       parameters: {
         query?: never;
@@ -1965,7 +1965,7 @@ export interface paths {
       };
       requestBody?: {
         content: {
-          'application/json': components['schemas']['RecommendationDecision'];
+          'application/json': components['schemas']['RecommendationAcceptance'];
         };
       };
       responses: {
@@ -2058,7 +2058,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Dismiss a pending recommendation, with an optional reason */
+    /** Dismiss a pending recommendation with a reason code (later: snoozed for a chosen time) and an optional note */
     post: {
       parameters: {
         query?: never;
@@ -2069,9 +2069,9 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: {
+      requestBody: {
         content: {
-          'application/json': components['schemas']['RecommendationDecision'];
+          'application/json': components['schemas']['RecommendationDismissal'];
         };
       };
       responses: {
@@ -2129,7 +2129,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Banned wording in the reason, or intervene for an action without a matching intervention */
+        /** @description Banned wording in the note, or a snoozeUntil not within the next year */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2628,6 +2628,32 @@ export interface components {
       };
       /** @enum {string} */
       view: 'communities';
+    };
+    CommunitySummary: {
+      /** @description Weekly activity and the 30-day change, as the last Atlas run found them */
+      activity: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: uuid
+       * @description Its most central member: the target id
+       */
+      anchorId: string;
+      /**
+       * Format: uuid
+       * @description The Atlas run these figures come from
+       */
+      jobId: string;
+      /** @description Named after its most central members */
+      label: string;
+      size: number;
+      /** @description Members by lifecycle stage (system accounts apart) */
+      stageCounts: {
+        active: number;
+        at_risk: number;
+        dormant: number;
+        new: number;
+      };
     };
     /** @description format=compact: columnar arrays, edges as pairs of node indexes */
     CompactGraph: {
@@ -3145,9 +3171,24 @@ export interface components {
       confidence: number;
       /** Format: date-time */
       createdAt: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      /**
+       * @description The Atlas detector that made it; null for ones made otherwise
+       * @enum {string|null}
+       */
+      detector: 'reengage' | 'introduce' | 'verify_relationship' | 'check_in' | 'review_segment' | null;
+      /** @enum {string|null} */
+      dismissalReason: 'not_relevant' | 'already_handled' | 'wrong_data' | 'later' | null;
+      evidence: components['schemas']['RecommendationEvidence'];
       /** Format: uuid */
       id: string;
       reason: string;
+      /**
+       * Format: date-time
+       * @description Dismissed as later: Atlas may raise it again after this time
+       */
+      snoozedUntil: string | null;
       /** @enum {string} */
       status: 'pending' | 'accepted' | 'dismissed' | 'superseded';
       suggestedAction: string;
@@ -3157,11 +3198,40 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
-    RecommendationDecision: {
-      /** @description On accept: also apply the matching intervention, in the same transaction */
+    RecommendationAcceptance: {
+      /** @description Also apply the matching intervention, in the same transaction */
       intervene?: boolean;
       reason?: string;
     };
+    RecommendationDismissal: {
+      /** @description Optional words beside the code */
+      note?: string;
+      /** @description The same as note (older clients) */
+      reason?: string;
+      /**
+       * @description Why: not relevant, already handled, wrong data, or later (snoozed until a chosen time)
+       * @enum {string}
+       */
+      reasonCode: 'not_relevant' | 'already_handled' | 'wrong_data' | 'later';
+      /** @description With later: Atlas may raise it again after this many days */
+      snoozeDays?: number;
+      /**
+       * Format: date-time
+       * @description With later, instead of snoozeDays: until when (within a year)
+       */
+      snoozeUntil?: string;
+    };
+    /** @description What the reason rests on, as Atlas saw it; null when not recorded */
+    RecommendationEvidence: {
+      /** @description The numbers behind the reason */
+      figures: {
+        [key: string]: unknown;
+      };
+      /** @description Participants the reason cites, target first */
+      participantIds: string[];
+      /** @description Relationships the reason cites */
+      relationshipIds: string[];
+    } | null;
     RecommendationPage: {
       items: components['schemas']['RecommendationWithTarget'][];
       nextCursor: string | null;
@@ -3241,6 +3311,11 @@ export interface components {
           };
           /** @enum {string} */
           type: 'segment';
+        }
+      | {
+          community: components['schemas']['CommunitySummary'];
+          /** @enum {string} */
+          type: 'community';
         }
       | null;
     RecommendationWithTarget: components['schemas']['Recommendation'] & {
