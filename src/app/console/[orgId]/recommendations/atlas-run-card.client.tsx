@@ -7,7 +7,6 @@ import { Button } from '../../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../components/ui/card';
 import { InlineEmpty } from '../../../../components/ui/inline-empty';
 import { Progress } from '../../../../components/ui/progress';
-import { Spinner } from '../../../../components/ui/skeleton';
 import { cn } from '../../../../lib/ui/cn';
 import { relativeTime } from '../../../../lib/ui/relative-time';
 import { canStart, followedJob, type RunState } from './atlas-run-state';
@@ -85,12 +84,8 @@ export function AtlasRunCard({
             className={cn(busy && 'cursor-default opacity-60 hover:bg-primary')}
             onClick={() => void (busy ? undefined : start())}
           >
-            {state.kind === 'starting' ? (
-              <Spinner label="Starting Atlas" className="text-primary-foreground" />
-            ) : (
-              <PlayIcon aria-hidden />
-            )}
-            {state.kind === 'following' ? 'Running…' : 'Run Atlas'}
+            <PlayIcon aria-hidden />
+            {state.kind === 'starting' ? 'Starting…' : state.kind === 'following' ? 'Running…' : 'Run Atlas'}
           </Button>
         )}
       </CardHeader>
@@ -99,7 +94,7 @@ export function AtlasRunCard({
           {liveText(state)}
         </p>
         {state.kind === 'following' && (
-          <RunProgress state={state} canRun={canRun} now={now} onCancel={() => void cancel()} />
+          <RunProgress state={state} canRun={canRun} timezone={timezone} onCancel={() => void cancel()} />
         )}
         {state.kind === 'error' && (
           <Alert variant="error" title="Atlas could not be run">
@@ -138,12 +133,12 @@ function liveText(state: RunState): string {
 function RunProgress({
   state,
   canRun,
-  now,
+  timezone,
   onCancel,
 }: {
   state: Extract<RunState, { kind: 'following' }>;
   canRun: boolean;
-  now: number;
+  timezone: string;
   onCancel: () => void;
 }) {
   const job = state.job;
@@ -163,7 +158,8 @@ function RunProgress({
       <div className="flex min-h-7 flex-wrap items-center justify-between gap-2 text-xs text-muted-foreground">
         <span>
           {job?.startedAt
-            ? `Started ${relativeTime(job.startedAt, Math.max(now, Date.parse(job.startedAt)))}`
+            ? // A clock time rather than "2 minutes ago", which would stand still while the run goes on.
+              `Started at ${new Intl.DateTimeFormat('en', { timeStyle: 'short', timeZone: timezone }).format(new Date(job.startedAt))}`
             : 'Waiting for the server to pick it up'}
         </span>
         {canRun && (
