@@ -1,3 +1,4 @@
+import { uuidsOf } from '../../src/lib/atlas/uuid-column';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { buildCsr } from '../../src/lib/atlas/csr';
@@ -89,7 +90,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
       expect(graph.createdAt[i]).toBe(Number(row.createdMs));
     });
     const relationshipById = new Map(relationships.map((r) => [r.id, r]));
-    graph.relationshipIds.forEach((id, e) => {
+    uuidsOf(graph.relationshipIds).forEach((id, e) => {
       const row = relationshipById.get(id)!;
       expect(graph.participantIds[graph.csrInput.from[e]!]).toBe(row.fromId);
       expect(graph.participantIds[graph.csrInput.to[e]!]).toBe(row.toId);
@@ -99,14 +100,14 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
       expect(graph.inferred[e]).toBe(inferredSources.has(row.source) ? 1 : 0);
     });
     expect(new Set(graph.sourceNames).size).toBe(graph.sourceNames.length);
-    expect(new Set(graph.relationshipIds).size).toBe(relationships.length);
+    expect(new Set(uuidsOf(graph.relationshipIds)).size).toBe(relationships.length);
   }
 
   it('loads the demo org: every participant a node, every relationship an edge between its participants', async () => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
     const graph = await loadOrgGraph(db().db, scopeFor(orgId));
     expect(graph.csrInput.nodeCount).toBe(12);
-    expect(graph.relationshipIds).toHaveLength(16);
+    expect(uuidsOf(graph.relationshipIds)).toHaveLength(16);
     expect(graph.isSystem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     await expectMatchesTables(orgId, graph);
   });
@@ -118,16 +119,18 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     // Batches far smaller than the org: many pages, with page boundaries inside each table.
     const graph = await loadOrgGraph(db().db, scopeFor(big.orgId), { batchSize: 97 });
     expect(graph.csrInput.nodeCount).toBe(1200);
-    expect(graph.relationshipIds).toHaveLength(3000);
+    expect(uuidsOf(graph.relationshipIds)).toHaveLength(3000);
     await expectMatchesTables(big.orgId, graph);
     const demoIds = new Set([
       ...(await participantsOf(demo.orgId)).map((p) => p.id),
       ...(await relationshipsOf(demo.orgId)).map((r) => r.id),
     ]);
-    expect([...graph.participantIds, ...graph.relationshipIds].some((id) => demoIds.has(id))).toBe(false);
+    expect([...graph.participantIds, ...uuidsOf(graph.relationshipIds)].some((id) => demoIds.has(id))).toBe(
+      false,
+    );
     const whole = await loadOrgGraph(db().db, scopeFor(big.orgId));
     expect(whole.participantIds).toEqual(graph.participantIds);
-    expect(whole.relationshipIds).toEqual(graph.relationshipIds);
+    expect(uuidsOf(whole.relationshipIds)).toEqual(uuidsOf(graph.relationshipIds));
   });
 
   it('loads an org without relationships with zero edges', async () => {
@@ -135,7 +138,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const lonely = await loadSyntheticOrg(db(), { name: 'Lonely', timezone: 'UTC' }, options);
     const graph = await loadOrgGraph(db().db, scopeFor(lonely.orgId), { batchSize: 10 });
     expect(graph.csrInput.nodeCount).toBe(40);
-    expect(graph.relationshipIds).toEqual([]);
+    expect(uuidsOf(graph.relationshipIds)).toEqual([]);
     expect(graph.csrInput.from).toHaveLength(0);
     await expectMatchesTables(lonely.orgId, graph);
     const scores = pagerankScores(buildCsr(graph.csrInput)).scores;
@@ -151,7 +154,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
           RETURNING id`,
     );
     const graph = await loadOrgGraph(db().db, scopeFor(orgId));
-    const e = graph.relationshipIds.indexOf(doubted!.id);
+    const e = uuidsOf(graph.relationshipIds).indexOf(doubted!.id);
     expect(graph.csrInput.weight[e]).toBeCloseTo(MIN_EDGE_WEIGHT, 9);
     expect(buildCsr(graph.csrInput).edgeCount).toBe(16);
   });
@@ -177,7 +180,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const suppressedIds = graph.participantIds.filter((_, i) => graph.suppressed[i] === 1);
     // No end, or an end after now; an expired suppression and a lifted one hold no longer.
     expect(suppressedIds.sort()).toEqual([a, b].sort());
-    expect(graph.relationshipIds.filter((_, e) => graph.flagged[e] === 1)).toEqual([flagged!.id]);
+    expect(uuidsOf(graph.relationshipIds).filter((_, e) => graph.flagged[e] === 1)).toEqual([flagged!.id]);
     // A day later b's suppression has ended too.
     const later = await loadOrgGraph(db().db, scopeFor(orgId), { now: new Date('2030-06-03T00:00:00Z') });
     expect(later.participantIds.filter((_, i) => later.suppressed[i] === 1)).toEqual([a]);
@@ -188,7 +191,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
     const graph = await loadOrgGraph(db().db, scopeFor(orgId));
     const sourceOf = (e: number) => graph.sourceNames[graph.sourceIndex[e]!];
-    const all = graph.relationshipIds.map((_, e) => e);
+    const all = uuidsOf(graph.relationshipIds).map((_, e) => e);
     expect(new Set(all.filter((e) => graph.inferred[e]).map(sourceOf))).toEqual(
       new Set(['email', 'calendar']),
     );
@@ -203,7 +206,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const graph = await loadOrgGraph(db().db, scopeFor('00000000-0000-4000-8000-00000000abcd'));
     expect(graph.csrInput.nodeCount).toBe(0);
     expect(graph.participantIds).toEqual([]);
-    expect(graph.relationshipIds).toEqual([]);
+    expect(uuidsOf(graph.relationshipIds)).toEqual([]);
   });
 
   it('feeds buildCsr and PageRank directly', async () => {
@@ -215,7 +218,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const relationships = new Map((await relationshipsOf(orgId)).map((r) => [r.id, r]));
     for (let u = 0; u < csr.nodeCount; u++) {
       for (let k = csr.outOffsets[u]!; k < csr.outOffsets[u + 1]!; k++) {
-        const row = relationships.get(graph.relationshipIds[csr.outEdgeIndex[k]!]!)!;
+        const row = relationships.get(uuidsOf(graph.relationshipIds)[csr.outEdgeIndex[k]!]!)!;
         expect(row.fromId).toBe(graph.participantIds[u]);
         expect(row.toId).toBe(graph.participantIds[csr.outTargets[k]!]);
       }

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { writeAuditEvent } from '../../src/lib/audit';
 import { events, jobs } from '../../src/lib/database/schema';
+import { uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { JOB_KINDS, type JobKind } from '../../src/lib/domain';
 import { JobRunner, type JobContext, type JobHandler, type JobHandlers } from '../../src/lib/jobs/runner';
 import { unsafeClaimNextJob } from '../../src/lib/repositories/job-queue';
@@ -301,8 +302,13 @@ describeEachDatabase('background jobs', ({ db }) => {
               now: Date.now(),
               detectorOptions: {},
               graph: {
-                participantIds: Array.from({ length: n }, (_, i) => `p${i}`),
-                relationshipIds: from.map((_, e) => `r${e}`),
+                participantIds: Array.from(
+                  { length: n },
+                  (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+                ),
+                relationshipIds: uuidColumn(
+                  from.map((_, e) => `00000000-0000-4000-8000-${String(e).padStart(12, '0')}`),
+                ),
                 csrInput: {
                   nodeCount: n,
                   from: Int32Array.from(from),

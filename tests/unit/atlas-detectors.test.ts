@@ -1,3 +1,4 @@
+import { uuidsOf } from '../../src/lib/atlas/uuid-column';
 import { describe, expect, it } from 'vitest';
 import { centralMembers, fallShare, groupActivity, type AtlasAnalysis } from '../../src/lib/atlas/analysis';
 import { neighbours } from '../../src/lib/atlas/csr';
@@ -49,7 +50,7 @@ const range = (start: number, count: number) => Array.from({ length: count }, (_
 /** Every candidate is well-formed, whatever the detector. */
 function expectWellFormed(a: AtlasAnalysis, candidates: RecommendationCandidate[]) {
   const participants = new Set(a.graph.participantIds);
-  const relationships = new Set(a.graph.relationshipIds);
+  const relationships = new Set(uuidsOf(a.graph.relationshipIds));
   for (const c of candidates) {
     expect(c.suggestedAction).toBe(c.detector);
     expect(c.confidence).toBeGreaterThanOrEqual(0);
@@ -475,7 +476,7 @@ function expectedTargets(a: AtlasAnalysis) {
         const doubtful = c < 0.5 || (a.graph.inferred[e] === 1 && c < 0.75);
         return !a.graph.flagged[e] && doubtful && eligible(u) && eligible(v) && (central(u) || central(v));
       })
-      .map((e) => a.graph.relationshipIds[e]!)
+      .map((e) => uuidsOf(a.graph.relationshipIds)[e]!)
       .sort(),
     check_in: byId(
       nodes.filter((u) => {

@@ -1,3 +1,4 @@
+import { uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { analyseGraph, DAY_MS, type AtlasAnalysis } from '../../src/lib/atlas/analysis';
 import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, type LifecycleStage } from '../../src/lib/domain';
 import { MIN_EDGE_WEIGHT, type OrgGraph } from '../../src/lib/repositories/atlas-graph';
@@ -44,7 +45,7 @@ export function orgGraph(nodes: readonly NodeSpec[], edges: readonly EdgeSpec[],
       to: Int32Array.from(edges.map((e) => e.to)),
       weight: Float32Array.from(confidence, (c) => Math.max(c, MIN_EDGE_WEIGHT)),
     },
-    relationshipIds: edges.map((_, e) => relationshipId(e)),
+    relationshipIds: uuidColumn(edges.map((_, e) => relationshipId(e))),
     lastActivityAt: Float64Array.from(nodes, (n) => {
       const days = n.activeDaysAgo === undefined ? 1 : n.activeDaysAgo;
       return days === null ? NaN : now - days * DAY_MS;

@@ -1,3 +1,4 @@
+import { uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { describe, expect, it } from 'vitest';
 import { analyseGraph, centralMembers, type AtlasAnalysis } from '../../src/lib/atlas/analysis';
 import { communityLabel } from '../../src/lib/atlas/community-label';
@@ -31,7 +32,7 @@ function orgGraph(nodeCount: number, pairs: readonly (readonly [number, number])
       to: Int32Array.from(pairs, (p) => p[1]),
       weight: Float32Array.from(pairs, () => 0.3 + 0.7 * random()),
     },
-    relationshipIds: range(0, m).map((e) => `00000000-0000-4000-9000-${hex(e, 12)}`),
+    relationshipIds: uuidColumn(range(0, m).map((e) => `00000000-0000-4000-9000-${hex(e, 12)}`)),
     lastActivityAt: Float64Array.from(range(0, nodeCount), () =>
       random() < 0.1 ? NaN : NOW - random() * 90 * DAY,
     ),

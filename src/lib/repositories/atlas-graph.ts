@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CsrInput } from '../atlas/csr';
+import { UuidColumnBuilder, type UuidColumn } from '../atlas/uuid-column';
 import { queryRows, type Database } from '../db';
 import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
 import type { OrgScope } from '../scope';
@@ -14,9 +15,9 @@ import type { OrgScope } from '../scope';
 export interface OrgGraph {
   /** Participant ids by dense id: participant `participantIds[i]` is node i (ascending id order). */
   participantIds: string[];
-  /** Edges as dense ids, weighted by confidence; edge e is relationship `relationshipIds[e]`. */
+  /** Edges as dense ids, weighted by confidence; edge e is relationship `uuidAt(relationshipIds, e)`. */
   csrInput: Required<CsrInput>;
-  relationshipIds: string[];
+  relationshipIds: UuidColumn;
   /** Last activity per node in epoch milliseconds, NaN when the participant has none. */
   lastActivityAt: Float64Array;
   /** Lifecycle stage per node, as an index into LIFECYCLE_STAGES. */
@@ -76,19 +77,24 @@ interface RelationshipRow {
 
 /**
  * Keyset pages of `query(after)` until a short page: each page starts after the previous last id.
- * `after` is a condition on `column`, the id column of the table the query reads (by its alias).
+ * `after` is a condition on `column`, the id column of the table the query reads (by its alias). The
+ * next page is asked for as soon as a page arrives, so the database reads it while the caller copies
+ * this one into columns (half the time of a 5M-relationship load was spent waiting for the next page).
  */
 async function* keysetPages<T extends { id: string }>(
   batchSize: number,
   column: string,
   query: (after: SQL, limit: number) => Promise<T[]>,
 ): AsyncGenerator<T[]> {
-  let after: string | undefined;
-  for (;;) {
-    const rows = await query(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`, batchSize);
+  const page = (after: string | undefined) =>
+    query(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`, batchSize);
+  let next: Promise<T[]> | undefined = page(undefined);
+  while (next) {
+    const rows: T[] = await next;
+    next = rows.length < batchSize ? undefined : page(rows[rows.length - 1]!.id);
+    // A prefetch that fails while the caller still works on this page must not go unhandled.
+    next?.catch(() => undefined);
     if (rows.length) yield rows;
-    if (rows.length < batchSize) return;
-    after = rows[rows.length - 1]!.id;
   }
 }
 
@@ -164,7 +170,7 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
   // comparisons each would dominate the load.
   const denseId = new Map<string, number>();
   participantIds.forEach((id, i) => denseId.set(id, i));
-  const relationshipIds: string[] = [];
+  const relationshipIds = new UuidColumnBuilder();
   const from = new Columns(int32(1024), int32);
   const to = new Columns(int32(1024), int32);
   const weight = new Columns(float32(1024), float32);
@@ -213,7 +219,7 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
     for (const columns of all) columns.length = relationshipIds.length;
   }
   return {
-    relationshipIds,
+    relationshipIds: relationshipIds.build(),
     from: from.trimmed(),
     to: to.trimmed(),
     weight: weight.trimmed(),

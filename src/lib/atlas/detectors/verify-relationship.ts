@@ -12,6 +12,7 @@ import {
   topPercent,
 } from './common';
 import type { DetectorOptions, RecommendationCandidate } from './types';
+import { uuidAt } from '../uuid-column';
 
 // verify_relationship — a doubtful relationship touching a central participant: what the graph says
 // about the people who matter most should rest on links someone has checked.
@@ -53,13 +54,13 @@ function describe(a: AtlasAnalysis, e: number, score: number): RecommendationCan
   return {
     detector: 'verify_relationship',
     targetType: 'relationship',
-    targetId: g.relationshipIds[e]!,
+    targetId: uuidAt(g.relationshipIds, e),
     suggestedAction: 'verify_relationship',
     reason: `${link}; ${touches}`,
     confidence: score,
     evidence: {
       participantIds: ends.map((u) => g.participantIds[u]!),
-      relationshipIds: [g.relationshipIds[e]!],
+      relationshipIds: [uuidAt(g.relationshipIds, e)],
       figures: {
         confidence: figure(confidence),
         source,
