@@ -9,6 +9,7 @@ import { decideEngagementStage, type EngagementRules } from '../../src/lib/engag
 import { JobRunner, type JobHandler, type JobHandlers } from '../../src/lib/jobs/runner';
 import { formatOrgDay, orgDayOf } from '../../src/lib/org-calendar';
 import { findJob } from '../../src/lib/repositories/jobs';
+import { findParticipantDetail } from '../../src/lib/repositories/participants';
 import { applyIntervention, reverseIntervention } from '../../src/lib/services/interventions';
 import { requestJob } from '../../src/lib/services/jobs';
 import { viewOverview } from '../../src/lib/services/views/overview';
@@ -232,6 +233,14 @@ describeEachDatabase('stage update job', ({ db }) => {
       changed: 3,
       byTransition: { 'active->dormant': 2, 'at_risk->dormant': 1 },
     });
+
+    // A participant's stage history tells the engine's change from the operator's.
+    const detail = await findParticipantDetail(db().db, owner, ids[0]!);
+    expect(detail!.stageHistory.map((h) => [h.from, h.to, h.stageUpdate, h.reversal])).toEqual([
+      ['active', 'dormant', 'demoted', false],
+      ['at_risk', 'active', null, true],
+      ['active', 'at_risk', null, false],
+    ]);
 
     // The Overview's stage flows: today's moves by cause, and the counts of the last run.
     const { stageFlows } = await viewOverview(db().db, owner);

@@ -26,6 +26,18 @@ describe('the metadata summary of an audit event', () => {
       'at_risk → active · reversal',
     ],
     [
+      'participant.stage_changed',
+      {
+        from: 'active',
+        to: 'at_risk',
+        interventionId: null,
+        reversal: false,
+        cause: 'engine',
+        reason: 'demoted',
+      },
+      'active → at_risk · stage update, demoted',
+    ],
+    [
       'intervention.created',
       {
         type: 'flag_for_review',

@@ -3120,6 +3120,11 @@ export interface components {
         id: string;
         interventionId: string | null;
         reversal: boolean;
+        /**
+         * @description Made by a stage update (the engine), and why; null for an operator’s change
+         * @enum {string|null}
+         */
+        stageUpdate: 'promoted' | 'demoted' | null;
         /** @enum {string|null} */
         to: 'new' | 'active' | 'at_risk' | 'dormant' | null;
       }[];

@@ -246,6 +246,12 @@ const DETAIL_RELATIONSHIP_LIMIT = 100;
 const DETAIL_LIST_LIMIT = 20;
 const STAGE_HISTORY_LIMIT = 50;
 
+/** Why the stage update (cause `engine`) moved a participant; null for an operator's change. */
+const stageUpdateOf = (metadata: Record<string, unknown>): 'promoted' | 'demoted' | null =>
+  metadata.cause === 'engine' && (metadata.reason === 'promoted' || metadata.reason === 'demoted')
+    ? metadata.reason
+    : null;
+
 const stageOrNull = (value: unknown): LifecycleStage | null =>
   typeof value === 'string' && (LIFECYCLE_STAGES as readonly string[]).includes(value)
     ? (value as LifecycleStage)
@@ -360,6 +366,7 @@ export async function findParticipantDetail(db: Database, scope: OrgScope, id: s
       interventionId: typeof e.metadata.interventionId === 'string' ? e.metadata.interventionId : null,
       reversal: e.metadata.reversal === true,
       actorEmail: e.actorEmail,
+      stageUpdate: stageUpdateOf(e.metadata),
     })),
   };
 }

@@ -119,6 +119,9 @@ export const participantDetailSchema = z
           interventionId: z.string().nullable(),
           reversal: z.boolean(),
           actorEmail: z.string().nullable(),
+          stageUpdate: z.enum(['promoted', 'demoted']).nullable().openapi({
+            description: 'Made by a stage update (the engine), and why; null for an operator’s change',
+          }),
         }),
       )
       .openapi({ description: 'Stage changes (participant.stage_changed events), newest first, up to 50' }),

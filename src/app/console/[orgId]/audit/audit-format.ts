@@ -52,7 +52,12 @@ const SPECIFIC: Record<string, (m: Metadata) => string> = {
       m.method && m.path ? `${brief(m.method)} ${brief(m.path)}` : null,
     ]),
   'participant.stage_changed': (m) =>
-    join([`${brief(m.from ?? '?')} → ${brief(m.to ?? '?')}`, m.reversal ? 'reversal' : null]),
+    join([
+      `${brief(m.from ?? '?')} → ${brief(m.to ?? '?')}`,
+      m.reversal ? 'reversal' : null,
+      // The stage update's own moves say why (promoted, demoted); an operator's name their intervention.
+      m.cause === 'engine' ? `stage update${m.reason ? `, ${brief(m.reason)}` : ''}` : null,
+    ]),
   'intervention.created': (m) =>
     join([
       brief(m.type ?? 'intervention'),

@@ -39,6 +39,8 @@ export function StageHistory({
           <span className="text-xs text-muted-foreground">
             <time dateTime={change.at}>{exactTime(change.at, timeZone)}</time>
             {change.actorEmail && ` · ${change.actorEmail}`}
+            {change.stageUpdate &&
+              ` · stage update (${change.stageUpdate === 'promoted' ? 'activity returned' : 'after the grace period'})`}
             {change.interventionId && (
               <>
                 {' · '}
