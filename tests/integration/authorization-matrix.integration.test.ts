@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
-import { events, participants, recommendations, relationships } from '../../src/lib/database/schema';
+import { events, jobs, participants, recommendations, relationships } from '../../src/lib/database/schema';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
 import { can, type Permission } from '../../src/lib/permissions';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
@@ -161,7 +161,42 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     body: { newDays: 10 + (++counter % 20) },
     success: 200,
   }),
+  'POST /api/orgs/:orgId/atlas/run': async (w) => {
+    await endActiveJobs(w);
+    return { path: `/api/orgs/${w.orgId}/atlas/run`, success: 202 };
+  },
+  'POST /api/orgs/:orgId/stages/run': async (w) => {
+    await endActiveJobs(w);
+    return { path: `/api/orgs/${w.orgId}/stages/run`, success: 202 };
+  },
+  'GET /api/orgs/:orgId/jobs': async (w) => ({ path: `/api/orgs/${w.orgId}/jobs`, success: 200 }),
+  'GET /api/orgs/:orgId/jobs/:jobId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/jobs/${await freshJob(w)}`,
+    success: 200,
+  }),
+  'POST /api/orgs/:orgId/jobs/:jobId/cancel': async (w) => ({
+    path: `/api/orgs/${w.orgId}/jobs/${await freshJob(w)}`.concat('/cancel'),
+    success: 200,
+  }),
 };
+
+/** No job queued or running in the org: the next request may queue one (one per kind at a time). */
+async function endActiveJobs(w: World): Promise<void> {
+  await w.db.db
+    .update(jobs)
+    .set({ status: 'cancelled', finishedAt: new Date() })
+    .where(and(eq(jobs.orgId, w.orgId), inArray(jobs.status, ['queued', 'running'])));
+}
+
+/** A queued Atlas run of the org, the only one. */
+async function freshJob(w: World): Promise<string> {
+  await endActiveJobs(w);
+  const [row] = await w.db.db
+    .insert(jobs)
+    .values({ orgId: w.orgId, kind: 'atlas_run', timeLimitSeconds: 60 })
+    .returning({ id: jobs.id });
+  return row!.id;
+}
 
 function expectedStatus(caller: Caller, permission: Permission, success: number): number {
   if (caller === 'anonymous') return 401;
