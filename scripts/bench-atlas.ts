@@ -67,6 +67,9 @@ export async function benchAtlas(argv: string[]): Promise<void> {
       edges: { type: 'string', default: '500000' },
       embedded: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
+      // An org already loaded (by `npm run db:seed -- --synthetic`) in the database BENCH_DATABASE_URL
+      // names: large orgs take many minutes to load, and the run does not change what it reads.
+      org: { type: 'string' },
     },
     strict: true,
   });
@@ -77,6 +80,13 @@ export async function benchAtlas(argv: string[]): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-atlas-'));
   const edgePrefix = path.join(work, 'edges');
   try {
+    if (values.org) {
+      const url = process.env.BENCH_DATABASE_URL;
+      if (!url) throw new Error('--org needs BENCH_DATABASE_URL: the database that holds the org');
+      const report = await runChild({ DATABASE_URL: url }, values.org, edgePrefix);
+      await finish(report, 'postgres (existing org)');
+      return;
+    }
     let orgId = '';
     await withFreshDatabase(values.embedded, async (handle) => {
       const seeded = performance.now();
@@ -113,7 +123,7 @@ export async function benchAtlas(argv: string[]): Promise<void> {
       const record = {
         bench: 'atlas',
         database,
-        participants,
+        participants: run.result.graph.participants,
         edges: run.result.graph.relationships,
         wallSeconds: Number((run.wallMs / 1000).toFixed(1)),
         peakRssMiB: run.peakRssMiB,
@@ -135,7 +145,7 @@ export async function benchAtlas(argv: string[]): Promise<void> {
         .map(([name, p]) => `${name} ${p.seconds}s/${p.peakRssMiB}MiB`)
         .join(', ');
       console.log(
-        `atlas on ${database}: ${participants} participants, ${record.edges} relationships — whole run ` +
+        `atlas on ${database}: ${record.participants} participants, ${record.edges} relationships — whole run ` +
           `${record.wallSeconds} s, peak RSS ${record.peakRssMiB} MiB (${phases}); PageRank + Louvain ` +
           `${record.pagerankPlusLouvainSeconds.ours} s vs igraph ${record.pagerankPlusLouvainSeconds.igraph} s ` +
           `(${record.ratioToIgraph}×; modularity ${record.modularity} vs ${igraph.modularity}; igraph peak ${igraph.peakRssMiB} MiB)`,

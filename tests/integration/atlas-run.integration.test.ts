@@ -121,6 +121,32 @@ describeEachDatabase('Atlas runs', ({ db, kind }) => {
       .where(eq(recommendations.id, dismissed.id));
     expect(reloaded!.status).toBe('dismissed');
     expect(await generatedEvents(db(), orgId)).toHaveLength(2);
+
+    // The overview of the live run: community sizes add up to the org, every participant has its scores
+    // and a drill-down position, and the first run's rows are gone.
+    const [stored] = await queryRows<{
+      jobs: string[];
+      communities: number;
+      members: number;
+      scored: number;
+      placed: number;
+    }>(
+      db().db,
+      sql`SELECT (SELECT array_agg(DISTINCT job_id::text) FROM atlas_participant_scores WHERE org_id = ${orgId}) AS jobs,
+                 (SELECT count(*)::int FROM atlas_communities WHERE org_id = ${orgId}) AS communities,
+                 (SELECT coalesce(sum(size), 0)::int FROM atlas_communities WHERE org_id = ${orgId}) AS members,
+                 (SELECT count(*)::int FROM atlas_participant_scores WHERE org_id = ${orgId}) AS scored,
+                 (SELECT count(*)::int FROM atlas_participant_scores
+                  WHERE org_id = ${orgId} AND x = x AND y = y AND abs(x) < 1e9 AND abs(y) < 1e9) AS placed`,
+    );
+    expect(stored).toEqual({
+      jobs: [second.id],
+      communities: expect.any(Number),
+      members: 1_500,
+      scored: 1_500,
+      placed: 1_500,
+    });
+    expect(stored!.communities).toBeGreaterThan(1);
   });
 
   if (kind === 'postgres') {

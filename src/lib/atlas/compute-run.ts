@@ -1,6 +1,7 @@
 import type { OrgGraph } from '../repositories/atlas-graph';
 import { analyseGraph, type AnalysisTimings } from './analysis';
 import { detectAll, type DetectorOptions, type RecommendationCandidate } from './detectors';
+import { buildOverview, type AtlasOverview } from './overview';
 
 // What an Atlas run computes in its worker thread, from the org's graph to everything the run writes.
 
@@ -13,13 +14,14 @@ export interface AtlasComputeInput {
 }
 
 /** The steps of a run's computation, timed one by one. */
-export type ComputeTimings = AnalysisTimings & { detectorsMs: number };
+export type ComputeTimings = AnalysisTimings & { detectorsMs: number; overviewMs: number };
 
 export interface AtlasComputeOutput {
   timings: ComputeTimings;
   /** The process's peak resident memory (MiB) by the end of each phase: what the run needs at most. */
   peakRssMiB: Partial<Record<keyof ComputeTimings, number>>;
   candidates: RecommendationCandidate[];
+  overview: AtlasOverview;
   communityCount: number;
   modularity: number;
   /** Per participant (dense id), for atlas_participant_scores. */
@@ -38,6 +40,7 @@ const PHASES: Record<keyof ComputeTimings, [string, number]> = {
   bridgingMs: ['bridging scores', 0.75],
   activityMs: ['community activity', 0.8],
   detectorsMs: ['detectors', 0.82],
+  overviewMs: ['laying out the overview', 0.85],
 };
 
 export function computeAtlasRun(
@@ -53,14 +56,23 @@ export function computeAtlasRun(
   };
   const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase);
   startPhase('detectorsMs');
-  const started = performance.now();
+  let started = performance.now();
   const candidates = detectAll(analysis, input.detectorOptions);
-  const timings: ComputeTimings = { ...analysisTimings, detectorsMs: performance.now() - started };
+  const detectorsMs = performance.now() - started;
+  startPhase('overviewMs');
+  started = performance.now();
+  const overview = buildOverview(analysis);
+  const timings: ComputeTimings = {
+    ...analysisTimings,
+    detectorsMs,
+    overviewMs: performance.now() - started,
+  };
   startPhase(undefined);
   return {
     timings,
     peakRssMiB,
     candidates,
+    overview,
     communityCount: analysis.communitySizes.length,
     modularity: analysis.modularity,
     scores: {

@@ -2,6 +2,7 @@ import { writeAuditEvent } from '../audit';
 import type { JobContext } from '../jobs/runner';
 import { loadOrgGraph } from '../repositories/atlas-graph';
 import { syncRecommendations, type SyncResult } from '../repositories/atlas-recommendations';
+import { deleteAtlasResults, pruneAtlasResults, writeAtlasResults } from '../repositories/atlas-results';
 import { findOrgSettings } from '../repositories/org-settings';
 
 // One Atlas run, as a job: read the org's graph in a few set-based queries, compute everything in a
@@ -14,7 +15,14 @@ const STEPS = { load: [0, 0.15], compute: [0.15, 0.8], write: [0.8, 1] } as cons
 
 export interface AtlasRunResult {
   durationMs: number;
-  graph: { participants: number; relationships: number; communities: number; modularity: number };
+  graph: {
+    participants: number;
+    relationships: number;
+    communities: number;
+    modularity: number;
+    /** Communities drawn as super-nodes in the overview (the largest). */
+    overviewCommunities: number;
+  };
   /** What the run did to the recommendations, per detector. */
   detectors: SyncResult;
   timings: Record<string, number>;
@@ -50,7 +58,16 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   for (const [name, ms] of Object.entries(output.timings)) timings[name] = Math.round(ms);
   Object.assign(peakRssMiB, output.peakRssMiB);
 
-  await ctx.progress('saving the results', STEPS.write[0]);
+  await ctx.progress('saving the overview', STEPS.write[0]);
+  await step('write', async () => {
+    // A resumed run first clears what its earlier attempt wrote.
+    if (ctx.job.attempts > 1) await deleteAtlasResults(ctx.db, ctx.scope, ctx.job.id);
+    await writeAtlasResults(ctx.db, ctx.scope, ctx.job.id, output.overview, {
+      participantIds: graph.participantIds,
+      ...output.scores,
+    });
+  });
+  await ctx.progress('saving the recommendations', 0.97);
   await ctx.db.transaction(async (tx) => {
     const detectors = await syncRecommendations(tx, ctx.scope, ctx.job.id, output.candidates, now);
     const result: AtlasRunResult = {
@@ -60,6 +77,7 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
         relationships: graph.relationshipIds.length,
         communities: output.communityCount,
         modularity: Number(output.modularity.toFixed(4)),
+        overviewCommunities: output.overview.drawnCommunities,
       },
       detectors,
       timings,
@@ -73,4 +91,8 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
     });
     await ctx.complete(tx, { ...result });
   });
+  // The previous runs' rows are no longer read; removing them is housekeeping outside the run's
+  // transaction, and the run has succeeded whatever happens here: rows left behind by a failure are
+  // removed by the next run's prune.
+  await pruneAtlasResults(ctx.db, ctx.scope, ctx.job.id).catch(() => undefined);
 }
