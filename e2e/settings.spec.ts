@@ -5,7 +5,8 @@ import { signedInPage } from './fixtures';
 import { useE2eServer } from './server';
 
 // Settings in the browser: an owner changes a threshold and the segments page states it at once; a
-// rule across fields is refused inline; an admin is refused the page and never offered it.
+// rule across fields is refused inline; an owner runs a stage update and follows it to its summary,
+// which the Overview's stage charts then show; an admin is refused the page and never offered it.
 
 // Not a React hook: the fixture registers this file's beforeAll/afterAll (its name trips the hooks rule).
 // eslint-disable-next-line react-hooks/rules-of-hooks
@@ -49,6 +50,34 @@ describe('org settings', () => {
       const main = await page.textContent('main');
       expect(main).toContain('Activity in the last 21 days');
       expect(main).toContain('No activity for 21 days, but some in the last 60 days');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs a stage update from Settings, follows it to its summary, and the Overview charts it', async () => {
+    const { context, page } = await signedInPage(browser, { server: server(), role: 'owner' });
+    try {
+      const base = `${server().url}/console/${server().orgId}`;
+      await page.goto(base);
+      await page.waitForSelector('main h1');
+      expect(await page.textContent('main')).toContain('No stage update has run yet');
+
+      await page.goto(`${base}/settings`);
+      await page.waitForSelector('main h1');
+      await page.getByRole('button', { name: 'Update stages now' }).click();
+      const summary = page.locator('[data-stage-update-last]');
+      await summary.waitFor();
+      // The demo org's ten regular participants, some of whose stored stages their activity contradicts.
+      expect(await summary.textContent()).toMatch(/\d+ participants? changed stage of 10 checked/);
+
+      await page.goto(base);
+      await page.waitForSelector('main h1');
+      const main = await page.textContent('main');
+      expect(main).not.toContain('No stage update has run yet');
+      expect(main).toContain('Stages over time');
+      await page.getByRole('button', { name: 'Week' }).click();
+      await page.waitForURL(/flows=week/);
     } finally {
       await context.close();
     }
