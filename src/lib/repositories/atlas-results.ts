@@ -99,6 +99,9 @@ async function insertLinks(
   }
 }
 
+/** Score batches in flight at once: PostgreSQL writes one while the next is sent (the embedded database queues them). */
+const SCORE_WRITES_IN_FLIGHT = 2;
+
 async function insertScores(
   db: Database,
   scope: OrgScope,
@@ -109,8 +112,8 @@ async function insertScores(
 ): Promise<void> {
   const column = <T>(start: number, end: number, at: (u: number) => T) =>
     Array.from({ length: end - start }, (_, i) => at(start + i));
-  for (const [start, end] of batches(scores.participantIds.length, batchSize)) {
-    await db.execute(
+  const insert = (start: number, end: number) =>
+    db.execute(
       sql`INSERT INTO atlas_participant_scores (org_id, job_id, participant_id, community, pagerank,
                                                 pagerank_top, bridging, x, y)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, s.*
@@ -122,6 +125,17 @@ async function insertScores(
                       ${sql.param(column(start, end, (u) => positions[2 * u]!))}::float8[],
                       ${sql.param(column(start, end, (u) => positions[2 * u + 1]!))}::float8[]) AS s`,
     );
+  const inFlight = new Set<Promise<unknown>>();
+  try {
+    for (const [start, end] of batches(scores.participantIds.length, batchSize)) {
+      const write: Promise<unknown> = insert(start, end).finally(() => inFlight.delete(write));
+      inFlight.add(write);
+      if (inFlight.size >= SCORE_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    // On a failure, the other batch still in flight settles before the error goes up (never unhandled).
+    await Promise.allSettled(inFlight);
   }
 }
 
