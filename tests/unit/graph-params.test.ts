@@ -9,6 +9,7 @@ import {
 } from '../../src/app/console/[orgId]/graph/graph-params';
 
 const base: GraphViewState = {
+  community: null,
   focus: null,
   depth: 1,
   colour: 'stage',
@@ -41,6 +42,24 @@ describe('graph URL state', () => {
       { participants: 1e6, wholeLimit: 10_000 },
     );
     expect(query).toEqual({ format: 'compact', focus: FOCUS, depth: 2, minConfidence: 0.5 });
+  });
+
+  it('drills into a community of a large org with the filters, and a focus inside it wins', () => {
+    const large = { participants: 1e6, wholeLimit: 10_000 };
+    expect(toGraphApiQuery({ ...base, community: 0, stage: 'active' }, large)).toEqual({
+      format: 'compact',
+      community: 0,
+      stage: 'active',
+    });
+    expect(toGraphApiQuery({ ...base, community: 3, focus: FOCUS }, large)).toEqual({
+      format: 'compact',
+      focus: FOCUS,
+      depth: 1,
+    });
+    expect(graphParsers.community.parse('12')).toBe(12);
+    expect(graphParsers.community.parse('-1')).toBeNull();
+    expect(graphParsers.community.parse('1.5')).toBeNull();
+    expect(graphParsers.community.parse('x')).toBeNull();
   });
 
   it('drops a blank role and a zero confidence, and keeps the colour mode out of the API query', () => {

@@ -13,10 +13,21 @@ export interface CompactGraph {
     lastActivityAt: (string | null)[];
     degree: number[];
     segment: SegmentKey[];
+    /** A community's members: the positions the Atlas run stored. */
+    x?: number[];
+    y?: number[];
   };
   edges: { source: number[]; target: number[]; type: string[]; confidence: number[] };
   truncated: { hop: number; kept: number; leftOut: number }[];
-  overview?: { total: number; shown: number };
+  overview?: { total: number; shown: number; reason: 'no_atlas_run' | 'filters' };
+  community?: {
+    community: number;
+    label: string;
+    size: number;
+    matched: number;
+    edgesTruncated: boolean;
+    run: { jobId: string; finishedAt: string };
+  };
 }
 
 export type ColourMode = 'stage' | 'segment' | 'role';
@@ -184,6 +195,13 @@ export function spiralPositions(degrees: readonly number[]): { x: Float32Array; 
     y[node] = radius * Math.sin(rank * golden);
   });
   return { x, y };
+}
+
+/** The positions an Atlas run stored for a community's members, when the graph carries them. */
+export function storedPositions(graph: CompactGraph): { x: Float32Array; y: Float32Array } | null {
+  const { x, y, id } = graph.nodes;
+  if (!x || !y || x.length !== id.length || y.length !== id.length) return null;
+  return { x: Float32Array.from(x), y: Float32Array.from(y) };
 }
 
 /** Hops from `focus` to every node, either direction (-1: not reached). */

@@ -8,6 +8,7 @@ import {
   nodeSize,
   ringPositions,
   spiralPositions,
+  storedPositions,
   type ColourMode,
   type CompactGraph,
   type GraphPalette,
@@ -168,7 +169,10 @@ export class GraphRenderer {
     const m = edges.source.length;
     const total = n + m;
     const maxDegree = nodes.degree.reduce((max, d) => Math.max(max, d), 0);
-    const start = focus ? ringPositions(this.data, focus) : spiralPositions(nodes.degree);
+    // Stored positions (a community) are the picture as Atlas laid it out: nothing carries over.
+    const stored = storedPositions(this.data);
+    if (stored) previous = undefined;
+    const start = stored ?? (focus ? ringPositions(this.data, focus) : spiralPositions(nodes.degree));
     const { colours, legend } = colourNodes(this.data, mode, this.palette);
     this.mode = mode;
     this.nodeColours = colours;
@@ -373,6 +377,11 @@ export class GraphRenderer {
    */
   isLarge(): boolean {
     return this.data.nodes.id.length > LARGE_GRAPH_NODES;
+  }
+
+  /** The graph came with positions an Atlas run laid out: no layout needs to start on its own. */
+  isLaidOut(): boolean {
+    return storedPositions(this.data) !== null;
   }
 
   isLayoutRunning(): boolean {

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useQueryStates } from 'nuqs';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { GraphLegend } from '../../../../components/graph/graph-legend';
+import type { CommunityOverview } from '../../../../components/graph/community-model';
 import {
   describeLastActivity,
   rankRoles,
@@ -24,8 +25,10 @@ import { StageBadge } from '../../../../components/ui/stage-badge';
 import { Tooltip } from '../../../../components/ui/tooltip';
 import { api, ApiProblem, data } from '../../../../lib/client/api';
 import { cn } from '../../../../lib/ui/cn';
+import { relativeTime } from '../../../../lib/ui/relative-time';
+import { CommunityOverviewCanvas, type CanvasControls } from './community-overview.client';
 import { graphParsers, hasNodeFilters, toGraphApiQuery, type GraphViewState } from './graph-params';
-import { FocusBar, GraphProgress } from './graph-overlays.client';
+import { CommunityTrail, FocusBar, GraphProgress, OverviewNotice } from './graph-overlays.client';
 import { GraphSearch, type SearchResult } from './graph-search.client';
 import { ColourSwitch, ConfidenceSlider, FilterSelects } from './graph-toolbar.client';
 import { ParticipantPanel } from './participant-panel.client';
@@ -54,12 +57,14 @@ export function GraphExplorer({
   wholeLimit,
   overviewSize,
   canIntervene,
+  canRunAtlas,
 }: {
   orgId: string;
   participants: number;
   wholeLimit: number;
   overviewSize: number;
   canIntervene: boolean;
+  canRunAtlas: boolean;
 }) {
   const [params, setParams] = useQueryStates(graphParsers);
   const state = params as GraphViewState;
@@ -67,6 +72,7 @@ export function GraphExplorer({
     () => toGraphApiQuery(state, { participants, wholeLimit }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the query depends on these values only
     [
+      state.community,
       state.focus,
       state.depth,
       state.stage,
@@ -82,6 +88,17 @@ export function GraphExplorer({
   const container = useRef<HTMLDivElement>(null);
   const renderer = useRef<GraphRenderer | null>(null);
   const [graph, setGraph] = useState<CompactGraph | null>(null);
+  const [communities, setCommunities] = useState<CommunityOverview | null>(null);
+  /** When the run behind the overview finished, in words, as of loading it. */
+  const [runAge, setRunAge] = useState('');
+  const overviewControls = useRef<CanvasControls | null>(null);
+  // The community last drilled into, so the trail can name it while a neighbourhood inside it is drawn.
+  const [openCommunity, setOpenCommunity] = useState<{
+    community: number;
+    label: string;
+    shown: number;
+    matched: number;
+  } | null>(null);
   // Each status belongs to one load; a status of an earlier load reads as "fetching" the new one.
   const [loaded, setLoaded] = useState<{ key: string; status: Status }>({
     key: '',
@@ -110,14 +127,27 @@ export function GraphExplorer({
     const previous = renderer.current?.positions();
     const setStatus = (next: Status) => setLoaded({ key: loadKey, status: next });
     (async () => {
-      const payload = (await data(
+      const response = await data(
         api.GET('/api/orgs/{orgId}/graph', { params: { path: { orgId }, query }, signal: controller.signal }),
-      )) as CompactGraph;
+      );
       if (controller.signal.aborted) return;
       renderer.current?.kill();
       renderer.current = null;
       setHover(null);
+      if ('view' in response && response.view === 'communities') {
+        setGraph(null);
+        setCommunities(response);
+        setRunAge(relativeTime(response.run.finishedAt, Date.now()));
+        setStatus({ phase: 'ready' });
+        return;
+      }
+      const payload = response as CompactGraph;
+      setCommunities(null);
       setGraph(payload);
+      if (payload.community) {
+        const { community, label, matched } = payload.community;
+        setOpenCommunity({ community, label, matched, shown: payload.nodes.id.length });
+      }
       setKnownRoles((roles) => [...new Set([...roles, ...rankRoles(payload.nodes.role).map((r) => r.role)])]);
       if (payload.nodes.id.length === 0) {
         setStatus({ phase: 'ready' });
@@ -151,7 +181,7 @@ export function GraphExplorer({
       setStatus({ phase: 'ready' });
       const focusIndex = query.focus ? payload.nodes.id.indexOf(query.focus) : -1;
       if (focusIndex >= 0) created.setHighlight(focusIndex);
-      if (!created.isLarge()) void created.startLayout();
+      if (!created.isLarge() && !created.isLaidOut()) void created.startLayout();
     })().catch((error: unknown) => {
       if (controller.signal.aborted) return;
       if (error instanceof WebGLUnavailableError) setStatus({ phase: 'webgl' });
@@ -201,13 +231,30 @@ export function GraphExplorer({
     renderer.current?.flyTo(result.index);
   };
 
+  const openCommunityView = useCallback(
+    (community: number) => {
+      setSelected(null);
+      void setParams({ community, focus: null, depth: null }, { history: 'push' });
+    },
+    [setParams],
+  );
+  const backToOverview = () =>
+    void setParams({ community: null, focus: null, depth: null }, { history: 'push' });
+  const canvas = (): CanvasControls | null => overviewControls.current ?? renderer.current;
+  const setControls = useCallback((controls: CanvasControls | null) => {
+    overviewControls.current = controls;
+  }, []);
+
   const commitConfidence = useCallback(
     (minConfidence: number) => void setParams({ minConfidence }),
     [setParams],
   );
   const nodes = graph?.nodes.id.length ?? 0;
   const edges = graph?.edges.source.length ?? 0;
-  const partial = Boolean(state.focus || graph?.overview);
+  const partial = Boolean(state.focus || graph?.overview || graph?.community || communities);
+  const large = participants > wholeLimit;
+  const trailCommunity =
+    state.community !== null && openCommunity?.community === state.community ? openCommunity : null;
   const focusIndex = graph && state.focus ? graph.nodes.id.indexOf(state.focus) : -1;
   const focusLabel = focusIndex >= 0 ? graph!.nodes.label[focusIndex] : 'this participant';
   const hovered = hover && graph ? hover.index : null;
@@ -218,16 +265,20 @@ export function GraphExplorer({
         <div className="grid gap-1">
           <h1 className="text-xl font-semibold tracking-tight">Graph</h1>
           <p className="text-sm text-muted-foreground" aria-live="polite">
-            {status.phase === 'ready' && graph
-              ? `${number.format(nodes)} participants and ${number.format(edges)} relationships drawn`
-              : 'Who is connected to whom: click a participant to see them and act.'}
+            {status.phase === 'ready' && communities
+              ? `${number.format(communities.communities.length)} communities of ${number.format(communities.participants)} participants, as Atlas found them ${runAge}`
+              : status.phase === 'ready' && graph
+                ? `${number.format(nodes)} participants and ${number.format(edges)} relationships drawn`
+                : 'Who is connected to whom: click a participant to see them and act.'}
           </p>
         </div>
         <GraphSearch orgId={orgId} graph={graph} partial={partial} onChoose={onSearch} />
       </div>
 
       <div className="flex flex-wrap items-center gap-2" role="toolbar" aria-label="Graph view">
-        <ColourSwitch value={state.colour} onChange={(colour) => void setParams({ colour })} />
+        {!communities && (
+          <ColourSwitch value={state.colour} onChange={(colour) => void setParams({ colour })} />
+        )}
         <FilterSelects
           stage={state.stage}
           role={state.role}
@@ -235,40 +286,34 @@ export function GraphExplorer({
           roles={knownRoles}
           onChange={(filters) => void setParams(filters)}
         />
-        <ConfidenceSlider
-          value={state.minConfidence}
-          onPreview={(v) => renderer.current?.previewMinConfidence(v)}
-          onCommit={commitConfidence}
-        />
+        {!communities && (
+          <ConfidenceSlider
+            value={state.minConfidence}
+            onPreview={(v) => renderer.current?.previewMinConfidence(v)}
+            onCommit={commitConfidence}
+          />
+        )}
         <div className="ml-auto flex items-center gap-1">
-          <Button
-            variant="outline"
-            size="sm"
-            disabled={status.phase !== 'ready' || nodes < 2}
-            onClick={() =>
-              layoutRunning ? renderer.current?.stopLayout() : void renderer.current?.startLayout()
-            }
-          >
-            {layoutRunning ? <PauseIcon aria-hidden /> : <PlayIcon aria-hidden />}
-            {layoutRunning ? 'Pause layout' : 'Run layout'}
-          </Button>
-          <Tooltip content="Zoom in">
+          {!communities && (
             <Button
-              variant="ghost"
-              size="icon"
-              aria-label="Zoom in"
-              onClick={() => renderer.current?.zoom(1.6)}
+              variant="outline"
+              size="sm"
+              disabled={status.phase !== 'ready' || nodes < 2}
+              onClick={() =>
+                layoutRunning ? renderer.current?.stopLayout() : void renderer.current?.startLayout()
+              }
             >
+              {layoutRunning ? <PauseIcon aria-hidden /> : <PlayIcon aria-hidden />}
+              {layoutRunning ? 'Pause layout' : 'Run layout'}
+            </Button>
+          )}
+          <Tooltip content="Zoom in">
+            <Button variant="ghost" size="icon" aria-label="Zoom in" onClick={() => canvas()?.zoom(1.6)}>
               <PlusIcon />
             </Button>
           </Tooltip>
           <Tooltip content="Zoom out">
-            <Button
-              variant="ghost"
-              size="icon"
-              aria-label="Zoom out"
-              onClick={() => renderer.current?.zoom(1 / 1.6)}
-            >
+            <Button variant="ghost" size="icon" aria-label="Zoom out" onClick={() => canvas()?.zoom(1 / 1.6)}>
               <MinusIcon />
             </Button>
           </Tooltip>
@@ -277,7 +322,7 @@ export function GraphExplorer({
               variant="ghost"
               size="icon"
               aria-label="Show everything"
-              onClick={() => renderer.current?.resetCamera()}
+              onClick={() => canvas()?.resetCamera()}
             >
               <ScanIcon />
             </Button>
@@ -286,16 +331,23 @@ export function GraphExplorer({
       </div>
 
       {graph?.overview && !state.focus && (
-        <Alert
-          variant="info"
-          title={`The ${number.format(graph.overview.shown)} most connected participants`}
-        >
-          This org has {number.format(participants)} participants
-          {hasNodeFilters(state) ? ` (${number.format(graph.overview.total)} match the filters)` : ''}: too
-          many to draw at once, so the graph opens on the {number.format(overviewSize)} with the most
-          relationships and the relationships among them. Find anyone else by name, or choose “Focus here” to
-          explore a neighbourhood.
-        </Alert>
+        <OverviewNotice
+          orgId={orgId}
+          overview={graph.overview}
+          participants={participants}
+          overviewSize={overviewSize}
+          filtered={hasNodeFilters(state) || state.minConfidence > 0}
+          canRunAtlas={canRunAtlas}
+        />
+      )}
+
+      {large && (state.community !== null || state.focus) && (
+        <CommunityTrail
+          community={trailCommunity}
+          focusLabel={state.focus ? (focusLabel ?? 'this participant') : null}
+          onOverview={backToOverview}
+          onCommunity={() => void setParams({ focus: null, depth: null }, { history: 'push' })}
+        />
       )}
 
       {state.focus && (
@@ -305,11 +357,43 @@ export function GraphExplorer({
           truncated={graph?.truncated ?? []}
           onDepth={(depth) => void setParams({ depth }, { history: 'push' })}
           onClear={() => void setParams({ focus: null, depth: null }, { history: 'push' })}
+          clearLabel={
+            state.community !== null
+              ? 'Back to the community'
+              : large
+                ? 'Back to the overview'
+                : 'Whole graph'
+          }
         />
       )}
 
       <div className="relative min-h-0 flex-1 overflow-hidden rounded-lg border border-border bg-card">
         <div ref={container} className="absolute inset-0" data-testid="graph-canvas" />
+
+        {status.phase === 'ready' && communities && communities.communities.length > 0 && (
+          <CommunityOverviewCanvas
+            overview={communities}
+            wide={wide}
+            onOpen={openCommunityView}
+            onControls={setControls}
+            onFailure={(error) =>
+              setLoaded({
+                key: loadKey,
+                status:
+                  error instanceof WebGLUnavailableError
+                    ? { phase: 'webgl' }
+                    : { phase: 'error', problem: new ApiProblem(0, 'Error', String(error)) },
+              })
+            }
+          />
+        )}
+
+        {status.phase === 'ready' && communities && communities.communities.length === 0 && (
+          <EmptyState icon={SearchXIcon} title="No community to draw" className="absolute inset-0">
+            Atlas found no group of two or more related participants in this org. Find participants by name
+            above, or open the participants list.
+          </EmptyState>
+        )}
 
         {(status.phase === 'fetching' || status.phase === 'drawing') && <GraphProgress status={status} />}
 

@@ -1,8 +1,8 @@
 import { createParser, parseAsFloat, parseAsInteger, parseAsString, parseAsStringLiteral } from 'nuqs';
 import { LIFECYCLE_STAGES, SEGMENT_KEYS, type LifecycleStage, type SegmentKey } from '../../../../lib/domain';
 
-// The explorer's state in the URL, so a view reloads and shares as it was: the focus and its depth, the
-// colour mode, the API's own filters and the minimum confidence. This module maps the URL to the graph
+// The explorer's state in the URL, so a view reloads and shares as it was: the community drilled into,
+// the focus and its depth, the colour mode, the API's own filters and the minimum confidence. This module maps the URL to the graph
 // API's query and back; it holds no React.
 
 export const COLOUR_MODES = ['stage', 'segment', 'role'] as const;
@@ -25,6 +25,12 @@ const parseAsDepth = createParser({
   serialize: (value: number) => String(value),
 });
 
+/** A community number of the latest Atlas run (0 the largest); anything else reads as none. */
+const parseAsCommunity = createParser({
+  parse: (value: string) => (/^\d{1,9}$/.test(value) ? Number(value) : null),
+  serialize: (value: number) => String(value),
+});
+
 /** A confidence between 0 and 1 in steps of 0.05, as the slider gives it. */
 const parseAsConfidence = createParser({
   parse: (value: string) => {
@@ -39,6 +45,7 @@ export function roundConfidence(value: number): number {
 }
 
 export const graphParsers = {
+  community: parseAsCommunity,
   focus: parseAsParticipantId,
   depth: parseAsDepth.withDefault(1),
   colour: parseAsStringLiteral(COLOUR_MODES).withDefault('stage'),
@@ -49,6 +56,7 @@ export const graphParsers = {
 };
 
 export interface GraphViewState {
+  community: number | null;
   focus: string | null;
   depth: number;
   colour: ColourMode;
@@ -61,6 +69,7 @@ export interface GraphViewState {
 export interface GraphApiQuery {
   format: 'compact';
   view?: 'overview';
+  community?: number;
   focus?: string;
   depth?: number;
   stage?: LifecycleStage;
@@ -70,9 +79,10 @@ export interface GraphApiQuery {
 }
 
 /**
- * The graph API query for a view: the neighbourhood of the focus, or else the whole (filtered) org —
- * or, for an org over `wholeLimit` participants, its most connected participants (view=overview).
- * The colour mode is the browser's business and is not sent.
+ * The graph API query for a view: the neighbourhood of the focus, or else the community drilled into,
+ * or else the whole (filtered) org — or, for an org over `wholeLimit` participants, its overview (the
+ * communities of the latest Atlas run, or its most connected participants). The colour mode is the
+ * browser's business and is not sent.
  */
 export function toGraphApiQuery(
   state: GraphViewState,
@@ -82,6 +92,8 @@ export function toGraphApiQuery(
   if (state.focus) {
     query.focus = state.focus;
     query.depth = state.depth;
+  } else if (state.community !== null) {
+    query.community = state.community;
   } else if (org.participants > org.wholeLimit) {
     query.view = 'overview';
   }

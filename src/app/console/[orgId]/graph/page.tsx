@@ -8,7 +8,7 @@ import { GraphExplorer } from './graph-explorer.client';
 export const metadata: Metadata = { title: 'Graph' };
 
 // The page knows only the org's size; the explorer loads the graph itself through the org API, which
-// writes graph.viewed for each view (whole, overview or a neighbourhood) as it is drawn.
+// writes graph.viewed for each view (whole, overview, a community or a neighbourhood) as it is drawn.
 export default async function GraphPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { db, scope } = await requireOrgPage({ params, permission: 'graph.read' });
   const { participants } = await graphExplorerSize(db, scope);
@@ -19,6 +19,7 @@ export default async function GraphPage({ params }: { params: Promise<{ orgId: s
       wholeLimit={EXPLORER_WHOLE_GRAPH_NODES}
       overviewSize={OVERVIEW_GRAPH_NODES}
       canIntervene={can(scope.role, 'interventions.write')}
+      canRunAtlas={can(scope.role, 'atlas.run')}
     />
   );
 }
