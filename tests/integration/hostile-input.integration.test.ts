@@ -81,6 +81,11 @@ const INPUTS: Record<string, Input> = {
     path: `/interventions/${ID}/reverse`,
     body: ['reason'],
   },
+  'POST /api/orgs/:orgId/atlas/run': { method: 'POST', path: '/atlas/run' },
+  'POST /api/orgs/:orgId/stages/run': { method: 'POST', path: '/stages/run' },
+  'GET /api/orgs/:orgId/jobs': { method: 'GET', path: '/jobs', query: ['kind', 'status', 'limit'] },
+  'GET /api/orgs/:orgId/jobs/:jobId': { method: 'GET', path: `/jobs/${ID}` },
+  'POST /api/orgs/:orgId/jobs/:jobId/cancel': { method: 'POST', path: `/jobs/${ID}/cancel` },
   'GET /api/orgs/:orgId/settings': { method: 'GET', path: '/settings' },
   'PATCH /api/orgs/:orgId/settings': {
     method: 'PATCH',

@@ -4,6 +4,7 @@ import { writeAuditEvent } from '../../src/lib/audit';
 import { events, jobs } from '../../src/lib/database/schema';
 import { uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { JOB_KINDS, type JobKind } from '../../src/lib/domain';
+import { JobSchedule } from '../../src/lib/jobs/schedule';
 import { JobRunner, type JobContext, type JobHandler, type JobHandlers } from '../../src/lib/jobs/runner';
 import { unsafeClaimNextJob } from '../../src/lib/repositories/job-queue';
 import { findJob, JobInProgressError } from '../../src/lib/repositories/jobs';
@@ -351,6 +352,44 @@ describeEachDatabase('background jobs', ({ db }) => {
     expect(computing).toBe(false);
     expect(answered).toEqual([200, 200, 200]);
     expect(await statusOf(db(), owner, job.id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('queues scheduled jobs as the system for orgs without a recent one, once', async () => {
+    const { owner, org } = await setup(db());
+    const other = await createOrgWithMembers(db(), 'Scheduled org', { owner: 'owner@scheduled.example' });
+    const schedule = new JobSchedule(db().db, { stage_update: 24, atlas_run: 0 }, quiet);
+    expect(await schedule.queueDue()).toEqual({ stage_update: 2 });
+    // Both are queued now: nothing more is due.
+    expect(await schedule.queueDue()).toEqual({ stage_update: 0 });
+    const queued = await db()
+      .db.select({
+        orgId: jobs.orgId,
+        kind: jobs.kind,
+        requestedBy: jobs.requestedByUserId,
+        params: jobs.params,
+      })
+      .from(jobs);
+    expect(queued.map((j) => j.orgId).sort()).toEqual([org.id, other.org.id].sort());
+    expect(queued.every((j) => j.kind === 'stage_update' && j.requestedBy === null)).toBe(true);
+    expect(queued[0]!.params).toEqual({ scheduled: true });
+    const requested = await db()
+      .db.select({ actorRole: events.actorRole, actorUserId: events.actorUserId, metadata: events.metadata })
+      .from(events)
+      .where(and(eq(events.orgId, org.id), eq(events.eventType, 'job.requested')));
+    expect(requested).toEqual([
+      { actorRole: 'system', actorUserId: null, metadata: { kind: 'stage_update', scheduled: true } },
+    ]);
+    // A finished job within the interval keeps the org off the schedule until the interval has passed.
+    await db()
+      .db.update(jobs)
+      .set({ status: 'succeeded', finishedAt: new Date() })
+      .where(eq(jobs.kind, 'stage_update'));
+    expect(await schedule.queueDue()).toEqual({ stage_update: 0 });
+    await db()
+      .db.update(jobs)
+      .set({ createdAt: sql`now() - interval '25 hours'` })
+      .where(eq(jobs.orgId, owner.orgId));
+    expect(await schedule.queueDue()).toEqual({ stage_update: 1 });
   });
 
   it('never lets two runners claim the same job', async () => {

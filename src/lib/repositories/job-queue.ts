@@ -98,7 +98,7 @@ export async function unsafeEnqueueDueJobs(
     db,
     sql`WITH queued AS (
           INSERT INTO jobs (org_id, kind, params, time_limit_seconds)
-          SELECT o.id, ${kind}, '{"scheduled": true}'::jsonb, ${timeLimitSeconds} FROM orgs o
+          SELECT o.id, ${kind}::text, '{"scheduled": true}'::jsonb, ${timeLimitSeconds}::int FROM orgs o
           WHERE NOT EXISTS (
             SELECT 1 FROM jobs j WHERE j.org_id = o.id AND j.kind = ${kind}
               AND j.created_at > now() - make_interval(hours => ${everyHours}))
@@ -107,7 +107,7 @@ export async function unsafeEnqueueDueJobs(
         audited AS (
           INSERT INTO events (org_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata)
           SELECT org_id, NULL, 'system', 'job.requested', 'job', id::text,
-                 jsonb_build_object('kind', ${kind}, 'scheduled', true)
+                 jsonb_build_object('kind', ${kind}::text, 'scheduled', true)
           FROM queued)
         SELECT org_id AS "orgId", id FROM queued`,
   );
