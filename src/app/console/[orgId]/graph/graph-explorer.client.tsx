@@ -352,7 +352,7 @@ export function GraphExplorer({
 
       {state.focus && (
         <FocusBar
-          label={focusLabel ?? 'this participant'}
+          label={large ? null : (focusLabel ?? 'this participant')}
           depth={state.depth}
           truncated={graph?.truncated ?? []}
           onDepth={(depth) => void setParams({ depth }, { history: 'push' })}

@@ -54,7 +54,8 @@ export function FocusBar({
   onClear,
   clearLabel = 'Whole graph',
 }: {
-  label: string;
+  /** Null when the trail above already names the neighbourhood. */
+  label: string | null;
   depth: number;
   truncated: { hop: number; kept: number; leftOut: number }[];
   onDepth: (depth: number) => void;
@@ -64,9 +65,11 @@ export function FocusBar({
   return (
     <div className="flex flex-wrap items-center gap-2 rounded-md border border-border bg-muted/60 px-3 py-2 text-sm">
       <CrosshairIcon aria-hidden className="size-4 text-muted-foreground" />
-      <span>
-        Neighbourhood of <strong className="font-medium">{label}</strong>
-      </span>
+      {label !== null && (
+        <span>
+          Neighbourhood of <strong className="font-medium">{label}</strong>
+        </span>
+      )}
       <div
         role="radiogroup"
         aria-label="Hops from the focus"
