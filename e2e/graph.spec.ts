@@ -2,12 +2,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unsafeAddMembership } from '../src/lib/repositories/unsafe';
+import { createOrgScope } from '../src/lib/scope';
+import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
+import { insertAtlasJob, writeRun } from '../tests/setup/atlas-runs';
 import { launchBrowser } from './browser';
 import { signedInPage } from './fixtures';
 import { useE2eServer } from './server';
 
 // The graph explorer in the browser (software WebGL): find a participant, open the panel, focus on
-// them two hops deep — and the URL carries that view, so a reload draws the same.
+// them two hops deep — and the URL carries that view, so a reload draws the same. An org too large to
+// draw whole opens on its most connected participants until Atlas has run, then on its communities.
 
 // Not a React hook: the fixture registers this file's beforeAll/afterAll (its name trips the hooks rule).
 // eslint-disable-next-line react-hooks/rules-of-hooks
@@ -54,6 +59,64 @@ describe('graph explorer', () => {
       expect(new URL(page.url()).searchParams.get('focus')).toBe(elena);
       await page.getByText(/participants and \d+ relationships drawn/).waitFor({ timeout: 60_000 });
       expect(await page.textContent('main')).toContain('Elena Petrova');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('opens a large org on its communities once Atlas has run, drills into one by keyboard and comes back', async () => {
+    const database = server().database;
+    const large = await loadSyntheticOrg(
+      database,
+      { name: 'Large network', timezone: 'UTC' },
+      { participants: 10_200, edges: 30_000, seed: 9, now: new Date() },
+    );
+    const { context, page, user } = await signedInPage(browser, { server: server(), role: 'admin' });
+    await unsafeAddMembership(database.db, {
+      orgId: large.orgId,
+      userId: user.id,
+      role: 'admin',
+      via: 'e2e',
+    });
+    try {
+      await page.goto(`${server().url}/console/${large.orgId}/graph`);
+      await page.getByText('Atlas has not run for this org yet').waitFor({ timeout: 60_000 });
+      expect(
+        await page.getByRole('link', { name: 'Run Atlas on the Recommendations page' }).getAttribute('href'),
+      ).toBe(`/console/${large.orgId}/recommendations`);
+
+      const scope = createOrgScope({
+        orgId: large.orgId,
+        orgName: 'Large network',
+        timezone: 'UTC',
+        userId: user.id,
+        userEmail: user.email,
+        role: 'admin',
+      });
+      const jobId = await insertAtlasJob(database, large.orgId, 'succeeded', new Date());
+      const { overview } = await writeRun(database, scope, jobId);
+
+      await page.reload();
+      const list = page.getByRole('list', { name: 'Communities, largest first' });
+      await list.waitFor({ timeout: 60_000 });
+      await page.getByTestId('community-canvas').locator('canvas').first().waitFor();
+      expect(await list.getByRole('button').count()).toBe(overview.drawnCommunities);
+      await page.screenshot({ path: path.join(os.tmpdir(), 'operator-console-graph-communities.png') });
+
+      await list.getByRole('button').nth(1).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/community=1/);
+      const trail = page.getByRole('navigation', { name: 'Where you are in the graph' });
+      await trail.waitFor();
+      await page.getByText(/participants and \d+ relationships drawn/).waitFor({ timeout: 60_000 });
+      const drawn = Number(
+        (await page.getByText(/participants and/).textContent())!.split(' ')[0]!.replace(/,/g, ''),
+      );
+      expect(drawn).toBe(overview.communities[1]!.size);
+
+      await trail.getByRole('button', { name: 'Communities' }).click();
+      await list.waitFor({ timeout: 60_000 });
+      expect(new URL(page.url()).searchParams.get('community')).toBeNull();
     } finally {
       await context.close();
     }

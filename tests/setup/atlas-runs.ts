@@ -1,18 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { analyseGraph } from '../../src/lib/atlas/analysis';
 import { buildOverview } from '../../src/lib/atlas/overview';
-import { queryRows } from '../../src/lib/db';
+import { queryRows, type DatabaseHandle } from '../../src/lib/db';
 import { loadOrgGraph } from '../../src/lib/repositories/atlas-graph';
 import { writeAtlasResults } from '../../src/lib/repositories/atlas-results';
 import type { OrgScope } from '../../src/lib/scope';
-import type { TestDatabase } from './databases';
 
 // Atlas runs for tests of what reads their results: the job row as the runner leaves it, and the
 // results written as the run writes them (the runner and the pipeline are tested on their own).
 
 /** An atlas_run job row as the runner leaves it, inserted directly (the runner is tested elsewhere). */
 export async function insertAtlasJob(
-  db: TestDatabase,
+  db: Pick<DatabaseHandle, 'db'>,
   orgId: string,
   status: 'succeeded' | 'running' | 'failed',
   finishedAt: Date | null,
@@ -27,7 +26,12 @@ export async function insertAtlasJob(
 }
 
 /** What a run computes for the org now, written under `jobId` as the run writes it. */
-export async function writeRun(db: TestDatabase, scope: OrgScope, jobId: string, batchSize?: number) {
+export async function writeRun(
+  db: Pick<DatabaseHandle, 'db'>,
+  scope: OrgScope,
+  jobId: string,
+  batchSize?: number,
+) {
   const graph = await loadOrgGraph(db.db, scope);
   const { analysis } = analyseGraph(graph, Date.now());
   const overview = buildOverview(analysis);
