@@ -185,7 +185,7 @@ describeEachDatabase('atlas results', ({ db }) => {
     const second = await insertAtlasJob(db(), orgId, 'succeeded', new Date());
     await writeRun(db(), scope, second);
     expect((await jobsWithRows(orgId)).sort()).toEqual([first, second].sort());
-    await pruneAtlasResults(db().db, scope, second);
+    await pruneAtlasResults(db().db, scope, second, { batchSize: 5 });
     expect(await jobsWithRows(orgId)).toEqual([second]);
     expect((await rowsOf(orgId)).scores).toBe(12);
     expect(await rowsOf(other.orgId)).toEqual(before);

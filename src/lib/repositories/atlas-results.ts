@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { communityLabel } from '../atlas/community-label';
 import type { AtlasOverview, OverviewCommunity } from '../atlas/overview';
 import { queryRows, type Database } from '../db';
@@ -164,29 +164,33 @@ export async function writeAtlasResults(
 }
 
 /**
- * Removes what a run wrote (a resumed run clears its partial rows before writing again), a batch of
- * participants per statement so the embedded database keeps answering other requests in between.
+ * Deletes the participant scores matching `runs` (a condition on job_id), a batch per statement, so that
+ * the embedded database answers other requests between batches of a million-row delete.
  */
+async function deleteScoresInBatches(db: Database, scope: OrgScope, runs: SQL, batchSize: number) {
+  for (;;) {
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`WITH gone AS (
+            DELETE FROM atlas_participant_scores
+            WHERE org_id = ${scope.orgId} AND (job_id, participant_id) IN (
+              SELECT job_id, participant_id FROM atlas_participant_scores
+              WHERE org_id = ${scope.orgId} AND ${runs} LIMIT ${batchSize})
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM gone`,
+    );
+    if ((row?.n ?? 0) < batchSize) return;
+  }
+}
+
+/** Removes what a run wrote (a resumed run clears its partial rows before writing again). */
 export async function deleteAtlasResults(
   db: Database,
   scope: OrgScope,
   jobId: string,
   options: { batchSize?: number } = {},
 ): Promise<void> {
-  const batchSize = options.batchSize ?? DELETE_BATCH_SIZE;
-  for (;;) {
-    const [row] = await queryRows<{ n: number }>(
-      db,
-      sql`WITH gone AS (
-            DELETE FROM atlas_participant_scores
-            WHERE org_id = ${scope.orgId} AND job_id = ${jobId} AND participant_id IN (
-              SELECT participant_id FROM atlas_participant_scores
-              WHERE org_id = ${scope.orgId} AND job_id = ${jobId} LIMIT ${batchSize})
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
-    );
-    if ((row?.n ?? 0) < batchSize) break;
-  }
+  await deleteScoresInBatches(db, scope, sql`job_id = ${jobId}`, options.batchSize ?? DELETE_BATCH_SIZE);
   await db.execute(
     sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`,
   );
@@ -195,12 +199,15 @@ export async function deleteAtlasResults(
 
 /**
  * Drops every other run's rows for the org, keeping `keepJobId`'s: called by the run that has just
- * succeeded (in its completing transaction, or right after it), so only the live run's rows remain.
+ * succeeded, so only the live run's rows remain. Batched like deleteAtlasResults.
  */
-export async function pruneAtlasResults(db: Database, scope: OrgScope, keepJobId: string): Promise<void> {
-  await db.execute(
-    sql`DELETE FROM atlas_participant_scores WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
-  );
+export async function pruneAtlasResults(
+  db: Database,
+  scope: OrgScope,
+  keepJobId: string,
+  options: { batchSize?: number } = {},
+): Promise<void> {
+  await deleteScoresInBatches(db, scope, sql`job_id <> ${keepJobId}`, options.batchSize ?? DELETE_BATCH_SIZE);
   await db.execute(
     sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
   );
