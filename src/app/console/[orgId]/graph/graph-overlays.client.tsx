@@ -133,9 +133,11 @@ export function CommunityTrail({
       className="flex flex-wrap items-center gap-x-2 gap-y-1 rounded-md border border-border bg-muted/60 px-3 py-2 text-sm"
     >
       <Button variant="ghost" size="sm" onClick={focusLabel && community ? onCommunity : onOverview}>
-        <ArrowLeftIcon aria-hidden /> Back
+        <ArrowLeftIcon aria-hidden />
+        {/* On phones the arrow alone: the trail beside it says where back leads. */}
+        <span className="sr-only sm:not-sr-only">Back</span>
       </Button>
-      <ol className="flex min-w-0 flex-wrap items-center gap-1">
+      <ol className="flex min-w-0 flex-1 basis-0 flex-wrap items-center gap-1">
         <li>
           <button type="button" className={step} onClick={onOverview}>
             Communities
