@@ -6,7 +6,7 @@ import { appendResult, withFreshDatabase } from './bench-database';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -17,7 +17,10 @@ const HELP = `Usage: npm run bench -- seed|queries|ui [--participants N] [--edge
          largest hub's neighbourhood at depth 1 and 2, and the compact whole graph when within its caps.
   ui     The graph explorer on a synthetic org (default 10,000 participants, 50,000 edges; --runs R,
          default 2) in headless Chromium, beside a bare sigma page drawing the same graph: first frame
-         time and the longest task after it. Makes the production build first when it is stale.`;
+         time and the longest task after it. Makes the production build first when it is stale.
+  atlas  A whole Atlas run (default 100,000 participants, 500,000 edges; --org ORG: an org already in
+         BENCH_DATABASE_URL's database) in a process of its own, time and peak memory per phase, beside
+         igraph's PageRank + Louvain on the same edge list (/usr/bin/python3 with python3-igraph).`;
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
