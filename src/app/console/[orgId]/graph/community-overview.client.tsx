@@ -193,7 +193,7 @@ function CommunityList({
               onBlur={() => onHighlight(null)}
               onMouseEnter={() => onHighlight(i)}
               onMouseLeave={() => onHighlight(null)}
-              className="flex w-full items-center gap-2 rounded px-1.5 py-1 text-left text-xs outline-none hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
+              className="flex w-full items-center gap-2 rounded px-1.5 py-1 text-left text-xs outline-none hover:bg-muted focus-visible:outline-2 focus-visible:outline-solid focus-visible:outline-ring"
             >
               <span
                 aria-hidden

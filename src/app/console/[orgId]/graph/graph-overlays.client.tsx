@@ -83,7 +83,7 @@ export function FocusBar({
             aria-checked={depth === d}
             onClick={() => onDepth(d)}
             className={
-              'h-6 rounded px-2 text-xs font-medium outline-none focus-visible:outline-2 focus-visible:outline-ring ' +
+              'h-6 rounded px-2 text-xs font-medium outline-none focus-visible:outline-2 focus-visible:outline-solid focus-visible:outline-ring ' +
               (depth === d ? 'bg-background text-foreground shadow-sm' : 'text-muted-foreground')
             }
           >
@@ -126,7 +126,7 @@ export function CommunityTrail({
   onCommunity: () => void;
 }) {
   const step =
-    'rounded px-1 font-medium underline-offset-2 outline-none hover:underline focus-visible:outline-2 focus-visible:outline-ring';
+    'rounded px-1 font-medium underline-offset-2 outline-none hover:underline focus-visible:outline-2 focus-visible:outline-solid focus-visible:outline-ring';
   return (
     <nav
       aria-label="Where you are in the graph"

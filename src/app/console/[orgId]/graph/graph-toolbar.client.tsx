@@ -45,7 +45,7 @@ export function ColourSwitch({
           }}
           data-mode={mode}
           className={cn(
-            'h-7 rounded px-2.5 text-xs font-medium text-muted-foreground outline-none focus-visible:outline-2 focus-visible:outline-ring',
+            'h-7 rounded px-2.5 text-xs font-medium text-muted-foreground outline-none focus-visible:outline-2 focus-visible:outline-solid focus-visible:outline-ring',
             value === mode && 'bg-secondary text-foreground shadow-sm',
           )}
         >
