@@ -1,7 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from '../lib/errors';
+import { databaseErrorToAppError, describeDatabaseError } from '../lib/http/database-errors';
 import { problemFor, problemResponse } from '../lib/http/problem';
 import { authRoutes } from './auth';
 import type { ApiDependencies, ApiEnv } from './context';
@@ -60,10 +62,12 @@ export function createApiApp(deps: ApiDependencies) {
     problemResponse(c, problemFor('not_found', `No API route for ${c.req.method} ${c.req.path}.`)),
   );
 
-  app.onError((error, c) => {
-    // A concurrent request got there first (a duplicate member, say): a conflict, not a crash.
-    if (sqlState(error) === '23505')
-      return problemResponse(c, problemFor('conflict', 'This already exists.'));
+  app.onError((caught, c) => {
+    // PostgreSQL's data errors, unique violations and an unreachable or saturated database have
+    // answers of their own (400, 409, 503); see src/lib/http/database-errors.ts.
+    const mapped = databaseErrorToAppError(caught);
+    if (mapped) logDatabaseError(c, mapped, caught);
+    const error = mapped ?? caught;
     if (error instanceof AppError) {
       return problemResponse(
         c,
@@ -91,8 +95,11 @@ export function createApiApp(deps: ApiDependencies) {
 
 export type ApiApp = ReturnType<typeof createApiApp>;
 
-function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: unknown; cause?: { code?: unknown } };
-  const code = e.code ?? e.cause?.code;
-  return typeof code === 'string' ? code : undefined;
+// A data error reaching the database is a gap in validation, and an outage is worth a line per request
+// while it lasts; a conflict is ordinary.
+function logDatabaseError(c: Context<ApiEnv>, mapped: AppError, error: unknown): void {
+  if (mapped.code === 'conflict') return;
+  const line = `[api] ${c.var.requestId} ${c.req.method} ${c.req.path}: database ${mapped.code}: ${describeDatabaseError(error)}`;
+  if (mapped.code === 'bad_request') console.warn(line);
+  else console.error(line);
 }
