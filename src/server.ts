@@ -10,7 +10,7 @@ import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
 import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
-import { parseEnv, type Env } from './lib/env';
+import { connectionLimits, parseEnv, type Env } from './lib/env';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     dataDir: env.DATA_DIR,
     poolSize: env.DATABASE_POOL_SIZE,
     logQueries: env.DB_LOG_QUERIES,
+    limits: connectionLimits(env),
     role: 'server',
   });
   setAppDatabase(Promise.resolve(database));

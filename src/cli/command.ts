@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type z } from 'zod';
 import { openDatabase, EmbeddedDatabaseBusyError, type DatabaseHandle } from '../lib/db';
-import { EnvError, parseEnv } from '../lib/env';
+import { connectionLimits, EnvError, parseEnv } from '../lib/env';
 import { PendingMigrationsError } from '../lib/database/migrate';
 
 /** A mistake in how a command was called: its message is shown with a hint to `--help`, exit code 2. */
@@ -32,6 +32,7 @@ export function openCommandDatabase(): Promise<DatabaseHandle> {
     dataDir: env.DATA_DIR,
     poolSize: 2,
     logQueries: env.DB_LOG_QUERIES,
+    limits: connectionLimits(env),
     role: 'command',
   });
 }

@@ -12,8 +12,10 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { acquireLock, readLiveLock, type EmbeddedLock } from './database/embedded-lock';
 import * as schema from './database/schema';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
 
 export { schema };
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
 export { EmbeddedDatabaseBusyError } from './database/embedded-lock';
 
 /** The one database type every repository takes, whichever driver is underneath. */
@@ -37,12 +39,31 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize: number;
   logQueries?: boolean;
+  /** Bounds on waiting for the database; DEFAULT_CONNECTION_LIMITS where not given. */
+  limits?: Partial<ConnectionLimits>;
   /**
    * Only matters for the embedded database. `server` opens it and shares it over a Unix socket in the
    * data directory; `command` goes through that socket when a server runs, and opens the files itself
    * when none does.
    */
   role: 'server' | 'command';
+}
+
+/**
+ * The pool settings that carry the limits. The session settings go in the startup packet, so every
+ * connection has them before its first statement, whichever pool or path opened it. Options already
+ * in the URL are kept: pg lets a URL's options replace the config's, so they move out of the URL.
+ */
+export function limitedPoolConfig(url: string, limits: ConnectionLimits): pg.PoolConfig {
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  const settings = `-c lock_timeout=${limits.lockTimeoutMs} -c idle_in_transaction_session_timeout=${limits.idleInTransactionTimeoutMs}`;
+  return {
+    connectionString: parsed.toString(),
+    connectionTimeoutMillis: limits.acquireTimeoutMs,
+    options: own ? `${own} ${settings}` : settings,
+  };
 }
 
 const SOCKET_PORT = 5432;
@@ -56,7 +77,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const holder = readLiveLock(dataDir);
     if (holder?.holder === 'server' && holder.socketDir) {
       return openPostgresPool(
-        { host: holder.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: 2 },
+        {
+          ...embeddedSocketConfig(holder.socketDir, options),
+          max: 2,
+        },
         'embedded-via-server',
         `${dataDir} (through the running server, pid ${holder.pid})`,
         options,
@@ -68,10 +92,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 export function openPostgres(
   url: string,
-  options: Pick<OpenDatabaseOptions, 'poolSize' | 'logQueries'>,
+  options: Pick<OpenDatabaseOptions, 'poolSize' | 'logQueries' | 'limits'>,
 ): DatabaseHandle {
   return openPostgresPool(
-    { connectionString: url, max: options.poolSize },
+    { ...limitedPoolConfig(url, limitsOf(options)), max: options.poolSize },
     'postgres',
     redactUrl(url),
     options,
@@ -85,9 +109,14 @@ function openPostgresPool(
   options: Pick<OpenDatabaseOptions, 'logQueries'>,
   onClose?: () => Promise<void>,
 ): DatabaseHandle {
-  const pool = new pg.Pool({ connectionTimeoutMillis: 10_000, ...config });
-  // An idle client that loses its connection must not take the process down; the next query reconnects.
+  const pool = new pg.Pool(config);
+  // A client that loses its connection must not take the process down; the next query reconnects.
+  // The pool listens on idle clients only: a checked-out one (inside a transaction) emits its error on
+  // itself, and an 'error' event nobody listens to is an uncaught exception.
   pool.on('error', (error) => console.error(`database: idle connection error: ${error.message}`));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => console.error(`database: connection error: ${error.message}`)),
+  );
   const db = drizzleNodePg(pool, { schema, logger: options.logQueries ?? false }) as unknown as Database;
   return {
     db,
@@ -146,7 +175,7 @@ async function shareOverSocket(
   fs.chmodSync(socketPath, 0o600);
   lock.update({ socketDir });
   return openPostgresPool(
-    { host: socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: options.poolSize },
+    { ...embeddedSocketConfig(socketDir, options), max: options.poolSize },
     'embedded',
     dataDir,
     options,
@@ -157,6 +186,27 @@ async function shareOverSocket(
       lock.release();
     },
   );
+}
+
+const limitsOf = (options: Pick<OpenDatabaseOptions, 'limits'>): ConnectionLimits => ({
+  ...DEFAULT_CONNECTION_LIMITS,
+  ...options.limits,
+});
+
+// The embedded database is one backend behind a queue: its connections are not sessions of their own
+// (a setting made on one applies to all) and never wait for each other's locks. Only the wait for a
+// pooled connection is bounded.
+function embeddedSocketConfig(
+  socketDir: string,
+  options: Pick<OpenDatabaseOptions, 'limits'>,
+): pg.PoolConfig {
+  return {
+    host: socketDir,
+    port: SOCKET_PORT,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: limitsOf(options).acquireTimeoutMs,
+  };
 }
 
 // A Unix socket path must fit in 108 bytes; deep data directories get a private one under the temp dir.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -12,6 +13,27 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Milliseconds a request waits for a pooled connection before it is answered 503. */
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(120_000)
+    .default(DEFAULT_CONNECTION_LIMITS.acquireTimeoutMs),
+  /** PostgreSQL's lock_timeout for the app's connections; 0 waits for ever. */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(DEFAULT_CONNECTION_LIMITS.lockTimeoutMs),
+  /** PostgreSQL's idle_in_transaction_session_timeout for the app's connections; 0 waits for ever. */
+  DATABASE_IDLE_TX_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400_000)
+    .default(DEFAULT_CONNECTION_LIMITS.idleInTransactionTimeoutMs),
   DATA_DIR: z.string().min(1).default('./.data'),
   DB_LOG_QUERIES: booleanFlag,
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -107,6 +129,14 @@ export function usesSecureCookies(env: Env): boolean {
   if (env.NODE_ENV !== 'production') return false;
   const url = new URL(publicOrigin(env));
   return !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, '')));
+}
+
+export function connectionLimits(env: Env): ConnectionLimits {
+  return {
+    acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+    lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DATABASE_IDLE_TX_TIMEOUT_MS,
+  };
 }
 
 let cached: Env | undefined;

@@ -33,11 +33,15 @@ export async function runMigrations(handle: DatabaseHandle): Promise<void> {
   }
   const client = await handle.pool.connect();
   try {
+    // Migrations wait their turn behind another instance's (the advisory lock) and behind the app's
+    // transactions (DDL locks); the app's lock_timeout is for requests, not for them.
+    await client.query('SET lock_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await migrateNodePg(drizzleNodePg(client), config);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('RESET lock_timeout');
     }
   } finally {
     client.release();
