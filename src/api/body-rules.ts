@@ -3,13 +3,21 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../lib/errors';
 import type { ApiEnv } from './context';
 
-/** No API request body needs more; a larger one is refused before it is read (413). */
+/**
+ * No API request body needs more; a larger one is refused before it is read (413). The connection is
+ * closed with the answer: the unread rest of the body would otherwise be read as the next request.
+ */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export const limitBodySize = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
-    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+    throw new AppError(
+      'payload_too_large',
+      `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`,
+      undefined,
+      { connection: 'close' },
+    );
   },
 });
 
