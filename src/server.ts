@@ -11,6 +11,7 @@ import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
 import { connectionLimits, parseEnv, type Env } from './lib/env';
+import { securityHeaders } from './lib/http/security-headers';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
@@ -139,8 +140,12 @@ async function main(): Promise<void> {
   const deps = buildApiDependencies(database, env);
   setAppAuth(deps.auth, env.SESSION_ABSOLUTE_HOURS);
   const handleApi = getRequestListener(createApiApp(deps).fetch);
+  // Set before either handler runs, so that every answer carries them: Next.js's files, 404s and
+  // redirects as well as the API's. A page's CSP is replaced by src/proxy.ts's, with its nonce.
+  const baseHeaders = Object.entries(securityHeaders({ production: env.NODE_ENV === 'production' }));
 
   const server = http.createServer((req, res) => {
+    for (const [name, value] of baseHeaders) res.setHeader(name, value);
     if (isApiRequest(req.url ?? '/')) void handleApi(req, res);
     else
       void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then(() =>

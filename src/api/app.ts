@@ -41,6 +41,12 @@ export function createApiApp(deps: ApiDependencies) {
     },
   }).basePath('/api');
 
+  // Org data, sessions and problems are the caller's alone: no browser or proxy cache may keep them.
+  // The other security headers src/server.ts sets on every response, the API's included.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('deps', deps);

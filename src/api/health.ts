@@ -36,7 +36,6 @@ export const healthRoutes = new OpenAPIHono<ApiEnv>().openapi(healthRoute, async
     ),
     new Promise<boolean>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, false).unref()),
   ]);
-  c.header('cache-control', 'no-store');
   return reachable
     ? c.json({ status: 'ok' as const, database: 'ok' as const }, 200)
     : c.json({ status: 'unavailable' as const, database: 'unreachable' as const }, 503);

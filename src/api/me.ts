@@ -29,6 +29,5 @@ const meRoute = createRoute({
 export const meRoutes = new OpenAPIHono<ApiEnv>().openapi(meRoute, async (c) => {
   const { user } = await requireCurrentUser(c);
   const memberships = await listOrgsOfUser(c.var.deps.database.db, user.id);
-  c.header('cache-control', 'no-store');
   return c.json({ user, memberships }, 200);
 });

@@ -6,10 +6,19 @@ import type { ReactNode } from 'react';
 import { Toaster } from 'sonner';
 import { TooltipProvider } from './ui/tooltip';
 
-/** What every page needs in the browser: the theme (system by default), URL state, tooltips, toasts. */
-export function Providers({ children }: { children: ReactNode }) {
+/**
+ * What every page needs in the browser: the theme (system by default), URL state, tooltips, toasts.
+ * `nonce` lets the theme's inline script run under the page's Content-Security-Policy.
+ */
+export function Providers({ children, nonce }: { children: ReactNode; nonce?: string }) {
   return (
-    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+    <ThemeProvider
+      attribute="class"
+      defaultTheme="system"
+      enableSystem
+      disableTransitionOnChange
+      nonce={nonce}
+    >
       <NuqsAdapter>
         <TooltipProvider delayDuration={300}>
           {children}
