@@ -9,8 +9,8 @@ import { buildApiDependencies } from './api/dependencies';
 import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
 import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
-import { openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
-import { connectionLimits, parseEnv, type Env } from './lib/env';
+import { databaseFor, openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
+import { connectionLimits, databaseLanes, parseEnv, type Env } from './lib/env';
 import { securityHeaders } from './lib/http/security-headers';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
@@ -97,9 +97,11 @@ async function slideSessionCookie(
  */
 function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
   if (env.JOBS_DISABLED) return async () => undefined;
-  const runner = new JobRunner(database.db, JOB_HANDLERS, { log });
+  // Jobs have connections of their own: an Atlas run never holds the ones requests need.
+  const { db } = databaseFor(database, 'job');
+  const runner = new JobRunner(db, JOB_HANDLERS, { log });
   const schedule = new JobSchedule(
-    database.db,
+    db,
     { stage_update: env.STAGE_SCHEDULE_HOURS, atlas_run: env.ATLAS_SCHEDULE_HOURS },
     log,
   );
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
     poolSize: env.DATABASE_POOL_SIZE,
     logQueries: env.DB_LOG_QUERIES,
     limits: connectionLimits(env),
+    lanes: databaseLanes(env),
     role: 'server',
   });
   setAppDatabase(Promise.resolve(database));

@@ -1,4 +1,5 @@
 import type { Auth, CurrentUser } from '../lib/auth';
+import type { ConcurrencyGate } from '../lib/concurrency-gate';
 import type { DatabaseHandle } from '../lib/db';
 import type { RateLimiters } from '../lib/rate-limit';
 import type { MemberScope } from '../lib/scope';
@@ -16,6 +17,8 @@ export interface ApiDependencies {
   database: DatabaseHandle;
   auth: Auth;
   limiters: RateLimiters;
+  /** The slots of heavy requests per user and org (`heavy()`). */
+  heavyRequests: ConcurrencyGate;
   settings: ApiSettings;
 }
 

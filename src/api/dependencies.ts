@@ -1,5 +1,6 @@
 import { resolveAuthSecret } from '../lib/auth-secret';
 import { createAuth } from '../lib/auth';
+import { ConcurrencyGate } from '../lib/concurrency-gate';
 import type { DatabaseHandle } from '../lib/db';
 import { publicOrigin, usesSecureCookies, type Env } from '../lib/env';
 import { createRateLimiters } from '../lib/rate-limit';
@@ -29,6 +30,11 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
     database,
     auth,
     limiters,
+    heavyRequests: new ConcurrencyGate({
+      perUser: env.HEAVY_REQUESTS_PER_USER,
+      perOrg: env.HEAVY_REQUESTS_PER_ORG,
+      maxWaitMs: env.HEAVY_QUEUE_WAIT_MS,
+    }),
     settings: {
       absoluteSessionHours: env.SESSION_ABSOLUTE_HOURS,
       trustProxy: env.TRUST_PROXY,

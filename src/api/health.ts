@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { databaseFor } from '../lib/db';
 import type { ApiEnv } from './context';
 
 const healthSchema = z
@@ -28,12 +29,16 @@ const healthRoute = createRoute({
 // A health check must answer quickly even when the database hangs rather than refuses.
 const PING_TIMEOUT_MS = 2000;
 
+// The ping has a connection of its own: a health check queued behind org work would fail an app that
+// is only busy (docs/decisions/024).
 export const healthRoutes = new OpenAPIHono<ApiEnv>().openapi(healthRoute, async (c) => {
   const reachable = await Promise.race([
-    c.var.database.ping().then(
-      () => true,
-      () => false,
-    ),
+    databaseFor(c.var.database, 'health')
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      ),
     new Promise<boolean>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, false).unref()),
   ]);
   return reachable

@@ -30,8 +30,43 @@ export interface DatabaseHandle {
   location: string;
   /** Present when the connection speaks the PostgreSQL wire protocol; bulk loads use COPY through it. */
   pool?: pg.Pool;
+  /** Pools of their own for heavy requests, jobs and the health check; see `databaseFor`. */
+  lanes?: Partial<Record<SeparateWorkClass, DatabaseHandle>>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The classes of database work (docs/decisions/024). Light is every request not declared heavy, and
+ * runs on the main pool; the others get connections of their own, so that no class can take all of
+ * another's, and a statement_timeout of their own.
+ */
+export type WorkClass = 'light' | 'heavy' | 'job' | 'health';
+type SeparateWorkClass = Exclude<WorkClass, 'light'>;
+
+export interface LaneSettings {
+  /** Connections in the class's pool. */
+  size: number;
+  /** PostgreSQL's statement_timeout on them; 0: none. The embedded database enforces none at all. */
+  statementTimeoutMs: number;
+}
+
+/** How the server divides its connections; the light class's pool is the main one (`poolSize`). */
+export interface LaneLayout {
+  lightStatementTimeoutMs: number;
+  heavy: LaneSettings;
+  job: LaneSettings;
+  health: LaneSettings;
+}
+
+const SEPARATE_WORK_CLASSES: readonly SeparateWorkClass[] = ['heavy', 'job', 'health'];
+
+/**
+ * The database for one class of work: its own pool where the handle was opened with lanes, else the
+ * handle itself (commands, tests, the in-memory PGlite — one connection serves every class there).
+ */
+export function databaseFor(handle: DatabaseHandle, workClass: WorkClass): DatabaseHandle {
+  return workClass === 'light' ? handle : (handle.lanes?.[workClass] ?? handle);
 }
 
 export interface OpenDatabaseOptions {
@@ -41,6 +76,8 @@ export interface OpenDatabaseOptions {
   logQueries?: boolean;
   /** Bounds on waiting for the database; DEFAULT_CONNECTION_LIMITS where not given. */
   limits?: Partial<ConnectionLimits>;
+  /** Opens a pool per class of work (the server does); without it one pool serves them all. */
+  lanes?: LaneLayout;
   /**
    * Only matters for the embedded database. `server` opens it and shares it over a Unix socket in the
    * data directory; `command` goes through that socket when a server runs, and opens the files itself
@@ -67,7 +104,7 @@ export function limitedPoolConfig(url: string, limits: ConnectionLimits): pg.Poo
 }
 
 const SOCKET_PORT = 5432;
-// Sockets for the app's own pool plus a few concurrent commands (seed, admin, studio).
+// Sockets for the app's own pools plus a few concurrent commands (seed, admin, studio).
 const SOCKET_EXTRA_CONNECTIONS = 6;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -92,14 +129,65 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 export function openPostgres(
   url: string,
-  options: Pick<OpenDatabaseOptions, 'poolSize' | 'logQueries' | 'limits'>,
+  options: Pick<OpenDatabaseOptions, 'poolSize' | 'logQueries' | 'limits' | 'lanes'>,
 ): DatabaseHandle {
-  return openPostgresPool(
+  return openPostgresPools(
     { ...limitedPoolConfig(url, limitsOf(options)), max: options.poolSize },
     'postgres',
     redactUrl(url),
     options,
   );
+}
+
+/** The main pool, and with `lanes` one more pool per separate class of work, closed together. */
+function openPostgresPools(
+  config: pg.PoolConfig,
+  kind: DatabaseKind,
+  location: string,
+  options: Pick<OpenDatabaseOptions, 'logQueries' | 'lanes'>,
+  onClose?: () => Promise<void>,
+): DatabaseHandle {
+  const { lanes } = options;
+  if (!lanes) return openPostgresPool(config, kind, location, options, onClose);
+  const sessions = kind !== 'embedded';
+  const separate = SEPARATE_WORK_CLASSES.map(
+    (workClass) =>
+      [
+        workClass,
+        openPostgresPool(laneConfig(config, workClass, lanes[workClass], sessions), kind, location, options),
+      ] as const,
+  );
+  const light = { size: config.max ?? 10, statementTimeoutMs: lanes.lightStatementTimeoutMs };
+  const main = openPostgresPool(laneConfig(config, 'light', light, sessions), kind, location, options);
+  return {
+    ...main,
+    lanes: Object.fromEntries(separate),
+    async close() {
+      await Promise.all([main, ...separate.map(([, handle]) => handle)].map((handle) => handle.close()));
+      await onClose?.();
+    },
+  };
+}
+
+/**
+ * A class's pool: its size, and on PostgreSQL its statement_timeout and a name in pg_stat_activity.
+ * The embedded database is one session behind a queue, where a setting made by one connection would
+ * apply to all (and PGlite has no timer to cancel a statement with): there only the size differs.
+ */
+function laneConfig(
+  config: pg.PoolConfig,
+  workClass: WorkClass,
+  lane: LaneSettings,
+  sessions: boolean,
+): pg.PoolConfig {
+  if (!sessions) return { ...config, max: lane.size };
+  const timeout = `-c statement_timeout=${lane.statementTimeoutMs}`;
+  return {
+    ...config,
+    max: lane.size,
+    application_name: `operator-console:${workClass}`,
+    options: config.options ? `${config.options} ${timeout}` : timeout,
+  };
 }
 
 function openPostgresPool(
@@ -168,13 +256,13 @@ async function shareOverSocket(
   const server = new PGLiteSocketServer({
     db: client,
     path: socketPath,
-    maxConnections: options.poolSize + SOCKET_EXTRA_CONNECTIONS,
+    maxConnections: options.poolSize + separateLaneConnections(options.lanes) + SOCKET_EXTRA_CONNECTIONS,
   });
   keepProtocolSequencesTogether(server, client);
   await server.start();
   fs.chmodSync(socketPath, 0o600);
   lock.update({ socketDir });
-  return openPostgresPool(
+  return openPostgresPools(
     { ...embeddedSocketConfig(socketDir, options), max: options.poolSize },
     'embedded',
     dataDir,
@@ -208,6 +296,9 @@ function embeddedSocketConfig(
     connectionTimeoutMillis: limitsOf(options).acquireTimeoutMs,
   };
 }
+
+const separateLaneConnections = (lanes: LaneLayout | undefined) =>
+  lanes ? SEPARATE_WORK_CLASSES.reduce((sum, workClass) => sum + lanes[workClass].size, 0) : 0;
 
 // A Unix socket path must fit in 108 bytes; deep data directories get a private one under the temp dir.
 function socketDirectoryFor(dataDir: string): string {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
+import type { LaneLayout, LaneSettings } from './db';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const timeoutMs = (fallback: number) => z.coerce.number().int().min(0).max(86_400_000).default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -34,6 +37,19 @@ const envSchema = z.object({
     .min(0)
     .max(86_400_000)
     .default(DEFAULT_CONNECTION_LIMITS.idleInTransactionTimeoutMs),
+  /** Connections of the heavy requests' own pool (exports, whole graphs, segments, job requests). */
+  DATABASE_HEAVY_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
+  /** Connections of the background jobs' own pool. */
+  DATABASE_JOB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(2),
+  /** PostgreSQL's statement_timeout per class of work, in milliseconds; 0: none. */
+  STATEMENT_TIMEOUT_LIGHT_MS: timeoutMs(10_000),
+  STATEMENT_TIMEOUT_HEAVY_MS: timeoutMs(120_000),
+  STATEMENT_TIMEOUT_JOB_MS: timeoutMs(600_000),
+  /** Heavy requests one user, and one org, may have in progress at once; more wait, then get 429. */
+  HEAVY_REQUESTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
+  HEAVY_REQUESTS_PER_ORG: z.coerce.number().int().min(1).max(1000).default(4),
+  /** How long a heavy request waits for a free slot before it is answered 429. */
+  HEAVY_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DATA_DIR: z.string().min(1).default('./.data'),
   DB_LOG_QUERIES: booleanFlag,
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -136,6 +152,19 @@ export function connectionLimits(env: Env): ConnectionLimits {
     acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
     lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: env.DATABASE_IDLE_TX_TIMEOUT_MS,
+  };
+}
+
+// The health check's one connection: a ping that takes a second has failed whatever the cause.
+const HEALTH_LANE: LaneSettings = { size: 1, statementTimeoutMs: 1000 };
+
+/** The server's pools per class of work (docs/decisions/024). */
+export function databaseLanes(env: Env): LaneLayout {
+  return {
+    lightStatementTimeoutMs: env.STATEMENT_TIMEOUT_LIGHT_MS,
+    heavy: { size: env.DATABASE_HEAVY_POOL_SIZE, statementTimeoutMs: env.STATEMENT_TIMEOUT_HEAVY_MS },
+    job: { size: env.DATABASE_JOB_POOL_SIZE, statementTimeoutMs: env.STATEMENT_TIMEOUT_JOB_MS },
+    health: HEALTH_LANE,
   };
 }
 

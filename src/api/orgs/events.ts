@@ -5,6 +5,7 @@ import { orgParamsSchema } from '../../lib/validation/common-api';
 import { eventPageSchema, exportEventsQuerySchema, listEventsQuerySchema } from '../../lib/validation/events';
 import type { ApiEnv } from '../context';
 import { orgRouteErrors } from '../openapi-schemas';
+import { heavy } from './heavy';
 import { needs } from './middleware';
 
 const searchRoute = createRoute({
@@ -25,7 +26,7 @@ const exportRoute = createRoute({
   path: '/events/export',
   summary: 'Export the matching audit events as CSV or NDJSON, streamed',
   tags: ['audit'],
-  middleware: [needs('audit.read')] as const,
+  middleware: [needs('audit.read'), heavy()] as const,
   request: { params: orgParamsSchema, query: exportEventsQuerySchema },
   responses: {
     200: {

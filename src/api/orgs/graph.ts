@@ -15,6 +15,7 @@ import {
 } from '../../lib/validation/graph';
 import type { ApiEnv } from '../context';
 import { problemContent } from '../openapi-schemas';
+import { heavy } from './heavy';
 import { needs } from './middleware';
 
 const graphRoute = createRoute({
@@ -31,7 +32,8 @@ const graphRoute = createRoute({
     'connected participants, saying why); community=<n> drills into one of them with the stored positions. ' +
     'Responses are compressed when the client accepts it.',
   tags: ['graph'],
-  middleware: [needs('graph.read')] as const,
+  // A neighbourhood is capped per hop; every other form reads the whole org or a whole Atlas run.
+  middleware: [needs('graph.read'), heavy({ when: (query) => !query.focus })] as const,
   request: { params: orgParamsSchema, query: graphQuerySchema },
   responses: {
     200: {

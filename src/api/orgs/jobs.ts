@@ -5,6 +5,7 @@ import { orgParamsSchema } from '../../lib/validation/common-api';
 import { jobListSchema, jobParamsSchema, jobSchema, listJobsQuerySchema } from '../../lib/validation/jobs';
 import type { ApiEnv } from '../context';
 import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
+import { heavy } from './heavy';
 import { needs } from './middleware';
 
 const startRoute = (path: string, kind: JobKind, summary: string) =>
@@ -14,7 +15,7 @@ const startRoute = (path: string, kind: JobKind, summary: string) =>
     summary,
     description: `Queues a background job (kind \`${kind}\`) and answers at once; follow it with GET /jobs/{jobId}.`,
     tags: ['jobs'],
-    middleware: [needs('atlas.run')] as const,
+    middleware: [needs('atlas.run'), heavy()] as const,
     request: { params: orgParamsSchema },
     responses: {
       202: { description: 'Queued; the job as it is now', content: json(jobSchema) },

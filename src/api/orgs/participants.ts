@@ -17,6 +17,7 @@ import {
 } from '../../lib/validation/participants';
 import type { ApiEnv } from '../context';
 import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
+import { heavy } from './heavy';
 import { needs } from './middleware';
 
 const segmentsRoute = createRoute({
@@ -24,7 +25,7 @@ const segmentsRoute = createRoute({
   path: '/segments',
   summary: 'The computed segments with their sizes',
   tags: ['participants'],
-  middleware: [needs('segments.read')] as const,
+  middleware: [needs('segments.read'), heavy()] as const,
   request: { params: orgParamsSchema },
   responses: { 200: { description: 'Segments', content: json(segmentListSchema) }, ...orgRouteErrors },
 });
@@ -48,7 +49,7 @@ const exportRoute = createRoute({
   path: '/participants/export',
   summary: 'Export the participants matching the list’s filters, in its order, as CSV or NDJSON, streamed',
   tags: ['participants'],
-  middleware: [needs('participants.read')] as const,
+  middleware: [needs('participants.read'), heavy()] as const,
   request: { params: orgParamsSchema, query: exportParticipantsQuerySchema },
   responses: {
     200: {
