@@ -2,8 +2,9 @@ import { defineConfig } from 'drizzle-kit';
 import path from 'node:path';
 
 // drizzle-kit's own commands (generate, push, studio) read this file. `push` and `studio` open the
-// database directly, so with the embedded default they must not run while `npm start` holds it.
-const url = process.env.DATABASE_URL;
+// database directly, so with the embedded default they must not run while `npm start` holds it; they
+// change tables, so they connect as the owner (MIGRATION_DATABASE_URL, decision 029).
+const url = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
 
 export default defineConfig({
   dialect: 'postgresql',

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { DatabaseHandle } from '../lib/db';
 import { ensureMigrated } from '../lib/database/migrate';
+import { APP_ROLE, AppLoginRefusedError, ensureAppLogin } from '../lib/database/roles';
 import { hashPassword } from '../lib/password';
 import {
   unsafeAddMembership,
@@ -19,7 +21,14 @@ import {
   passwordSchema,
   timezoneSchema,
 } from '../lib/validation/common';
-import { CommandError, UsageError, describeFailure, parseFlags, type CommandIo } from './command';
+import {
+  CommandError,
+  UsageError,
+  describeFailure,
+  parseFlags,
+  type CommandIo,
+  type Connection,
+} from './command';
 
 export const ADMIN_HELP = `Operator Console administration
 
@@ -33,12 +42,18 @@ Commands:
   add-member   --org <id|name> --email E --role owner|admin|operator|viewer
                Gives an existing user a role in an org (audited as member.added).
   list-orgs    Lists the orgs with their ids, time zones and member counts.
+  db-roles     --login NAME [--password-stdin]
+               PostgreSQL only, as the owner of the tables (MIGRATION_DATABASE_URL):
+               makes NAME a login role in ${APP_ROLE}, the role the app connects
+               as, and prints the DATABASE_URL to give the app. Without
+               --password-stdin it generates a password.
 
 Options:
   -h, --help   Shows this help.
 
 The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
-(through the running server when \`npm start\` is up).`;
+(through the running server when \`npm start\` is up); db-roles uses
+MIGRATION_DATABASE_URL when set.`;
 
 /** Flags are parsed and validated before the database is opened: bad input fails fast, even offline. */
 type Handler = (argv: string[]) => (db: DatabaseHandle, io: CommandIo) => Promise<void>;
@@ -132,18 +147,58 @@ const listOrgs: Handler = (argv) => {
   };
 };
 
+const dbRoles: Handler = (argv) => {
+  const flags = parseFlags(
+    argv,
+    { login: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    z.object({
+      login: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL role name (a-z, 0-9, _)'),
+      'password-stdin': z.boolean().optional(),
+    }),
+  );
+  const password = flags['password-stdin']
+    ? readPasswordFromStdin()
+    : crypto.randomBytes(24).toString('base64url');
+  return async (handle, io) => {
+    const ownerUrl = handle.pool?.options.connectionString;
+    if (handle.kind !== 'postgres' || !ownerUrl) {
+      throw new CommandError(
+        `the embedded database needs no login role: the app switches to ${APP_ROLE} inside each org's transactions`,
+      );
+    }
+    try {
+      const { created } = await ensureAppLogin(handle.db, flags.login, password);
+      io.out(`${created ? 'created' : 'updated'} login role ${flags.login} in ${APP_ROLE}`);
+    } catch (error) {
+      if (error instanceof AppLoginRefusedError) throw new CommandError(error.message);
+      throw error;
+    }
+    const appUrl = new URL(ownerUrl);
+    appUrl.username = encodeURIComponent(flags.login);
+    appUrl.password = encodeURIComponent(password);
+    io.out('Give the app this connection (keep MIGRATION_DATABASE_URL for `npm run db:migrate`):');
+    io.out(`DATABASE_URL=${appUrl.toString()}`);
+  };
+};
+
 const COMMANDS: Record<string, Handler> = {
   'create-user': createUser,
   'create-org': createOrg,
   'add-member': addMember,
   'list-orgs': listOrgs,
+  'db-roles': dbRoles,
 };
+
+/** Commands that act on the database's roles connect as the owner of the tables. */
+const CONNECTIONS: Partial<Record<string, Connection>> = { 'db-roles': 'owner' };
 
 /** Runs one admin command; returns the process exit code. */
 export async function runAdmin(
   argv: string[],
   io: CommandIo,
-  openDb: () => Promise<DatabaseHandle>,
+  openDb: (connection: Connection) => Promise<DatabaseHandle>,
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -160,7 +215,7 @@ export async function runAdmin(
   let handle: DatabaseHandle | undefined;
   try {
     const run = handler(rest);
-    handle = await openDb();
+    handle = await openDb(CONNECTIONS[name] ?? 'app');
     await ensureMigrated(handle);
     await run(handle, io);
     return 0;

@@ -24,11 +24,17 @@ export const processIo: CommandIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/**
+ * Whose connection a command uses: the app's (DATABASE_URL), or the table owner's
+ * (MIGRATION_DATABASE_URL, falling back to DATABASE_URL) for migrations and database roles.
+ */
+export type Connection = 'app' | 'owner';
+
 /** The database a command works on: PostgreSQL, the running server's embedded one, or the files themselves. */
-export function openCommandDatabase(): Promise<DatabaseHandle> {
+export function openCommandDatabase(connection: Connection = 'app'): Promise<DatabaseHandle> {
   const env = parseEnv();
   return openDatabase({
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: connection === 'owner' ? (env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL) : env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     poolSize: 2,
     logQueries: env.DB_LOG_QUERIES,
@@ -84,7 +90,7 @@ export function describeFailure(error: unknown, io: CommandIo, helpHint: string)
     /ECONNREFUSED|ENOTFOUND|password authentication|does not exist/.test(error.message)
   ) {
     io.err(`error: cannot reach the database: ${error.message}`);
-    io.err('Check DATABASE_URL, or unset it to use the embedded database.');
+    io.err('Check DATABASE_URL (and MIGRATION_DATABASE_URL), or unset them to use the embedded database.');
     return 1;
   }
   io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -20,7 +20,7 @@ function runDrizzleKit(args: string[], extraEnv: Record<string, string>): number
 try {
   const env = parseEnv();
   const args = process.argv.slice(2);
-  if (env.DATABASE_URL) {
+  if (env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL) {
     process.exitCode = runDrizzleKit(args, {});
   } else {
     const dataDir = path.resolve(env.DATA_DIR);

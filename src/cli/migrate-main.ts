@@ -4,7 +4,7 @@ import { describeFailure, openCommandDatabase, processIo } from './command';
 
 let handle: DatabaseHandle | undefined;
 try {
-  handle = await openCommandDatabase();
+  handle = await openCommandDatabase('owner');
   const pending = await pendingMigrations(handle);
   await runMigrations(handle);
   processIo.out(

@@ -8,13 +8,14 @@ const booleanFlag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const timeoutMs = (fallback: number) => z.coerce.number().int().min(0).max(86_400_000).default(fallback);
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
+  /** The app's connection: a role that owns no table (decision 029, `npm run admin -- db-roles`). */
+  DATABASE_URL: postgresUrl.optional(),
+  /** The owner of the tables, for `npm run db:migrate` and `db-roles`; unset, DATABASE_URL is used. */
+  MIGRATION_DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds a request waits for a pooled connection before it is answered 503. */
   DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce

@@ -79,7 +79,7 @@ describeEachDatabase(
             ...process.env,
             NODE_ENV: 'production',
             PORT: '0',
-            DATABASE_URL: db().url!,
+            DATABASE_URL: db().appUrl!,
             AUTH_SECRET: 'x'.repeat(40),
           },
           stdio: ['ignore', 'pipe', 'pipe'],

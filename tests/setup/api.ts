@@ -13,10 +13,16 @@ import type { MembershipRole } from '../../src/lib/domain';
 export const ORIGIN = 'http://localhost';
 export const TEST_PASSWORD = 'test password 12345';
 
-/** The API app on a test database, configured like production but with test-sized limits. */
-export function createTestApi(database: DatabaseHandle, env: Record<string, string> = {}) {
+/**
+ * The API app on a test database, configured like production but with test-sized limits. It connects as
+ * the database's app role when the database has one (TestDatabase.app).
+ */
+export function createTestApi(
+  database: DatabaseHandle & { app?: DatabaseHandle },
+  env: Record<string, string> = {},
+) {
   const deps = buildApiDependencies(
-    database,
+    database.app ?? database,
     parseEnv({
       NODE_ENV: 'test',
       AUTH_SECRET: 'test-secret-'.padEnd(48, 'x'),

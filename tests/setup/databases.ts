@@ -8,15 +8,28 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
 import { fromPglite, openPostgres, queryRows, type DatabaseHandle } from '../../src/lib/db';
 import { runMigrations } from '../../src/lib/database/migrate';
+import { ensureAppLogin } from '../../src/lib/database/roles';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 
+/**
+ * A test's database. The handle itself connects as a superuser, for fixtures and inspection; `app` is
+ * the connection the app under test gets — on PostgreSQL the test login role, a member of
+ * operator_console_app like a deployment's (decision 029); on PGlite, which has only its superuser, the
+ * same handle.
+ */
 export interface TestDatabase extends DatabaseHandle {
   testKind: TestDatabaseKind;
-  /** Set on PostgreSQL: the URL of this file's own database, for subprocesses. */
+  /** Set on PostgreSQL: the URL of this file's own database as a superuser, for subprocesses. */
   url?: string;
+  /** Set on PostgreSQL: the same database as the app's login role. */
+  appUrl?: string;
+  app: DatabaseHandle;
   dispose(): Promise<void>;
 }
+
+/** The login role the app under test connects as; fixed, because roles are shared by every database. */
+export const TEST_APP_LOGIN = 'operator_console_test_app';
 
 export function testDatabaseKinds(): TestDatabaseKind[] {
   return inject('postgresUrl') ? ['pglite', 'postgres'] : ['pglite'];
@@ -79,7 +92,7 @@ async function migratedPglite(): Promise<PGlite> {
 export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const handle = fromPglite(await migratedPglite(), 'memory');
-    return { ...handle, testKind: kind, dispose: () => handle.close() };
+    return { ...handle, testKind: kind, app: handle, dispose: () => handle.close() };
   }
   const adminUrl = inject('postgresUrl')!;
   const name = `oc_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -90,11 +103,19 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
   const url = withDatabase(adminUrl, name);
   const handle = openPostgres(url, { poolSize: 4 });
   await runMigrations(handle);
+  // No password: the test server trusts local connections.
+  await ensureAppLogin(handle.db, TEST_APP_LOGIN, undefined);
+  const appUrl = new URL(url);
+  appUrl.username = TEST_APP_LOGIN;
+  const app = openPostgres(appUrl.toString(), { poolSize: 4 });
   return {
     ...handle,
     testKind: kind,
     url,
+    appUrl: appUrl.toString(),
+    app,
     async dispose() {
+      await app.close();
       await handle.close();
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
@@ -160,4 +181,22 @@ export function describeEachDatabase(
       body({ db: () => handle!, kind });
     });
   }
+}
+
+/**
+ * Switches row-level security off on every table that has it (as the superuser), for tests that show
+ * what the other layers hold on their own. Returns the tables it switched off.
+ */
+export async function disableRowLevelSecurity(handle: DatabaseHandle): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    handle.db,
+    sql`SELECT relname AS name FROM pg_class
+        WHERE relnamespace = 'public'::regnamespace AND (relrowsecurity OR relforcerowsecurity)`,
+  );
+  for (const { name } of rows) {
+    await handle.db.execute(
+      sql`ALTER TABLE ${sql.identifier(name)} NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY`,
+    );
+  }
+  return rows.map((row) => row.name);
 }
