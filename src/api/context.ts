@@ -20,6 +20,12 @@ export interface ApiDependencies {
   /** The slots of heavy requests per user and org (`heavy()`). */
   heavyRequests: ConcurrencyGate;
   settings: ApiSettings;
+  /**
+   * Tests only: the org routes skip the permission they declare with `needs(...)`, so that a test can
+   * show what the other layers (the membership check, row-level security) hold on their own.
+   * buildApiDependencies never sets it and nothing reads it from the environment.
+   */
+  withoutRoutePermissions?: true;
 }
 
 /** What every API handler finds in its context. */

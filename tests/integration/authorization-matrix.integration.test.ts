@@ -3,13 +3,67 @@ import { beforeAll, expect, it } from 'vitest';
 import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
 import { events, jobs, participants, recommendations, relationships } from '../../src/lib/database/schema';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
-import { can, type Permission } from '../../src/lib/permissions';
+import type { Permission } from '../../src/lib/permissions';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
 import { createOrgWithMembers, createTestApi, createUser, signIn, type TestApi } from '../setup/api';
-import { describeEachDatabase, type TestDatabase } from '../setup/databases';
+import { describeEachDatabase, disableRowLevelSecurity, type TestDatabase } from '../setup/databases';
 
-// Generated from the registered routes and the role table: every org route × every kind of caller.
-// A new org route without a declared permission, or without a sample request below, fails here.
+// Every registered org route × every kind of caller, against the product contract's role table
+// (DESIGN.md §4) written out below. A new org route without a declared permission, without a line in
+// the contract or without a sample request fails here; so does a route whose needs(...) names another
+// permission than the contract, or a role table (src/lib/permissions.ts) that lets a role do more or
+// less than the contract says.
+// Tenancy has two layers, each enough on its own (issue 9, item 9b): the matrix runs with both, without
+// the routes' permission checks (a test-only dependency) and without row-level security; in every run
+// no response to org A's callers contains anything of org B.
+
+const EVERY_ROLE = MEMBERSHIP_ROLES;
+const OPERATORS: readonly MembershipRole[] = ['operator', 'admin', 'owner'];
+const ADMINS: readonly MembershipRole[] = ['admin', 'owner'];
+const OWNERS: readonly MembershipRole[] = ['owner'];
+
+/** DESIGN.md §4, route by route: the permission each org route needs and the roles that hold it. */
+const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
+  'GET /api/orgs/:orgId': ['org.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/graph': ['graph.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/segments': ['segments.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/participants': ['participants.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/participants/export': ['participants.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/participants/:participantId': ['participants.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/recommendations': ['recommendations.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/recommendations/stats': ['recommendations.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/interventions': ['interventions.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/interventions/:interventionId': ['interventions.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/jobs': ['org.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/jobs/:jobId': ['org.read', EVERY_ROLE],
+  'POST /api/orgs/:orgId/recommendations/:recommendationId/accept': ['recommendations.decide', OPERATORS],
+  'POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss': ['recommendations.decide', OPERATORS],
+  'POST /api/orgs/:orgId/interventions': ['interventions.write', OPERATORS],
+  'POST /api/orgs/:orgId/interventions/:interventionId/reverse': ['interventions.write', OPERATORS],
+  'GET /api/orgs/:orgId/events': ['audit.read', ADMINS],
+  'GET /api/orgs/:orgId/events/export': ['audit.read', ADMINS],
+  'POST /api/orgs/:orgId/atlas/run': ['atlas.run', ADMINS],
+  'POST /api/orgs/:orgId/stages/run': ['atlas.run', ADMINS],
+  'POST /api/orgs/:orgId/jobs/:jobId/cancel': ['atlas.run', ADMINS],
+  'GET /api/orgs/:orgId/members': ['members.manage', ADMINS],
+  'POST /api/orgs/:orgId/members': ['members.manage', ADMINS],
+  'PATCH /api/orgs/:orgId/members/:memberId': ['members.manage', ADMINS],
+  'DELETE /api/orgs/:orgId/members/:memberId': ['members.manage', ADMINS],
+  'GET /api/orgs/:orgId/settings': ['org.settings', OWNERS],
+  'PATCH /api/orgs/:orgId/settings': ['org.settings', OWNERS],
+};
+
+/** Routes whose service checks the role again (the audit log, members, settings): still refused without the route's check. */
+const CHECKED_AGAIN = new Set([
+  'GET /api/orgs/:orgId/events',
+  'GET /api/orgs/:orgId/events/export',
+  'GET /api/orgs/:orgId/members',
+  'GET /api/orgs/:orgId/settings',
+  'PATCH /api/orgs/:orgId/settings',
+]);
+
+type Layers = 'both layers' | 'without route permissions' | 'without row-level security';
+const LAYERS: Layers[] = ['both layers', 'without route permissions', 'without row-level security'];
 
 type Caller = 'anonymous' | 'non-member' | 'member of another org' | MembershipRole;
 const CALLERS: Caller[] = ['anonymous', 'non-member', 'member of another org', ...MEMBERSHIP_ROLES];
@@ -198,10 +252,11 @@ async function freshJob(w: World): Promise<string> {
   return row!.id;
 }
 
-function expectedStatus(caller: Caller, permission: Permission, success: number): number {
+function expectedStatus(caller: Caller, routeKey: string, layers: Layers, success: number): number {
   if (caller === 'anonymous') return 401;
   if (caller === 'non-member' || caller === 'member of another org') return 403;
-  return can(caller, permission) ? success : 403;
+  if (CONTRACT[routeKey]![1].includes(caller)) return success;
+  return layers === 'without route permissions' && !CHECKED_AGAIN.has(routeKey) ? success : 403;
 }
 
 /** The org routes the API app registers, with the permission each declares (if any). */
@@ -218,84 +273,97 @@ function orgRoutes(api: TestApi): { key: string; method: string; permission?: Pe
   return [...byKey.values()];
 }
 
-describeEachDatabase(
-  'authorization matrix',
-  ({ db }) => {
-    const world = {} as World;
-    // Only to list the routes while the tests are collected; it never touches a database.
-    const probe = createTestApi({ db: {} } as TestDatabase);
-    const routes = orgRoutes(probe);
+// Only to list the routes while the tests are collected; it never touches a database.
+const routes = orgRoutes(createTestApi({ db: {} } as TestDatabase));
 
-    beforeAll(async () => {
-      world.db = db();
-      world.api = createTestApi(db(), {
-        RATE_LIMIT_USER_PER_MINUTE: '100000',
-        RATE_LIMIT_ORG_PER_MINUTE: '100000',
-      });
-      const a = await createOrgWithMembers(db(), 'Org A', {
-        owner: 'owner@a.example',
-        admin: 'admin@a.example',
-        operator: 'operator@a.example',
-        viewer: 'viewer@a.example',
-      });
-      const b = await createOrgWithMembers(db(), 'Org B', {
-        owner: 'owner@b.example',
-        viewer: 'viewer@b.example',
-      });
-      await createUser(db(), 'stranger@example.com');
-      world.orgId = a.org.id;
-      world.participantId = await createParticipants(db(), a.org.id, 'A');
-      await createParticipants(db(), b.org.id, 'B');
-      world.foreign = [
-        b.org.id,
-        'Org B',
-        'Participant B',
-        ...(await participantIdsOf(db(), b.org.id)),
-        ...Object.values(b.users).flatMap((u) => [u.memberId, u.email]),
-        // B's owner tries org A's routes in this test: A's audit log rightly names them as the actor of
-        // those access.denied events. B's viewer never does, so their id must not appear at all.
-        b.users.viewer!.id,
-      ];
-      world.cookies = {
-        'non-member': await signIn(world.api, 'stranger@example.com'),
-        'member of another org': await signIn(world.api, 'owner@b.example'),
-      };
-      for (const role of MEMBERSHIP_ROLES) world.cookies[role] = await signIn(world.api, `${role}@a.example`);
-    });
+for (const layers of LAYERS) {
+  describeEachDatabase(
+    `authorization matrix, ${layers}`,
+    ({ db }) => {
+      const world = {} as World;
 
-    it('finds the org routes, each with a declared permission and a sample request', () => {
-      expect(routes.length).toBeGreaterThanOrEqual(5);
-      for (const route of routes) {
-        expect(route.permission, `${route.key} declares no permission (use needs(...))`).toBeDefined();
-        expect(SAMPLES[route.key], `${route.key} has no sample request in this test`).toBeDefined();
-      }
-    });
-
-    for (const route of routes) {
-      for (const caller of CALLERS) {
-        it(`${route.key} as ${caller}`, async () => {
-          const sample = await SAMPLES[route.key]!(world);
-          const expected = expectedStatus(caller, route.permission!, sample.success);
-          const deniedBefore = await deniedCount(world);
-          const response = await world.api.request(sample.path, {
-            method: route.method,
-            body: sample.body,
-            cookie: world.cookies[caller],
-          });
-          const text = await response.text();
-          expect(response.status, text).toBe(expected);
-          if (expected >= 400) {
-            expect(response.headers.get('content-type')).toBe('application/problem+json');
-            expect(JSON.parse(text).status).toBe(expected);
-          }
-          if (expected === 403) expect(await deniedCount(world)).toBe(deniedBefore + 1);
-          for (const value of world.foreign) expect(text, `leaks ${value}`).not.toContain(value);
+      beforeAll(async () => {
+        world.db = db();
+        if (layers === 'without row-level security') await disableRowLevelSecurity(db());
+        world.api = createTestApi(
+          db(),
+          { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' },
+          layers === 'without route permissions' ? { withoutRoutePermissions: true } : {},
+        );
+        const a = await createOrgWithMembers(db(), 'Org A', {
+          owner: 'owner@a.example',
+          admin: 'admin@a.example',
+          operator: 'operator@a.example',
+          viewer: 'viewer@a.example',
         });
+        const b = await createOrgWithMembers(db(), 'Org B', {
+          owner: 'owner@b.example',
+          viewer: 'viewer@b.example',
+        });
+        await createUser(db(), 'stranger@example.com');
+        world.orgId = a.org.id;
+        world.participantId = await createParticipants(db(), a.org.id, 'A');
+        await createParticipants(db(), b.org.id, 'B');
+        world.foreign = [
+          b.org.id,
+          'Org B',
+          'Participant B',
+          ...(await participantIdsOf(db(), b.org.id)),
+          ...Object.values(b.users).flatMap((u) => [u.memberId, u.email]),
+          // B's owner tries org A's routes in this test: A's audit log rightly names them as the actor of
+          // those access.denied events. B's viewer never does, so their id must not appear at all.
+          b.users.viewer!.id,
+        ];
+        world.cookies = {
+          'non-member': await signIn(world.api, 'stranger@example.com'),
+          'member of another org': await signIn(world.api, 'owner@b.example'),
+        };
+        for (const role of MEMBERSHIP_ROLES)
+          world.cookies[role] = await signIn(world.api, `${role}@a.example`);
+      });
+
+      it('finds the org routes, each declaring the permission the contract gives it, with a sample request', () => {
+        expect(routes.length).toBeGreaterThanOrEqual(5);
+        for (const route of routes) {
+          expect(route.permission, `${route.key} declares no permission (use needs(...))`).toBeDefined();
+          expect(
+            CONTRACT[route.key],
+            `${route.key} is not in this test's contract (DESIGN.md §4)`,
+          ).toBeDefined();
+          expect(route.permission, `${route.key} declares another permission than the contract`).toBe(
+            CONTRACT[route.key]![0],
+          );
+          expect(SAMPLES[route.key], `${route.key} has no sample request in this test`).toBeDefined();
+        }
+        expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(CONTRACT).sort());
+      });
+
+      for (const route of routes) {
+        for (const caller of CALLERS) {
+          it(`${route.key} as ${caller}`, async () => {
+            const sample = await SAMPLES[route.key]!(world);
+            const expected = expectedStatus(caller, route.key, layers, sample.success);
+            const deniedBefore = await deniedCount(world);
+            const response = await world.api.request(sample.path, {
+              method: route.method,
+              body: sample.body,
+              cookie: world.cookies[caller],
+            });
+            const text = await response.text();
+            expect(response.status, text).toBe(expected);
+            if (expected >= 400) {
+              expect(response.headers.get('content-type')).toBe('application/problem+json');
+              expect(JSON.parse(text).status).toBe(expected);
+            }
+            if (expected === 403) expect(await deniedCount(world)).toBe(deniedBefore + 1);
+            for (const value of world.foreign) expect(text, `leaks ${value}`).not.toContain(value);
+          });
+        }
       }
-    }
-  },
-  { keepData: true },
-);
+    },
+    { keepData: true },
+  );
+}
 
 async function deniedCount(w: World): Promise<number> {
   const rows = await w.db.db

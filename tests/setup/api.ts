@@ -1,4 +1,5 @@
 import { createApiApp } from '../../src/api/app';
+import type { ApiDependencies } from '../../src/api/context';
 import { buildApiDependencies } from '../../src/api/dependencies';
 import type { DatabaseHandle } from '../../src/lib/db';
 import { parseEnv } from '../../src/lib/env';
@@ -15,13 +16,15 @@ export const TEST_PASSWORD = 'test password 12345';
 
 /**
  * The API app on a test database, configured like production but with test-sized limits. It connects as
- * the database's app role when the database has one (TestDatabase.app).
+ * the database's app role when the database has one (TestDatabase.app). `testOnly` sets the
+ * dependencies that exist for tests alone (ApiDependencies.withoutRoutePermissions).
  */
 export function createTestApi(
   database: DatabaseHandle & { app?: DatabaseHandle },
   env: Record<string, string> = {},
+  testOnly: Pick<ApiDependencies, 'withoutRoutePermissions'> = {},
 ) {
-  const deps = buildApiDependencies(
+  const built = buildApiDependencies(
     database.app ?? database,
     parseEnv({
       NODE_ENV: 'test',
@@ -31,6 +34,7 @@ export function createTestApi(
       ...env,
     }),
   );
+  const deps: ApiDependencies = { ...built, ...testOnly };
   const app = createApiApp(deps);
   /** A request as our own pages send it: same origin, with the session cookie when given. */
   const request = (
