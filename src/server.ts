@@ -11,7 +11,9 @@ import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { databaseFor, openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
 import { connectionLimits, databaseLanes, parseEnv, type Env } from './lib/env';
+import { drainOnShutdown } from './lib/http/graceful-shutdown';
 import { securityHeaders } from './lib/http/security-headers';
+import { answerUnavailablePage } from './lib/http/unavailable-page';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
@@ -22,6 +24,12 @@ import { DEMO_OPERATOR, DEMO_ORG } from './lib/seed/demo-data';
 
 // One process, two handlers: /api/* goes to Hono (measured ~30x the throughput of a Next.js route
 // handler here, DESIGN.md §2), everything else to Next.js.
+
+// Requests get this long to finish after SIGTERM; the process is gone well within the 15 s an
+// orchestrator usually waits before it kills (docs/decisions/026). In development a restart should not
+// wait for the browser's idle keep-alive connections to time out.
+const DRAIN_DEADLINE_MS = { production: 10_000, development: 1_000 };
+const SHUTDOWN_LIMIT_MS = 14_000;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(line);
@@ -71,6 +79,7 @@ function requestHeaders(req: http.IncomingMessage): Headers {
  * session extends it in the database, but a server component cannot set the refreshed cookie, so the
  * browser would drop it when its Max-Age runs out. Here, before Next.js renders, the session is read
  * once and its Set-Cookie put on the response. The page's own lookup that follows finds it fresh.
+ * Resolves false when it has answered itself: the database is unreachable, and the page would fail.
  */
 async function slideSessionCookie(
   req: http.IncomingMessage,
@@ -78,17 +87,19 @@ async function slideSessionCookie(
   auth: Auth,
   database: DatabaseHandle,
   absoluteHours: number,
-): Promise<void> {
-  if (!isConsolePage(req)) return;
+): Promise<boolean> {
+  if (!isConsolePage(req)) return true;
   const headers = requestHeaders(req);
-  if (!getSessionCookie(headers, { cookiePrefix: COOKIE_PREFIX })) return;
+  if (!getSessionCookie(headers, { cookiePrefix: COOKIE_PREFIX })) return true;
   try {
     const current = await getCurrentUser(auth, database.db, headers, absoluteHours);
     if (current && current.setCookies.length > 0) res.appendHeader('set-cookie', current.setCookies);
   } catch (error) {
-    // The page reads the session again and shows its own error; a failed refresh must not answer for it.
     console.error(`Session refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (answerUnavailablePage(res, error)) return false;
+    // Anything else: the page reads the session again and shows its own error.
   }
+  return true;
 }
 
 /**
@@ -151,10 +162,11 @@ async function main(): Promise<void> {
     for (const [name, value] of baseHeaders) res.setHeader(name, value);
     if (isApiRequest(req.url ?? '/')) void handleApi(req, res);
     else
-      void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then(() =>
-        handlePage(req, res),
-      );
+      void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then((render) => {
+        if (render) return handlePage(req, res);
+      });
   });
+  const drain = drainOnShutdown(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, resolve);
@@ -174,15 +186,28 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
-    // In-flight requests finish; idle keep-alive sockets are closed so that close() can resolve.
-    server.close(
-      () =>
-        void stopJobs()
-          .then(() => Promise.all([pages.close(), database.close()]))
-          .finally(() => process.exit(0)),
-    );
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => {
+      console.error(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    // The running job is put back in the queue while the requests finish; the database closes last.
+    const jobsStopped = stopJobs();
+    const deadline = DRAIN_DEADLINE_MS[dev ? 'development' : 'production'];
+    void drain
+      .drain(deadline)
+      .then((cut) => {
+        if (cut > 0)
+          console.error(`${cut} request(s) still running after ${deadline / 1000} s were cut off.`);
+        return jobsStopped;
+      })
+      .then(() => Promise.all([pages.close(), database.close()]))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,11 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { databaseFor } from '../lib/db';
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from '../lib/http/database-errors';
 import type { ApiEnv } from './context';
 
 const healthSchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     database: z.enum(['ok', 'unreachable']),
+    /** Why the database counts as unreachable (never the driver's message: this route is public). */
+    reason: z.enum(['timeout', 'failed']).optional(),
   })
   .openapi('Health');
 
@@ -20,7 +23,8 @@ const healthRoute = createRoute({
       content: { 'application/json': { schema: healthSchema } },
     },
     503: {
-      description: 'The database does not answer',
+      description:
+        'The database does not answer: within the time allowed (`timeout`) or at all (`failed`). Retry-After says when to look again.',
       content: { 'application/json': { schema: healthSchema } },
     },
   },
@@ -32,16 +36,16 @@ const PING_TIMEOUT_MS = 2000;
 // The ping has a connection of its own: a health check queued behind org work would fail an app that
 // is only busy (docs/decisions/024).
 export const healthRoutes = new OpenAPIHono<ApiEnv>().openapi(healthRoute, async (c) => {
-  const reachable = await Promise.race([
+  const failure = await Promise.race([
     databaseFor(c.var.database, 'health')
       .ping()
       .then(
-        () => true,
-        () => false,
+        () => undefined,
+        () => 'failed' as const,
       ),
-    new Promise<boolean>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, false).unref()),
+    new Promise<'timeout'>((resolve) => setTimeout(resolve, PING_TIMEOUT_MS, 'timeout').unref()),
   ]);
-  return reachable
-    ? c.json({ status: 'ok' as const, database: 'ok' as const }, 200)
-    : c.json({ status: 'unavailable' as const, database: 'unreachable' as const }, 503);
+  if (!failure) return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
+  c.header('retry-after', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+  return c.json({ status: 'unavailable' as const, database: 'unreachable' as const, reason: failure }, 503);
 });

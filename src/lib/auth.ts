@@ -5,6 +5,7 @@ import type { Database, DatabaseHandle } from './db';
 import { accounts, sessions, users, verifications } from './database/schema';
 import type { MembershipRole } from './domain';
 import { AppError } from './errors';
+import { describeDatabaseError } from './http/database-errors';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { can, type Permission } from './permissions';
 import { writeOrgAuditEvent } from './audit';
@@ -66,7 +67,15 @@ export function createAuth(database: DatabaseHandle, settings: AuthSettings) {
     trustedOrigins: (request) => settings.trustedOrigins(request),
     telemetry: { enabled: false },
     // Failed sign-ins are audited (auth.sign_in_failed); better-auth's per-attempt warnings are noise.
-    logger: { level: 'error' },
+    // Its errors reach the API's error handler too, which answers and logs them; here one line each,
+    // without the failed statement, whose parameters hold the session token.
+    logger: {
+      level: 'error',
+      log: (level, message, ...args) =>
+        console.error(
+          `[auth] ${level}: ${message}${args.length ? `: ${describeDatabaseError(args[0])}` : ''}`,
+        ),
+    },
   });
 }
 

@@ -19,7 +19,12 @@ describe('GET /api/health without a database', () => {
     await handle.close();
     const response = await createTestApi(handle).app.request('/api/health');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
+    expect(await response.json()).toEqual({
+      status: 'unavailable',
+      database: 'unreachable',
+      reason: 'failed',
+    });
+    expect(response.headers.get('retry-after')).toBe('5');
   });
 
   it('answers 503 when PostgreSQL does not answer', async () => {
