@@ -136,7 +136,7 @@ export interface paths {
             'application/json': components['schemas']['Health'];
           };
         };
-        /** @description The database does not answer */
+        /** @description The database does not answer: within the time allowed (`timeout`) or at all (`failed`). Retry-After says when to look again. */
         503: {
           headers: {
             [name: string]: unknown;
@@ -2805,6 +2805,8 @@ export interface components {
     Health: {
       /** @enum {string} */
       database: 'ok' | 'unreachable';
+      /** @enum {string} */
+      reason?: 'timeout' | 'failed';
       /** @enum {string} */
       status: 'ok' | 'unavailable';
     };
