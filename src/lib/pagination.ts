@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { AppError } from './errors';
 
 export interface Page<T> {
@@ -10,13 +11,16 @@ export function encodeCursor(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<K extends string>(cursor: string, fields: readonly K[]): Record<K, string> {
+/** The cursor's sort key, when it is one this list could have written (`schema`); otherwise a 400. */
+export function decodeCursor<T>(cursor: string, schema: ZodType<T>): T {
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (fields.every((f) => typeof value[f] === 'string')) return value as Record<K, string>;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    value = undefined;
   }
+  const key = schema.safeParse(value);
+  if (key.success) return key.data;
   throw new AppError('bad_request', 'The cursor is not valid.', [
     { path: 'cursor', message: 'is not a cursor from this list' },
   ]);

@@ -363,6 +363,7 @@ export interface paths {
       parameters: {
         query?: {
           actorUserId?: string;
+          /** @description nextCursor of the previous page, as it was sent */
           cursor?: string;
           /** @description Events at or after this time */
           from?: string;
@@ -644,6 +645,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description nextCursor of the previous page, as it was sent */
           cursor?: string;
           /** @description Created at or after this instant */
           from?: string;
@@ -1277,6 +1279,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description nextCursor of the previous page, as it was sent */
           cursor?: string;
           limit?: number;
         };
@@ -1606,6 +1609,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description nextCursor of the previous page, as it was sent */
           cursor?: string;
           limit?: number;
           /** @description Part of a name or email */
@@ -1874,6 +1878,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description nextCursor of the previous page, as it was sent */
           cursor?: string;
           limit?: number;
           status?: 'pending' | 'accepted' | 'dismissed' | 'superseded';

@@ -4,7 +4,7 @@ import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import type { EventFilters } from '../validation/events';
-import { isoMicros, olderThan, TIME_KEY_FIELDS, type TimeKey } from './keyset';
+import { isoMicros, olderThan, timeKeyCursorSchema, type TimeKey } from './keyset';
 
 // Reading the audit log. Writing is src/lib/audit.ts; nothing updates or deletes (the database refuses).
 
@@ -80,7 +80,7 @@ export async function searchEvents(
   scope: OrgScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, TIME_KEY_FIELDS) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, timeKeyCursorSchema) : undefined;
   const rows = await fetchBatch(db, scope, query, query.limit + 1, after);
   return toPage(rows, query.limit, keyOf);
 }

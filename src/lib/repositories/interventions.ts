@@ -5,7 +5,7 @@ import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } 
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { MemberScope } from '../scope';
 import type { InterventionStates, ListInterventionsQuery, TargetResult } from '../validation/interventions';
-import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
+import { isoMicros, olderThan, timeKeyCursorSchema } from './keyset';
 
 /** The per-target record of an intervention of type T (docs/decisions/011). */
 export interface InterventionStateRecord<T extends InterventionType> {
@@ -151,7 +151,7 @@ export async function listInterventions(
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   const { limit, cursor, ...filters } = query;
-  const after = cursor ? decodeCursor(cursor, TIME_KEY_FIELDS) : undefined;
+  const after = cursor ? decodeCursor(cursor, timeKeyCursorSchema) : undefined;
   const rows = await db
     .select(columns)
     .from(interventions)

@@ -16,4 +16,5 @@ export const isoMicros = (column: AnyColumn) =>
 export const olderThan = (createdAt: AnyColumn, id: AnyColumn, after: TimeKey): SQL =>
   sql`(${createdAt}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)`;
 
-export const TIME_KEY_FIELDS = ['at', 'id'] as const;
+/** What a newest-first list's cursor must hold to be decoded (a forged one is a 400). */
+export { timeKeyCursorSchema } from '../validation/cursors';

@@ -5,6 +5,7 @@ import type { MembershipRole } from '../domain';
 import { writeAuditEvent } from '../audit';
 import type { OrgScope } from '../scope';
 import { decodeCursor, toPage, type Page } from '../pagination';
+import { memberCursorSchema } from '../validation/cursors';
 
 export interface OrgAccess {
   org: { id: string; name: string; timezone: string };
@@ -75,7 +76,7 @@ export async function listMembers(
   scope: OrgScope,
   query: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
-  const after = query.cursor ? decodeCursor(query.cursor, ['email', 'id']) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, memberCursorSchema) : undefined;
   const rows = await db
     .select(memberColumns)
     .from(orgMemberships)

@@ -12,6 +12,7 @@ import {
 import { AppError } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
+import { cursorTimestampSchema, participantCursorSchema } from '../validation/cursors';
 import type { ParticipantFilters } from '../validation/participants';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
@@ -77,14 +78,12 @@ const SORT_FIELDS: Record<SortField, { key: SQL; text: SQL<string | null>; cast:
   created: { key: sql`${p.createdAt}`, text: isoMicros(p.createdAt), cast: sql`timestamptz` },
 };
 
-const timestampKey = z.iso.datetime({ offset: true });
 const CURSOR_KEYS: Record<SortField, z.ZodType<string>> = {
   name: z.string(),
-  lastActivity: z.union([z.literal(''), timestampKey]),
+  lastActivity: z.union([z.literal(''), cursorTimestampSchema]),
   degree: z.string().regex(/^\d{1,9}$/),
-  created: timestampKey,
+  created: cursorTimestampSchema,
 };
-const cursorIdSchema = z.uuid();
 
 /** Where a page starts: after the row with this sort key (null: never active) and id. */
 interface SortKey {
@@ -99,13 +98,9 @@ function parseSort(sort: ParticipantSort) {
 
 function decodeSortCursor(cursor: string, sort: ParticipantSort): SortKey {
   const { field } = parseSort(sort);
-  const value = decodeCursor(cursor, ['sort', 'key', 'id']);
+  const value = decodeCursor(cursor, participantCursorSchema);
   const wrongSort = value.sort !== sort;
-  if (
-    wrongSort ||
-    !CURSOR_KEYS[field].safeParse(value.key).success ||
-    !cursorIdSchema.safeParse(value.id).success
-  ) {
+  if (wrongSort || !CURSOR_KEYS[field].safeParse(value.key).success) {
     throw new AppError('bad_request', 'The cursor is not valid.', [
       {
         path: 'cursor',

@@ -10,7 +10,7 @@ import {
 } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
-import { isoMicros, olderThan, TIME_KEY_FIELDS } from './keyset';
+import { isoMicros, olderThan, timeKeyCursorSchema } from './keyset';
 
 export interface RecommendationRow {
   id: string;
@@ -88,7 +88,7 @@ export async function listRecommendations(
   scope: OrgScope,
   query: RecommendationFilters & { limit: number; cursor?: string },
 ): Promise<Page<RecommendationRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, TIME_KEY_FIELDS) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, timeKeyCursorSchema) : undefined;
   const rows = await db
     .select(columns)
     .from(recommendations)

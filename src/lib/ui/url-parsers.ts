@@ -1,4 +1,5 @@
 import { createParser } from 'nuqs/server';
+import { isInvisibleText, isStorableText } from '../unicode-text';
 
 // Parsers for filter values that several pages carry in their URL. A value that does not fit reads as
 // "no filter" (null) rather than an error page, so a hand-edited or stale link still opens its list.
@@ -20,12 +21,15 @@ export const parseAsCalendarDay = createParser({
   serialize: (value: string) => value,
 });
 
-/** Free text, trimmed; blank or longer than `max` (which the API would refuse) reads as no filter. */
+/**
+ * Free text, trimmed; blank (invisible characters only), longer than `max` or holding what the API
+ * refuses (NUL, an unpaired surrogate) reads as no filter.
+ */
 export const parseAsTrimmed = (max: number) =>
   createParser({
     parse: (value) => {
       const text = value.trim();
-      return text && text.length <= max ? text : null;
+      return text.length <= max && isStorableText(text) && !isInvisibleText(text) ? text : null;
     },
     serialize: (value: string) => value,
   });

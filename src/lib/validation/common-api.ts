@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { cursorParamSchema } from './cursors';
 
 /** `?limit=&cursor=` of every list (DESIGN.md §5). */
 export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
-  cursor: z.string().max(512).optional(),
+  cursor: cursorParamSchema.optional(),
 });
 
 export const orgParamsSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { pageQuerySchema } from './common-api';
+import { textSchema } from './text';
 
 const when = z.iso.datetime({
   offset: true,
@@ -12,8 +13,8 @@ const eventFilters = {
     .regex(/^[a-z_]+(\.[a-z_]+)+$/, 'must be an event type such as member.added')
     .optional(),
   actorUserId: z.uuid({ message: 'must be a UUID' }).optional(),
-  targetType: z.string().trim().min(1).max(50).optional(),
-  targetId: z.string().trim().min(1).max(200).optional(),
+  targetType: textSchema.trim().min(1).max(50).optional(),
+  targetId: textSchema.trim().min(1).max(200).optional(),
   from: when.optional().openapi({ description: 'Events at or after this time' }),
   to: when.optional().openapi({ description: 'Events before this time' }),
 };

@@ -6,6 +6,7 @@ import {
   OVERVIEW_LINKS,
 } from '../atlas/overview-limits';
 import { LIFECYCLE_STAGES, SEGMENT_KEYS } from '../domain';
+import { textSchema } from './text';
 
 export { COMMUNITY_GRAPH_EDGES, COMMUNITY_GRAPH_NODES, OVERVIEW_COMMUNITIES, OVERVIEW_LINKS };
 
@@ -22,7 +23,7 @@ export const EXPLORER_WHOLE_GRAPH_NODES = MAX_JSON_GRAPH_NODES;
 export const graphQuerySchema = z
   .object({
     stage: z.enum(LIFECYCLE_STAGES).optional(),
-    role: z.string().trim().min(1).max(100).optional(),
+    role: textSchema.trim().min(1).max(100).optional(),
     segment: z.enum(SEGMENT_KEYS).optional(),
     minConfidence: z.coerce.number().min(0).max(1).optional(),
     focus: z.uuid({ message: 'must be a participant id' }).optional(),

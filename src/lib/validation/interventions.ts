@@ -7,11 +7,12 @@ import {
   type InterventionType,
 } from '../domain';
 import { orgParamsSchema, pageQuerySchema } from './common-api';
+import { optionalWordsSchema, requiredWordsSchema } from './text';
 
 /** A bulk intervention touches at most this many targets; a larger selection must be narrowed. */
 export const MAX_INTERVENTION_TARGETS = 10_000;
 
-const reason = z.string().trim().min(1, 'is required').max(2000);
+const reason = requiredWordsSchema(2000);
 
 export const createInterventionBodySchema = z
   .object({
@@ -27,7 +28,7 @@ export const createInterventionBodySchema = z
     newState: z
       .object({
         lifecycleStage: z.enum(LIFECYCLE_STAGES).optional(),
-        note: z.string().trim().min(1).max(5000).optional(),
+        note: optionalWordsSchema(5000),
         until: z.iso.datetime({ offset: true }).optional(),
       })
       .strict()

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { LIFECYCLE_STAGES, PARTICIPANT_SORTS, RECOMMENDATION_STATUSES, SEGMENT_KEYS } from '../domain';
 import { pageQuerySchema } from './common-api';
+import { textSchema } from './text';
 
 const participantFilters = {
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Part of a name or email' }),
+  q: textSchema.trim().min(1).max(200).optional().openapi({ description: 'Part of a name or email' }),
   stage: z.enum(LIFECYCLE_STAGES).optional(),
-  role: z.string().trim().min(1).max(100).optional(),
+  role: textSchema.trim().min(1).max(100).optional(),
   segment: z.enum(SEGMENT_KEYS).optional(),
   sort: z.enum(PARTICIPANT_SORTS).default('name').openapi({
     description:

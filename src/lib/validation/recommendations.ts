@@ -9,6 +9,7 @@ import {
   SEGMENT_KEYS,
 } from '../domain';
 import { orgParamsSchema, pageQuerySchema } from './common-api';
+import { optionalWordsSchema } from './text';
 
 /** Suggested actions are snake_case words chosen by Atlas (flag_for_review, verify_relationship …). */
 export const SUGGESTED_ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -33,11 +34,11 @@ export const recommendationParamsSchema = orgParamsSchema.extend({
     .openapi({ param: { name: 'recommendationId', in: 'path' } }),
 });
 
-const decisionText = z.string().trim().min(1).max(2000);
+const decisionText = optionalWordsSchema(2000);
 
 export const acceptRecommendationBodySchema = z
   .object({
-    reason: decisionText.optional(),
+    reason: decisionText,
     intervene: z.boolean().optional().openapi({
       description: 'Also apply the matching intervention, in the same transaction',
     }),
@@ -54,8 +55,8 @@ export const dismissRecommendationBodySchema = z
     reasonCode: z.enum(DISMISSAL_REASONS).openapi({
       description: 'Why: not relevant, already handled, wrong data, or later (snoozed until a chosen time)',
     }),
-    note: decisionText.optional().openapi({ description: 'Optional words beside the code' }),
-    reason: decisionText.optional().openapi({ description: 'The same as note (older clients)' }),
+    note: decisionText.openapi({ description: 'Optional words beside the code' }),
+    reason: decisionText.openapi({ description: 'The same as note (older clients)' }),
     snoozeDays: z
       .number()
       .int()
