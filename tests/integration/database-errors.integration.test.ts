@@ -12,7 +12,7 @@ import {
   sqlStateOf,
 } from '../../src/lib/http/database-errors';
 import { createTestApi } from '../setup/api';
-import { createTestDatabase, describeEachDatabase } from '../setup/databases';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../setup/databases';
 
 // The mapper on errors the drivers really raise: PostgreSQL's and PGlite's answers through drizzle
 // (which wraps them in `cause`), pg's own connection and pool errors, Node's socket errors. Only the
@@ -110,9 +110,14 @@ describeEachDatabase(
     });
 
     if (kind === 'pglite') {
-      it('a closed PGlite → 503', async () => {
-        const closed = await createTestDatabase('pglite');
+      // Opened in a hook: a second PGlite takes a while on a busy machine, and hooks may.
+      let closed: TestDatabase;
+      beforeAll(async () => {
+        closed = await createTestDatabase('pglite');
         await closed.dispose();
+      });
+
+      it('a closed PGlite → 503', async () => {
         const error = await failure(() => closed.db.execute(sql`select 1`));
         expectStatus(error, 503, RETRY_AFTER_UNAVAILABLE_SECONDS);
       });
