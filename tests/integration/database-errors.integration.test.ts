@@ -126,7 +126,9 @@ describeEachDatabase(
     if (kind === 'postgres') {
       let pool: pg.Pool;
       beforeAll(() => {
-        pool = new pg.Pool({ connectionString: db().url, max: 2, connectionTimeoutMillis: 200 });
+        // A new connection may take seconds on a busy machine; only the wait for a free one is cut short
+        // (below), once both are held.
+        pool = new pg.Pool({ connectionString: db().url, max: 2, connectionTimeoutMillis: 60_000 });
         pool.on('error', () => undefined);
       });
       afterAll(() => pool.end());
@@ -170,8 +172,11 @@ describeEachDatabase(
             () => undefined,
             (error: unknown) => error,
           );
-          // Both clients are out: a third request waits for the pool and gives up.
+          // Both clients are out: a third request waits for the pool and gives up (pg reads the
+          // timeout from its options at each request).
+          pool.options.connectionTimeoutMillis = 200;
           const exhausted = await failure(() => drizzle(pool).execute(sql`select 1`));
+          pool.options.connectionTimeoutMillis = 60_000;
           expect((exhausted as Error).cause).toMatchObject({
             message: 'timeout exceeded when trying to connect',
           });
