@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { appendResult, withFreshDatabase } from './bench-database';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
+import { ISOLATION_HELP } from './bench-isolation';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui|atlas [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -20,7 +21,8 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas [--participants N] [
          time and the longest task after it. Makes the production build first when it is stale.
   atlas  A whole Atlas run (default 100,000 participants, 500,000 edges; --org ORG: an org already in
          BENCH_DATABASE_URL's database) in a process of its own, time and peak memory per phase, beside
-         igraph's PageRank + Louvain on the same edge list (/usr/bin/python3 with python3-igraph).`;
+         igraph's PageRank + Louvain on the same edge list (/usr/bin/python3 with python3-igraph).
+${ISOLATION_HELP}`;
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -161,6 +163,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   queries: benchQueries,
   ui: async (argv) => (await import('./bench-ui')).benchUi(argv),
   atlas: async (argv) => (await import('./bench-atlas')).benchAtlas(argv),
+  isolation: async (argv) => (await import('./bench-isolation')).benchIsolation(argv),
 };
 if (!name || !benches[name]) {
   console.error(HELP);
