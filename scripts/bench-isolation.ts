@@ -108,20 +108,22 @@ function requester(base: string, cookie: string | undefined, sockets: number): R
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(base);
   return {
+    // A broken connection counts as status 0: the figures say so instead of the bench stopping.
     get: (path) =>
-      new Promise((resolve, reject) => {
+      new Promise((resolve) => {
         const started = performance.now();
+        const broken = () => resolve({ status: 0, ms: performance.now() - started });
         const request = http.get(
           { agent, hostname, port, path, headers: cookie ? { cookie } : {} },
           (response) => {
             response.on('end', () =>
               resolve({ status: response.statusCode!, ms: performance.now() - started }),
             );
-            response.on('error', reject);
+            response.on('error', broken);
             response.resume();
           },
         );
-        request.on('error', reject);
+        request.on('error', broken);
       }),
     close: () => agent.destroy(),
   };
@@ -258,6 +260,7 @@ async function run(options: Options) {
       stop = true;
       await Promise.all(loops);
     }
+    if (heavyStatuses[0]) console.log(`server output, last lines:\n${server.output().slice(-2000)}`);
     return {
       idle: { light: summary(idle.light), health: summary(idle.health) },
       loaded: { light: summary(loaded.light), health: summary(loaded.health) },
