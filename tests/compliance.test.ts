@@ -32,6 +32,14 @@ describe('compliance: banned wording', () => {
     for (const parts of samples)
       expect(findBannedTerm(`a ${parts.join('')} b`), parts.join('')).toBeDefined();
     expect(findBannedTerm('Participants, relationships, segments and interventions')).toBeUndefined();
+    // Hidden from a plain match but read whole: zero-width characters, a soft hyphen, full-width letters.
+    for (const parts of samples) {
+      const word = parts.join('');
+      for (const hidden of ['\u200b', '\u200d', '\u00ad', '\u2060', '\ufeff'])
+        expect(findBannedTerm(`a ${[...word].join(hidden)} b`), `${word} split by ${hidden}`).toBeDefined();
+      const fullWidth = word.replace(/[a-z]/g, (c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0));
+      expect(findBannedTerm(`a ${fullWidth} b`), `full-width ${word}`).toBeDefined();
+    }
     expect(isBannedColumnName(['par', 'ent_id'].join(''))).toBe(true);
     expect(isBannedColumnName('le' + 'vel')).toBe(true);
     expect(isBannedColumnName('last_activity_at')).toBe(false);

@@ -57,10 +57,19 @@ export const BANNED_TEXT_PATTERNS: readonly RegExp[] = ENCODED_TEXT_PATTERNS.map
 
 const BANNED_COLUMN = new RegExp(`(^|_)(${ENCODED_COLUMN_TOKENS.map(rot13).join('|')})(_|$)`, 'i');
 
-/** The first banned term in `text`, as written there, or undefined. */
+// Characters that show nothing (zero-width spaces and joiners, soft hyphens, bidi controls) would hide
+// a banned word from the patterns while a reader still sees it whole; compatibility forms (full-width
+// letters, ligatures) likewise read as the plain letters.
+const INVISIBLE_INSIDE_WORDS = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** The text as a reader sees it: compatibility forms folded, invisible characters gone. */
+const asRead = (text: string): string => text.normalize('NFKC').replace(INVISIBLE_INSIDE_WORDS, '');
+
+/** The first banned term in `text`, as a reader sees it there, or undefined. */
 export function findBannedTerm(text: string): string | undefined {
+  const read = asRead(text);
   for (const pattern of BANNED_TEXT_PATTERNS) {
-    const match = pattern.exec(text);
+    const match = pattern.exec(read);
     if (match) return match[0];
   }
   return undefined;
