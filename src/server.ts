@@ -10,7 +10,7 @@ import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
 import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
 import { databaseFor, openDatabase, setAppDatabase, type DatabaseHandle } from './lib/db';
-import { connectionLimits, databaseLanes, parseEnv, type Env } from './lib/env';
+import { parseEnv, serverDatabaseOptions, type Env } from './lib/env';
 import { drainOnShutdown } from './lib/http/graceful-shutdown';
 import { securityHeaders } from './lib/http/security-headers';
 import { answerUnavailablePage } from './lib/http/unavailable-page';
@@ -130,15 +130,7 @@ async function main(): Promise<void> {
   // The console runs offline as often as not; Next.js's usage reporting stays off unless asked for.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    poolSize: env.DATABASE_POOL_SIZE,
-    logQueries: env.DB_LOG_QUERIES,
-    limits: connectionLimits(env),
-    lanes: databaseLanes(env),
-    role: 'server',
-  });
+  const database = await openDatabase(serverDatabaseOptions(env));
   setAppDatabase(Promise.resolve(database));
   try {
     await prepareDatabase(database, env.SEED_OPERATOR_PASSWORD);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
-import type { LaneLayout, LaneSettings } from './db';
+import type { LaneLayout, LaneSettings, OpenDatabaseOptions } from './db';
 
 const booleanFlag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -160,6 +160,19 @@ export function connectionLimits(env: Env): ConnectionLimits {
 const HEALTH_LANE: LaneSettings = { size: 1, statementTimeoutMs: 1000 };
 
 /** The server's pools per class of work (docs/decisions/024). */
+/** How a server process opens the app's database (src/server.ts, and the chaos run's API server). */
+export function serverDatabaseOptions(env: Env): OpenDatabaseOptions {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    poolSize: env.DATABASE_POOL_SIZE,
+    logQueries: env.DB_LOG_QUERIES,
+    limits: connectionLimits(env),
+    lanes: databaseLanes(env),
+    role: 'server',
+  };
+}
+
 export function databaseLanes(env: Env): LaneLayout {
   return {
     lightStatementTimeoutMs: env.STATEMENT_TIMEOUT_LIGHT_MS,

@@ -9,9 +9,12 @@ export interface StartedServer {
   url: string;
 }
 
-/** Starts `src/server.ts` as `npm start` does (production mode, any free port) and waits until it is ready. */
-export function startServer(env: Record<string, string>): Promise<StartedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/**
+ * Starts `src/server.ts` as `npm start` does (production mode, any free port) and waits until it is
+ * ready; `entry` another server script that says "ready at <url>" the same way.
+ */
+export function startServer(env: Record<string, string>, entry = 'src/server.ts'): Promise<StartedServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,
