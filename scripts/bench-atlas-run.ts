@@ -3,6 +3,7 @@
 // the igraph baseline, and prints one JSON line with the run's figures.
 import fs from 'node:fs';
 import { openCommandDatabase } from '../src/cli/command';
+import { inOrg } from '../src/lib/database/with-org';
 import { JOB_HANDLERS } from '../src/lib/jobs/handlers';
 import { JobRunner } from '../src/lib/jobs/runner';
 import { loadOrgGraph } from '../src/lib/repositories/atlas-graph';
@@ -26,7 +27,8 @@ try {
   const job = await runner.runNow(org, 'atlas_run');
   const wallMs = performance.now() - started;
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  const graph = await loadOrgGraph(handle.db, createSystemScope(org));
+  const scope = createSystemScope(org);
+  const graph = await loadOrgGraph(inOrg(handle.db, scope), scope);
   const { from, to, weight } = graph.csrInput;
   fs.writeFileSync(`${edgePrefix}.from`, Buffer.from(from.buffer, from.byteOffset, from.byteLength));
   fs.writeFileSync(`${edgePrefix}.to`, Buffer.from(to.buffer, to.byteOffset, to.byteLength));

@@ -93,6 +93,7 @@ async function benchQueries(argv: string[]): Promise<void> {
   const problem = validateSyntheticSize(participants, edges);
   if (problem) throw new Error(problem);
   const { createOrgScope } = await import('../src/lib/scope');
+  const { inOrg } = await import('../src/lib/database/with-org');
   const { countSegments } = await import('../src/lib/repositories/segments');
   const { listParticipants } = await import('../src/lib/repositories/participants');
   const { loadNeighbourhood, loadWholeGraph, GraphTooLargeError } =
@@ -115,28 +116,36 @@ async function benchQueries(argv: string[]): Promise<void> {
       role: 'owner',
     });
     const db = handle.db;
+    // Each timed read in its scoped transaction, as the services run it.
+    const scoped = inOrg(db, scope);
     const hub = idFactory(org.orgId, 'participant')(0);
     const page = { limit: 50 };
     const results: Record<string, number | string> = {
-      segments: await timeIt(() => countSegments(db, scope)),
-      participantsFirstPage: await timeIt(() => listParticipants(db, scope, page)),
+      segments: await timeIt(() => scoped((tx) => countSegments(tx, scope))),
+      participantsFirstPage: await timeIt(() => scoped((tx) => listParticipants(tx, scope, page))),
       participantsDormantPage: await timeIt(() =>
-        listParticipants(db, scope, { ...page, segment: 'dormant' }),
+        scoped((tx) => listParticipants(tx, scope, { ...page, segment: 'dormant' })),
       ),
       hubDepth1: await timeIt(() =>
-        loadNeighbourhood(db, scope, { ...graphQuerySchema.parse({ focus: hub }), focus: hub }),
+        scoped((tx) =>
+          loadNeighbourhood(tx, scope, { ...graphQuerySchema.parse({ focus: hub }), focus: hub }),
+        ),
       ),
       hubDepth2: await timeIt(() =>
-        loadNeighbourhood(db, scope, { ...graphQuerySchema.parse({ focus: hub, depth: 2 }), focus: hub }),
+        scoped((tx) =>
+          loadNeighbourhood(tx, scope, { ...graphQuerySchema.parse({ focus: hub, depth: 2 }), focus: hub }),
+        ),
       ),
     };
     try {
       results.compactWholeGraph = await timeIt(
         () =>
-          loadWholeGraph(db, scope, graphQuerySchema.parse({ format: 'compact' }), {
-            maxNodes: MAX_COMPACT_GRAPH_NODES,
-            maxEdges: MAX_COMPACT_GRAPH_EDGES,
-          }),
+          scoped((tx) =>
+            loadWholeGraph(tx, scope, graphQuerySchema.parse({ format: 'compact' }), {
+              maxNodes: MAX_COMPACT_GRAPH_NODES,
+              maxEdges: MAX_COMPACT_GRAPH_EDGES,
+            }),
+          ),
         3,
       );
     } catch (error) {

@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { writeOrgAuditEvent, type AuditEvent } from '../lib/audit';
+import { unsafeWithOrgId } from '../lib/database/with-org';
 import type { Database } from '../lib/db';
 import { AppError } from '../lib/errors';
 import { isExhausted, consume, reset } from '../lib/rate-limit';
-import { findUserIdByEmail, listOrgsOfUser } from '../lib/repositories/memberships';
+import { findUserIdByEmail, unsafeListOrgsOfUser } from '../lib/repositories/memberships';
 import { emailSchema } from '../lib/validation/common';
 import type { ApiEnv } from './context';
 import { problemContent } from './openapi-schemas';
@@ -59,15 +60,18 @@ const signOutRoute = createRoute({
 const INVALID_CREDENTIALS = 'Invalid email or password.';
 
 async function auditUserOrgs(db: Database, userId: string, actorUserId: string | null, event: AuditEvent) {
-  const orgs = await listOrgsOfUser(db, userId);
+  const orgs = await unsafeListOrgsOfUser(db, userId);
   if (!orgs.length) return;
+  // One transaction for all of them, each org's event in a savepoint bound to that org.
   await db.transaction(async (tx) => {
     for (const org of orgs) {
-      await writeOrgAuditEvent(
-        tx,
-        org.orgId,
-        { userId: actorUserId, role: actorUserId ? org.role : null },
-        event,
+      await unsafeWithOrgId(tx, org.orgId, (orgTx) =>
+        writeOrgAuditEvent(
+          orgTx,
+          org.orgId,
+          { userId: actorUserId, role: actorUserId ? org.role : null },
+          event,
+        ),
       );
     }
   });

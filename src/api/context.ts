@@ -1,6 +1,6 @@
 import type { Auth, CurrentUser } from '../lib/auth';
 import type { ConcurrencyGate } from '../lib/concurrency-gate';
-import type { DatabaseHandle } from '../lib/db';
+import type { Database, DatabaseHandle } from '../lib/db';
 import type { RateLimiters } from '../lib/rate-limit';
 import type { MemberScope } from '../lib/scope';
 
@@ -37,5 +37,10 @@ export interface ApiEnv {
     /** Set by the org middleware: the signed-in user and the verified org scope. */
     currentUser: CurrentUser;
     scope: MemberScope;
+    /**
+     * Set by the org middleware: the database an org route's service is given. Inside an idempotent
+     * POST it is the scoped transaction that also completes the key, which the service's withOrg joins.
+     */
+    db: Database;
   };
 }

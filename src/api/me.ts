@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { MEMBERSHIP_ROLES } from '../lib/domain';
-import { listOrgsOfUser } from '../lib/repositories/memberships';
+import { unsafeListOrgsOfUser } from '../lib/repositories/memberships';
 import type { ApiEnv } from './context';
 import { problemContent } from './openapi-schemas';
 import { requireCurrentUser } from './session';
@@ -28,6 +28,6 @@ const meRoute = createRoute({
 
 export const meRoutes = new OpenAPIHono<ApiEnv>().openapi(meRoute, async (c) => {
   const { user } = await requireCurrentUser(c);
-  const memberships = await listOrgsOfUser(c.var.deps.database.db, user.id);
+  const memberships = await unsafeListOrgsOfUser(c.var.deps.database.db, user.id);
   return c.json({ user, memberships }, 200);
 });

@@ -1,4 +1,4 @@
-import type { Database } from './db';
+import type { OrgDb } from './database/with-org';
 import { events } from './database/schema';
 import type { MembershipRole } from './domain';
 import { auditActor, type OrgScope } from './scope';
@@ -73,19 +73,17 @@ export interface AuditEvent {
   metadata?: Record<string, unknown>;
 }
 
-type Executor = Pick<Database, 'insert'>;
-
 /**
  * Persists one audit event for `scope`'s org, acting as `scope`'s actor (a member, or the system). Pass
  * the transaction of the action it records: a failed action then leaves no event, a successful one
  * always has its event.
  */
-export async function writeAuditEvent(tx: Executor, scope: OrgScope, event: AuditEvent): Promise<void> {
+export async function writeAuditEvent(tx: OrgDb, scope: OrgScope, event: AuditEvent): Promise<void> {
   await writeOrgAuditEvent(tx, scope.orgId, auditActor(scope), event);
 }
 
 /** Several events of one action in one statement (a bulk stage change writes one per participant). */
-export async function writeAuditEvents(tx: Executor, scope: OrgScope, list: AuditEvent[]): Promise<void> {
+export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEvent[]): Promise<void> {
   if (list.length === 0) return;
   const actor = auditActor(scope);
   await tx.insert(events).values(
@@ -103,10 +101,11 @@ export async function writeAuditEvents(tx: Executor, scope: OrgScope, list: Audi
 
 /**
  * For events that happen before a scope exists (denied access, sign-ins): the org is known to exist,
- * the actor may be anonymous (null) or a user without a role there.
+ * the actor may be anonymous (null) or a user without a role there. `tx` is bound to that org
+ * (`unsafeWithOrgId`).
  */
 export async function writeOrgAuditEvent(
-  tx: Executor,
+  tx: OrgDb,
   orgId: string,
   actor: { userId: string | null; role: MembershipRole | 'system' | null },
   event: AuditEvent,

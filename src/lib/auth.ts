@@ -8,7 +8,8 @@ import { AppError } from './errors';
 import { describeDatabaseError } from './http/database-errors';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { can, type Permission } from './permissions';
-import { writeOrgAuditEvent } from './audit';
+import { writeAuditEvent, writeOrgAuditEvent } from './audit';
+import { unsafeWithOrgId, withOrg } from './database/with-org';
 import { findOrgAccess } from './repositories/memberships';
 import { deleteSession } from './repositories/sessions';
 import { createOrgScope, type MemberScope } from './scope';
@@ -143,22 +144,26 @@ export async function resolveOrgContext(
   orgId: string,
   attempt: AttemptedAction,
 ): Promise<MemberScope> {
-  const access = await findOrgAccess(db, user.id, orgId);
+  // Bound to the org asked for, which nothing has verified yet: the lookup is what verifies it.
+  const access = await unsafeWithOrgId(db, orgId, async (tx) => {
+    const found = await findOrgAccess(tx, user.id, orgId);
+    if (found && !found.role) {
+      await writeOrgAuditEvent(
+        tx,
+        orgId,
+        { userId: user.id, role: null },
+        {
+          type: 'access.denied',
+          targetType: 'org',
+          targetId: orgId,
+          metadata: { ...attempt, reason: 'not_a_member' },
+        },
+      );
+    }
+    return found;
+  });
   if (!access) throw new OrgAccessDeniedError('no_such_org');
-  if (!access.role) {
-    await writeOrgAuditEvent(
-      db,
-      orgId,
-      { userId: user.id, role: null },
-      {
-        type: 'access.denied',
-        targetType: 'org',
-        targetId: orgId,
-        metadata: { ...attempt, reason: 'not_a_member' },
-      },
-    );
-    throw new OrgAccessDeniedError('not_a_member');
-  }
+  if (!access.role) throw new OrgAccessDeniedError('not_a_member');
   return createOrgScope({
     orgId: access.org.id,
     orgName: access.org.name,
@@ -192,16 +197,13 @@ export async function auditPermissionDenied(
   error: PermissionDeniedError,
   attempt: AttemptedAction,
 ): Promise<void> {
-  await writeOrgAuditEvent(
-    db,
-    scope.orgId,
-    { userId: scope.userId, role: scope.role },
-    {
+  await withOrg(db, scope, (tx) =>
+    writeAuditEvent(tx, scope, {
       type: 'access.denied',
       targetType: 'org',
       targetId: scope.orgId,
       metadata: { ...attempt, reason: 'insufficient_role', permission: error.permission },
-    },
+    }),
   );
 }
 

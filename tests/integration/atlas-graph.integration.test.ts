@@ -1,3 +1,4 @@
+import { inOrg } from '../../src/lib/database/with-org';
 import { uuidsOf } from '../../src/lib/atlas/uuid-column';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -105,7 +106,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
 
   it('loads the demo org: every participant a node, every relationship an edge between its participants', async () => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
-    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId));
     expect(graph.csrInput.nodeCount).toBe(12);
     expect(uuidsOf(graph.relationshipIds)).toHaveLength(16);
     expect(graph.isSystem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
@@ -117,7 +118,9 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     const options = { participants: 1200, edges: 3000, seed: 11, now: new Date() };
     const big = await loadSyntheticOrg(db(), { name: 'Batches', timezone: 'UTC' }, options);
     // Batches far smaller than the org: many pages, with page boundaries inside each table.
-    const graph = await loadOrgGraph(db().db, scopeFor(big.orgId), { batchSize: 97 });
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(big.orgId)), scopeFor(big.orgId), {
+      batchSize: 97,
+    });
     expect(graph.csrInput.nodeCount).toBe(1200);
     expect(uuidsOf(graph.relationshipIds)).toHaveLength(3000);
     await expectMatchesTables(big.orgId, graph);
@@ -128,7 +131,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     expect([...graph.participantIds, ...uuidsOf(graph.relationshipIds)].some((id) => demoIds.has(id))).toBe(
       false,
     );
-    const whole = await loadOrgGraph(db().db, scopeFor(big.orgId));
+    const whole = await loadOrgGraph(inOrg(db().db, scopeFor(big.orgId)), scopeFor(big.orgId));
     expect(whole.participantIds).toEqual(graph.participantIds);
     expect(uuidsOf(whole.relationshipIds)).toEqual(uuidsOf(graph.relationshipIds));
   });
@@ -136,7 +139,9 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
   it('loads an org without relationships with zero edges', async () => {
     const options = { participants: 40, edges: 0, seed: 2, now: new Date() };
     const lonely = await loadSyntheticOrg(db(), { name: 'Lonely', timezone: 'UTC' }, options);
-    const graph = await loadOrgGraph(db().db, scopeFor(lonely.orgId), { batchSize: 10 });
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(lonely.orgId)), scopeFor(lonely.orgId), {
+      batchSize: 10,
+    });
     expect(graph.csrInput.nodeCount).toBe(40);
     expect(uuidsOf(graph.relationshipIds)).toEqual([]);
     expect(graph.csrInput.from).toHaveLength(0);
@@ -153,7 +158,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
           WHERE org_id = ${orgId} AND id = (SELECT min(id::text)::uuid FROM relationships WHERE org_id = ${orgId})
           RETURNING id`,
     );
-    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId));
     const e = uuidsOf(graph.relationshipIds).indexOf(doubted!.id);
     expect(graph.csrInput.weight[e]).toBeCloseTo(MIN_EDGE_WEIGHT, 9);
     expect(buildCsr(graph.csrInput).edgeCount).toBe(16);
@@ -176,20 +181,22 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     await db().db.execute(sql`
       INSERT INTO relationship_controls (org_id, relationship_id, flagged_for_review)
       VALUES (${orgId}, ${flagged!.id}, true)`);
-    const graph = await loadOrgGraph(db().db, scopeFor(orgId), { now, batchSize: 5 });
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId), { now, batchSize: 5 });
     const suppressedIds = graph.participantIds.filter((_, i) => graph.suppressed[i] === 1);
     // No end, or an end after now; an expired suppression and a lifted one hold no longer.
     expect(suppressedIds.sort()).toEqual([a, b].sort());
     expect(uuidsOf(graph.relationshipIds).filter((_, e) => graph.flagged[e] === 1)).toEqual([flagged!.id]);
     // A day later b's suppression has ended too.
-    const later = await loadOrgGraph(db().db, scopeFor(orgId), { now: new Date('2030-06-03T00:00:00Z') });
+    const later = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId), {
+      now: new Date('2030-06-03T00:00:00Z'),
+    });
     expect(later.participantIds.filter((_, i) => later.suppressed[i] === 1)).toEqual([a]);
     await expectMatchesTables(orgId, graph);
   });
 
   it('keeps the raw confidence apart from the weight, and tells inferred sources from entered ones', async () => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
-    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId));
     const sourceOf = (e: number) => graph.sourceNames[graph.sourceIndex[e]!];
     const all = uuidsOf(graph.relationshipIds).map((_, e) => e);
     expect(new Set(all.filter((e) => graph.inferred[e]).map(sourceOf))).toEqual(
@@ -203,7 +210,10 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
   });
 
   it('loads an org that does not exist as an empty graph', async () => {
-    const graph = await loadOrgGraph(db().db, scopeFor('00000000-0000-4000-8000-00000000abcd'));
+    const graph = await loadOrgGraph(
+      inOrg(db().db, scopeFor('00000000-0000-4000-8000-00000000abcd')),
+      scopeFor('00000000-0000-4000-8000-00000000abcd'),
+    );
     expect(graph.csrInput.nodeCount).toBe(0);
     expect(graph.participantIds).toEqual([]);
     expect(uuidsOf(graph.relationshipIds)).toEqual([]);
@@ -211,7 +221,7 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
 
   it('feeds buildCsr and PageRank directly', async () => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
-    const graph = await loadOrgGraph(db().db, scopeFor(orgId));
+    const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId));
     const csr = buildCsr(graph.csrInput);
     expect(csr.nodeCount).toBe(12);
     // Evidence ids: every stored edge points back to a relationship joining the same two participants.

@@ -1,3 +1,4 @@
+import { inOrg, withOrg } from '../../src/lib/database/with-org';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describeEachDatabase('storing an Atlas run’s recommendations', ({ db }) => {
           FROM relationships WHERE org_id = ${orgId} ORDER BY id`,
     );
     const run = (candidates: RecommendationCandidate[], now = T0) =>
-      db().db.transaction((tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
+      withOrg(db().db, scope, (tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
     const rows = () =>
       queryRows<{
         id: string;
@@ -227,7 +228,7 @@ describeEachDatabase('storing an Atlas run’s recommendations', ({ db }) => {
       sql`SELECT id FROM participants WHERE org_id = ${other.orgId} LIMIT 1`,
     );
     const otherScope = createSystemScope({ id: other.orgId, name: 'Elsewhere', timezone: 'UTC' });
-    await db().db.transaction((tx) =>
+    await withOrg(db().db, otherScope, (tx) =>
       syncRecommendations(tx, otherScope, randomUUID(), [candidate('reengage', someone!.id)], T0),
     );
     // This org's run finds nothing: its own Atlas recommendations would be superseded, not the other's.
@@ -247,11 +248,11 @@ describeEachDatabase('storing an Atlas run’s recommendations', ({ db }) => {
       { participants: 600, edges: 2400, seed: 21, now: T0 },
     );
     const scope = createSystemScope({ id: synthetic.orgId, name: 'Atlas sync', timezone: 'UTC' });
-    const graph = await loadOrgGraph(db().db, scope, { now: T0 });
+    const graph = await loadOrgGraph(inOrg(db().db, scope), scope, { now: T0 });
     const candidates = detectAll(analyseGraph(graph, T0.getTime()).analysis, { maxPerDetector: 25 });
     expect(candidates.length).toBeGreaterThan(20);
     const store = (now: Date) =>
-      db().db.transaction((tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
+      withOrg(db().db, scope, (tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
     const first = await store(T0);
     const total = (r: SyncResult, field: 'created' | 'refreshed' | 'superseded') =>
       Object.values(r).reduce((sum, c) => sum + c[field], 0);

@@ -1,3 +1,4 @@
+import { inOrg, withOrg } from '../../src/lib/database/with-org';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../src/lib/db';
@@ -52,11 +53,11 @@ describeEachDatabase('atlas results', ({ db }) => {
 
   it('stores a run and reads it back: sizes add up to the org, labels name the central members', async () => {
     const { orgId, scope } = await demo();
-    expect(await findLatestOverview(db().db, scope, LIMITS)).toBeUndefined();
+    expect(await withOrg(db().db, scope, (tx) => findLatestOverview(tx, scope, LIMITS))).toBeUndefined();
     const jobId = await insertAtlasJob(db(), orgId, 'succeeded', new Date());
     const { graph, analysis, overview } = await writeRun(db(), scope, jobId);
 
-    const stored = (await findLatestOverview(db().db, scope, LIMITS))!;
+    const stored = (await withOrg(db().db, scope, (tx) => findLatestOverview(tx, scope, LIMITS)))!;
     expect(stored.run.jobId).toBe(jobId);
     expect(stored.participants).toBe(12);
     const drawn = overview.communities.filter((c) => c.size > 1);
@@ -110,7 +111,7 @@ describeEachDatabase('atlas results', ({ db }) => {
     const { graph, analysis, overview } = await writeRun(db(), scope, jobId);
     const limits = { maxNodes: 10_000, maxEdges: 200_000 };
 
-    const community = (await findCommunityGraph(db().db, scope, 0, {}, limits))!;
+    const community = (await withOrg(db().db, scope, (tx) => findCommunityGraph(tx, scope, 0, {}, limits)))!;
     const members = graph.participantIds.filter((_, u) => analysis.community[u] === 0);
     expect(community.community).toMatchObject({
       community: 0,
@@ -136,15 +137,23 @@ describeEachDatabase('atlas results', ({ db }) => {
     expect(community.edges.map((e) => e.id).sort()).toEqual(among.map((r) => r.id).sort());
     expect(community.edges.every((e) => ids.has(e.source) && ids.has(e.target))).toBe(true);
 
-    const capped = (await findCommunityGraph(db().db, scope, 0, {}, { maxNodes: 2, maxEdges: 0 }))!;
+    const capped = (await withOrg(db().db, scope, (tx) =>
+      findCommunityGraph(tx, scope, 0, {}, { maxNodes: 2, maxEdges: 0 }),
+    ))!;
     expect(capped.nodes.map((n) => n.id)).toEqual(community.nodes.slice(0, 2).map((n) => n.id));
     expect(capped.community.edgesTruncated).toBe(capped.nodes.length > 1 && community.edges.length > 0);
 
-    const active = (await findCommunityGraph(db().db, scope, 0, { stage: 'active' }, limits))!;
+    const active = (await withOrg(db().db, scope, (tx) =>
+      findCommunityGraph(tx, scope, 0, { stage: 'active' }, limits),
+    ))!;
     expect(active.nodes.every((n) => n.lifecycleStage === 'active')).toBe(true);
     expect(active.community.matched).toBe(active.nodes.length);
 
-    expect(await findCommunityGraph(db().db, scope, overview.communities.length, {}, limits)).toBeUndefined();
+    expect(
+      await withOrg(db().db, scope, (tx) =>
+        findCommunityGraph(tx, scope, overview.communities.length, {}, limits),
+      ),
+    ).toBeUndefined();
   });
 
   it('reads the latest succeeded run, never one that is running or failed', async () => {
@@ -155,10 +164,14 @@ describeEachDatabase('atlas results', ({ db }) => {
     await writeRun(db(), scope, newer);
     const failed = await insertAtlasJob(db(), orgId, 'failed', new Date(Date.now() + 60_000));
     await writeRun(db(), scope, failed);
-    expect((await findLatestAtlasRun(db().db, scope))!.jobId).toBe(newer);
-    expect((await findLatestOverview(db().db, scope, LIMITS))!.run.jobId).toBe(newer);
+    expect((await withOrg(db().db, scope, (tx) => findLatestAtlasRun(tx, scope)))!.jobId).toBe(newer);
+    expect((await withOrg(db().db, scope, (tx) => findLatestOverview(tx, scope, LIMITS)))!.run.jobId).toBe(
+      newer,
+    );
     expect(
-      (await findCommunityGraph(db().db, scope, 0, {}, { maxNodes: 5, maxEdges: 5 }))!.community.run.jobId,
+      (await withOrg(db().db, scope, (tx) =>
+        findCommunityGraph(tx, scope, 0, {}, { maxNodes: 5, maxEdges: 5 }),
+      ))!.community.run.jobId,
     ).toBe(newer);
   });
 
@@ -177,7 +190,7 @@ describeEachDatabase('atlas results', ({ db }) => {
 
     const partial = await insertAtlasJob(db(), orgId, 'running', null);
     await writeRun(db(), scope, partial);
-    await deleteAtlasResults(db().db, scope, partial, { batchSize: 5 });
+    await deleteAtlasResults(inOrg(db().db, scope), scope, partial, { batchSize: 5 });
     expect(await rowsOf(orgId)).toEqual({ communities: 0, links: 0, scores: 0 });
 
     const first = await insertAtlasJob(db(), orgId, 'succeeded', new Date(Date.now() - 60_000));
@@ -185,7 +198,7 @@ describeEachDatabase('atlas results', ({ db }) => {
     const second = await insertAtlasJob(db(), orgId, 'succeeded', new Date());
     await writeRun(db(), scope, second);
     expect((await jobsWithRows(orgId)).sort()).toEqual([first, second].sort());
-    await pruneAtlasResults(db().db, scope, second, { batchSize: 5 });
+    await pruneAtlasResults(inOrg(db().db, scope), scope, second, { batchSize: 5 });
     expect(await jobsWithRows(orgId)).toEqual([second]);
     expect((await rowsOf(orgId)).scores).toBe(12);
     expect(await rowsOf(other.orgId)).toEqual(before);
@@ -206,7 +219,9 @@ describeEachDatabase('atlas results', ({ db }) => {
       links: overview.links.length,
       scores: 1500,
     });
-    const stored = (await findLatestOverview(db().db, scope, { communities: 5, links: 3 }))!;
+    const stored = (await withOrg(db().db, scope, (tx) =>
+      findLatestOverview(tx, scope, { communities: 5, links: 3 }),
+    ))!;
     expect(stored.communities).toHaveLength(5);
     expect(stored.links.length).toBeLessThanOrEqual(3);
     expect(stored.communities.reduce((s, c) => s + c.size, 0) + stored.leftOut.participants).toBe(1500);

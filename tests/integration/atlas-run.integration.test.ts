@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { spawn } from 'node:child_process';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describeEachDatabase('Atlas runs', ({ db, kind }) => {
 
     const first = await requestJob(db().db, scope, 'atlas_run');
     await runner.runNext();
-    const done = (await findJob(db().db, scope, first.id))!;
+    const done = (await withOrg(db().db, scope, (tx) => findJob(tx, scope, first.id)))!;
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
     const result = done.result as {
@@ -102,7 +103,7 @@ describeEachDatabase('Atlas runs', ({ db, kind }) => {
       .where(eq(recommendations.id, dismissed.id));
     const second = await requestJob(db().db, scope, 'atlas_run');
     await runner.runNext();
-    const again = (await findJob(db().db, scope, second.id))!;
+    const again = (await withOrg(db().db, scope, (tx) => findJob(tx, scope, second.id)))!;
     expect(again.status).toBe('succeeded');
     const counts = (
       again.result as {
@@ -186,7 +187,7 @@ describeEachDatabase('Atlas runs', ({ db, kind }) => {
       const runner = new JobRunner(db().db, JOB_HANDLERS, { log: quiet, staleSeconds: 1 });
       await new Promise((r) => setTimeout(r, 1_100));
       expect(await runner.runNext()).toBe(true);
-      const resumed = (await findJob(db().db, scope, stranded!.id))!;
+      const resumed = (await withOrg(db().db, scope, (tx) => findJob(tx, scope, stranded!.id)))!;
       expect(resumed).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
       expect(await generatedEvents(db(), orgId)).toHaveLength(1);
       expect(await pendingDuplicates(db(), orgId)).toBe(0);

@@ -1,3 +1,4 @@
+import { unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { writeOrgAuditEvent } from '../../src/lib/audit';
@@ -8,11 +9,13 @@ import { sqlState } from '../setup/sql-state';
 describeEachDatabase('the audit log in the database', ({ db }) => {
   it('refuses UPDATE, DELETE and TRUNCATE on events, keeping every row as written', async () => {
     const [org] = await db().db.insert(orgs).values({ name: 'Org' }).returning({ id: orgs.id });
-    await writeOrgAuditEvent(
-      db().db,
-      org!.id,
-      { userId: null, role: null },
-      { type: 'graph.viewed', metadata: { n: 1 } },
+    await unsafeWithOrgId(db().db, org!.id, (tx) =>
+      writeOrgAuditEvent(
+        tx,
+        org!.id,
+        { userId: null, role: null },
+        { type: 'graph.viewed', metadata: { n: 1 } },
+      ),
     );
     expect(
       await sqlState(() =>
@@ -31,7 +34,7 @@ describeEachDatabase('the audit log in the database', ({ db }) => {
   it('writes nothing when the action it records fails in the same transaction', async () => {
     const [org] = await db().db.insert(orgs).values({ name: 'Org' }).returning({ id: orgs.id });
     await expect(
-      db().db.transaction(async (tx) => {
+      unsafeWithOrgId(db().db, org!.id, async (tx) => {
         await writeOrgAuditEvent(tx, org!.id, { userId: null, role: null }, { type: 'member.added' });
         throw new Error('the action failed');
       }),

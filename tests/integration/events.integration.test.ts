@@ -1,3 +1,4 @@
+import { unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { writeOrgAuditEvent } from '../../src/lib/audit';
@@ -21,17 +22,21 @@ describeEachDatabase('audit log search and export', ({ db }) => {
   it('finds events by type, actor, target and time, newest first, and audits the search', async () => {
     const { a, get } = await setup();
     const admin = a.users.admin!;
-    await writeOrgAuditEvent(
-      db().db,
-      a.org.id,
-      { userId: admin.id, role: 'admin' },
-      { type: 'participant.viewed', targetType: 'participant', targetId: 'p-1' },
+    await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+      writeOrgAuditEvent(
+        tx,
+        a.org.id,
+        { userId: admin.id, role: 'admin' },
+        { type: 'participant.viewed', targetType: 'participant', targetId: 'p-1' },
+      ),
     );
-    await writeOrgAuditEvent(
-      db().db,
-      a.org.id,
-      { userId: admin.id, role: 'admin' },
-      { type: 'participant.viewed', targetType: 'participant', targetId: 'p-2' },
+    await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+      writeOrgAuditEvent(
+        tx,
+        a.org.id,
+        { userId: admin.id, role: 'admin' },
+        { type: 'participant.viewed', targetType: 'participant', targetId: 'p-2' },
+      ),
     );
     const byType = await (await get('/events?type=participant.viewed')).json();
     expect(byType.items.map((e: { targetId: string }) => e.targetId)).toEqual(['p-2', 'p-1']);
@@ -55,11 +60,13 @@ describeEachDatabase('audit log search and export', ({ db }) => {
   it('pages without repeats or gaps while new events arrive between pages', async () => {
     const { a, get } = await setup();
     for (let i = 0; i < 25; i++) {
-      await writeOrgAuditEvent(
-        db().db,
-        a.org.id,
-        { userId: null, role: null },
-        { type: 'graph.viewed', metadata: { i } },
+      await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+        writeOrgAuditEvent(
+          tx,
+          a.org.id,
+          { userId: null, role: null },
+          { type: 'graph.viewed', metadata: { i } },
+        ),
       );
     }
     const seen: number[] = [];
@@ -70,11 +77,13 @@ describeEachDatabase('audit log search and export', ({ db }) => {
       ).json();
       seen.push(...page.items.map((e) => e.metadata.i));
       cursor = page.nextCursor;
-      await writeOrgAuditEvent(
-        db().db,
-        a.org.id,
-        { userId: null, role: null },
-        { type: 'graph.viewed', metadata: { i: 100 + seen.length } },
+      await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+        writeOrgAuditEvent(
+          tx,
+          a.org.id,
+          { userId: null, role: null },
+          { type: 'graph.viewed', metadata: { i: 100 + seen.length } },
+        ),
       );
     } while (cursor);
     // Each of the 25 exactly once (events written in the same clock tick may come in either order).
@@ -84,11 +93,13 @@ describeEachDatabase('audit log search and export', ({ db }) => {
 
   it('never shows another org’s events', async () => {
     const { b, get } = await setup();
-    await writeOrgAuditEvent(
-      db().db,
-      b.org.id,
-      { userId: null, role: null },
-      { type: 'graph.viewed', targetId: 'secret-b' },
+    await unsafeWithOrgId(db().db, b.org.id, (tx) =>
+      writeOrgAuditEvent(
+        tx,
+        b.org.id,
+        { userId: null, role: null },
+        { type: 'graph.viewed', targetId: 'secret-b' },
+      ),
     );
     const text = await (await get('/events?limit=500')).text();
     expect(text).not.toContain('secret-b');
@@ -97,15 +108,17 @@ describeEachDatabase('audit log search and export', ({ db }) => {
 
   it('exports CSV with formula cells neutralised, and NDJSON, both audited', async () => {
     const { a, get } = await setup();
-    await writeOrgAuditEvent(
-      db().db,
-      a.org.id,
-      { userId: null, role: null },
-      {
-        type: 'participant.viewed',
-        targetType: 'participant',
-        targetId: '=HYPERLINK("http://evil.example")',
-      },
+    await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+      writeOrgAuditEvent(
+        tx,
+        a.org.id,
+        { userId: null, role: null },
+        {
+          type: 'participant.viewed',
+          targetType: 'participant',
+          targetId: '=HYPERLINK("http://evil.example")',
+        },
+      ),
     );
     const csv = await get('/events/export?format=csv&type=participant.viewed');
     expect(csv.status).toBe(200);
@@ -137,8 +150,12 @@ describeEachDatabase('audit log search and export', ({ db }) => {
   it('names the actor by email, and leaves it empty for anonymous events and deleted accounts', async () => {
     const { a, get } = await setup();
     const gone = '00000000-0000-4000-8000-000000000001';
-    await writeOrgAuditEvent(db().db, a.org.id, { userId: null, role: null }, { type: 'graph.viewed' });
-    await writeOrgAuditEvent(db().db, a.org.id, { userId: gone, role: 'viewer' }, { type: 'graph.viewed' });
+    await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+      writeOrgAuditEvent(tx, a.org.id, { userId: null, role: null }, { type: 'graph.viewed' }),
+    );
+    await unsafeWithOrgId(db().db, a.org.id, (tx) =>
+      writeOrgAuditEvent(tx, a.org.id, { userId: gone, role: 'viewer' }, { type: 'graph.viewed' }),
+    );
     const page = await (await get('/events?type=graph.viewed')).json();
     expect(page.items.map((e: { actorEmail: string | null }) => e.actorEmail)).toEqual([null, null]);
     // The setup's sign-in was recorded with the admin as its actor.

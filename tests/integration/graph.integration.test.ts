@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
@@ -165,7 +166,9 @@ describeEachDatabase('graph', ({ db }) => {
       role: 'viewer',
     });
     await expect(
-      loadWholeGraph(db().db, scope, graphQuerySchema.parse({}), { maxNodes: 1000, maxEdges: 100_000 }),
+      withOrg(db().db, scope, (tx) =>
+        loadWholeGraph(tx, scope, graphQuerySchema.parse({}), { maxNodes: 1000, maxEdges: 100_000 }),
+      ),
     ).rejects.toBeInstanceOf(GraphTooLargeError);
   });
 
@@ -219,9 +222,13 @@ describeEachDatabase('graph', ({ db }) => {
       role: 'viewer',
     });
     const query = graphQuerySchema.parse({ view: 'overview' });
-    const overview = await loadOverview(db().db, scope, query, 150, 'no_atlas_run');
+    const overview = await withOrg(db().db, scope, (tx) =>
+      loadOverview(tx, scope, query, 150, 'no_atlas_run'),
+    );
     expect(overview.overview).toEqual({ total: 2000, shown: 150, reason: 'no_atlas_run' });
-    const whole = await loadWholeGraph(db().db, scope, query, { maxNodes: 10_000, maxEdges: 100_000 });
+    const whole = await withOrg(db().db, scope, (tx) =>
+      loadWholeGraph(tx, scope, query, { maxNodes: 10_000, maxEdges: 100_000 }),
+    );
     const shown = new Set(overview.nodes.map((n) => n.id));
     const leastShown = Math.min(...overview.nodes.map((n) => n.degree));
     expect(whole.nodes.filter((n) => !shown.has(n.id)).every((n) => n.degree <= leastShown)).toBe(true);

@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { writeAuditEvent } from '../../src/lib/audit';
@@ -38,7 +39,7 @@ async function setup(db: TestDatabase) {
 }
 
 const statusOf = async (db: TestDatabase, scope: Parameters<typeof findJob>[1], id: string) =>
-  (await findJob(db.db, scope, id))!;
+  (await withOrg(db.db, scope, (tx) => findJob(tx, scope, id)))!;
 
 /** Waits (polling the database) until `check` holds; fails after a generous bound. */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -129,7 +130,7 @@ describeEachDatabase('background jobs', ({ db }) => {
         await ctx.progress('counting', fraction);
         phases.push(fraction);
       }
-      await ctx.db.transaction(async (tx) => {
+      await withOrg(ctx.db, ctx.scope, async (tx) => {
         await writeAuditEvent(tx, ctx.scope, {
           type: 'participant.stage_changed',
           targetType: 'org',

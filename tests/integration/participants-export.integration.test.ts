@@ -1,3 +1,4 @@
+import { inOrg } from '../../src/lib/database/with-org';
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { events, participants } from '../../src/lib/database/schema';
@@ -115,9 +116,11 @@ describeEachDatabase('participants export', ({ db }) => {
     for (const sort of ['name', '-lastActivity', 'degree'] as const) {
       const filters = participantFiltersSchema.parse({ sort });
       const batched = [];
-      for await (const row of streamParticipants(db().db, scope, filters, 5)) batched.push(row.id);
+      for await (const row of streamParticipants(inOrg(db().db, scope), scope, filters, 5))
+        batched.push(row.id);
       const whole = [];
-      for await (const row of streamParticipants(db().db, scope, filters, 1000)) whole.push(row.id);
+      for await (const row of streamParticipants(inOrg(db().db, scope), scope, filters, 1000))
+        whole.push(row.id);
       expect(whole, sort).toHaveLength(12);
       expect(batched, sort).toEqual(whole);
     }

@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { events, orgSettings, participants, relationships } from '../../src/lib/database/schema';
@@ -355,7 +356,7 @@ describeEachDatabase('participants and segments', ({ db }) => {
       userEmail: 'roles@example.com',
       role: 'viewer',
     });
-    const roles = await listParticipantRoles(db().db, scope);
+    const roles = await withOrg(db().db, scope, (tx) => listParticipantRoles(tx, scope));
     const rows = await db()
       .db.select({ role: participants.role })
       .from(participants)

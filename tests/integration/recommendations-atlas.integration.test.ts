@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describeEachDatabase('Atlas recommendations in the API', ({ db }) => {
           ORDER BY r.id LIMIT 1`,
     );
     const sync = (candidates: RecommendationCandidate[], now = new Date()) =>
-      db().db.transaction((tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
+      withOrg(db().db, scope, (tx) => syncRecommendations(tx, scope, randomUUID(), candidates, now));
     const pending = async (action: string) =>
       ((await call(`/recommendations?status=pending&suggestedAction=${action}`)).body.items as Rec[])[0]!;
     return { orgId, call, idOf, linkId: link!.id, sync, pending };

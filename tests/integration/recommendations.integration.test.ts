@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { SEGMENT_KEYS } from '../../src/lib/domain';
@@ -335,7 +336,9 @@ describeEachDatabase(
       expect(body.items.find((r) => r.suggestedAction === 'send_digest')?.intervention).toBeNull();
 
       const segment = body.items.find((r) => r.targetType === 'segment' && r.targetId === 'at_risk')?.target;
-      const atRisk = (await countSegments(db().db, owner)).find((s) => s.key === 'at_risk')!;
+      const atRisk = (await withOrg(db().db, owner, (tx) => countSegments(tx, owner))).find(
+        (s) => s.key === 'at_risk',
+      )!;
       expect(segment).toEqual({
         type: 'segment',
         segment: { key: 'at_risk', label: 'At risk', description: atRisk.description, count: atRisk.count },
@@ -389,18 +392,20 @@ describeEachDatabase(
           return value.bind(target);
         },
       });
-      const page = await listRecommendations(db().db, owner, { limit: 50 });
+      const page = await withOrg(db().db, owner, (tx) => listRecommendations(tx, owner, { limit: 50 }));
       const targetTypes = new Set(page.items.map((r) => r.targetType));
       expect(targetTypes).toEqual(new Set(['participant', 'relationship', 'segment']));
 
       statements.count = 0;
-      await findRecommendationTargets(counting, owner, [
-        page.items.find((r) => r.targetType === 'participant' && r.targetId.length === 36)!,
-      ]);
+      await withOrg(counting, owner, (tx) =>
+        findRecommendationTargets(tx, owner, [
+          page.items.find((r) => r.targetType === 'participant' && r.targetId.length === 36)!,
+        ]),
+      );
       const forOne = statements.count;
       expect(forOne).toBe(2); // the org's segment thresholds, then the targets
       statements.count = 0;
-      const all = await findRecommendationTargets(counting, owner, page.items);
+      const all = await withOrg(counting, owner, (tx) => findRecommendationTargets(tx, owner, page.items));
       expect(all.size).toBeGreaterThan(3);
       expect(statements.count).toBe(forOne);
     });

@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { events, participants, stageTransitions } from '../../src/lib/database/schema';
@@ -76,7 +77,9 @@ async function previewAll(
   const rows = [];
   let after: string | null = null;
   for (;;) {
-    const batch = await previewStageBatch(db.db, scope, { ...options, after, limit: BATCH });
+    const batch = await withOrg(db.db, scope, (tx) =>
+      previewStageBatch(tx, scope, { ...options, after, limit: BATCH }),
+    );
     rows.push(...batch);
     if (batch.length < BATCH) return rows;
     after = batch[batch.length - 1]!.id;
@@ -92,7 +95,9 @@ async function applyAll(
   let after: string | null = null;
   let scanned = 0;
   for (;;) {
-    const batch = await applyStageBatch(db.db, scope, { ...options, after, limit: BATCH, jobId: null });
+    const batch = await withOrg(db.db, scope, (tx) =>
+      applyStageBatch(tx, scope, { ...options, after, limit: BATCH, jobId: null }),
+    );
     scanned += batch.scanned;
     for (const c of batch.changes)
       changes.set(`${c.from}->${c.to}`, (changes.get(`${c.from}->${c.to}`) ?? 0) + c.count);
@@ -244,7 +249,9 @@ describeEachDatabase('stage engine in SQL', ({ db }) => {
     const now = new Date(c.now);
     const expected = { new: 0, active: 0, at_risk: 0, dormant: 0 };
     for (const f of org.facts.values()) expected[f.stage] += 1;
-    expect(await recordStageDailyCounts(db().db, scope, { now, timeZone: c.timeZone })).toEqual({
+    expect(
+      await withOrg(db().db, scope, (tx) => recordStageDailyCounts(tx, scope, { now, timeZone: c.timeZone })),
+    ).toEqual({
       day: '2026-10-25',
       counts: expected,
     });
@@ -252,7 +259,9 @@ describeEachDatabase('stage engine in SQL', ({ db }) => {
       .db.update(participants)
       .set({ lifecycleStage: 'dormant' })
       .where(eq(participants.orgId, scope.orgId));
-    const again = await recordStageDailyCounts(db().db, scope, { now, timeZone: c.timeZone });
+    const again = await withOrg(db().db, scope, (tx) =>
+      recordStageDailyCounts(tx, scope, { now, timeZone: c.timeZone }),
+    );
     expect(again.counts).toEqual({ new: 0, active: 0, at_risk: 0, dormant: org.facts.size });
     const [rows] = await queryRows<{ n: number }>(
       db().db,

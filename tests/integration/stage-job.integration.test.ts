@@ -1,3 +1,4 @@
+import { withOrg } from '../../src/lib/database/with-org';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { resolveOrgContext } from '../../src/lib/auth';
@@ -48,7 +49,7 @@ async function runJob(db: TestDatabase, owner: MemberScope, stageHandler: JobHan
   const job = await requestJob(db.db, owner, 'stage_update');
   const runner = new JobRunner(db.db, { ...handlers, stage_update: stageHandler }, { log: () => undefined });
   expect(await runner.runNext()).toBe(true);
-  return (await findJob(db.db, owner, job.id))!;
+  return (await withOrg(db.db, owner, (tx) => findJob(tx, owner, job.id)))!;
 }
 
 const stagesOf = async (db: TestDatabase, orgId: string) =>
@@ -235,7 +236,7 @@ describeEachDatabase('stage update job', ({ db }) => {
     });
 
     // A participant's stage history tells the engine's change from the operator's.
-    const detail = await findParticipantDetail(db().db, owner, ids[0]!);
+    const detail = await withOrg(db().db, owner, (tx) => findParticipantDetail(tx, owner, ids[0]!));
     expect(detail!.stageHistory.map((h) => [h.from, h.to, h.stageUpdate, h.reversal])).toEqual([
       ['active', 'dormant', 'demoted', false],
       ['at_risk', 'active', null, true],

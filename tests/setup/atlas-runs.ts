@@ -1,3 +1,4 @@
+import { inOrg } from '../../src/lib/database/with-org';
 import { sql } from 'drizzle-orm';
 import { analyseGraph } from '../../src/lib/atlas/analysis';
 import { buildOverview } from '../../src/lib/atlas/overview';
@@ -32,11 +33,11 @@ export async function writeRun(
   jobId: string,
   batchSize?: number,
 ) {
-  const graph = await loadOrgGraph(db.db, scope);
+  const graph = await loadOrgGraph(inOrg(db.db, scope), scope);
   const { analysis } = analyseGraph(graph, Date.now());
   const overview = buildOverview(analysis);
   await writeAtlasResults(
-    db.db,
+    inOrg(db.db, scope),
     scope,
     jobId,
     overview,

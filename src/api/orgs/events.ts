@@ -55,13 +55,13 @@ const CSV_COLUMNS = [
 export const eventRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/events
   .openapi(searchRoute, async (c) => {
-    const page = await viewAuditLog(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
+    const page = await viewAuditLog(c.var.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/events/export
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
-    const rows = await exportAuditLog(c.var.deps.database.db, c.var.scope, { format, filters });
+    const rows = await exportAuditLog(c.var.db, c.var.scope, { format, filters });
     return c.body(
       exportStream(rows, format, CSV_COLUMNS),
       200,

@@ -65,7 +65,7 @@ graphRoutes.use('/graph', compress());
 // GET /api/orgs/:orgId/graph
 graphRoutes.openapi(graphRoute, async (c) => {
   const query = c.req.valid('query');
-  const db = c.var.deps.database.db;
+  const db = c.var.db;
   if (query.view === 'overview') {
     const view = await viewGraphOverview(db, c.var.scope, query);
     if (view.kind === 'communities') {

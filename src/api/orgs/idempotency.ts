@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, Next } from 'hono';
+import { withOrg } from '../../lib/database/with-org';
 import { AppError } from '../../lib/errors';
 import {
   claimIdempotencyKey,
@@ -10,12 +11,21 @@ import type { ApiEnv } from '../context';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** The route answered with an error: what its transaction wrote is rolled back and the key freed. */
+class NotCompleted extends Error {}
+
 /**
- * `Idempotency-Key` on POSTs: the first request with a key is handled and its 2xx answer stored; a
- * retry with the same key and the same request gets that answer again and changes nothing. The same
- * key with another request is a 422; while the first is still running, a 409.
+ * `Idempotency-Key` on POSTs, run by `needs(…)` once the route's permission is granted — so a replay
+ * is refused (and audited) like any request of a role that may no longer act. The first request with a
+ * key is handled and its 2xx answer stored; a retry with the same key and the same request gets that
+ * answer again and changes nothing. The same key with another request is a 422; while the first is
+ * still running, a 409.
+ *
+ * The claim commits on its own (so a concurrent retry sees it: 409); the action and the stored answer
+ * commit together in one scoped transaction, which the handler finds in `c.var.db` and its service
+ * joins: an action is never done without its key completed, nor a key completed for an action undone.
  */
-export const idempotency: MiddlewareHandler<ApiEnv> = async (c, next) => {
+export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Response | void> {
   const key = c.req.header('idempotency-key');
   if (c.req.method !== 'POST' || key === undefined) return next();
   if (!KEY.test(key)) {
@@ -23,10 +33,10 @@ export const idempotency: MiddlewareHandler<ApiEnv> = async (c, next) => {
       { path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
     ]);
   }
-  const db = c.var.deps.database.db;
+  const [db, scope] = [c.var.db, c.var.scope];
   const body = await c.req.raw.clone().text();
   const hash = crypto.createHash('sha256').update(`${c.req.method} ${c.req.url}\n${body}`).digest('hex');
-  const claim = await claimIdempotencyKey(db, c.var.scope, key, hash);
+  const claim = await withOrg(db, scope, (tx) => claimIdempotencyKey(tx, scope, key, hash));
   if (claim.state !== 'claimed') {
     if (claim.requestHash !== hash) {
       throw new AppError('unprocessable', 'This Idempotency-Key was used for a different request.', [
@@ -40,10 +50,18 @@ export const idempotency: MiddlewareHandler<ApiEnv> = async (c, next) => {
       'idempotent-replayed': 'true',
     });
   }
-  await next();
-  if (c.res.status >= 200 && c.res.status < 300) {
-    await completeIdempotencyKey(db, c.var.scope, key, c.res.status, await c.res.clone().text());
-  } else {
-    await releaseIdempotencyKey(db, c.var.scope, key);
+  try {
+    await withOrg(db, scope, async (tx) => {
+      c.set('db', tx);
+      await next();
+      // Hono turns a handler's error into c.error and an error answer: roll its writes back.
+      if (c.error || c.res.status < 200 || c.res.status >= 300) throw new NotCompleted();
+      await completeIdempotencyKey(tx, scope, key, c.res.status, await c.res.clone().text());
+    });
+  } catch (error) {
+    await withOrg(db, scope, (tx) => releaseIdempotencyKey(tx, scope, key));
+    if (!(error instanceof NotCompleted)) throw error;
+  } finally {
+    c.set('db', db);
   }
-};
+}

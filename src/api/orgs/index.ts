@@ -4,7 +4,6 @@ import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
 import { graphRoutes } from './graph';
-import { idempotency } from './idempotency';
 import { interventionRoutes } from './interventions';
 import { jobRoutes } from './jobs';
 import { orgRoutes } from './org';
@@ -16,7 +15,6 @@ import { settingsRoutes } from './settings';
 export function createOrgRouter() {
   const router = new OpenAPIHono<ApiEnv>();
   router.use('*', orgScopeMiddleware);
-  router.use('*', idempotency);
   router.route('/', orgRoutes);
   router.route('/', memberRoutes);
   router.route('/', participantRoutes);

@@ -10,6 +10,7 @@ import type { Permission } from '../../lib/permissions';
 import { consume } from '../../lib/rate-limit';
 import { uuidSchema } from '../../lib/validation/common';
 import type { ApiEnv } from '../context';
+import { idempotent } from './idempotency';
 import { requireCurrentUser } from '../session';
 
 /**
@@ -31,6 +32,7 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
     path: c.req.path,
   });
   c.set('scope', scope);
+  c.set('db', database.db);
 
   const [user, org] = await Promise.all([
     consume(limiters.apiByUser, scope.userId),
@@ -68,12 +70,13 @@ export type PermissionMiddleware = MiddlewareHandler<ApiEnv> & { permission: Per
 
 /**
  * Declares the permission an org route needs. It runs before input validation (STYLE.md §5); the org
- * middleware writes a refusal to the org's audit log as `access.denied`.
+ * middleware writes a refusal to the org's audit log as `access.denied`. Only then comes the
+ * Idempotency-Key (./idempotency.ts): a stored answer is replayed to those who may still ask for it.
  */
 export function needs(permission: Permission): PermissionMiddleware {
   const middleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
     if (!c.var.deps.withoutRoutePermissions) requirePermission(c.var.scope, permission);
-    await next();
+    return idempotent(c, next);
   };
   return Object.assign(middleware, { permission });
 }

@@ -97,22 +97,22 @@ const detailRoute = createRoute({
 
 export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/segments
-  .openapi(segmentsRoute, async (c) => c.json(await viewSegments(c.var.deps.database.db, c.var.scope), 200))
+  .openapi(segmentsRoute, async (c) => c.json(await viewSegments(c.var.db, c.var.scope), 200))
   // GET /api/orgs/:orgId/participants
   .openapi(listRoute, async (c) => {
-    const page = await viewParticipantList(c.var.deps.database.db, c.var.scope, c.req.valid('query'));
+    const page = await viewParticipantList(c.var.db, c.var.scope, c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/participants/export (before :participantId, which would claim the path)
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
-    const rows = await exportParticipants(c.var.deps.database.db, c.var.scope, { format, filters });
+    const rows = await exportParticipants(c.var.db, c.var.scope, { format, filters });
     const body = exportStream(rows, format, CSV_COLUMNS);
     return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {
     const { participantId } = c.req.valid('param');
-    const detail = await viewParticipant(c.var.deps.database.db, c.var.scope, participantId);
+    const detail = await viewParticipant(c.var.db, c.var.scope, participantId);
     return c.json(detail, 200);
   });

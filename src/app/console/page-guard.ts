@@ -12,7 +12,7 @@ import {
 } from '../../lib/auth';
 import { appDatabase, type Database } from '../../lib/db';
 import { can, type Permission } from '../../lib/permissions';
-import { listOrgsOfUser, type UserOrg } from '../../lib/repositories/memberships';
+import { unsafeListOrgsOfUser, type UserOrg } from '../../lib/repositories/memberships';
 import type { MemberScope } from '../../lib/scope';
 import { uuidSchema } from '../../lib/validation/common';
 
@@ -50,7 +50,7 @@ const resolveOrgPage = cache(async (orgId: string): Promise<OrgPage> => {
   if (!uuidSchema.safeParse(orgId).success) forbidden();
   try {
     const scope = await resolveOrgContext(db, user.user, orgId, { method: 'GET', path });
-    return { db, user, scope, orgs: await listOrgsOfUser(db, user.user.id) };
+    return { db, user, scope, orgs: await unsafeListOrgsOfUser(db, user.user.id) };
   } catch (error) {
     // Not a member, or no such org: one answer for both (docs/decisions/009), already audited.
     if (error instanceof OrgAccessDeniedError) forbidden();

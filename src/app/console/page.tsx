@@ -5,7 +5,7 @@ import { Card } from '../../components/ui/card';
 import { EmptyState } from '../../components/ui/empty-state';
 import { appDatabase } from '../../lib/db';
 import { ROLE_LABELS } from '../../lib/permissions';
-import { listOrgsOfUser } from '../../lib/repositories/memberships';
+import { unsafeListOrgsOfUser } from '../../lib/repositories/memberships';
 import { requirePageUser } from './page-guard';
 import { SignOutButton } from './sign-out-button.client';
 
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: 'Choose an org' };
 /** /console: straight to the user's org, or a chooser when they have several. */
 export default async function ConsolePage() {
   const { user } = await requirePageUser('/console');
-  const orgs = await listOrgsOfUser((await appDatabase()).db, user.id);
+  const orgs = await unsafeListOrgsOfUser((await appDatabase()).db, user.id);
   if (orgs.length === 1) redirect(`/console/${orgs[0]!.orgId}`);
   return (
     <main className="flex min-h-dvh items-center justify-center bg-muted/40 p-4">

@@ -1,4 +1,5 @@
 import { writeAuditEvent } from '../audit';
+import { inOrg, withOrg } from '../database/with-org';
 import type { JobContext } from '../jobs/runner';
 import { loadOrgGraph } from '../repositories/atlas-graph';
 import { syncRecommendations, type SyncResult } from '../repositories/atlas-recommendations';
@@ -42,10 +43,13 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
     return value;
   };
 
+  // Each step in scoped transactions of its own: the run must not hold a connection, or a transaction
+  // open, while the worker computes.
+  const scoped = inOrg(ctx.db, ctx.scope);
   await ctx.progress('reading the graph', STEPS.load[0]);
-  const settings = await findOrgSettings(ctx.db, ctx.scope);
+  const settings = await scoped((tx) => findOrgSettings(tx, ctx.scope));
   const now = new Date();
-  const graph = await step('load', () => loadOrgGraph(ctx.db, ctx.scope, { now }));
+  const graph = await step('load', () => loadOrgGraph(scoped, ctx.scope, { now }));
   ctx.checkpoint();
   const { newDays, activeDays, dormantDays } = settings;
   const output = await step('compute', () =>
@@ -61,14 +65,14 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   await ctx.progress('saving the overview', STEPS.write[0]);
   await step('write', async () => {
     // A resumed run first clears what its earlier attempt wrote.
-    if (ctx.job.attempts > 1) await deleteAtlasResults(ctx.db, ctx.scope, ctx.job.id);
-    await writeAtlasResults(ctx.db, ctx.scope, ctx.job.id, output.overview, {
+    if (ctx.job.attempts > 1) await deleteAtlasResults(scoped, ctx.scope, ctx.job.id);
+    await writeAtlasResults(scoped, ctx.scope, ctx.job.id, output.overview, {
       participantIds: graph.participantIds,
       ...output.scores,
     });
   });
   await ctx.progress('saving the recommendations', 0.97);
-  await ctx.db.transaction(async (tx) => {
+  await withOrg(ctx.db, ctx.scope, async (tx) => {
     const detectors = await syncRecommendations(tx, ctx.scope, ctx.job.id, output.candidates, now);
     const result: AtlasRunResult = {
       durationMs: Math.round(performance.now() - started),
@@ -94,5 +98,5 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   // The previous runs' rows are no longer read; removing them is housekeeping outside the run's
   // transaction, and the run has succeeded whatever happens here: rows left behind by a failure are
   // removed by the next run's prune.
-  await pruneAtlasResults(ctx.db, ctx.scope, ctx.job.id).catch(() => undefined);
+  await pruneAtlasResults(scoped, ctx.scope, ctx.job.id).catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { inOrg, withOrg } from '../database/with-org';
 import type { LifecycleStage } from '../domain';
 import type { EngagementRules } from '../engagement-state';
 import type { JobContext } from '../jobs/runner';
@@ -49,13 +50,15 @@ export async function runStageUpdateJob(ctx: JobContext): Promise<void> {
   const started = Date.now();
   // One instant for the whole run: every batch decides on the same local day, even across midnight.
   const now = new Date();
-  const settings = await findOrgSettings(ctx.db, ctx.scope);
+  // A scoped transaction per batch: the run holds no transaction, and no lock, between batches.
+  const scoped = inOrg(ctx.db, ctx.scope);
+  const settings = await scoped((tx) => findOrgSettings(tx, ctx.scope));
   const rules: EngagementRules = {
     thresholds: settings,
     timeZone: settings.timezone,
     graceDays: settings.stageGraceDays,
   };
-  const total = await countStageParticipants(ctx.db, ctx.scope);
+  const total = await scoped((tx) => countStageParticipants(tx, ctx.scope));
   await ctx.progress(PHASE, 0);
 
   const byTransition: Record<string, number> = {};
@@ -65,7 +68,9 @@ export async function runStageUpdateJob(ctx: JobContext): Promise<void> {
   for (;;) {
     ctx.checkpoint();
     const batch = await batchWithRetry(() =>
-      applyStageBatch(ctx.db, ctx.scope, { rules, now, after, limit: STAGE_BATCH_SIZE, jobId: ctx.job.id }),
+      scoped((tx) =>
+        applyStageBatch(tx, ctx.scope, { rules, now, after, limit: STAGE_BATCH_SIZE, jobId: ctx.job.id }),
+      ),
     );
     done += batch.scanned;
     for (const move of batch.changes) {
@@ -79,7 +84,7 @@ export async function runStageUpdateJob(ctx: JobContext): Promise<void> {
     after = batch.lastId;
   }
 
-  await ctx.db.transaction(async (tx) => {
+  await withOrg(ctx.db, ctx.scope, async (tx) => {
     const { day, counts } = await recordStageDailyCounts(tx, ctx.scope, { now, timeZone: rules.timeZone });
     const result: StageUpdateResult = {
       participants: done,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Database } from '../db';
+import { withOrg, type OrgDb } from '../database/with-org';
 import { writeAuditEvent } from '../audit';
 import { JOB_TIME_LIMITS, type JobKind } from '../domain';
 import { completeJob, enqueueJob, findJob, type JobRow } from '../repositories/jobs';
@@ -28,6 +29,7 @@ export class JobStoppedError extends Error {
 }
 
 export interface JobContext {
+  /** The raw database: a handler does its work in scoped transactions, `withOrg(ctx.db, ctx.scope, …)`. */
   db: Database;
   /** The job's org, with the system as the actor. */
   scope: OrgScope;
@@ -52,7 +54,7 @@ export interface JobContext {
    * writes, so the results and the success commit together; a job that returns without calling it is
    * completed with an empty result.
    */
-  complete(tx: Database, result: Record<string, unknown>): Promise<void>;
+  complete(tx: OrgDb, result: Record<string, unknown>): Promise<void>;
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<void>;
@@ -148,7 +150,7 @@ export class JobRunner {
    */
   async runNow(org: { id: string; name: string; timezone: string }, kind: JobKind): Promise<JobRow> {
     const scope = unsafeSystemScope(org);
-    const job = await this.db.transaction(async (tx) => {
+    const job = await withOrg(this.db, scope, async (tx) => {
       const queued = await enqueueJob(tx, scope, {
         kind,
         requestedByUserId: null,
@@ -164,7 +166,7 @@ export class JobRunner {
       return queued;
     });
     await this.run({ ...job, org });
-    return (await findJob(this.db, scope, job.id))!;
+    return (await withOrg(this.db, scope, (tx) => findJob(tx, scope, job.id)))!;
   }
 
   /** Runs a job this runner has claimed. */
@@ -246,7 +248,7 @@ export class JobRunner {
     const started = Date.now();
     try {
       await this.handlers[job.kind](context);
-      if (!completed) await this.db.transaction((tx) => context.complete(tx, {}));
+      if (!completed) await withOrg(this.db, context.scope, (tx) => context.complete(tx, {}));
       this.log(`jobs: ${label} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       // When the job was stopped, the stop is the story, whatever the handler threw on its way out.

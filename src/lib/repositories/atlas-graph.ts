@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CsrInput } from '../atlas/csr';
 import { UuidColumnBuilder, type UuidColumn } from '../atlas/uuid-column';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { InOrg } from '../database/with-org';
 import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
 import type { OrgScope } from '../scope';
 
@@ -121,7 +122,7 @@ const int32 = (n: number) => new Int32Array(n);
 const float32 = (n: number) => new Float32Array(n);
 const uint8 = (n: number) => new Uint8Array(n);
 
-async function loadNodes(db: Database, scope: OrgScope, batchSize: number, now: Date) {
+async function loadNodes(inOrg: InOrg, scope: OrgScope, batchSize: number, now: Date) {
   const participantIds: string[] = [];
   const activity = new Columns(float64(1024), float64);
   const created = new Columns(float64(1024), float64);
@@ -129,9 +130,10 @@ async function loadNodes(db: Database, scope: OrgScope, batchSize: number, now: 
   const isSystem = new Columns(uint8(1024), uint8);
   const suppressed = new Columns(uint8(1024), uint8);
   const pages = keysetPages<ParticipantRow>(batchSize, 'p.id', (after, limit) =>
-    queryRows<ParticipantRow>(
-      db,
-      sql`SELECT p.id, (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
+    inOrg((tx) =>
+      queryRows<ParticipantRow>(
+        tx,
+        sql`SELECT p.id, (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
                  (extract(epoch FROM p.created_at) * 1000)::float8 AS "createdMs",
                  p.lifecycle_stage AS stage, p.role,
                  coalesce(c.recommendations_suppressed AND (c.recommendations_suppressed_until IS NULL
@@ -139,6 +141,7 @@ async function loadNodes(db: Database, scope: OrgScope, batchSize: number, now: 
           FROM participants p
           LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
           WHERE p.org_id = ${scope.orgId} ${after} ORDER BY p.id LIMIT ${limit}`,
+      ),
     ),
   );
   const all = [activity, created, stage, isSystem, suppressed];
@@ -165,7 +168,7 @@ async function loadNodes(db: Database, scope: OrgScope, batchSize: number, now: 
   };
 }
 
-async function loadEdges(db: Database, scope: OrgScope, participantIds: string[], batchSize: number) {
+async function loadEdges(inOrg: InOrg, scope: OrgScope, participantIds: string[], batchSize: number) {
   // A Map rather than a binary search over the sorted ids: 5M edges × 2 endpoints × ~20 string
   // comparisons each would dominate the load.
   const denseId = new Map<string, number>();
@@ -182,13 +185,15 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
   const sourceIds = new Map<string, number>();
   let skippedRelationships = 0;
   const pages = keysetPages<RelationshipRow>(batchSize, 'r.id', (after, limit) =>
-    queryRows<RelationshipRow>(
-      db,
-      sql`SELECT r.id, r.from_participant_id AS "fromId", r.to_participant_id AS "toId",
+    inOrg((tx) =>
+      queryRows<RelationshipRow>(
+        tx,
+        sql`SELECT r.id, r.from_participant_id AS "fromId", r.to_participant_id AS "toId",
                  r.confidence_score AS confidence, r.source, coalesce(rc.flagged_for_review, false) AS flagged
           FROM relationships r
           LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
           WHERE r.org_id = ${scope.orgId} ${after} ORDER BY r.id LIMIT ${limit}`,
+      ),
     ),
   );
   const all = [from, to, weight, confidence, inferred, flagged, sourceIndex];
@@ -239,13 +244,13 @@ async function loadEdges(db: Database, scope: OrgScope, participantIds: string[]
  * clock) decides which suppressions still hold.
  */
 export async function loadOrgGraph(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   options: { batchSize?: number; now?: Date } = {},
 ): Promise<OrgGraph> {
   const batchSize = options.batchSize ?? ATLAS_GRAPH_BATCH_SIZE;
-  const nodes = await loadNodes(db, scope, batchSize, options.now ?? new Date());
-  const edges = await loadEdges(db, scope, nodes.participantIds, batchSize);
+  const nodes = await loadNodes(inOrg, scope, batchSize, options.now ?? new Date());
+  const edges = await loadEdges(inOrg, scope, nodes.participantIds, batchSize);
   return {
     participantIds: nodes.participantIds,
     csrInput: {

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { RecommendationCandidate } from '../atlas/detectors/types';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { ATLAS_DETECTORS, type AtlasDetector } from '../domain';
 import type { OrgScope } from '../scope';
 
@@ -61,7 +62,7 @@ interface Classified {
 }
 
 async function classify(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   candidates: readonly RecommendationCandidate[],
   now: string,
@@ -114,7 +115,7 @@ const stored = (c: RecommendationCandidate) => ({
 });
 
 async function refresh(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   jobId: string,
   rows: { id: string; candidate: RecommendationCandidate }[],
@@ -137,7 +138,7 @@ async function refresh(
 }
 
 async function supersede(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   kept: readonly RecommendationCandidate[],
   now: string,
@@ -161,7 +162,7 @@ async function supersede(
 }
 
 async function insert(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   jobId: string,
   candidates: readonly RecommendationCandidate[],
@@ -202,7 +203,7 @@ function distinct(candidates: readonly RecommendationCandidate[]): Recommendatio
  * about a suppressed participant. Counts per detector. Run it inside the run's final transaction.
  */
 export async function syncRecommendations(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   jobId: string,
   candidates: readonly RecommendationCandidate[],

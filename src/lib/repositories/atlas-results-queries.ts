@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { OverviewCommunity, OverviewLink } from '../atlas/overview';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
 import { nodeColumns, nodeFilter, type Graph, type GraphCommunity, type GraphNode } from './graph';
@@ -45,7 +46,7 @@ const latestRun = (scope: OrgScope) => sql`
 const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The org's latest succeeded Atlas run, if any. */
-export async function findLatestAtlasRun(db: Database, scope: OrgScope): Promise<AtlasRun | undefined> {
+export async function findLatestAtlasRun(db: OrgDb, scope: OrgScope): Promise<AtlasRun | undefined> {
   const [row] = await queryRows<AtlasRun>(
     db,
     sql`WITH run AS (${latestRun(scope)}) SELECT run.id AS "jobId", ${iso(sql`run.finished_at`)} AS "finishedAt" FROM run`,
@@ -59,7 +60,7 @@ export async function findLatestAtlasRun(db: Database, scope: OrgScope): Promise
  * org's first succeeded run.
  */
 export async function findLatestOverview(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   limits: { communities: number; links: number },
 ): Promise<StoredOverview | undefined> {
@@ -120,7 +121,7 @@ export async function findLatestOverview(
  * community. Members erased since the run are not drawn; their data is gone.
  */
 export async function findCommunityGraph(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   community: number,
   query: Pick<GraphQuery, 'stage' | 'role' | 'segment' | 'minConfidence'>,

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { communityLabel } from '../atlas/community-label';
 import type { AtlasOverview, OverviewCommunity } from '../atlas/overview';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { InOrg } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
 // What an Atlas run stores for the graph overview, under its job id: the communities, the links
@@ -32,13 +33,15 @@ function* batches(total: number, size: number): Generator<[number, number]> {
 }
 
 /** Display names of the participants named in community labels, read in batches. */
-async function displayNames(db: Database, scope: OrgScope, ids: string[]): Promise<Map<string, string>> {
+async function displayNames(inOrg: InOrg, scope: OrgScope, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const [start, end] of batches(ids.length, NAME_BATCH_SIZE)) {
-    const rows = await queryRows<{ id: string; name: string }>(
-      db,
-      sql`SELECT id, display_name AS name FROM participants
+    const rows = await inOrg((tx) =>
+      queryRows<{ id: string; name: string }>(
+        tx,
+        sql`SELECT id, display_name AS name FROM participants
           WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param(ids.slice(start, end))}::uuid[])`,
+      ),
     );
     for (const row of rows) names.set(row.id, row.name);
   }
@@ -46,7 +49,7 @@ async function displayNames(db: Database, scope: OrgScope, ids: string[]): Promi
 }
 
 async function insertCommunities(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   jobId: string,
   communities: OverviewCommunity[],
@@ -68,20 +71,22 @@ async function insertCommunities(
       activity: c.activity,
     }));
     // One JSON parameter per batch: the central ids are an array per row, which unnest cannot carry.
-    await db.execute(
-      sql`INSERT INTO atlas_communities (org_id, job_id, community, size, stage_counts, label,
+    await inOrg((tx) =>
+      tx.execute(
+        sql`INSERT INTO atlas_communities (org_id, job_id, community, size, stage_counts, label,
                                          central_participant_ids, x, y, activity)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, r.community, r.size, r.stage_counts, r.label,
                  ARRAY(SELECT jsonb_array_elements_text(r.central))::uuid[], r.x, r.y, r.activity
           FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
             AS r(community int, size int, stage_counts jsonb, label text, central jsonb, x float8, y float8,
                  activity jsonb)`,
+      ),
     );
   }
 }
 
 async function insertLinks(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   jobId: string,
   links: AtlasOverview['links'],
@@ -89,12 +94,14 @@ async function insertLinks(
 ) {
   for (const [start, end] of batches(links.length, batchSize)) {
     const batch = links.slice(start, end);
-    await db.execute(
-      sql`INSERT INTO atlas_community_links (org_id, job_id, from_community, to_community, count)
+    await inOrg((tx) =>
+      tx.execute(
+        sql`INSERT INTO atlas_community_links (org_id, job_id, from_community, to_community, count)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, l.f, l.t, l.n
           FROM unnest(${sql.param(batch.map((l) => l.from))}::int[],
                       ${sql.param(batch.map((l) => l.to))}::int[],
                       ${sql.param(batch.map((l) => l.count))}::int[]) AS l(f, t, n)`,
+      ),
     );
   }
 }
@@ -103,7 +110,7 @@ async function insertLinks(
 const SCORE_WRITES_IN_FLIGHT = 2;
 
 async function insertScores(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   jobId: string,
   positions: Float32Array,
@@ -113,8 +120,9 @@ async function insertScores(
   const column = <T>(start: number, end: number, at: (u: number) => T) =>
     Array.from({ length: end - start }, (_, i) => at(start + i));
   const insert = (start: number, end: number) =>
-    db.execute(
-      sql`INSERT INTO atlas_participant_scores (org_id, job_id, participant_id, community, pagerank,
+    inOrg((tx) =>
+      tx.execute(
+        sql`INSERT INTO atlas_participant_scores (org_id, job_id, participant_id, community, pagerank,
                                                 pagerank_top, bridging, x, y)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, s.*
           FROM unnest(${sql.param(scores.participantIds.slice(start, end))}::uuid[],
@@ -124,6 +132,7 @@ async function insertScores(
                       ${sql.param(column(start, end, (u) => scores.bridging[u]!))}::float8[],
                       ${sql.param(column(start, end, (u) => positions[2 * u]!))}::float8[],
                       ${sql.param(column(start, end, (u) => positions[2 * u + 1]!))}::float8[]) AS s`,
+      ),
     );
   const inFlight = new Set<Promise<unknown>>();
   try {
@@ -144,7 +153,7 @@ async function insertScores(
  * its central members' names as they are now. Not one transaction: see the top of this file.
  */
 export async function writeAtlasResults(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   jobId: string,
   overview: Pick<AtlasOverview, 'communities' | 'links' | 'positions'>,
@@ -157,27 +166,29 @@ export async function writeAtlasResults(
       `positions holds ${overview.positions.length / 2} participants, scores ${scores.participantIds.length}`,
     );
   const named = [...new Set(overview.communities.flatMap((c) => c.centralParticipantIds))];
-  const names = await displayNames(db, scope, named);
-  await insertCommunities(db, scope, jobId, overview.communities, names, batchSize);
-  await insertLinks(db, scope, jobId, overview.links, batchSize);
-  await insertScores(db, scope, jobId, overview.positions, scores, batchSize);
+  const names = await displayNames(inOrg, scope, named);
+  await insertCommunities(inOrg, scope, jobId, overview.communities, names, batchSize);
+  await insertLinks(inOrg, scope, jobId, overview.links, batchSize);
+  await insertScores(inOrg, scope, jobId, overview.positions, scores, batchSize);
 }
 
 /**
  * Deletes the participant scores matching `runs` (a condition on job_id), a batch per statement, so that
  * the embedded database answers other requests between batches of a million-row delete.
  */
-async function deleteScoresInBatches(db: Database, scope: OrgScope, runs: SQL, batchSize: number) {
+async function deleteScoresInBatches(inOrg: InOrg, scope: OrgScope, runs: SQL, batchSize: number) {
   for (;;) {
-    const [row] = await queryRows<{ n: number }>(
-      db,
-      sql`WITH gone AS (
+    const [row] = await inOrg((tx) =>
+      queryRows<{ n: number }>(
+        tx,
+        sql`WITH gone AS (
             DELETE FROM atlas_participant_scores
             WHERE org_id = ${scope.orgId} AND (job_id, participant_id) IN (
               SELECT job_id, participant_id FROM atlas_participant_scores
               WHERE org_id = ${scope.orgId} AND ${runs} LIMIT ${batchSize})
             RETURNING 1)
           SELECT count(*)::int AS n FROM gone`,
+      ),
     );
     if ((row?.n ?? 0) < batchSize) return;
   }
@@ -185,16 +196,18 @@ async function deleteScoresInBatches(db: Database, scope: OrgScope, runs: SQL, b
 
 /** Removes what a run wrote (a resumed run clears its partial rows before writing again). */
 export async function deleteAtlasResults(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   jobId: string,
   options: { batchSize?: number } = {},
 ): Promise<void> {
-  await deleteScoresInBatches(db, scope, sql`job_id = ${jobId}`, options.batchSize ?? DELETE_BATCH_SIZE);
-  await db.execute(
-    sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`,
+  await deleteScoresInBatches(inOrg, scope, sql`job_id = ${jobId}`, options.batchSize ?? DELETE_BATCH_SIZE);
+  await inOrg((tx) =>
+    tx.execute(sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`),
   );
-  await db.execute(sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`);
+  await inOrg((tx) =>
+    tx.execute(sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id = ${jobId}`),
+  );
 }
 
 /**
@@ -202,16 +215,23 @@ export async function deleteAtlasResults(
  * succeeded, so only the live run's rows remain. Batched like deleteAtlasResults.
  */
 export async function pruneAtlasResults(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   keepJobId: string,
   options: { batchSize?: number } = {},
 ): Promise<void> {
-  await deleteScoresInBatches(db, scope, sql`job_id <> ${keepJobId}`, options.batchSize ?? DELETE_BATCH_SIZE);
-  await db.execute(
-    sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+  await deleteScoresInBatches(
+    inOrg,
+    scope,
+    sql`job_id <> ${keepJobId}`,
+    options.batchSize ?? DELETE_BATCH_SIZE,
   );
-  await db.execute(
-    sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+  await inOrg((tx) =>
+    tx.execute(
+      sql`DELETE FROM atlas_community_links WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`,
+    ),
+  );
+  await inOrg((tx) =>
+    tx.execute(sql`DELETE FROM atlas_communities WHERE org_id = ${scope.orgId} AND job_id <> ${keepJobId}`),
   );
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Database } from '../db';
+import type { InOrg, OrgDb } from '../database/with-org';
 import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
@@ -51,7 +51,7 @@ function conditions(scope: OrgScope, f: EventFilters, after?: TimeKey): SQL | un
 }
 
 async function fetchBatch(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   filters: EventFilters,
   limit: number,
@@ -76,7 +76,7 @@ async function fetchBatch(
 const keyOf = (e: AuditEventRow): TimeKey => ({ at: e.createdAt, id: e.id });
 
 export async function searchEvents(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
@@ -87,17 +87,18 @@ export async function searchEvents(
 
 /**
  * Every matching event, newest first, fetched in keyset batches: an export of millions of events
- * holds one batch in memory at a time.
+ * holds one batch in memory at a time, and each batch is its own scoped transaction, so a slow reader
+ * holds no connection between batches (docs/decisions/028-scoped-executor.md).
  */
 export async function* streamEvents(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   filters: EventFilters,
   batchSize = 1000,
 ): AsyncGenerator<AuditEventRow> {
   let after: TimeKey | undefined;
   for (;;) {
-    const batch = await fetchBatch(db, scope, filters, batchSize, after);
+    const batch = await inOrg((tx) => fetchBatch(tx, scope, filters, batchSize, after));
     yield* batch;
     if (batch.length < batchSize) return;
     after = keyOf(batch[batch.length - 1]!);

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { type LifecycleStage, type SegmentKey, type SegmentSettings } from '../domain';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
@@ -103,7 +104,7 @@ export function nodeFilter(
   return sql.join(parts, sql` AND `);
 }
 
-export async function countParticipants(db: Database, scope: OrgScope): Promise<number> {
+export async function countParticipants(db: OrgDb, scope: OrgScope): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM participants p WHERE p.org_id = ${scope.orgId}`,
@@ -113,7 +114,7 @@ export async function countParticipants(db: Database, scope: OrgScope): Promise<
 
 /** Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError), and the edges among them. */
 export async function loadWholeGraph(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
   limits: { maxNodes: number; maxEdges: number },
@@ -149,7 +150,7 @@ export async function loadWholeGraph(
  * participant of this org.
  */
 export async function loadNeighbourhood(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   q: GraphQuery & { focus: string },
 ): Promise<Graph | undefined> {
@@ -202,7 +203,7 @@ export async function loadNeighbourhood(
  * so the nodes, the edges and the total come from one snapshot.
  */
 export async function loadOverview(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
   limit: number,

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { idempotencyKeys } from '../database/schema';
 import type { MemberScope } from '../scope';
 
@@ -21,7 +22,7 @@ const STALE_PENDING = '5 minutes';
 
 /** Claims `key` for this user in this org, or reports the earlier request that holds it. */
 export async function claimIdempotencyKey(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   key: string,
   requestHash: string,
@@ -49,7 +50,7 @@ export async function claimIdempotencyKey(
 }
 
 export async function completeIdempotencyKey(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   key: string,
   status: number,
@@ -62,6 +63,6 @@ export async function completeIdempotencyKey(
 }
 
 /** Frees the key after a failed request, so that a retry runs for real. */
-export async function releaseIdempotencyKey(db: Database, scope: MemberScope, key: string): Promise<void> {
+export async function releaseIdempotencyKey(db: OrgDb, scope: MemberScope, key: string): Promise<void> {
   await db.delete(idempotencyKeys).where(keyIs(scope, key));
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
 // Names for what interventions touch and who made them: the detail page and the log show people and
@@ -16,7 +17,7 @@ export interface TargetLabel {
 
 /** The names of these participants, by id; ids not in the org are absent. */
 export async function labelParticipants(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   ids: readonly string[],
 ): Promise<Map<string, TargetLabel>> {
@@ -36,7 +37,7 @@ export async function labelParticipants(
 
 /** These relationships as "A → B (type)", by id; ids not in the org are absent. */
 export async function labelRelationships(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   ids: readonly string[],
 ): Promise<Map<string, TargetLabel>> {
@@ -72,7 +73,7 @@ export async function labelRelationships(
 
 /** Names for targets: participants by name, relationships by their two ends. */
 export async function labelTargets(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   kind: 'participant' | 'relationship',
   ids: readonly string[],
@@ -91,7 +92,7 @@ export interface InterventionPerson {
  * org's interventions bound the lookup: no name of anyone outside the org can come back.
  */
 export async function listInterventionPeople(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   onlyUserIds?: readonly string[],
 ): Promise<InterventionPerson[]> {

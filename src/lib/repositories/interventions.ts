@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { interventions } from '../database/schema';
 import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
@@ -72,7 +72,7 @@ const asRow = (row: StoredRow) => row as InterventionRow;
 const asRowOf = <T extends InterventionType>(row: StoredRow) => row as InterventionOf<T>;
 
 export async function insertIntervention<T extends InterventionType>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   input: NewIntervention<T>,
 ): Promise<InterventionOf<T>> {
@@ -89,7 +89,7 @@ export async function insertIntervention<T extends InterventionType>(
 }
 
 export async function lockIntervention(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
@@ -102,7 +102,7 @@ export async function lockIntervention(
 }
 
 export async function markReversed<T extends InterventionType>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   intervention: InterventionOf<T>,
   reason: string,
@@ -117,7 +117,7 @@ export async function markReversed<T extends InterventionType>(
 
 /** One intervention of the org, without locking it; undefined when there is none. */
 export async function findIntervention(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
@@ -146,7 +146,7 @@ function conditions(scope: MemberScope, filters: InterventionFilters) {
 
 /** Newest first, filtered by type, operator, creation time, target and reversal. */
 export async function listInterventions(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { JobKind, JobStatus } from '../domain';
 import { AppError } from '../errors';
 import type { OrgScope } from '../scope';
@@ -70,7 +71,7 @@ export interface EnqueueOptions {
  * Queues a job for `scope`'s org, or throws JobInProgressError when one of the kind is queued or
  * running. The partial unique index decides, so two requests at the same instant cannot both win.
  */
-export async function enqueueJob(db: Database, scope: OrgScope, options: EnqueueOptions): Promise<JobRow> {
+export async function enqueueJob(db: OrgDb, scope: OrgScope, options: EnqueueOptions): Promise<JobRow> {
   const claimed = options.claimAs !== undefined;
   const [row] = await queryRows<JobRow>(
     db,
@@ -92,7 +93,7 @@ export async function enqueueJob(db: Database, scope: OrgScope, options: Enqueue
   throw new JobInProgressError(active.id, options.kind);
 }
 
-export async function findJob(db: Database, scope: OrgScope, id: string): Promise<JobRow | undefined> {
+export async function findJob(db: OrgDb, scope: OrgScope, id: string): Promise<JobRow | undefined> {
   const [row] = await queryRows<JobRow>(
     db,
     sql`SELECT ${JOB_COLUMNS} FROM jobs j WHERE j.org_id = ${scope.orgId} AND j.id = ${id}`,
@@ -100,11 +101,7 @@ export async function findJob(db: Database, scope: OrgScope, id: string): Promis
   return row;
 }
 
-export async function findActiveJob(
-  db: Database,
-  scope: OrgScope,
-  kind: JobKind,
-): Promise<JobRow | undefined> {
+export async function findActiveJob(db: OrgDb, scope: OrgScope, kind: JobKind): Promise<JobRow | undefined> {
   const [row] = await queryRows<JobRow>(
     db,
     sql`SELECT ${JOB_COLUMNS} FROM jobs j
@@ -115,7 +112,7 @@ export async function findActiveJob(
 
 /** The org's most recent jobs of a kind (or of every kind), newest first. */
 export async function listJobs(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   query: { kind?: JobKind; status?: JobStatus; limit: number },
 ): Promise<JobRow[]> {
@@ -134,11 +131,7 @@ export async function listJobs(
  * next checkpoint (within about a second) and its runner marks it cancelled. Returns the job as it is
  * now, or undefined when there is no such job.
  */
-export async function requestJobCancel(
-  db: Database,
-  scope: OrgScope,
-  id: string,
-): Promise<JobRow | undefined> {
+export async function requestJobCancel(db: OrgDb, scope: OrgScope, id: string): Promise<JobRow | undefined> {
   const [row] = await queryRows<JobRow>(
     db,
     sql`UPDATE jobs AS j SET
@@ -153,7 +146,7 @@ export async function requestJobCancel(
 
 /** Marks `scope`'s job succeeded with its result; in the transaction that commits what it wrote. */
 export async function completeJob(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   id: string,
   result: Record<string, unknown>,

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { orgMemberships, orgs, users } from '../database/schema';
 import type { MembershipRole } from '../domain';
 import { writeAuditEvent } from '../audit';
@@ -15,10 +16,11 @@ export interface OrgAccess {
 
 /**
  * The membership check behind every org route: the org (if it exists) and the user's role in it, in
- * one indexed lookup. Unscoped by nature — it is what makes the scope.
+ * one indexed lookup. It runs before a scope exists, in a transaction bound to the org asked for
+ * (`unsafeWithOrgId`): it is what makes the scope.
  */
 export async function findOrgAccess(
-  db: Database,
+  db: OrgDb,
   userId: string,
   orgId: string,
 ): Promise<OrgAccess | undefined> {
@@ -38,7 +40,11 @@ export interface UserOrg {
   role: MembershipRole;
 }
 
-export async function listOrgsOfUser(db: Database, userId: string): Promise<UserOrg[]> {
+/**
+ * The orgs a user belongs to, across orgs (the org switcher, /api/me, sign-in events): unscoped by
+ * nature, so it takes the raw database.
+ */
+export async function unsafeListOrgsOfUser(db: Database, userId: string): Promise<UserOrg[]> {
   return db
     .select({ orgId: orgs.id, orgName: orgs.name, role: sql<MembershipRole>`${orgMemberships.role}` })
     .from(orgMemberships)
@@ -72,7 +78,7 @@ const toMember = (row: { createdAt: Date } & Omit<Member, 'createdAt'>): Member 
 
 /** Members ordered by email; keyset-paginated on (email, id). */
 export async function listMembers(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   query: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
@@ -97,11 +103,7 @@ export async function listMembers(
   return toPage(rows.map(toMember), query.limit, (l) => ({ email: l.email, id: l.id }));
 }
 
-export async function findMember(
-  db: Database,
-  scope: OrgScope,
-  memberId: string,
-): Promise<Member | undefined> {
+export async function findMember(db: OrgDb, scope: OrgScope, memberId: string): Promise<Member | undefined> {
   const [row] = await db
     .select(memberColumns)
     .from(orgMemberships)
@@ -110,13 +112,14 @@ export async function findMember(
   return row && toMember(row);
 }
 
+/** Users are not an org's rows: any transaction (or none) will do. */
 export async function findUserIdByEmail(db: Database, email: string): Promise<string | undefined> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
   return row?.id;
 }
 
 export async function findMemberByUserId(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   userId: string,
 ): Promise<Member | undefined> {
@@ -129,7 +132,7 @@ export async function findMemberByUserId(
 }
 
 /** Locks the org's owner rows until the transaction ends, and counts them: two demotions cannot race. */
-export async function lockAndCountOwners(tx: Database, scope: OrgScope): Promise<number> {
+export async function lockAndCountOwners(tx: OrgDb, scope: OrgScope): Promise<number> {
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`SELECT id FROM org_memberships WHERE org_id = ${scope.orgId} AND role = 'owner' FOR UPDATE`,
@@ -138,7 +141,7 @@ export async function lockAndCountOwners(tx: Database, scope: OrgScope): Promise
 }
 
 export async function insertMember(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   input: { userId: string; email: string; role: MembershipRole },
 ): Promise<string> {
@@ -156,7 +159,7 @@ export async function insertMember(
 }
 
 export async function updateMemberRole(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   member: Member,
   role: MembershipRole,
@@ -173,7 +176,7 @@ export async function updateMemberRole(
   });
 }
 
-export async function deleteMember(tx: Database, scope: OrgScope, member: Member): Promise<void> {
+export async function deleteMember(tx: OrgDb, scope: OrgScope, member: Member): Promise<void> {
   await tx
     .delete(orgMemberships)
     .where(and(eq(orgMemberships.orgId, scope.orgId), eq(orgMemberships.id, member.id)));

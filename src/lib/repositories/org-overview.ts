@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { SYSTEM_PARTICIPANT_ROLE, type InterventionScope, type InterventionType } from '../domain';
 import type { OrgScope } from '../scope';
 
@@ -11,7 +12,7 @@ export interface OrgOverview {
 }
 
 /** The headline numbers of an org, each an index-backed count filtered by its org. */
-export async function countOrgOverview(db: Database, scope: OrgScope): Promise<OrgOverview> {
+export async function countOrgOverview(db: OrgDb, scope: OrgScope): Promise<OrgOverview> {
   const [row] = await queryRows<OrgOverview>(
     db,
     sql`SELECT
@@ -41,7 +42,7 @@ const localDate = (scope: OrgScope, days: number) =>
 const startOf = (scope: OrgScope, date: SQL) => sql`(${date}::timestamp AT TIME ZONE ${scope.timezone})`;
 
 /** Counts per local day for the last `days` days (today included), zeros where `perDay` has no row. */
-async function perDaySeries(db: Database, scope: OrgScope, days: number, perDay: SQL): Promise<DayCount[]> {
+async function perDaySeries(db: OrgDb, scope: OrgScope, days: number, perDay: SQL): Promise<DayCount[]> {
   return queryRows<DayCount>(
     db,
     sql`SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(c.n, 0)::int AS count
@@ -55,7 +56,7 @@ async function perDaySeries(db: Database, scope: OrgScope, days: number, perDay:
  * Participants (system accounts aside) whose last activity fell on each day: the last-seen profile of
  * the network. A participant counts once, on the day it was last active.
  */
-export function countLastActivityPerDay(db: Database, scope: OrgScope, days: number): Promise<DayCount[]> {
+export function countLastActivityPerDay(db: OrgDb, scope: OrgScope, days: number): Promise<DayCount[]> {
   const since = startOf(scope, localDate(scope, days - 1));
   return perDaySeries(
     db,
@@ -74,7 +75,7 @@ export function countLastActivityPerDay(db: Database, scope: OrgScope, days: num
  * changed, focused in the graph…): the participants the org worked on.
  */
 export function countAuditedParticipantsPerDay(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   days: number,
 ): Promise<DayCount[]> {
@@ -99,7 +100,7 @@ export interface WeekCount {
 
 /** Interventions created per local week (Monday first) over the last `weeks` weeks, this one included. */
 export async function countInterventionsPerWeek(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   weeks: number,
 ): Promise<WeekCount[]> {
@@ -128,7 +129,7 @@ export interface ActionCount {
 }
 
 /** Pending recommendations by suggested action, the largest first. */
-export function countOpenRecommendationsByAction(db: Database, scope: OrgScope): Promise<ActionCount[]> {
+export function countOpenRecommendationsByAction(db: OrgDb, scope: OrgScope): Promise<ActionCount[]> {
   return queryRows<ActionCount>(
     db,
     sql`SELECT suggested_action AS action, count(*)::int AS count
@@ -155,7 +156,7 @@ export interface InterventionSummary {
  * 10,000 targets' states, which a summary line never shows.
  */
 export function listRecentInterventions(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   limit: number,
 ): Promise<InterventionSummary[]> {

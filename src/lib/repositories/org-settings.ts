@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { orgs, orgSettings } from '../database/schema';
 import { DEFAULT_SEGMENT_SETTINGS, type SegmentSettings } from '../domain';
 import { DEFAULT_STAGE_GRACE_DAYS } from '../engagement-state';
@@ -44,7 +45,7 @@ const select = (scope: OrgScope, lock: boolean) => sql`
   WHERE o.id = ${scope.orgId}
   ${lock ? sql`FOR UPDATE OF o` : sql``}`;
 
-export async function findOrgSettings(db: Database, scope: OrgScope): Promise<OrgSettings> {
+export async function findOrgSettings(db: OrgDb, scope: OrgScope): Promise<OrgSettings> {
   const [row] = await queryRows<SettingsRow>(db, select(scope, false));
   return withDefaults(row!);
 }
@@ -53,7 +54,7 @@ export async function findOrgSettings(db: Database, scope: OrgScope): Promise<Or
  * The settings, with the org's row locked until the transaction ends: two owners saving at once are
  * applied one after the other, each audited against what it really replaced.
  */
-export async function lockOrgSettings(tx: Database, scope: OrgScope): Promise<OrgSettings> {
+export async function lockOrgSettings(tx: OrgDb, scope: OrgScope): Promise<OrgSettings> {
   const [row] = await queryRows<SettingsRow>(tx, select(scope, true));
   return withDefaults(row!);
 }
@@ -68,7 +69,7 @@ export async function databaseKnowsTimezone(db: Database, timezone: string): Pro
 }
 
 export async function saveOrgSettings(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   next: Omit<OrgSettings, 'updatedAt'>,
 ): Promise<void> {

@@ -1,7 +1,8 @@
 import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { InOrg, OrgDb } from '../database/with-org';
 import { events, interventions, participants, recommendations, users } from '../database/schema';
 import {
   LIFECYCLE_STAGES,
@@ -141,7 +142,7 @@ function sortPhases(sort: ParticipantSort) {
   return descending ? [dated, never] : [never, dated];
 }
 
-async function filterConditions(db: Database, scope: OrgScope, filters: Omit<ParticipantFilters, 'sort'>) {
+async function filterConditions(db: OrgDb, scope: OrgScope, filters: Omit<ParticipantFilters, 'sort'>) {
   const pattern = filters.q ? `%${escapeLike(filters.q)}%` : undefined;
   const segment = filters.segment
     ? segmentCondition(filters.segment, scope, await getSegmentSettings(db, scope))
@@ -157,7 +158,7 @@ async function filterConditions(db: Database, scope: OrgScope, filters: Omit<Par
 
 /** Up to `limit` rows of the order after `after`, going on into the next phase when one runs out. */
 async function fetchSorted(
-  db: Database,
+  db: OrgDb,
   filter: SQL | undefined,
   sort: ParticipantSort,
   limit: number,
@@ -188,7 +189,7 @@ type ListInput = Omit<ParticipantFilters, 'sort'> & {
 
 /** A page of the org's participants in the chosen order (by name unless told), with the list's filters. */
 export async function listParticipants(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   query: ListInput,
 ): Promise<Page<ParticipantRow>> {
@@ -205,18 +206,18 @@ export async function listParticipants(
 
 /**
  * Every matching participant in the list's order, fetched in keyset batches: an export of a large org
- * holds one batch in memory at a time.
+ * holds one batch in memory at a time, each batch in its own scoped transaction (as streamEvents).
  */
 export async function* streamParticipants(
-  db: Database,
+  inOrg: InOrg,
   scope: OrgScope,
   filters: ParticipantFilters,
   batchSize = 1000,
 ): AsyncGenerator<ParticipantRow> {
-  const filter = await filterConditions(db, scope, filters);
+  const filter = await inOrg((tx) => filterConditions(tx, scope, filters));
   let after: SortKey | undefined;
   for (;;) {
-    const batch = await fetchSorted(db, filter, filters.sort, batchSize, after);
+    const batch = await inOrg((tx) => fetchSorted(tx, filter, filters.sort, batchSize, after));
     for (const { sortKey: _key, ...row } of batch) yield toParticipant(row);
     if (batch.length < batchSize) return;
     const last = batch[batch.length - 1]!;
@@ -225,7 +226,7 @@ export async function* streamParticipants(
 }
 
 export async function findParticipant(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   id: string,
 ): Promise<ParticipantRow | undefined> {
@@ -253,7 +254,7 @@ const stageOrNull = (value: unknown): LifecycleStage | null =>
     : null;
 
 /** The neighbours' lifecycle stages beside the links (the ego-graph colours them), in one query. */
-async function withStages(db: Database, scope: OrgScope, links: ParticipantLink[]) {
+async function withStages(db: OrgDb, scope: OrgScope, links: ParticipantLink[]) {
   const ids = [...new Set(links.map((l) => l.otherParticipantId))];
   const rows = ids.length
     ? await db
@@ -266,7 +267,7 @@ async function withStages(db: Database, scope: OrgScope, links: ParticipantLink[
 }
 
 /** The newest audit events whose target is this participant (of one type, when given), with the actor. */
-async function listEventsAbout(db: Database, scope: OrgScope, id: string, limit: number, type?: string) {
+async function listEventsAbout(db: OrgDb, scope: OrgScope, id: string, limit: number, type?: string) {
   const rows = await db
     .select({
       id: events.id,
@@ -297,7 +298,7 @@ async function listEventsAbout(db: Database, scope: OrgScope, id: string, limit:
 }
 
 /** Everything the participant detail shows, each part limited and filtered by the org. */
-export async function findParticipantDetail(db: Database, scope: OrgScope, id: string) {
+export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
   const participant = await findParticipant(db, scope, id);
   if (!participant) return undefined;
   const links = await withStages(
@@ -372,7 +373,7 @@ const ROLE_OPTIONS_LIMIT = 100;
  * The org's distinct participant roles, by name (the list's role filter). A loose index scan on
  * (org_id, role): one index probe per role, where DISTINCT would read every participant.
  */
-export async function listParticipantRoles(db: Database, scope: OrgScope): Promise<string[]> {
+export async function listParticipantRoles(db: OrgDb, scope: OrgScope): Promise<string[]> {
   const rows = await queryRows<{ role: string }>(
     db,
     sql`WITH RECURSIVE roles AS (

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { ATLAS_DETECTORS, type AtlasDetector } from '../domain';
 import type { OrgScope } from '../scope';
 
@@ -24,7 +25,7 @@ export interface DetectorWeekDecisions {
  * only `updated_at`, which the decision set last (nothing updates a decided recommendation since).
  */
 export async function countDecisionsByDetectorAndWeek(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   weeks: number,
 ): Promise<DetectorWeekDecisions[]> {

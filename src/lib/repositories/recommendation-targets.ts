@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import {
   describeSegment,
   type LifecycleStage,
@@ -81,7 +82,7 @@ const summaryJson = (alias: string) => {
  * participants, relationships, segments and communities it holds (plus the org's segment thresholds).
  */
 export async function findRecommendationTargets(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   recs: Pick<RecommendationRow, 'targetType' | 'targetId'>[],
 ): Promise<Map<string, RecommendationTarget>> {

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { events, orgMemberships, recommendations, users } from '../database/schema';
 import {
   ATLAS_DETECTORS,
@@ -84,7 +84,7 @@ const filterConditions = (scope: OrgScope, f: RecommendationFilters) => [
 
 /** Newest first, optionally of one status, suggested action and target type; keyset-paginated. */
 export async function listRecommendations(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   query: RecommendationFilters & { limit: number; cursor?: string },
 ): Promise<Page<RecommendationRow>> {
@@ -111,10 +111,7 @@ export interface RecommendationFacet {
 }
 
 /** How many recommendations the org has per status, suggested action and target type (tabs, filters). */
-export async function countRecommendationFacets(
-  db: Database,
-  scope: OrgScope,
-): Promise<RecommendationFacet[]> {
+export async function countRecommendationFacets(db: OrgDb, scope: OrgScope): Promise<RecommendationFacet[]> {
   return db
     .select({
       status: columns.status,
@@ -130,7 +127,7 @@ export async function countRecommendationFacets(
 
 /** The recommendation, locked until the transaction ends so that two decisions cannot both win. */
 export async function lockRecommendation(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   id: string,
 ): Promise<RecommendationRow | undefined> {
@@ -148,7 +145,7 @@ export type RecommendationDecisionFields =
 
 /** Records a decision: the status, when (decided_at), and for a dismissal its reason code and snooze. */
 export async function setRecommendationDecision(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   id: string,
   decision: RecommendationDecisionFields,
@@ -180,7 +177,7 @@ export interface RecommendationDecision {
  * made once, so there is one), keyed by recommendation id. One query for a page.
  */
 export async function findRecommendationDecisions(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   ids: string[],
 ): Promise<Map<string, RecommendationDecision>> {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
 // Relationship reads: edges for the graph, and one participant's links for its detail view.
@@ -19,7 +20,7 @@ const toEdge = (r: GraphEdge): GraphEdge => ({ ...r, confidence: Number(r.confid
 
 /** Every relationship of the org (at most `limit`): with no node filter, no need to test the endpoints. */
 export async function listOrgEdges(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   minConfidence: number | undefined,
   limit: number,
@@ -34,7 +35,7 @@ export async function listOrgEdges(
 
 /** The relationships whose both ends are among `ids` (at most `limit`). */
 export async function listEdgesAmong(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   ids: string[],
   minConfidence: number | undefined,
@@ -67,7 +68,7 @@ export interface ParticipantLink {
 
 /** A participant's relationships in both directions, strongest first, with the other participant's name. */
 export async function listLinksOfParticipant(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   participantId: string,
   limit: number,
@@ -91,7 +92,7 @@ export async function listLinksOfParticipant(
 }
 
 export async function countLinksOfParticipant(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   participantId: string,
 ): Promise<number> {

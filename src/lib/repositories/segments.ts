@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { orgSettings } from '../database/schema';
 import {
   DEFAULT_SEGMENT_SETTINGS,
@@ -15,7 +16,7 @@ import type { OrgScope } from '../scope';
 // Segments are computed in SQL from participants and relationships, relative to now in the org's
 // time zone: "the last 14 days" starts at midnight, org time, 14 days ago.
 
-export async function getSegmentSettings(db: Database, scope: OrgScope): Promise<SegmentSettings> {
+export async function getSegmentSettings(db: OrgDb, scope: OrgScope): Promise<SegmentSettings> {
   const [row] = await db
     .select({
       newDays: orgSettings.newDays,
@@ -68,7 +69,7 @@ export interface SegmentCount {
 }
 
 /** Every segment with its size, in one pass over the org's participants. */
-export async function countSegments(db: Database, scope: OrgScope): Promise<SegmentCount[]> {
+export async function countSegments(db: OrgDb, scope: OrgScope): Promise<SegmentCount[]> {
   const settings = await getSegmentSettings(db, scope);
   const columns = SEGMENT_KEYS.map(
     (key) =>
@@ -83,7 +84,7 @@ export async function countSegments(db: Database, scope: OrgScope): Promise<Segm
 
 /** Ids of the segment's participants, at most `limit` (callers ask for one more to detect overflow). */
 export async function listSegmentMemberIds(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   key: SegmentKey,
   limit: number,
@@ -99,7 +100,7 @@ export async function listSegmentMemberIds(
 
 /** The lifecycle stage a participant's activity points to now (new, active, at risk or dormant). */
 export async function activityStageOf(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   participantId: string,
 ): Promise<LifecycleStage | undefined> {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import { LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE, type LifecycleStage } from '../domain';
 import { ENGAGEMENT_ORDER, type EngagementReason, type EngagementRules } from '../engagement-state';
 import { auditActor, type OrgScope } from '../scope';
@@ -142,7 +143,7 @@ export interface StageDecisionRow {
  * run of lower days and the reason. Explains a run; the tests hold it against decideEngagementStage.
  */
 export async function previewStageBatch(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   options: StageBatchOptions,
 ): Promise<StageDecisionRow[]> {
@@ -168,7 +169,7 @@ export interface StageBatchResult {
  * was read (an operator, at the same moment) is left alone: the update rechecks the stage it read.
  */
 export async function applyStageBatch(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   options: StageBatchOptions & { jobId: string | null },
 ): Promise<StageBatchResult> {
@@ -212,7 +213,7 @@ export async function applyStageBatch(
 }
 
 /** The participants the engine decides for (system accounts aside): the denominator of its progress. */
-export async function countStageParticipants(db: Database, scope: OrgScope): Promise<number> {
+export async function countStageParticipants(db: OrgDb, scope: OrgScope): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM participants p WHERE p.org_id = ${scope.orgId} AND p.role <> ${SYSTEM}`,
@@ -231,7 +232,7 @@ export interface StageDailyCounts {
  * `now`, from the stored stages; a later run on the same day replaces that day's counts.
  */
 export async function recordStageDailyCounts(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   options: { now: Date; timeZone: string },
 ): Promise<StageDailyCounts> {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { LifecycleStage } from '../domain';
 import type { OrgScope } from '../scope';
 
@@ -14,7 +15,7 @@ export type StageTransitionCause = 'engine' | 'operator';
  * transaction: an intervention and its reversal record theirs beside their events.
  */
 export async function recordStageTransitions(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   cause: StageTransitionCause,
   moves: readonly { from: LifecycleStage; to: LifecycleStage }[],
@@ -49,7 +50,7 @@ export interface StageFlowRow {
 }
 
 /** The moves of the last `days` org-local days (today included), oldest first. */
-export function listStageTransitions(db: Database, scope: OrgScope, days: number): Promise<StageFlowRow[]> {
+export function listStageTransitions(db: OrgDb, scope: OrgScope, days: number): Promise<StageFlowRow[]> {
   return queryRows<StageFlowRow>(
     db,
     sql`SELECT to_char(t.day, 'YYYY-MM-DD') AS day, t.from_stage AS "from", t.to_stage AS "to", t.cause, t.count
@@ -67,7 +68,7 @@ export interface StageDayCount {
 }
 
 /** The recorded stage counts of the last `days` org-local days, oldest first (days without a run absent). */
-export function listStageDailyCounts(db: Database, scope: OrgScope, days: number): Promise<StageDayCount[]> {
+export function listStageDailyCounts(db: OrgDb, scope: OrgScope, days: number): Promise<StageDayCount[]> {
   return queryRows<StageDayCount>(
     db,
     sql`SELECT to_char(c.day, 'YYYY-MM-DD') AS day, c.stage, c.count
@@ -79,7 +80,7 @@ export function listStageDailyCounts(db: Database, scope: OrgScope, days: number
 }
 
 /** The latest org-local day a stage update recorded its counts, or null when none has run. */
-export async function findLastStageCountDay(db: Database, scope: OrgScope): Promise<string | null> {
+export async function findLastStageCountDay(db: OrgDb, scope: OrgScope): Promise<string | null> {
   const [row] = await queryRows<{ day: string | null }>(
     db,
     sql`SELECT to_char(max(c.day), 'YYYY-MM-DD') AS day FROM stage_daily_counts c WHERE c.org_id = ${scope.orgId}`,

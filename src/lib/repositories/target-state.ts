@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from '../db';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { LifecycleStage } from '../domain';
 import type { OrgScope } from '../scope';
 import type { ReviewFlagState } from '../validation/interventions';
@@ -19,17 +20,17 @@ export interface ParticipantState {
 export type ParticipantStateChange = Partial<ParticipantState>;
 
 /** The participants' current state, locked (FOR UPDATE) until the transaction ends. */
-export function lockParticipantStates(tx: Database, scope: OrgScope, ids: readonly string[]) {
+export function lockParticipantStates(tx: OrgDb, scope: OrgScope, ids: readonly string[]) {
   return selectParticipantStates(tx, scope, ids, true);
 }
 
 /** The participants' current state, without locking (for a preview). */
-export function readParticipantStates(db: Database, scope: OrgScope, ids: readonly string[]) {
+export function readParticipantStates(db: OrgDb, scope: OrgScope, ids: readonly string[]) {
   return selectParticipantStates(db, scope, ids, false);
 }
 
 async function selectParticipantStates(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   ids: readonly string[],
   lock: boolean,
@@ -70,7 +71,7 @@ const STATE_FIELDS: readonly (keyof ParticipantState)[] = [
 
 /** Writes the given fields per participant; every entry of `changes` carries the same field names. */
 export async function writeParticipantStates(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   changes: ReadonlyMap<string, ParticipantStateChange>,
 ): Promise<void> {
@@ -101,17 +102,17 @@ export async function writeParticipantStates(
 }
 
 /** The relationships' review flag, locked until the transaction ends. */
-export function lockRelationshipStates(tx: Database, scope: OrgScope, ids: readonly string[]) {
+export function lockRelationshipStates(tx: OrgDb, scope: OrgScope, ids: readonly string[]) {
   return selectRelationshipStates(tx, scope, ids, true);
 }
 
 /** The relationships' review flag, without locking (for a preview). */
-export function readRelationshipStates(db: Database, scope: OrgScope, ids: readonly string[]) {
+export function readRelationshipStates(db: OrgDb, scope: OrgScope, ids: readonly string[]) {
   return selectRelationshipStates(db, scope, ids, false);
 }
 
 async function selectRelationshipStates(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   ids: readonly string[],
   lock: boolean,
@@ -129,7 +130,7 @@ async function selectRelationshipStates(
 }
 
 export async function writeRelationshipFlags(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   changes: ReadonlyMap<string, ReviewFlagState>,
 ): Promise<void> {
@@ -144,7 +145,7 @@ export async function writeRelationshipFlags(
 
 /** One note per participant, tied to the intervention that added it; returns participant → note id. */
 export async function insertNotes(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   input: {
     interventionId: string;
@@ -168,7 +169,7 @@ export async function insertNotes(
 
 /** Of these note ids, the ones that still exist, locked. */
 export async function lockExistingNotes(
-  tx: Database,
+  tx: OrgDb,
   scope: OrgScope,
   noteIds: readonly string[],
 ): Promise<Set<string>> {
@@ -179,7 +180,7 @@ export async function lockExistingNotes(
   return new Set(rows.map((r) => r.id));
 }
 
-export async function deleteNotes(tx: Database, scope: OrgScope, noteIds: readonly string[]): Promise<void> {
+export async function deleteNotes(tx: OrgDb, scope: OrgScope, noteIds: readonly string[]): Promise<void> {
   if (noteIds.length === 0) return;
   await tx.execute(
     sql`DELETE FROM participant_notes WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param([...noteIds])}::uuid[])`,
@@ -192,7 +193,7 @@ export interface ParticipantControlsView extends Omit<ParticipantState, 'lifecyc
 
 /** What the participant detail shows of flags, pauses and notes. */
 export async function findParticipantControls(
-  db: Database,
+  db: OrgDb,
   scope: OrgScope,
   participantId: string,
 ): Promise<ParticipantControlsView> {

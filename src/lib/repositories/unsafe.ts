@@ -2,6 +2,7 @@
 // installation, before any org scope exists. Nothing reachable from an HTTP request may call these.
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
+import { unsafeWithOrgId } from '../database/with-org';
 import { writeOrgAuditEvent } from '../audit';
 import { accounts, orgMemberships, orgs, users } from '../database/schema';
 import type { MembershipRole } from '../domain';
@@ -80,11 +81,13 @@ export async function unsafeFindMembership(
   orgId: string,
   userId: string,
 ): Promise<{ id: string; role: string } | undefined> {
-  const [row] = await db
-    .select({ id: orgMemberships.id, role: orgMemberships.role })
-    .from(orgMemberships)
-    .where(sql`${orgMemberships.orgId} = ${orgId} AND ${orgMemberships.userId} = ${userId}`)
-    .limit(1);
+  const [row] = await unsafeWithOrgId(db, orgId, (tx) =>
+    tx
+      .select({ id: orgMemberships.id, role: orgMemberships.role })
+      .from(orgMemberships)
+      .where(sql`${orgMemberships.orgId} = ${orgId} AND ${orgMemberships.userId} = ${userId}`)
+      .limit(1),
+  );
   return row;
 }
 
@@ -93,7 +96,7 @@ export async function unsafeAddMembership(
   db: Database,
   input: { orgId: string; userId: string; role: MembershipRole; via: string },
 ): Promise<{ id: string }> {
-  return db.transaction(async (tx) => {
+  return unsafeWithOrgId(db, input.orgId, async (tx) => {
     const [membership] = await tx
       .insert(orgMemberships)
       .values({ orgId: input.orgId, userId: input.userId, role: input.role })

@@ -1,4 +1,4 @@
-import type { Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { InterventionScope, InterventionType, LifecycleStage } from '../domain';
 import { AppError } from '../errors';
 import {
@@ -45,7 +45,7 @@ export interface StateRules<S> {
   relationships: boolean;
   /** Each existing target's current state in this type's fields; a missing target is absent. */
   read(
-    tx: Database,
+    tx: OrgDb,
     scope: MemberScope,
     ids: readonly string[],
     options: ReadOptions<S>,
@@ -53,15 +53,10 @@ export interface StateRules<S> {
   /** The state the request gives a target; `newId` is a fresh id for what the type creates. */
   requested(body: CreateInterventionBody, newId: () => string): S;
   /** Sets the targets that change to their new state. */
-  write(
-    tx: Database,
-    scope: MemberScope,
-    changes: ReadonlyMap<string, S>,
-    context: WriteContext,
-  ): Promise<void>;
+  write(tx: OrgDb, scope: MemberScope, changes: ReadonlyMap<string, S>, context: WriteContext): Promise<void>;
   /** Gives the targets back their previous state (`expected`: what the intervention had set). */
   restore(
-    tx: Database,
+    tx: OrgDb,
     scope: MemberScope,
     previous: ReadonlyMap<string, S>,
     expected: ReadonlyMap<string, S>,
@@ -81,7 +76,7 @@ function required<V>(value: V | undefined, path: string): V {
 }
 
 async function readParticipants<S>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   ids: readonly string[],
   lock: boolean,
@@ -120,7 +115,7 @@ const outreach = (paused: boolean) =>
 const reviewFlag = (flagged: boolean): StateRules<ReviewFlagState> => {
   const pick = (s: ReviewFlagState): ReviewFlagState => ({ flaggedForReview: s.flaggedForReview });
   const writeFlags = (
-    tx: Database,
+    tx: OrgDb,
     scope: MemberScope,
     changes: ReadonlyMap<string, ReviewFlagState>,
     context: WriteContext,

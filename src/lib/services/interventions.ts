@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { writeAuditEvent, writeAuditEvents } from '../audit';
 import { assertAllowedWording } from '../compliance/free-text';
 import type { Database } from '../db';
+import { withOrg, type OrgDb } from '../database/with-org';
 import type { InterventionType } from '../domain';
 import { AppError } from '../errors';
 import {
@@ -37,7 +38,7 @@ export interface InterventionPreview<T extends InterventionType = InterventionTy
 const PREVIEW_SAMPLE = 10;
 
 async function resolveTargets(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   body: CreateInterventionBody,
 ): Promise<string[]> {
@@ -64,7 +65,7 @@ function targetScopeOf(body: CreateInterventionBody) {
 }
 
 /** Checks the wording and the fit of type and scope, and resolves the targets (a segment's members now). */
-async function prepare(db: Database, scope: MemberScope, body: CreateInterventionBody): Promise<string[]> {
+async function prepare(db: OrgDb, scope: MemberScope, body: CreateInterventionBody): Promise<string[]> {
   assertWording(body);
   if (body.scope === 'relationship' && !INTERVENTION_RULES[body.type].relationships) {
     throw new AppError(
@@ -84,7 +85,7 @@ interface Plan<S> {
 
 /** Each target's state now and after the intervention; every target must exist in this org. */
 async function plan<S>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   body: CreateInterventionBody,
   rules: StateRules<S>,
@@ -116,12 +117,14 @@ export async function previewIntervention<T extends InterventionType>(
   scope: MemberScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionPreview<T>> {
-  const targets = await prepare(db, scope, body);
-  return previewOf(db, scope, body, body.type, targets);
+  return withOrg(db, scope, async (tx) => {
+    const targets = await prepare(tx, scope, body);
+    return previewOf(tx, scope, body, body.type, targets);
+  });
 }
 
 async function previewOf<T extends InterventionType>(
-  db: Database,
+  db: OrgDb,
   scope: MemberScope,
   body: CreateInterventionBody,
   type: T,
@@ -150,12 +153,14 @@ export async function applyIntervention<T extends InterventionType>(
   scope: MemberScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionOf<T>> {
-  const targets = await prepare(db, scope, body);
-  return db.transaction((tx) => applyTyped(tx, scope, body, body.type, targets));
+  return withOrg(db, scope, async (tx) => {
+    const targets = await prepare(tx, scope, body);
+    return applyTyped(tx, scope, body, body.type, targets);
+  });
 }
 
 async function applyTyped<T extends InterventionType>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   body: CreateInterventionBody,
   type: T,
@@ -212,7 +217,7 @@ async function applyTyped<T extends InterventionType>(
  * moved, and the moves in the day's stage transitions (cause `operator`), for the Overview's stage flows.
  */
 async function writeStageChanges<S>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   interventionId: string,
   rules: StateRules<S>,
@@ -255,7 +260,7 @@ export async function reverseIntervention(
   reason: string,
 ): Promise<Reversal> {
   assertAllowedWording(reason, 'reason');
-  return db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
     const intervention = await lockIntervention(tx, scope, id);
     if (!intervention) throw new AppError('not_found', 'No such intervention in this org.');
     if (intervention.reversedAt)
@@ -265,7 +270,7 @@ export async function reverseIntervention(
 }
 
 async function reverseTyped<T extends InterventionType>(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   intervention: InterventionOf<T>,
   reason: string,

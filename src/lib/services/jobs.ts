@@ -1,5 +1,6 @@
 import { writeAuditEvent } from '../audit';
 import type { Database } from '../db';
+import { withOrg } from '../database/with-org';
 import { JOB_TIME_LIMITS, type JobKind, type JobStatus } from '../domain';
 import { AppError } from '../errors';
 import { enqueueJob, findJob, listJobs, requestJobCancel, type JobRow } from '../repositories/jobs';
@@ -15,7 +16,7 @@ export async function requestJob(
   kind: JobKind,
   options: { claimAs?: string } = {},
 ): Promise<JobRow> {
-  return db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
     const job = await enqueueJob(tx, scope, {
       kind,
       requestedByUserId: scope.userId,
@@ -33,7 +34,7 @@ export async function requestJob(
 }
 
 export async function getJob(db: Database, scope: OrgScope, id: string): Promise<JobRow> {
-  const job = await findJob(db, scope, id);
+  const job = await withOrg(db, scope, (tx) => findJob(tx, scope, id));
   if (!job) throw new AppError('not_found', 'No such job in this org.');
   return job;
 }
@@ -43,12 +44,12 @@ export async function getJobs(
   scope: OrgScope,
   query: { kind?: JobKind; status?: JobStatus; limit: number },
 ): Promise<JobRow[]> {
-  return listJobs(db, scope, query);
+  return withOrg(db, scope, (tx) => listJobs(tx, scope, query));
 }
 
 /** Asks a queued or running job to stop (audited); a finished one is a 409. */
 export async function cancelJob(db: Database, scope: MemberScope, id: string): Promise<JobRow> {
-  return db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
     const current = await findJob(tx, scope, id);
     if (!current) throw new AppError('not_found', 'No such job in this org.');
     if (current.status !== 'queued' && current.status !== 'running') {

@@ -1,5 +1,6 @@
 import { requirePermission } from '../auth';
 import type { Database } from '../db';
+import { withOrg, type OrgDb } from '../database/with-org';
 import type { MembershipRole } from '../domain';
 import { AppError } from '../errors';
 import { PRIVILEGED_ROLES } from '../permissions';
@@ -22,7 +23,7 @@ function requireGrantIfPrivileged(scope: MemberScope, ...roles: MembershipRole[]
   if (roles.some((role) => PRIVILEGED_ROLES.has(role))) requirePermission(scope, 'members.grant_admin');
 }
 
-async function requireMember(db: Database, scope: MemberScope, memberId: string): Promise<Member> {
+async function requireMember(db: OrgDb, scope: MemberScope, memberId: string): Promise<Member> {
   const member = await findMember(db, scope, memberId);
   if (!member) throw new AppError('not_found', 'No such member in this org.');
   return member;
@@ -36,21 +37,21 @@ export async function addMember(
   input: { email: string; role: MembershipRole },
 ): Promise<Member> {
   requireGrantIfPrivileged(scope, input.role);
-  const userId = await findUserIdByEmail(db, input.email);
-  if (!userId) {
-    throw new AppError(
-      'unprocessable',
-      'No account has this email; an administrator creates accounts first.',
-      [{ path: 'email', message: 'no account with this email' }],
-    );
-  }
-  if (await findMemberByUserId(db, scope, userId)) {
-    throw new AppError('conflict', `${input.email} is already a member of this org.`);
-  }
-  const memberId = await db.transaction((tx) =>
-    insertMember(tx, scope, { userId, email: input.email, role: input.role }),
-  );
-  return (await findMember(db, scope, memberId))!;
+  return withOrg(db, scope, async (tx) => {
+    const userId = await findUserIdByEmail(tx, input.email);
+    if (!userId) {
+      throw new AppError(
+        'unprocessable',
+        'No account has this email; an administrator creates accounts first.',
+        [{ path: 'email', message: 'no account with this email' }],
+      );
+    }
+    if (await findMemberByUserId(tx, scope, userId)) {
+      throw new AppError('conflict', `${input.email} is already a member of this org.`);
+    }
+    const memberId = await insertMember(tx, scope, { userId, email: input.email, role: input.role });
+    return (await findMember(tx, scope, memberId))!;
+  });
 }
 
 export async function changeMemberRole(
@@ -59,21 +60,21 @@ export async function changeMemberRole(
   memberId: string,
   role: MembershipRole,
 ): Promise<Member> {
-  const member = await requireMember(db, scope, memberId);
-  requireGrantIfPrivileged(scope, member.role, role);
-  if (member.role === role) return member;
-  await db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
+    const member = await requireMember(tx, scope, memberId);
+    requireGrantIfPrivileged(scope, member.role, role);
+    if (member.role === role) return member;
     if (member.role === 'owner' && (await lockAndCountOwners(tx, scope)) <= 1)
       throw new AppError('conflict', LAST_OWNER);
     await updateMemberRole(tx, scope, member, role);
+    return { ...member, role };
   });
-  return { ...member, role };
 }
 
 export async function removeMember(db: Database, scope: MemberScope, memberId: string): Promise<void> {
-  const member = await requireMember(db, scope, memberId);
-  requireGrantIfPrivileged(scope, member.role);
-  await db.transaction(async (tx) => {
+  await withOrg(db, scope, async (tx) => {
+    const member = await requireMember(tx, scope, memberId);
+    requireGrantIfPrivileged(scope, member.role);
     if (member.role === 'owner' && (await lockAndCountOwners(tx, scope)) <= 1)
       throw new AppError('conflict', LAST_OWNER);
     await deleteMember(tx, scope, member);

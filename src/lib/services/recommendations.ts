@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../audit';
 import { assertAllowedWording } from '../compliance/free-text';
 import type { Database } from '../db';
+import { withOrg, type OrgDb } from '../database/with-org';
 import { AppError } from '../errors';
 import {
   lockRecommendation,
@@ -38,7 +39,7 @@ export function matchingIntervention(
 }
 
 async function applyMatchingIntervention(
-  tx: Database,
+  tx: OrgDb,
   scope: MemberScope,
   rec: RecommendationRow,
   reason: string | undefined,
@@ -111,7 +112,7 @@ export async function decideRecommendation(
   const field = input.decision === 'dismissed' ? (input.noteField ?? 'note') : 'reason';
   if (text) assertAllowedWording(text, field);
   const snoozedUntil = input.decision === 'dismissed' ? snoozeEnd(input, Date.now()) : null;
-  return db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
     const current = await lockRecommendation(tx, scope, id);
     if (!current) throw new AppError('not_found', 'No such recommendation in this org.');
     if (current.status !== 'pending') {

@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../audit';
 import { requirePermission } from '../auth';
 import type { Database } from '../db';
+import { withOrg } from '../database/with-org';
 import { AppError, type ProblemField } from '../errors';
 import {
   databaseKnowsTimezone,
@@ -22,7 +23,7 @@ import {
 
 export async function getOrgSettings(db: Database, scope: MemberScope): Promise<OrgSettings> {
   requirePermission(scope, 'org.settings');
-  return findOrgSettings(db, scope);
+  return withOrg(db, scope, (tx) => findOrgSettings(tx, scope));
 }
 
 /** The rules between fields, on the settings as they would be after the change. */
@@ -61,7 +62,7 @@ export async function changeOrgSettings(
       { path: 'timezone', message: 'is not a time zone the database knows' },
     ]);
   }
-  await db.transaction(async (tx) => {
+  return withOrg(db, scope, async (tx) => {
     const before = await lockOrgSettings(tx, scope);
     const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     const after: OrgSettings = { ...before, ...defined };
@@ -70,7 +71,7 @@ export async function changeOrgSettings(
       throw new AppError('unprocessable', 'Dormant must start after active ends.', problems);
     }
     const changes = diff(before, after);
-    if (Object.keys(changes.after).length === 0) return;
+    if (Object.keys(changes.after).length === 0) return before;
     await saveOrgSettings(tx, scope, after);
     await writeAuditEvent(tx, scope, {
       type: 'org.settings_changed',
@@ -78,7 +79,7 @@ export async function changeOrgSettings(
       targetId: scope.orgId,
       metadata: changes,
     });
+    // Read back, so that updatedAt is the database's own.
+    return findOrgSettings(tx, scope);
   });
-  // Read back, so that updatedAt is the database's own.
-  return findOrgSettings(db, scope);
 }

@@ -1,5 +1,6 @@
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg } from '../../database/with-org';
 import { listJobs, type JobRow } from '../../repositories/jobs';
 import type { MemberScope } from '../../scope';
 
@@ -16,12 +17,14 @@ export interface AtlasRuns {
  */
 export async function viewAtlasRuns(db: Database, scope: MemberScope): Promise<AtlasRuns> {
   requirePermission(scope, 'org.read');
-  const [latest = null] = await listJobs(db, scope, { kind: 'atlas_run', limit: 1 });
-  if (!latest || latest.status === 'succeeded') return { latest, lastSucceeded: latest };
-  const [lastSucceeded = null] = await listJobs(db, scope, {
-    kind: 'atlas_run',
-    status: 'succeeded',
-    limit: 1,
+  return withOrg(db, scope, async (tx) => {
+    const [latest = null] = await listJobs(tx, scope, { kind: 'atlas_run', limit: 1 });
+    if (!latest || latest.status === 'succeeded') return { latest, lastSucceeded: latest };
+    const [lastSucceeded = null] = await listJobs(tx, scope, {
+      kind: 'atlas_run',
+      status: 'succeeded',
+      limit: 1,
+    });
+    return { latest, lastSucceeded };
   });
-  return { latest, lastSucceeded };
 }

@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { inOrg, withOrg } from '../../database/with-org';
 import type { ExportFormat } from '../../export-format';
 import type { Page } from '../../pagination';
 import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
@@ -14,15 +15,17 @@ export async function viewAuditLog(
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
-  const page = await searchEvents(db, scope, query);
-  const { limit: _limit, cursor, ...filters } = query;
-  await writeAuditEvent(db, scope, {
-    type: 'audit.viewed',
-    targetType: 'org',
-    targetId: scope.orgId,
-    metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
+  return withOrg(db, scope, async (tx) => {
+    const page = await searchEvents(tx, scope, query);
+    const { limit: _limit, cursor, ...filters } = query;
+    await writeAuditEvent(tx, scope, {
+      type: 'audit.viewed',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
+    });
+    return page;
   });
-  return page;
 }
 
 /**
@@ -36,11 +39,13 @@ export async function exportAuditLog(
   input: { format: ExportFormat; filters: EventFilters },
 ): Promise<AsyncGenerator<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
-  await writeAuditEvent(db, scope, {
-    type: 'audit.exported',
-    targetType: 'org',
-    targetId: scope.orgId,
-    metadata: { format: input.format, filters: input.filters },
-  });
-  return streamEvents(db, scope, input.filters);
+  await withOrg(db, scope, (tx) =>
+    writeAuditEvent(tx, scope, {
+      type: 'audit.exported',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { format: input.format, filters: input.filters },
+    }),
+  );
+  return streamEvents(inOrg(db, scope), scope, input.filters);
 }

@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg, type OrgDb } from '../../database/with-org';
 import { AppError } from '../../errors';
 import {
   findCommunityGraph,
@@ -35,14 +36,14 @@ import {
  */
 export async function graphExplorerSize(db: Database, scope: MemberScope): Promise<{ participants: number }> {
   requirePermission(scope, 'graph.read');
-  return { participants: await countParticipants(db, scope) };
+  return { participants: await withOrg(db, scope, (tx) => countParticipants(tx, scope)) };
 }
 
 const hasFilters = (q: GraphQuery) =>
   Boolean(q.stage || q.role || q.segment || q.minConfidence !== undefined);
 
 /** A community of the latest Atlas run; 404 saying whether there is no run or no such community. */
-async function loadCommunity(db: Database, scope: MemberScope, query: GraphQuery, community: number) {
+async function loadCommunity(db: OrgDb, scope: MemberScope, query: GraphQuery, community: number) {
   const graph = await findCommunityGraph(db, scope, community, query, {
     maxNodes: COMMUNITY_GRAPH_NODES,
     maxEdges: COMMUNITY_GRAPH_EDGES,
@@ -57,7 +58,7 @@ async function loadCommunity(db: Database, scope: MemberScope, query: GraphQuery
   );
 }
 
-async function loadGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
+async function loadGraph(db: OrgDb, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   const compact = query.format === 'compact';
   if (query.community !== undefined) return loadCommunity(db, scope, query, query.community);
   let graph: Graph | undefined;
@@ -99,9 +100,13 @@ async function loadGraph(db: Database, scope: MemberScope, query: GraphQuery): P
  */
 export async function viewGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
   requirePermission(scope, 'graph.read');
-  const graph = await loadGraph(db, scope, query);
+  return withOrg(db, scope, (tx) => loadAndAudit(tx, scope, query));
+}
+
+async function loadAndAudit(tx: OrgDb, scope: MemberScope, query: GraphQuery): Promise<Graph> {
+  const graph = await loadGraph(tx, scope, query);
   const { format, perHop, view, community, ...filters } = query;
-  await writeAuditEvent(db, scope, {
+  await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
     targetType: query.focus ? 'participant' : 'org',
     targetId: query.focus ?? scope.orgId,
@@ -134,12 +139,20 @@ export async function viewGraphOverview(
   query: GraphQuery,
 ): Promise<GraphOverview> {
   requirePermission(scope, 'graph.read');
+  return withOrg(db, scope, (tx) => loadOverviewAndAudit(tx, scope, query));
+}
+
+async function loadOverviewAndAudit(
+  tx: OrgDb,
+  scope: MemberScope,
+  query: GraphQuery,
+): Promise<GraphOverview> {
   const stored = hasFilters(query)
     ? undefined
-    : await findLatestOverview(db, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
+    : await findLatestOverview(tx, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
   if (!stored)
-    return { kind: 'participants', graph: await viewGraph(db, scope, { ...query, view: 'overview' }) };
-  await writeAuditEvent(db, scope, {
+    return { kind: 'participants', graph: await loadAndAudit(tx, scope, { ...query, view: 'overview' }) };
+  await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
     targetType: 'org',
     targetId: scope.orgId,

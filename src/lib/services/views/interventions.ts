@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg, type OrgDb } from '../../database/with-org';
 import { AppError } from '../../errors';
 import type { Page } from '../../pagination';
 import {
@@ -29,7 +30,7 @@ export async function viewInterventions(
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   requirePermission(scope, 'interventions.read');
-  return listInterventions(db, scope, query);
+  return withOrg(db, scope, (tx) => listInterventions(tx, scope, query));
 }
 
 /** Who made or reversed interventions here, for the log's operator filter and its names. No event. */
@@ -38,7 +39,7 @@ export async function viewInterventionPeople(
   scope: MemberScope,
 ): Promise<InterventionPerson[]> {
   requirePermission(scope, 'interventions.read');
-  return listInterventionPeople(db, scope);
+  return withOrg(db, scope, (tx) => listInterventionPeople(tx, scope));
 }
 
 export interface InterventionTargetDetail {
@@ -71,6 +72,14 @@ export async function viewIntervention(
   interventionId: string,
 ): Promise<InterventionDetail> {
   requirePermission(scope, 'interventions.read');
+  return withOrg(db, scope, (tx) => loadIntervention(tx, scope, interventionId));
+}
+
+async function loadIntervention(
+  db: OrgDb,
+  scope: MemberScope,
+  interventionId: string,
+): Promise<InterventionDetail> {
   const intervention = await findIntervention(db, scope, interventionId);
   if (!intervention) throw new AppError('not_found', 'No such intervention in this org.');
   const shown = intervention.targetIds.slice(0, DETAIL_TARGET_LIMIT);

@@ -1,5 +1,6 @@
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg } from '../../database/with-org';
 import type { Page } from '../../pagination';
 import { listMembers, type Member } from '../../repositories/memberships';
 import type { MemberScope } from '../../scope';
@@ -14,5 +15,5 @@ export async function viewMembers(
   query: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
   requirePermission(scope, 'members.manage');
-  return listMembers(db, scope, query);
+  return withOrg(db, scope, (tx) => listMembers(tx, scope, query));
 }

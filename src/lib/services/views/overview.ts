@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { inOrg, withOrg } from '../../database/with-org';
 import {
   countAuditedParticipantsPerDay,
   countInterventionsPerWeek,
@@ -59,6 +60,9 @@ export interface OverviewDashboard {
  */
 export async function viewOverview(db: Database, scope: MemberScope): Promise<OverviewDashboard> {
   requirePermission(scope, 'org.read');
+  // Each read in a scoped transaction of its own, so that they run side by side on several
+  // connections, as they did before transactions were scoped (one transaction would queue them).
+  const read = inOrg(db, scope);
   const [
     totals,
     segments,
@@ -71,23 +75,25 @@ export async function viewOverview(db: Database, scope: MemberScope): Promise<Ov
     stageCounts,
     lastUpdateDay,
   ] = await Promise.all([
-    countOrgOverview(db, scope),
-    countSegments(db, scope),
-    countLastActivityPerDay(db, scope, ACTIVITY_DAYS),
-    countAuditedParticipantsPerDay(db, scope, ACTIVITY_DAYS),
-    countOpenRecommendationsByAction(db, scope),
-    countInterventionsPerWeek(db, scope, INTERVENTION_WEEKS),
-    listRecentInterventions(db, scope, RECENT_INTERVENTIONS),
-    listStageTransitions(db, scope, STAGE_FLOW_DAYS),
-    listStageDailyCounts(db, scope, STAGE_COUNT_DAYS),
-    findLastStageCountDay(db, scope),
+    read((tx) => countOrgOverview(tx, scope)),
+    read((tx) => countSegments(tx, scope)),
+    read((tx) => countLastActivityPerDay(tx, scope, ACTIVITY_DAYS)),
+    read((tx) => countAuditedParticipantsPerDay(tx, scope, ACTIVITY_DAYS)),
+    read((tx) => countOpenRecommendationsByAction(tx, scope)),
+    read((tx) => countInterventionsPerWeek(tx, scope, INTERVENTION_WEEKS)),
+    read((tx) => listRecentInterventions(tx, scope, RECENT_INTERVENTIONS)),
+    read((tx) => listStageTransitions(tx, scope, STAGE_FLOW_DAYS)),
+    read((tx) => listStageDailyCounts(tx, scope, STAGE_COUNT_DAYS)),
+    read((tx) => findLastStageCountDay(tx, scope)),
   ]);
-  await writeAuditEvent(db, scope, {
-    type: 'overview.viewed',
-    targetType: 'org',
-    targetId: scope.orgId,
-    metadata: { ...totals, segments: Object.fromEntries(segments.map((s) => [s.key, s.count])) },
-  });
+  await withOrg(db, scope, (tx) =>
+    writeAuditEvent(tx, scope, {
+      type: 'overview.viewed',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { ...totals, segments: Object.fromEntries(segments.map((s) => [s.key, s.count])) },
+    }),
+  );
   // Joined by day, not by position: the two statements may straddle a local midnight.
   const auditedByDay = new Map(audited.map((row) => [row.day, row.count]));
   return {

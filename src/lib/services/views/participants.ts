@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { inOrg, withOrg } from '../../database/with-org';
 import { AppError } from '../../errors';
 import type { Page } from '../../pagination';
 import {
@@ -26,15 +27,17 @@ export async function viewParticipantList(
   query: ListParticipantsQuery,
 ): Promise<Page<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
-  const page = await listParticipants(db, scope, query);
-  const { limit: _limit, cursor, ...filters } = query;
-  await writeAuditEvent(db, scope, {
-    type: 'participants.listed',
-    targetType: 'org',
-    targetId: scope.orgId,
-    metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
+  return withOrg(db, scope, async (tx) => {
+    const page = await listParticipants(tx, scope, query);
+    const { limit: _limit, cursor, ...filters } = query;
+    await writeAuditEvent(tx, scope, {
+      type: 'participants.listed',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
+    });
+    return page;
   });
-  return page;
 }
 
 /**
@@ -46,8 +49,10 @@ export async function viewParticipantsPage(
   scope: MemberScope,
   query: ListParticipantsQuery,
 ): Promise<{ page: Page<ParticipantRow>; roles: string[] }> {
-  const page = await viewParticipantList(db, scope, query);
-  return { page, roles: await listParticipantRoles(db, scope) };
+  return withOrg(db, scope, async (tx) => {
+    const page = await viewParticipantList(tx, scope, query);
+    return { page, roles: await listParticipantRoles(tx, scope) };
+  });
 }
 
 /** One participant with everything around it; writes `participant.viewed`. Not in this org: 404. */
@@ -57,15 +62,17 @@ export async function viewParticipant(
   participantId: string,
 ): Promise<ParticipantDetail> {
   requirePermission(scope, 'participants.read');
-  const detail = await findParticipantDetail(db, scope, participantId);
-  if (!detail) throw new AppError('not_found', 'No such participant in this org.');
-  await writeAuditEvent(db, scope, {
-    type: 'participant.viewed',
-    targetType: 'participant',
-    targetId: participantId,
-    metadata: { relationships: detail.relationshipCount },
+  return withOrg(db, scope, async (tx) => {
+    const detail = await findParticipantDetail(tx, scope, participantId);
+    if (!detail) throw new AppError('not_found', 'No such participant in this org.');
+    await writeAuditEvent(tx, scope, {
+      type: 'participant.viewed',
+      targetType: 'participant',
+      targetId: participantId,
+      metadata: { relationships: detail.relationshipCount },
+    });
+    return detail;
   });
-  return detail;
 }
 
 /**
@@ -80,11 +87,13 @@ export async function exportParticipants(
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
-  await writeAuditEvent(db, scope, {
-    type: 'participants.exported',
-    targetType: 'org',
-    targetId: scope.orgId,
-    metadata: { format: input.format, filters: input.filters },
-  });
-  return streamParticipants(db, scope, input.filters);
+  await withOrg(db, scope, (tx) =>
+    writeAuditEvent(tx, scope, {
+      type: 'participants.exported',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { format: input.format, filters: input.filters },
+    }),
+  );
+  return streamParticipants(inOrg(db, scope), scope, input.filters);
 }

@@ -1,5 +1,6 @@
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg } from '../../database/with-org';
 import type { AtlasDetector } from '../../domain';
 import {
   countDecisionsByDetectorAndWeek,
@@ -70,5 +71,6 @@ export async function viewRecommendationStats(
   scope: MemberScope,
 ): Promise<RecommendationStats> {
   requirePermission(scope, 'recommendations.read');
-  return toRecommendationStats(scope, await countDecisionsByDetectorAndWeek(db, scope, ACCEPTANCE_WEEKS));
+  const rows = await withOrg(db, scope, (tx) => countDecisionsByDetectorAndWeek(tx, scope, ACCEPTANCE_WEEKS));
+  return toRecommendationStats(scope, rows);
 }

@@ -1,6 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg, type OrgDb } from '../../database/with-org';
 import type { InterventionType } from '../../domain';
 import type { Page } from '../../pagination';
 import {
@@ -39,6 +40,14 @@ export async function viewRecommendations(
   query: RecommendationListQuery,
 ): Promise<Page<RecommendationWithTarget>> {
   requirePermission(scope, 'recommendations.read');
+  return withOrg(db, scope, (tx) => loadRecommendations(tx, scope, query));
+}
+
+async function loadRecommendations(
+  db: OrgDb,
+  scope: MemberScope,
+  query: RecommendationListQuery,
+): Promise<Page<RecommendationWithTarget>> {
   const page = await listRecommendations(db, scope, query);
   const targets = await findRecommendationTargets(db, scope, page.items);
   const decided = page.items.filter((r) => r.status !== 'pending').map((r) => r.id);
@@ -75,6 +84,8 @@ export async function viewRecommendationInbox(
   scope: MemberScope,
   query: RecommendationListQuery,
 ): Promise<{ page: Page<RecommendationWithTarget>; facets: RecommendationFacet[] }> {
-  const page = await viewRecommendations(db, scope, query);
-  return { page, facets: await countRecommendationFacets(db, scope) };
+  return withOrg(db, scope, async (tx) => {
+    const page = await viewRecommendations(tx, scope, query);
+    return { page, facets: await countRecommendationFacets(tx, scope) };
+  });
 }

@@ -1,14 +1,14 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
+import { withOrg, type OrgDb } from '../../database/with-org';
 import type { SegmentSettings } from '../../domain';
 import { countSegments, getSegmentSettings, type SegmentCount } from '../../repositories/segments';
 import type { MemberScope } from '../../scope';
 
-async function auditedCounts(db: Database, scope: MemberScope): Promise<SegmentCount[]> {
-  requirePermission(scope, 'segments.read');
-  const segments = await countSegments(db, scope);
-  await writeAuditEvent(db, scope, {
+async function auditedCounts(tx: OrgDb, scope: MemberScope): Promise<SegmentCount[]> {
+  const segments = await countSegments(tx, scope);
+  await writeAuditEvent(tx, scope, {
     type: 'segments.viewed',
     targetType: 'org',
     targetId: scope.orgId,
@@ -19,7 +19,8 @@ async function auditedCounts(db: Database, scope: MemberScope): Promise<SegmentC
 
 /** Every segment with its size; writes `segments.viewed` with the counts the viewer saw. */
 export async function viewSegments(db: Database, scope: MemberScope): Promise<{ segments: SegmentCount[] }> {
-  return { segments: await auditedCounts(db, scope) };
+  requirePermission(scope, 'segments.read');
+  return { segments: await withOrg(db, scope, (tx) => auditedCounts(tx, scope)) };
 }
 
 /** The same, with the thresholds the rules use (the segments page states them); the same event. */
@@ -27,6 +28,9 @@ export async function viewSegmentsWithThresholds(
   db: Database,
   scope: MemberScope,
 ): Promise<{ segments: SegmentCount[]; thresholds: SegmentSettings }> {
-  const segments = await auditedCounts(db, scope);
-  return { segments, thresholds: await getSegmentSettings(db, scope) };
+  requirePermission(scope, 'segments.read');
+  return withOrg(db, scope, async (tx) => {
+    const segments = await auditedCounts(tx, scope);
+    return { segments, thresholds: await getSegmentSettings(tx, scope) };
+  });
 }

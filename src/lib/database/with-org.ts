@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db';
+import type { OrgScope } from '../scope';
+
+declare const orgBound: unique symbol;
+
+/**
+ * A transaction bound to one org: `app.org_id` is set in it (transaction-local), so row-level security
+ * sees the org. Only `withOrg` makes one; every repository function that touches an org's rows takes
+ * it instead of the raw `Database`, so a query outside a scoped transaction does not type-check.
+ */
+export type OrgDb = Database & { readonly [orgBound]: true };
+
+/** Runs `fn` in a scoped transaction of the org: one step of long work (a stream's batch, a job's phase). */
+export type InOrg = <T>(fn: (tx: OrgDb) => Promise<T>) => Promise<T>;
+
+// The org each scoped transaction is bound to, so a nested withOrg joins it instead of taking a second
+// connection from the pool (with a small pool, a request could wait for itself). `open` turns false at
+// commit or rollback: joining a finished transaction would send statements down a connection that is
+// back in the pool, serving someone else.
+const bindings = new WeakMap<object, { orgId: string; open: boolean }>();
+
+async function bind<T>(db: Database, orgId: string, fn: (tx: OrgDb) => Promise<T>): Promise<T> {
+  const joined = bindings.get(db);
+  if (joined) {
+    if (!joined.open) throw new Error('withOrg: this transaction has already ended');
+    if (joined.orgId !== orgId) {
+      throw new Error(`withOrg: a transaction scoped to org ${joined.orgId} was asked to act in ${orgId}`);
+    }
+    return fn(db as OrgDb);
+  }
+  return db.transaction(async (tx) => {
+    // The one statement that binds a transaction. Row-level security's role switch (SET LOCAL ROLE,
+    // i.e. `set_config('role', …, true)`) belongs in this same statement: no extra round trip.
+    await tx.execute(sql`select set_config('app.org_id', ${orgId}, true)`);
+    const binding = { orgId, open: true };
+    bindings.set(tx, binding);
+    try {
+      return await fn(tx as unknown as OrgDb);
+    } finally {
+      binding.open = false;
+    }
+  });
+}
+
+/**
+ * The one place that opens a scoped transaction (docs/decisions/028-scoped-executor.md): it begins a
+ * transaction, sets `app.org_id` with `set_config(…, true)` — local to the transaction, never to the
+ * session, because pooled connections are shared — and calls `fn` with it. Inside an open scoped
+ * transaction of the same org it joins that one; of another org it throws (a bug, never a request's
+ * doing).
+ */
+export function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: OrgDb) => Promise<T>): Promise<T> {
+  return bind(db, scope.orgId, fn);
+}
+
+/** Each call opens its own scoped transaction (or joins `db`'s, when `db` is already one). */
+export function inOrg(db: Database, scope: OrgScope): InOrg {
+  return (fn) => withOrg(db, scope, fn);
+}
+
+/**
+ * withOrg for an org id that no membership check verified: the writes made before a scope exists (an
+ * `access.denied` of a non-member, sign-in events) and by the operator of the installation (the admin
+ * command line, the seed). ESLint keeps it to those files.
+ */
+export function unsafeWithOrgId<T>(db: Database, orgId: string, fn: (tx: OrgDb) => Promise<T>): Promise<T> {
+  return bind(db, orgId, fn);
+}
