@@ -1,4 +1,4 @@
-import { withOrg } from '../../src/lib/database/with-org';
+import { withOrg, type OrgDb } from '../../src/lib/database/with-org';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { SEGMENT_KEYS } from '../../src/lib/domain';
@@ -384,28 +384,31 @@ describeEachDatabase(
 
     it('loads the targets of a page with the same number of statements for one card or fifty', async () => {
       const statements = { count: 0 };
-      const counting = new Proxy(db().db, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== 'function') return value;
-          if (key === 'select' || key === 'execute') statements.count += 1;
-          return value.bind(target);
-        },
-      });
+      const counting = (tx: OrgDb) =>
+        new Proxy(tx, {
+          get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver);
+            if (typeof value !== 'function') return value;
+            if (key === 'select' || key === 'execute') statements.count += 1;
+            return value.bind(target);
+          },
+        });
       const page = await withOrg(db().db, owner, (tx) => listRecommendations(tx, owner, { limit: 50 }));
       const targetTypes = new Set(page.items.map((r) => r.targetType));
       expect(targetTypes).toEqual(new Set(['participant', 'relationship', 'segment']));
 
       statements.count = 0;
-      await withOrg(counting, owner, (tx) =>
-        findRecommendationTargets(tx, owner, [
+      await withOrg(db().db, owner, (tx) =>
+        findRecommendationTargets(counting(tx), owner, [
           page.items.find((r) => r.targetType === 'participant' && r.targetId.length === 36)!,
         ]),
       );
       const forOne = statements.count;
       expect(forOne).toBe(2); // the org's segment thresholds, then the targets
       statements.count = 0;
-      const all = await withOrg(counting, owner, (tx) => findRecommendationTargets(tx, owner, page.items));
+      const all = await withOrg(db().db, owner, (tx) =>
+        findRecommendationTargets(counting(tx), owner, page.items),
+      );
       expect(all.size).toBeGreaterThan(3);
       expect(statements.count).toBe(forOne);
     });
