@@ -17,6 +17,11 @@ const AUTH = ['src/lib/auth.ts'];
 // The job runner alone acts as the system and claims work across orgs.
 const JOB_RUNNER = ['src/lib/jobs/runner.ts', 'src/lib/jobs/schedule.ts'];
 const SYSTEM_SCOPE = ['src/lib/jobs/system-scope.ts'];
+// The few callers that reach the database outside an org's scoped transaction (withOrg): the command
+// line and start-up (the operator of the installation), sign-in and /api/me (a user's orgs, across
+// orgs), and the console's org switcher. Everyone else gets no `unsafe…` import (docs/decisions/028).
+const UNSCOPED_SERVER = ['src/cli/**', 'src/server.ts', 'src/api/auth.ts', 'src/api/me.ts'];
+const UNSCOPED_PAGES = ['src/app/console/page-guard.ts', 'src/app/console/page.tsx'];
 const DATA_LAYER = [
   'src/lib/db.ts',
   'src/lib/database/**',
@@ -71,6 +76,12 @@ const NO_SYSTEM_ACTOR = [
   },
 ];
 const NO_SCOPE_FORGERY = [NO_MEMBER_SCOPE_FORGERY, NO_SYSTEM_SCOPE_FORGERY, ...NO_SYSTEM_ACTOR];
+const NO_UNSCOPED = {
+  regex: '.*',
+  importNamePattern: '^unsafe',
+  message:
+    'Unscoped database access (unsafe…) is for the few callers named in eslint.config.mjs; org work goes through withOrg.',
+};
 
 const NO_DRIVERS_OR_ROUTERS = [
   {
@@ -138,9 +149,19 @@ const config = [
   // The groups, disjoint. Tests and src/lib/auth.ts import what they need.
   {
     files: SOURCES,
-    ignores: [...TESTS, ...AUTH, ...JOB_RUNNER, ...SYSTEM_SCOPE, ...DATA_LAYER, ...CLIENT, ...PAGES],
-    rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY),
+    ignores: [
+      ...TESTS,
+      ...AUTH,
+      ...JOB_RUNNER,
+      ...SYSTEM_SCOPE,
+      ...DATA_LAYER,
+      ...CLIENT,
+      ...PAGES,
+      ...UNSCOPED_SERVER,
+    ],
+    rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_UNSCOPED),
   },
+  { files: UNSCOPED_SERVER, ignores: TESTS, rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY) },
   { files: AUTH, ignores: TESTS, rules: restrict(NO_SYSTEM_SCOPE_FORGERY, NO_SYSTEM_ACTOR) },
   {
     files: JOB_RUNNER,
@@ -155,7 +176,12 @@ const config = [
   { files: DATA_LAYER, ignores: TESTS, rules: restrict(NO_SCOPE_FORGERY) },
   {
     files: PAGES,
-    ignores: [...TESTS, ...CLIENT],
+    ignores: [...TESTS, ...CLIENT, ...UNSCOPED_PAGES],
+    rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_DRIVERS_OR_ROUTERS, NO_UNSCOPED),
+  },
+  {
+    files: UNSCOPED_PAGES,
+    ignores: TESTS,
     rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_DRIVERS_OR_ROUTERS),
   },
   { files: CLIENT, ignores: TESTS, rules: restrict(NO_DATA_ACCESS, NO_SCOPE_FORGERY, NO_SERVER_CODE) },

@@ -217,6 +217,40 @@ describe('only the job runner acts as the system', () => {
   });
 });
 
+describe('unscoped database access stays with the few callers named for it', () => {
+  const UNSCOPED = 'Unscoped database access (unsafe…)';
+  const use = (name: string, from: string) => `import { ${name} } from '${from}';${exported(name)}`;
+
+  it.each([
+    ['src/api/orgs/participants.ts', 'unsafeListOrgs', '../../lib/repositories/unsafe'],
+    ['src/api/orgs/middleware.ts', 'unsafeWithOrgId', '../../lib/database/with-org'],
+    ['src/lib/services/views/graph.ts', 'unsafeWithOrgId', '../../database/with-org'],
+    ['src/lib/services/members.ts', 'unsafeListOrgsOfUser', '../repositories/memberships'],
+    ['src/app/console/[orgId]/page.tsx', 'unsafeListOrgsOfUser', '@/lib/repositories/memberships'],
+  ])('refuses it in %s', async (filePath, name, from) => {
+    expect(await restrictedImports(filePath, use(name, from))).toContainEqual(
+      expect.stringContaining(UNSCOPED),
+    );
+  });
+
+  it.each([
+    ['src/cli/admin.ts', 'unsafeListOrgs', '../lib/repositories/unsafe'],
+    ['src/server.ts', 'unsafeListOrgs', './lib/repositories/unsafe'],
+    ['src/api/auth.ts', 'unsafeWithOrgId', '../lib/database/with-org'],
+    ['src/api/me.ts', 'unsafeListOrgsOfUser', '../lib/repositories/memberships'],
+    ['src/app/console/page-guard.ts', 'unsafeListOrgsOfUser', '../../lib/repositories/memberships'],
+    ['src/lib/auth.ts', 'unsafeWithOrgId', './database/with-org'],
+    ['src/lib/repositories/unsafe.ts', 'unsafeWithOrgId', '../database/with-org'],
+  ])('allows it in %s', async (filePath, name, from) => {
+    expect(await restrictedImports(filePath, use(name, from))).toEqual([]);
+  });
+
+  it('leaves withOrg to everyone', async () => {
+    const code = use('withOrg', '../../lib/database/with-org');
+    expect(await restrictedImports('src/api/orgs/participants.ts', code)).toEqual([]);
+  });
+});
+
 describe('the config itself', () => {
   it('gives every source file one set of import restrictions, not several that replace each other', async () => {
     // A page that is also matched by a later block must still carry the earlier block's restrictions.
