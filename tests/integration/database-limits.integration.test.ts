@@ -77,7 +77,8 @@ describeEachDatabase(
     });
 
     it('refuses a query after the acquire timeout when every connection is taken', async () => {
-      const handle = open(db().url!, { acquireTimeoutMs: 100 }, 1);
+      // The timeout covers opening a connection too: long enough for the holder's on a busy machine.
+      const handle = open(db().url!, { acquireTimeoutMs: 2000 }, 1);
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       let taken!: () => void;
@@ -87,7 +88,7 @@ describeEachDatabase(
         taken();
         await released;
       });
-      await isTaken;
+      await Promise.race([isTaken, holding]);
       try {
         await expect(handle.db.execute(sql`SELECT 1`)).rejects.toMatchObject({
           cause: { message: expect.stringMatching(/timeout exceeded when trying to connect/) },
