@@ -71,13 +71,14 @@ describe('SIGTERM on npm start', () => {
     const warm = await Promise.all(Array.from({ length: CONNECTIONS }, () => send('/api/health')));
     expect(warm.every((o) => o.status === 200)).toBe(true);
 
-    // Pages and API reads that take a while on a busy machine, each well within the drain deadline.
+    // Pages and light API reads: a while on a busy machine, each well within the drain deadline (heavy
+    // reads would meet their own per-user limit, decision 024, and answer 429 instead).
     const paths = [
       `/console/${org}/participants`,
       '/api/openapi.json',
       `/api/orgs/${org}/participants`,
-      `/api/orgs/${org}/events/export?format=ndjson`,
-      `/api/orgs/${org}/graph`,
+      `/api/orgs/${org}/interventions`,
+      '/api/me',
       `/api/orgs/${org}/recommendations`,
     ];
     const inFlight = Array.from({ length: CONNECTIONS / 2 }, (_, i) => send(paths[i % paths.length]!));
