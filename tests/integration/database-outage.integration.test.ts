@@ -24,13 +24,15 @@ describe.skipIf(unavailable)(
     let api: TestApi;
     let cookie: string;
     let orgId: string;
+    let ownerId: string;
 
     beforeAll(async () => {
       cluster = await createTempCluster();
       handle = openPostgres(cluster.url, { poolSize: 4 });
       await runMigrations(handle);
-      const { org } = await createOrgWithMembers(handle, 'Outage Org', { owner: 'owner@example.com' });
+      const { org, users } = await createOrgWithMembers(handle, 'Outage Org', { owner: 'owner@example.com' });
       orgId = org.id;
+      ownerId = users.owner!.id;
       api = createTestApi(handle);
       cookie = await signIn(api, 'owner@example.com');
     }, 180_000);
@@ -82,6 +84,11 @@ describe.skipIf(unavailable)(
         'sign-in': 401,
       });
 
+      // A write in flight at the crash: its key claimed, its action and the release lost with the server.
+      await handle.pool!.query(
+        `INSERT INTO idempotency_keys (org_id, user_id, key, request_hash) VALUES ($1, $2, 'in-flight', 'x')`,
+        [orgId, ownerId],
+      );
       await cluster.kill();
       const during = [];
       for (const request of requests()) {
@@ -115,6 +122,19 @@ describe.skipIf(unavailable)(
       expect(databaseErrorToAppError(limiterFailure)?.headers).toMatchObject({ 'retry-after': '5' });
 
       await cluster.start();
+      // Its retry is not held off as "still being handled": the claim predates the restart.
+      const retried = await api.request(`/api/orgs/${orgId}/interventions`, {
+        method: 'POST',
+        cookie,
+        body: {
+          type: 'flag_for_review',
+          scope: 'participant',
+          targetIds: [crypto.randomUUID()],
+          reason: 'retry',
+        },
+        headers: { 'idempotency-key': 'in-flight' },
+      });
+      expect(retried.status).toBe(404);
       const after = await Promise.all(requests().map(async (r) => [r.name, (await r.send()).status]));
       expect(Object.fromEntries(after)).toEqual(Object.fromEntries(before));
     }, 120_000);

@@ -56,10 +56,14 @@ export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Respon
       await next();
       // Hono turns a handler's error into c.error and an error answer: roll its writes back.
       if (c.error || c.res.status < 200 || c.res.status >= 300) throw new NotCompleted();
-      await completeIdempotencyKey(tx, scope, key, c.res.status, await c.res.clone().text());
+      await completeIdempotencyKey(tx, scope, key, claim.claimedAt, {
+        status: c.res.status,
+        body: await c.res.clone().text(),
+      });
     });
   } catch (error) {
-    await withOrg(db, scope, (tx) => releaseIdempotencyKey(tx, scope, key));
+    // With the database gone this fails too; the claim is then taken over once the database is back.
+    await withOrg(db, scope, (tx) => releaseIdempotencyKey(tx, scope, key, claim.claimedAt));
     if (!(error instanceof NotCompleted)) throw error;
   } finally {
     c.set('db', db);
