@@ -7,7 +7,7 @@ import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 import { ISOLATION_HELP } from './bench-isolation';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -22,6 +22,10 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation [--partici
   atlas  A whole Atlas run (default 100,000 participants, 500,000 edges; --org ORG: an org already in
          BENCH_DATABASE_URL's database) in a process of its own, time and peak memory per phase, beside
          igraph's PageRank + Louvain on the same edge list (/usr/bin/python3 with python3-igraph).
+  audit-verify  Writes --events N (default 1,000,000) audit events to one org, beside the same inserts
+         without the hash chain's triggers, then verifies the whole chain (streaming) and anchors it.
+  audit-writers  64 writers over 8 orgs on PostgreSQL (--writers, --orgs, --transactions, --work-ms):
+         the chain lock taken at commit (as shipped) beside taken at the insert; errors and chains checked.
 ${ISOLATION_HELP}`;
 
 async function benchSeed(argv: string[]): Promise<void> {
@@ -173,6 +177,8 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   ui: async (argv) => (await import('./bench-ui')).benchUi(argv),
   atlas: async (argv) => (await import('./bench-atlas')).benchAtlas(argv),
   isolation: async (argv) => (await import('./bench-isolation')).benchIsolation(argv),
+  'audit-verify': async (argv) => (await import('./bench-audit')).benchAuditVerify(argv),
+  'audit-writers': async (argv) => (await import('./bench-audit')).benchAuditWriters(argv),
 };
 if (!name || !benches[name]) {
   console.error(HELP);

@@ -14,6 +14,7 @@ import { parseEnv, serverDatabaseOptions, type Env } from './lib/env';
 import { drainOnShutdown } from './lib/http/graceful-shutdown';
 import { securityHeaders } from './lib/http/security-headers';
 import { answerUnavailablePage } from './lib/http/unavailable-page';
+import { resolveAnchorKeys } from './lib/audit-chain/signing';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
@@ -111,9 +112,17 @@ function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
   // Jobs have connections of their own: an Atlas run never holds the ones requests need.
   const { db } = databaseFor(database, 'job');
   const runner = new JobRunner(db, JOB_HANDLERS, { log });
+  // Anchoring needs the signing key; without one (PostgreSQL and no AUDIT_SIGNING_KEY) it is not scheduled.
+  const anchorHours = resolveAnchorKeys(env) ? env.AUDIT_ANCHOR_HOURS : 0;
+  if (!anchorHours && env.AUDIT_ANCHOR_HOURS)
+    log('audit: no AUDIT_SIGNING_KEY, so the audit chain is not anchored');
   const schedule = new JobSchedule(
     db,
-    { stage_update: env.STAGE_SCHEDULE_HOURS, atlas_run: env.ATLAS_SCHEDULE_HOURS },
+    {
+      stage_update: env.STAGE_SCHEDULE_HOURS,
+      atlas_run: env.ATLAS_SCHEDULE_HOURS,
+      audit_anchor: anchorHours,
+    },
     log,
   );
   runner.start();

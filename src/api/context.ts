@@ -1,3 +1,4 @@
+import type { AnchorKeys } from '../lib/audit-chain/signing';
 import type { Auth, CurrentUser } from '../lib/auth';
 import type { ConcurrencyGate } from '../lib/concurrency-gate';
 import type { Database, DatabaseHandle } from '../lib/db';
@@ -26,6 +27,8 @@ export interface ApiDependencies {
    * buildApiDependencies never sets it and nothing reads it from the environment.
    */
   withoutRoutePermissions?: true;
+  /** The audit chain's anchor key (read on first use: the embedded demo makes one); null without one. */
+  auditKeys: () => AnchorKeys | null;
 }
 
 /** What every API handler finds in its context. */

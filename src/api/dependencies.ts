@@ -1,3 +1,4 @@
+import { resolveAnchorKeys } from '../lib/audit-chain/signing';
 import { resolveAuthSecret } from '../lib/auth-secret';
 import { createAuth } from '../lib/auth';
 import { ConcurrencyGate } from '../lib/concurrency-gate';
@@ -35,6 +36,7 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
       perOrg: env.HEAVY_REQUESTS_PER_ORG,
       maxWaitMs: env.HEAVY_QUEUE_WAIT_MS,
     }),
+    auditKeys: () => resolveAnchorKeys(env),
     settings: {
       absoluteSessionHours: env.SESSION_ABSOLUTE_HOURS,
       trustProxy: env.TRUST_PROXY,

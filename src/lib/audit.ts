@@ -21,6 +21,7 @@ export type AuditEventType =
   | 'participant.stage_changed'
   | 'audit.viewed'
   | 'audit.exported'
+  | 'audit.verified'
   | 'member.added'
   | 'member.role_changed'
   | 'member.removed'
@@ -51,6 +52,7 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'participant.stage_changed': true,
   'audit.viewed': true,
   'audit.exported': true,
+  'audit.verified': true,
   'member.added': true,
   'member.role_changed': true,
   'member.removed': true,

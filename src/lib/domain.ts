@@ -64,14 +64,18 @@ export const INTERVENTION_TYPES = [
 export type InterventionType = (typeof INTERVENTION_TYPES)[number];
 
 /** Background work (src/lib/jobs): at most one queued or running job of a kind per org. */
-export const JOB_KINDS = ['atlas_run', 'stage_update'] as const;
+export const JOB_KINDS = ['atlas_run', 'stage_update', 'audit_anchor'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** How long a job may run before it is stopped and failed (seconds). */
-export const JOB_TIME_LIMITS: Record<JobKind, number> = { atlas_run: 1800, stage_update: 900 };
+export const JOB_TIME_LIMITS: Record<JobKind, number> = {
+  atlas_run: 1800,
+  stage_update: 900,
+  audit_anchor: 900,
+};
 
 export const INTERVENTION_SCOPES = ['participant', 'relationship', 'segment'] as const;
 export type InterventionScope = (typeof INTERVENTION_SCOPES)[number];

@@ -92,6 +92,17 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 365)
     .default(24),
+  /**
+   * The Ed25519 key that signs audit chain anchors: PEM, or the base64 of a PKCS#8 DER key
+   * (`openssl genpkey -algorithm ed25519`). Unset: the embedded demo keeps one in DATA_DIR.
+   */
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Hours between scheduled audit chain anchors per org; 0 turns the schedule off. */
+  AUDIT_ANCHOR_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(1),
   /** Hours between scheduled Atlas runs per org; 0 turns the schedule off. */
   ATLAS_SCHEDULE_HOURS: z.coerce
     .number()

@@ -42,6 +42,7 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'POST /api/orgs/:orgId/interventions/:interventionId/reverse': ['interventions.write', OPERATORS],
   'GET /api/orgs/:orgId/events': ['audit.read', ADMINS],
   'GET /api/orgs/:orgId/events/export': ['audit.read', ADMINS],
+  'GET /api/orgs/:orgId/events/verify': ['audit.read', ADMINS],
   'POST /api/orgs/:orgId/atlas/run': ['atlas.run', ADMINS],
   'POST /api/orgs/:orgId/stages/run': ['atlas.run', ADMINS],
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': ['atlas.run', ADMINS],
@@ -57,6 +58,7 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
 const CHECKED_AGAIN = new Set([
   'GET /api/orgs/:orgId/events',
   'GET /api/orgs/:orgId/events/export',
+  'GET /api/orgs/:orgId/events/verify',
   'GET /api/orgs/:orgId/members',
   'GET /api/orgs/:orgId/settings',
   'PATCH /api/orgs/:orgId/settings',
@@ -135,6 +137,10 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
   }),
   'GET /api/orgs/:orgId/events/export': async (w) => ({
     path: `/api/orgs/${w.orgId}/events/export?format=csv`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/events/verify': async (w) => ({
+    path: `/api/orgs/${w.orgId}/events/verify`,
     success: 200,
   }),
   'GET /api/orgs/:orgId/recommendations': async (w) => ({

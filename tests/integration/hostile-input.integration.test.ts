@@ -51,8 +51,9 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/events/export': {
     method: 'GET',
     path: '/events/export',
-    query: ['format', 'type', 'from', 'to'],
+    query: ['format', 'order', 'type', 'from', 'to'],
   },
+  'GET /api/orgs/:orgId/events/verify': { method: 'GET', path: '/events/verify' },
   'GET /api/orgs/:orgId/recommendations': {
     method: 'GET',
     path: '/recommendations',

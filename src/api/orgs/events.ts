@@ -1,8 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { exportHeaders, exportStream } from '../../lib/export-format';
-import { exportAuditLog, viewAuditLog } from '../../lib/services/views/events';
+import { exportAuditLog, verifyAuditLog, viewAuditLog } from '../../lib/services/views/events';
 import { orgParamsSchema } from '../../lib/validation/common-api';
-import { eventPageSchema, exportEventsQuerySchema, listEventsQuerySchema } from '../../lib/validation/events';
+import {
+  chainReportSchema,
+  eventPageSchema,
+  exportEventsQuerySchema,
+  listEventsQuerySchema,
+} from '../../lib/validation/events';
 import type { ApiEnv } from '../context';
 import { orgRouteErrors } from '../openapi-schemas';
 import { heavy } from './heavy';
@@ -40,6 +45,23 @@ const exportRoute = createRoute({
   },
 });
 
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/events/verify',
+  summary:
+    'Verify the org’s audit chain from its first event: the first broken link and the last anchor that verifies',
+  tags: ['audit'],
+  middleware: [needs('audit.read')] as const,
+  request: { params: orgParamsSchema },
+  responses: {
+    200: {
+      description: 'The verification report (status broken is an answer, not an error)',
+      content: { 'application/json': { schema: chainReportSchema } },
+    },
+    ...orgRouteErrors,
+  },
+});
+
 const CSV_COLUMNS = [
   'id',
   'createdAt',
@@ -50,6 +72,12 @@ const CSV_COLUMNS = [
   'targetType',
   'targetId',
   'metadata',
+  'seq',
+  'prevHash',
+  'hash',
+  'contentHash',
+  // The org, for verifying an export offline: an event's content hash covers it.
+  'orgId',
 ] as const;
 
 export const eventRoutes = new OpenAPIHono<ApiEnv>()
@@ -60,11 +88,23 @@ export const eventRoutes = new OpenAPIHono<ApiEnv>()
   })
   // GET /api/orgs/:orgId/events/export
   .openapi(exportRoute, async (c) => {
-    const { format, ...filters } = c.req.valid('query');
-    const rows = await exportAuditLog(c.var.db, c.var.scope, { format, filters });
+    const { format, order, ...filters } = c.req.valid('query');
+    const rows = await exportAuditLog(c.var.db, c.var.scope, { format, order, filters });
+    const orgId = c.var.scope.orgId;
     return c.body(
-      exportStream(rows, format, CSV_COLUMNS),
+      exportStream(withOrgId(rows, orgId), format, CSV_COLUMNS),
       200,
       exportHeaders(format, `audit-${c.var.scope.orgId}`),
     );
-  });
+  })
+  // GET /api/orgs/:orgId/events/verify
+  .openapi(verifyRoute, async (c) =>
+    c.json(await verifyAuditLog(c.var.db, c.var.scope, c.var.deps.auditKeys()), 200),
+  );
+
+async function* withOrgId<T extends object>(
+  rows: AsyncIterable<T>,
+  orgId: string,
+): AsyncGenerator<T & { orgId: string }> {
+  for await (const row of rows) yield { ...row, orgId };
+}

@@ -452,6 +452,8 @@ export interface paths {
           format?: 'csv' | 'ndjson';
           /** @description Events at or after this time */
           from?: string;
+          /** @description newest first, or in chain order (seq ascending) for scripts/verify-audit-export.mjs */
+          order?: 'newest' | 'chain';
           targetId?: string;
           targetType?: string;
           /** @description Events before this time */
@@ -474,6 +476,80 @@ export interface paths {
           content: {
             'application/x-ndjson': string;
             'text/csv': string;
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/events/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Verify the org’s audit chain from its first event: the first broken link and the last anchor that verifies */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The verification report (status broken is an answer, not an error) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditChainReport'];
           };
         };
         /** @description Malformed input (the failing fields are named) */
@@ -1024,7 +1100,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          kind?: 'atlas_run' | 'stage_update';
+          kind?: 'atlas_run' | 'stage_update' | 'audit_anchor';
           limit?: number;
           status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
         };
@@ -2548,19 +2624,70 @@ export interface components {
       /** @enum {string} */
       role: 'owner' | 'admin' | 'operator' | 'viewer';
     };
+    /** @description The latest anchor whose signature verifies and whose hash the chain holds */
+    AuditAnchor: {
+      /** Format: date-time */
+      anchoredAt: string;
+      hash: string;
+      keyId: string;
+      /** Format: uuid */
+      orgId: string;
+      seq: number;
+      /** @description Ed25519 over the canonical JSON of {anchoredAt, hash, orgId, seq}, base64 */
+      signature: string;
+    } | null;
+    AuditChainReport: {
+      anchorsChecked: number;
+      /** @description Anchors whose signature does not verify with the key */
+      anchorsRejected: number;
+      eventsChecked: number;
+      firstBroken: {
+        detail: string;
+        /** Format: uuid */
+        eventId: string | null;
+        /** @enum {string} */
+        problem:
+          | 'content_hash_mismatch'
+          | 'hash_mismatch'
+          | 'missing_seq'
+          | 'forged'
+          | 'reordered'
+          | 'anchor_mismatch'
+          | 'truncated'
+          | 'unchained';
+        seq: number | null;
+      } | null;
+      /** @description The anchor key trusted; null when none is configured */
+      keyId: string | null;
+      lastAnchor: components['schemas']['AuditAnchor'];
+      /** @enum {string} */
+      status: 'verified' | 'broken';
+      /** @description The last event that verifies: the chain holds from seq 1 to here */
+      verifiedThrough: {
+        /** Format: date-time */
+        createdAt: string;
+        hash: string;
+        seq: number;
+      } | null;
+    };
     AuditEvent: {
       /** @description The actor’s current email, if the account exists */
       actorEmail: string | null;
       actorRole: string | null;
       actorUserId: string | null;
+      contentHash: string | null;
       /** Format: date-time */
       createdAt: string;
       eventType: string;
+      hash: string | null;
       /** Format: uuid */
       id: string;
       metadata: {
         [key: string]: unknown;
       };
+      prevHash: string | null;
+      /** @description Place in the org’s audit chain (null until linked) */
+      seq: number | null;
       targetId: string | null;
       targetType: string | null;
     };
@@ -2937,7 +3064,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'atlas_run' | 'stage_update';
+      kind: 'atlas_run' | 'stage_update' | 'audit_anchor';
       params: {
         [key: string]: unknown;
       };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   date,
@@ -231,12 +232,44 @@ export const events = pgTable(
     targetId: text('target_id'),
     metadata: jsonb('metadata').notNull().default({}),
     createdAt: createdAt(),
+    // The hash chain (docs/decisions/030): set by the database's triggers only, never by a writer.
+    // content_hash at insert; seq, prev_hash and hash when the inserting transaction commits.
+    contentHash: text('content_hash'),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [
     primaryKey({ name: 'events_pkey', columns: [t.orgId, t.id] }),
     index('events_org_created_idx').on(t.orgId, t.createdAt),
     index('events_org_type_created_idx').on(t.orgId, t.eventType, t.createdAt),
     check('events_event_type_format', sql`${t.eventType} ~ '^[a-z_]+(\\.[a-z_]+)+$'`),
+    uniqueIndex('events_org_seq_key')
+      .on(t.orgId, t.seq)
+      .where(sql`${t.seq} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Signed statements of an org's chain head (docs/decisions/030): "at anchored_at, event seq of org_id
+ * had this hash", Ed25519 over the canonical JSON of those four. Append-only like events.
+ */
+export const auditAnchors = pgTable(
+  'audit_anchors',
+  {
+    orgId: orgId(),
+    id: id(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    headHash: text('head_hash').notNull(),
+    anchoredAt: timestamp('anchored_at', { withTimezone: true }).notNull(),
+    /** The first 16 hex digits of the SHA-256 of the signing key's public key (SPKI DER). */
+    keyId: text('key_id').notNull(),
+    /** base64 */
+    signature: text('signature').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'audit_anchors_pkey', columns: [t.orgId, t.id] }),
+    unique('audit_anchors_org_seq_key').on(t.orgId, t.seq),
   ],
 );
 

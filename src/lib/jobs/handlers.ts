@@ -1,9 +1,13 @@
+import { createAnchorJob } from '../audit-chain/anchor-job';
+import { resolveAnchorKeys } from '../audit-chain/signing';
 import { runAtlasJob } from '../atlas/run-atlas';
 import { runStageUpdateJob } from '../engagement/stage-job';
+import { env } from '../env';
 import type { JobHandlers } from './runner';
 
 /** What each kind of job does. */
 export const JOB_HANDLERS: JobHandlers = {
   atlas_run: runAtlasJob,
   stage_update: runStageUpdateJob,
+  audit_anchor: createAnchorJob(() => resolveAnchorKeys(env())),
 };

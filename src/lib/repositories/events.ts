@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
 import type { InOrg, OrgDb } from '../database/with-org';
 import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
@@ -22,6 +22,11 @@ export interface AuditEventRow {
   targetId: string | null;
   metadata: Record<string, unknown>;
   createdAt: string;
+  /** The audit chain (docs/decisions/030); null only for an event whose transaction has not committed. */
+  seq: number | null;
+  prevHash: string | null;
+  hash: string | null;
+  contentHash: string | null;
 }
 
 const columns = {
@@ -34,9 +39,16 @@ const columns = {
   targetId: events.targetId,
   metadata: events.metadata,
   createdAt: isoMicros(events.createdAt),
+  seq: events.seq,
+  prevHash: events.prevHash,
+  hash: events.hash,
+  contentHash: events.contentHash,
 };
 
-function conditions(scope: OrgScope, f: EventFilters, after?: TimeKey): SQL | undefined {
+/** Where a batch starts: after a (created_at, id) key newest first, or after a seq in chain order. */
+type After = { order: 'newest'; key?: TimeKey } | { order: 'chain'; seq: number };
+
+function conditions(scope: OrgScope, f: EventFilters, after: After): SQL | undefined {
   return and(
     eq(events.orgId, scope.orgId),
     f.type ? eq(events.eventType, f.type) : undefined,
@@ -45,18 +57,14 @@ function conditions(scope: OrgScope, f: EventFilters, after?: TimeKey): SQL | un
     f.targetId ? eq(events.targetId, f.targetId) : undefined,
     f.from ? gte(events.createdAt, new Date(f.from)) : undefined,
     f.to ? lt(events.createdAt, new Date(f.to)) : undefined,
-    // Newest first; the keyset is (created_at, id) descending.
-    after ? olderThan(events.createdAt, events.id, after) : undefined,
+    // Newest first, the keyset (created_at, id) descending; or the chain's order, seq ascending.
+    after.order === 'newest'
+      ? after.key && olderThan(events.createdAt, events.id, after.key)
+      : and(isNotNull(events.seq), gt(events.seq, after.seq)),
   );
 }
 
-async function fetchBatch(
-  db: OrgDb,
-  scope: OrgScope,
-  filters: EventFilters,
-  limit: number,
-  after?: { at: string; id: string },
-) {
+async function fetchBatch(db: OrgDb, scope: OrgScope, filters: EventFilters, limit: number, after: After) {
   const rows = await db
     .select(columns)
     .from(events)
@@ -68,7 +76,7 @@ async function fetchBatch(
     )
     .leftJoin(users, eq(users.id, orgMemberships.userId))
     .where(conditions(scope, filters, after))
-    .orderBy(desc(events.createdAt), desc(events.id))
+    .orderBy(...(after.order === 'newest' ? [desc(events.createdAt), desc(events.id)] : [asc(events.seq)]))
     .limit(limit);
   return rows.map((r) => ({ ...r, metadata: r.metadata as Record<string, unknown> }));
 }
@@ -80,27 +88,30 @@ export async function searchEvents(
   scope: OrgScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
-  const after = query.cursor ? decodeCursor(query.cursor, timeKeyCursorSchema) : undefined;
-  const rows = await fetchBatch(db, scope, query, query.limit + 1, after);
+  const key = query.cursor ? decodeCursor(query.cursor, timeKeyCursorSchema) : undefined;
+  const rows = await fetchBatch(db, scope, query, query.limit + 1, { order: 'newest', key });
   return toPage(rows, query.limit, keyOf);
 }
 
 /**
- * Every matching event, newest first, fetched in keyset batches: an export of millions of events
- * holds one batch in memory at a time, and each batch is its own scoped transaction, so a slow reader
- * holds no connection between batches (docs/decisions/028-scoped-executor.md).
+ * Every matching event, newest first or in chain order (linked events only), fetched in keyset
+ * batches: an export of millions of events holds one batch in memory at a time, and each batch is its
+ * own scoped transaction, so a slow reader holds no connection between batches
+ * (docs/decisions/028-scoped-executor.md).
  */
 export async function* streamEvents(
   inOrg: InOrg,
   scope: OrgScope,
   filters: EventFilters,
+  order: After['order'] = 'newest',
   batchSize = 1000,
 ): AsyncGenerator<AuditEventRow> {
-  let after: TimeKey | undefined;
+  let after: After = order === 'newest' ? { order } : { order, seq: 0 };
   for (;;) {
     const batch = await inOrg((tx) => fetchBatch(tx, scope, filters, batchSize, after));
     yield* batch;
     if (batch.length < batchSize) return;
-    after = keyOf(batch[batch.length - 1]!);
+    const last = batch[batch.length - 1]!;
+    after = order === 'newest' ? { order, key: keyOf(last) } : { order, seq: last.seq! };
   }
 }

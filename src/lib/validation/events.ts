@@ -30,7 +30,13 @@ export type EventFilters = z.infer<typeof eventFiltersSchema>;
 export const listEventsQuerySchema = pageQuerySchema.extend(eventFilters).refine(...fromBeforeTo);
 
 export const exportEventsQuerySchema = z
-  .object({ format: z.enum(['csv', 'ndjson']).default('ndjson'), ...eventFilters })
+  .object({
+    format: z.enum(['csv', 'ndjson']).default('ndjson'),
+    order: z.enum(['newest', 'chain']).default('newest').openapi({
+      description: 'newest first, or in chain order (seq ascending) for scripts/verify-audit-export.mjs',
+    }),
+    ...eventFilters,
+  })
   .refine(...fromBeforeTo);
 
 export const eventSchema = z
@@ -47,9 +53,76 @@ export const eventSchema = z
     targetId: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    seq: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Place in the org’s audit chain (null until linked)' }),
+    prevHash: z.string().nullable(),
+    hash: z.string().nullable(),
+    contentHash: z.string().nullable(),
   })
   .openapi('AuditEvent');
 
 export const eventPageSchema = z
   .object({ items: z.array(eventSchema), nextCursor: z.string().nullable() })
   .openapi('AuditEventPage');
+
+export const CHAIN_PROBLEMS = [
+  'content_hash_mismatch',
+  'hash_mismatch',
+  'missing_seq',
+  'forged',
+  'reordered',
+  'anchor_mismatch',
+  'truncated',
+  'unchained',
+] as const;
+
+const anchorSchema = z
+  .object({
+    orgId: z.uuid(),
+    seq: z.number().int(),
+    hash: z.string(),
+    anchoredAt: z.string().openapi({ format: 'date-time' }),
+    keyId: z.string(),
+    signature: z
+      .string()
+      .openapi({ description: 'Ed25519 over the canonical JSON of {anchoredAt, hash, orgId, seq}, base64' }),
+  })
+  .openapi('AuditAnchor');
+
+export const chainReportSchema = z
+  .object({
+    status: z.enum(['verified', 'broken']),
+    eventsChecked: z.number().int(),
+    verifiedThrough: z
+      .object({
+        seq: z.number().int(),
+        hash: z.string(),
+        createdAt: z.string().openapi({ format: 'date-time' }),
+      })
+      .nullable()
+      .openapi({ description: 'The last event that verifies: the chain holds from seq 1 to here' }),
+    firstBroken: z
+      .object({
+        seq: z.number().int().nullable(),
+        eventId: z.uuid().nullable(),
+        problem: z.enum(CHAIN_PROBLEMS),
+        detail: z.string(),
+      })
+      .nullable(),
+    lastAnchor: anchorSchema
+      .nullable()
+      .openapi({ description: 'The latest anchor whose signature verifies and whose hash the chain holds' }),
+    anchorsChecked: z.number().int(),
+    anchorsRejected: z
+      .number()
+      .int()
+      .openapi({ description: 'Anchors whose signature does not verify with the key' }),
+    keyId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The anchor key trusted; null when none is configured' }),
+  })
+  .openapi('AuditChainReport');

@@ -17,11 +17,13 @@ import { api, ApiProblem } from '../../../../lib/client/api';
 import type { AuditApiFilters } from './audit-params';
 import { filenameFrom, formatBytes, readWithProgress, type StreamProgress } from './stream-download';
 
-type Format = 'csv' | 'ndjson';
+type Format = 'csv' | 'ndjson' | 'chain';
 
 const FORMATS: Record<Format, { label: string; hint: string; type: string }> = {
   csv: { label: 'CSV', hint: 'for spreadsheets', type: 'text/csv' },
   ndjson: { label: 'NDJSON', hint: 'one JSON event a line, for scripts', type: 'application/x-ndjson' },
+  // Oldest first by seq, for verifying the chain offline (scripts/verify-audit-export.mjs).
+  chain: { label: 'NDJSON in chain order', hint: 'to verify offline', type: 'application/x-ndjson' },
 };
 
 type ExportState =
@@ -58,7 +60,14 @@ export function AuditExport({ orgId, filters }: { orgId: string; filters: AuditA
     setState({ phase: 'running', format, progress: { bytes: 0, lines: 0 } });
     try {
       const { data: body, response } = await api.GET('/api/orgs/{orgId}/events/export', {
-        params: { path: { orgId }, query: { format, ...filters } },
+        params: {
+          path: { orgId },
+          query: {
+            format: format === 'chain' ? 'ndjson' : format,
+            order: format === 'chain' ? 'chain' : 'newest',
+            ...filters,
+          },
+        },
         parseAs: 'stream',
         signal: abort.signal,
       });
@@ -66,7 +75,10 @@ export function AuditExport({ orgId, filters }: { orgId: string; filters: AuditA
       const result = await readWithProgress(body, FORMATS[format].type, (progress) => {
         if (!abort.signal.aborted) setState({ phase: 'running', format, progress });
       });
-      const filename = filenameFrom(response.headers.get('content-disposition'), `audit-${orgId}.${format}`);
+      const filename = filenameFrom(
+        response.headers.get('content-disposition'),
+        `audit-${orgId}.${format === 'csv' ? 'csv' : 'ndjson'}`,
+      );
       const rows = rowsOf(format, result.lines);
       setState({
         phase: 'done',

@@ -4,6 +4,7 @@ import { useQueryStates } from 'nuqs';
 import { useTransition } from 'react';
 import { Alert } from '../../../../components/ui/alert';
 import { PageHeader } from '../../../../components/ui/page-header';
+import { AuditChain, type ChainStatus } from './audit-chain.client';
 import { AuditExport } from './audit-export.client';
 import { AuditFilters, type ActorOption } from './audit-filters.client';
 import { auditSearchParams, hasFilters, type AuditApiFilters, type AuditUrlFilters } from './audit-params';
@@ -22,6 +23,7 @@ export function AuditLog({
   filters,
   rangeError,
   initialPage,
+  chain,
 }: {
   orgId: string;
   timeZone: string;
@@ -31,6 +33,7 @@ export function AuditLog({
   filters: AuditApiFilters | null;
   rangeError?: string;
   initialPage: AuditPage;
+  chain: ChainStatus;
 }) {
   const [pending, startTransition] = useTransition();
   const [values, setValues] = useQueryStates(auditSearchParams, {
@@ -51,6 +54,7 @@ export function AuditLog({
         actions={filters && <AuditExport orgId={orgId} filters={filters} />}
       />
       <div className="grid gap-4">
+        <AuditChain orgId={orgId} timeZone={timeZone} status={chain} />
         <AuditFilters
           values={values}
           onChange={change}

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
 import { AUDIT_EVENT_TYPES } from '../../../../lib/audit';
-import { viewAuditLog } from '../../../../lib/services/views/events';
+import { resolveAnchorKeys } from '../../../../lib/audit-chain/signing';
+import { env } from '../../../../lib/env';
+import { viewAuditChainStatus, viewAuditLog } from '../../../../lib/services/views/events';
 import { viewMembers } from '../../../../lib/services/views/members';
 import { requireOrgPage } from '../../page-guard';
 import { AuditLog } from './audit-log.client';
@@ -23,11 +25,12 @@ export default async function AuditPage({
   const { db, scope } = await requireOrgPage({ params, permission: 'audit.read' });
   const url = await loadAuditSearchParams(searchParams);
   const result = toApiFilters(url, scope.timezone);
-  const [page, members] = await Promise.all([
+  const [page, members, chain] = await Promise.all([
     result.ok
       ? viewAuditLog(db, scope, { ...result.filters, limit: FIRST_PAGE })
       : { items: [], nextCursor: null },
     viewMembers(db, scope, { limit: ACTOR_LIMIT }),
+    viewAuditChainStatus(db, scope, resolveAnchorKeys(env())),
   ]);
   const actors = members.items
     .map((m) => ({ userId: m.userId, email: m.email }))
@@ -41,6 +44,17 @@ export default async function AuditPage({
       filters={result.ok ? result.filters : null}
       rangeError={result.ok ? undefined : result.message}
       initialPage={page}
+      chain={{
+        head: chain.head,
+        lastAnchor: chain.lastAnchor && {
+          seq: chain.lastAnchor.seq,
+          anchoredAt: chain.lastAnchor.anchoredAt,
+          keyId: chain.lastAnchor.keyId,
+          signatureValid: chain.lastAnchor.signatureValid,
+        },
+        brokenAt: chain.brokenAt,
+        keyId: chain.keyId,
+      }}
     />
   );
 }
