@@ -61,6 +61,7 @@ const WALK: Record<string, (own: Ids, foreign: Ids) => string[]> = {
     '/events?type=audit.viewed',
   ],
   'GET /api/orgs/:orgId/events/export': () => ['/events/export?format=csv', '/events/export?format=ndjson'],
+  'GET /api/orgs/:orgId/events/verify': () => ['/events/verify'],
   'GET /api/orgs/:orgId/jobs': () => ['/jobs'],
   'GET /api/orgs/:orgId/jobs/:jobId': (own, foreign) => [`/jobs/${own.jobId}`, `/jobs/${foreign.jobId}`],
   'GET /api/orgs/:orgId/members': () => ['/members?limit=500'],

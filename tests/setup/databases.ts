@@ -78,9 +78,14 @@ async function migratedPglite(): Promise<PGlite> {
   const dump = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
   fs.mkdirSync(TEMPLATES, { recursive: true });
   for (const old of fs.readdirSync(TEMPLATES)) {
-    if (old.startsWith('pglite-') && path.join(TEMPLATES, old) !== file) {
-      fs.rmSync(path.join(TEMPLATES, old), { force: true });
-    }
+    const full = path.join(TEMPLATES, old);
+    if (!old.startsWith('pglite-') || full === file) continue;
+    // Another test process may be writing this one right now (the files of a run start together);
+    // only a partial file old enough to be a crashed writer's is removed.
+    const unfinished = !old.endsWith('.tar');
+    if (unfinished && Date.now() - (fs.statSync(full, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 10 * 60_000)
+      continue;
+    fs.rmSync(full, { force: true });
   }
   const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
   fs.writeFileSync(partial, dump);
