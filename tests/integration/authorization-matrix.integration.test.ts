@@ -290,7 +290,9 @@ for (const layers of LAYERS) {
 
       beforeAll(async () => {
         world.db = db();
-        if (layers === 'without row-level security') await disableRowLevelSecurity(db());
+        if (layers === 'without row-level security') {
+          expect((await disableRowLevelSecurity(db())).length).toBeGreaterThan(10);
+        }
         world.api = createTestApi(
           db(),
           { RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' },

@@ -7,12 +7,14 @@ import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
 import { hashPassword } from '../../src/lib/password';
 import { can, type Permission } from '../../src/lib/permissions';
 import { unsafeCreateUserWithPassword } from '../../src/lib/repositories/unsafe';
+import { canariesOf, orgWithEveryTable } from '../setup/org-fixtures';
 import { signInOverHttp } from '../setup/server';
 
 // Every console page, requested as each role, a member of no org and nobody, on the real server (the
 // production build): the status the role table promises, the same audit event as the API's matching
 // read for a page that shows org data, and exactly one access.denied for a refused page (the layout
-// and the page share one guard per request).
+// and the page share one guard per request). A second org holds its canary in every org table, and no
+// page shown to the first org's members holds anything of it (issue 9, item 9a).
 
 interface ConsolePage {
   name: string;
@@ -26,6 +28,8 @@ interface World {
   server: E2eServer;
   participantId: string;
   interventionId: string;
+  /** Everything of the other org: its canary, name and ids. */
+  foreign: string[];
 }
 
 const org = (w: World, rest = '') => `/console/${w.server.orgId}${rest}`;
@@ -117,6 +121,8 @@ describe('console pages on the real server', () => {
     });
     expect(created.status).toBe(201);
     world.interventionId = ((await created.json()) as { id: string }).id;
+    const other = await orgWithEveryTable(server.database.db, 'CanaryB');
+    world.foreign = await canariesOf(server.database.db, other.orgId, 'CanaryB');
   }, 300_000);
 
   afterAll(async () => {
@@ -152,7 +158,8 @@ describe('console pages on the real server', () => {
     for (const role of MEMBERSHIP_ROLES) {
       const allowed = can(role, page.permission);
       it(`${page.name} as ${role}: ${allowed ? `200${page.event ? `, ${page.event}` : ''}` : '403, one access.denied'}`, async () => {
-        const { status, written } = await visit(role, page);
+        const { status, written, html } = await visit(role, page);
+        for (const value of world.foreign) expect(html, `leaks ${value}`).not.toContain(value);
         if (allowed) {
           expect(status).toBe(200);
           expect(written).toEqual(page.event ? { [page.event]: 1 } : {});

@@ -28,11 +28,15 @@ function appConnections(db: TestDatabase): AppConnection[] {
     : [viaSetRole];
 }
 
-/** Runs `statement` as the app in a transaction of its own; the SQLSTATE it failed with, if any. */
-function asApp(connection: AppConnection, statement: SQL): Promise<string | undefined> {
+/**
+ * Runs `statement` as the app in a transaction of its own, in `orgId` when given (row-level security);
+ * the SQLSTATE it failed with, if any.
+ */
+function asApp(connection: AppConnection, statement: SQL, orgId?: string): Promise<string | undefined> {
   return sqlState(() =>
     connection.handle.db.transaction(async (tx) => {
       if (connection.setRole) await tx.execute(sql`SELECT set_config('role', ${APP_ROLE}, true)`);
+      if (orgId) await tx.execute(sql`SELECT set_config('app.org_id', ${orgId}, true)`);
       await tx.execute(statement);
     }),
   );
@@ -53,6 +57,13 @@ const REFUSED: [string, SQL][] = [
   ['switch off triggers for the session', sql`SET LOCAL session_replication_role = replica`],
   ['switch off row-level security', sql`ALTER TABLE events DISABLE ROW LEVEL SECURITY`],
   ['stop forcing row-level security', sql`ALTER TABLE participants NO FORCE ROW LEVEL SECURITY`],
+  ['drop a policy', sql`DROP POLICY participants_org_select ON participants`],
+  ['replace a policy', sql`ALTER POLICY participants_org_select ON participants USING (true)`],
+  [
+    'replace a cross-org function',
+    sql`CREATE OR REPLACE FUNCTION app_org_member_counts()
+     RETURNS TABLE (org_id uuid, members integer) LANGUAGE sql AS $$ SELECT NULL::uuid, 0 $$`,
+  ],
   ['drop a table', sql`DROP TABLE participants CASCADE`],
   ['create a table of its own', sql`CREATE TABLE mine (id int)`],
   ['add a column', sql`ALTER TABLE participants ADD COLUMN x text`],
@@ -87,10 +98,11 @@ describeEachDatabase('database roles', ({ db }) => {
         await asApp(
           connection,
           sql`INSERT INTO events (org_id, event_type, actor_role) VALUES (${orgId}, 'audit.viewed', 'system')`,
+          orgId,
         ),
         connection.name,
       ).toBeUndefined();
-      expect(await asApp(connection, sql`SELECT * FROM events`), connection.name).toBeUndefined();
+      expect(await asApp(connection, sql`SELECT * FROM events`, orgId), connection.name).toBeUndefined();
       // Without the grant option PostgreSQL only warns, and grants nothing.
       await asApp(connection, sql`GRANT UPDATE, DELETE ON events TO ${sql.raw(APP_ROLE)}`);
       const [held] = await queryRows<{ update: boolean; delete: boolean }>(
@@ -212,8 +224,39 @@ describeEachDatabase(
             await asApp(
               connection,
               sql`INSERT INTO events (org_id, event_type, actor_role) VALUES (${org!.id}, 'audit.viewed', 'system')`,
+              org!.id,
             ),
           ).toBeUndefined();
+          // The chain trigger links events of several orgs in one transaction (the schedule's), though
+          // the owner that runs it is held to row-level security.
+          const [other] = await owner.db
+            .insert(orgs)
+            .values({ name: 'Owned too' })
+            .returning({ id: orgs.id });
+          expect(
+            await asApp(connection, sql`SELECT app_enqueue_due_jobs('audit_anchor', 1, 60)`),
+          ).toBeUndefined();
+          const superuserUrl = new URL(adminUrl);
+          superuserUrl.pathname = `/${database}`;
+          const superuser = new pg.Client({ connectionString: superuserUrl.toString() });
+          await superuser.connect();
+          try {
+            const chains = await superuser.query<{
+              org_id: string;
+              events: number;
+              linked: number;
+              top: number;
+            }>(
+              `SELECT org_id, count(*)::int AS events, count(hash)::int AS linked, max(seq)::int AS top
+               FROM events GROUP BY org_id ORDER BY events DESC`,
+            );
+            expect(chains.rows).toEqual([
+              { org_id: org!.id, events: 2, linked: 2, top: 2 },
+              { org_id: other!.id, events: 1, linked: 1, top: 1 },
+            ]);
+          } finally {
+            await superuser.end();
+          }
           expect(await asApp(connection, sql`ALTER TABLE events DISABLE TRIGGER USER`)).toBe('42501');
           expect(await asApp(connection, sql`DELETE FROM events`)).toBe('42501');
           // The owner itself switches to the app role as the app's same-URL connection does.

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../../src/lib/db';
 import {
+  auditAnchors,
   atlasCommunities,
   atlasCommunityLinks,
   atlasParticipantScores,
@@ -75,6 +76,14 @@ export async function orgWithEveryTable(
     metadata: { canary },
   });
   const noteId = crypto.randomUUID();
+  await db.insert(auditAnchors).values({
+    orgId,
+    seq: 1,
+    headHash: canary,
+    anchoredAt: new Date(),
+    keyId: canary,
+    signature: canary,
+  });
   const [intervention] = await db
     .insert(interventions)
     .values({

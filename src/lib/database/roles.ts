@@ -8,6 +8,13 @@ import { queryRows, type Database } from '../db';
  */
 export const APP_ROLE = 'operator_console_app';
 
+/**
+ * Owns the few SECURITY DEFINER functions through which the app acts across orgs (migration 0010): no
+ * login, no BYPASSRLS, and not a role the app may become; its own policies let it see across orgs only
+ * what those functions need.
+ */
+export const CROSS_ORG_ROLE = 'operator_console_cross_org';
+
 export class AppLoginRefusedError extends Error {
   override name = 'AppLoginRefusedError';
 }

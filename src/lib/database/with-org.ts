@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
+import { APP_ROLE } from './roles';
 import type { OrgScope } from '../scope';
 
 declare const orgBound: unique symbol;
@@ -30,9 +31,12 @@ async function bind<T>(db: Database, orgId: string, fn: (tx: OrgDb) => Promise<T
     return fn(db as OrgDb);
   }
   return db.transaction(async (tx) => {
-    // The one statement that binds a transaction. Row-level security's role switch (SET LOCAL ROLE,
-    // i.e. `set_config('role', …, true)`) belongs in this same statement: no extra round trip.
-    await tx.execute(sql`select set_config('app.org_id', ${orgId}, true)`);
+    // The one statement that binds a transaction: the org for row-level security, and the switch to
+    // the app's role (SET LOCAL ROLE), so that PGlite's superuser and an owner connecting with the
+    // app's URL are held to the policies too (decision 029). No extra round trip.
+    await tx.execute(
+      sql`select set_config('app.org_id', ${orgId}, true), set_config('role', ${APP_ROLE}, true)`,
+    );
     const binding = { orgId, open: true };
     bindings.set(tx, binding);
     try {

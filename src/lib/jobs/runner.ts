@@ -1,7 +1,7 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Database } from '../db';
-import { withOrg, type OrgDb } from '../database/with-org';
+import { inOrg, withOrg, type InOrg, type OrgDb } from '../database/with-org';
 import { writeAuditEvent } from '../audit';
 import { JOB_TIME_LIMITS, type JobKind } from '../domain';
 import { completeJob, enqueueJob, findJob, type JobRow } from '../repositories/jobs';
@@ -182,13 +182,18 @@ export class JobRunner {
 
   private async execute(job: ClaimedJob): Promise<void> {
     const claim = { id: job.id, workerId: this.workerId };
+    const scope = unsafeSystemScope(job.org);
+    // The claim's own bookkeeping, in the job's org like everything else it writes (row-level security).
+    const inJobOrg = inOrg(this.db, scope);
     const label = `${job.kind} ${job.id} (org ${job.org.name})`;
     if (job.attempts > this.maxAttempts) {
-      await unsafeFinishJob(
-        this.db,
-        claim,
-        'failed',
-        `Stopped ${job.attempts - 1} times without finishing (the process running it exited); not started again.`,
+      await inJobOrg((tx) =>
+        unsafeFinishJob(
+          tx,
+          claim,
+          'failed',
+          `Stopped ${job.attempts - 1} times without finishing (the process running it exited); not started again.`,
+        ),
       );
       this.log(`jobs: ${label} failed: interrupted ${job.attempts - 1} times`);
       return;
@@ -202,7 +207,7 @@ export class JobRunner {
     let latest: { phase: string; fraction: number } | undefined;
     let lastWrite = 0;
     const beat = async () => {
-      const state = await unsafeHeartbeat(this.db, claim, latest);
+      const state = await inJobOrg((tx) => unsafeHeartbeat(tx, claim, latest));
       lastWrite = Date.now();
       if (!state.owned) stop('claim_lost');
       else if (state.cancelRequested) stop('cancelled');
@@ -217,7 +222,7 @@ export class JobRunner {
     };
     const context: JobContext = {
       db: this.db,
-      scope: unsafeSystemScope(job.org),
+      scope,
       job,
       signal: abort.signal,
       checkpoint,
@@ -253,7 +258,7 @@ export class JobRunner {
     } catch (error) {
       // When the job was stopped, the stop is the story, whatever the handler threw on its way out.
       const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;
-      await this.endUnfinished(claim, job, reason);
+      await this.endUnfinished(inJobOrg, claim, job, reason);
       this.log(`jobs: ${label} ${describeStop(reason, job)}`);
     } finally {
       clearTimeout(deadline);
@@ -263,15 +268,16 @@ export class JobRunner {
   }
 
   private async endUnfinished(
+    inJobOrg: InOrg,
     claim: { id: string; workerId: string },
     job: ClaimedJob,
     error: unknown,
   ): Promise<void> {
     const why = error instanceof JobStoppedError ? error.why : undefined;
-    if (why === 'shutdown') return unsafeReleaseJob(this.db, claim);
+    if (why === 'shutdown') return inJobOrg((tx) => unsafeReleaseJob(tx, claim));
     if (why === 'claim_lost') return; // another runner owns it now
-    if (why === 'cancelled') return unsafeFinishJob(this.db, claim, 'cancelled', null);
-    await unsafeFinishJob(this.db, claim, 'failed', describeStop(error, job));
+    if (why === 'cancelled') return inJobOrg((tx) => unsafeFinishJob(tx, claim, 'cancelled', null));
+    await inJobOrg((tx) => unsafeFinishJob(tx, claim, 'failed', describeStop(error, job)));
   }
 }
 

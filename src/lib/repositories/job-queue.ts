@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import type { OrgDb } from '../database/with-org';
 import type { JobKind } from '../domain';
 import { JOB_COLUMNS, type JobRow } from './jobs';
 
-// The runner's view of the jobs table, across orgs: claim the oldest runnable job, keep the claim
-// alive, give it up. Unsafe (no org scope): only the job runner (src/lib/jobs/runner.ts) uses it.
+// The runner's view of the jobs table: claim the oldest runnable job across orgs, then keep the claim
+// alive and give it up in the job's org. Only the job runner (src/lib/jobs/runner.ts) uses it.
 
 export interface ClaimedJob extends JobRow {
   org: { id: string; name: string; timezone: string };
@@ -20,22 +21,12 @@ export async function unsafeClaimNextJob(
   workerId: string,
   staleSeconds: number,
 ): Promise<ClaimedJob | undefined> {
+  // The claim crosses orgs: app_claim_next_job (migration 0010, decision 029) is the one way to.
   const [row] = await queryRows<JobRow & { orgId: string; orgName: string; orgTimezone: string }>(
     db,
-    sql`WITH next AS (
-          SELECT org_id, id FROM jobs
-          WHERE status = 'queued'
-             OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
-          ORDER BY created_at, id
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED),
-        claimed AS (
-          UPDATE jobs AS j SET status = 'running', worker_id = ${workerId}, attempts = j.attempts + 1,
-            started_at = coalesce(j.started_at, now()), heartbeat_at = now()
-          FROM next WHERE j.org_id = next.org_id AND j.id = next.id
-          RETURNING j.*)
-        SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
-        FROM claimed j JOIN orgs o ON o.id = j.org_id`,
+    sql`SELECT ${JOB_COLUMNS}, o.id AS "orgId", o.name AS "orgName", o.timezone AS "orgTimezone"
+        FROM app_claim_next_job(${workerId}::text, ${staleSeconds}::double precision) j
+        JOIN orgs o ON o.id = j.org_id`,
   );
   if (!row) return undefined;
   const { orgId, orgName, orgTimezone, ...job } = row;
@@ -47,7 +38,7 @@ export async function unsafeClaimNextJob(
  * asked to cancel it, or when the claim is no longer ours (it went stale and another runner took it).
  */
 export async function unsafeHeartbeat(
-  db: Database,
+  db: OrgDb,
   job: { id: string; workerId: string },
   progress?: { phase: string; fraction: number },
 ): Promise<{ owned: boolean; cancelRequested: boolean }> {
@@ -65,7 +56,7 @@ export async function unsafeHeartbeat(
 
 /** Ends a claimed job that did not succeed: failed or cancelled, with a message for operators. */
 export async function unsafeFinishJob(
-  db: Database,
+  db: OrgDb,
   job: { id: string; workerId: string },
   status: 'failed' | 'cancelled',
   error: string | null,
@@ -78,7 +69,7 @@ export async function unsafeFinishJob(
  * Puts a claimed job back in the queue (its process is shutting down cleanly), so the next runner
  * starts it at once instead of waiting for its heartbeat to go stale; the attempt does not count.
  */
-export async function unsafeReleaseJob(db: Database, job: { id: string; workerId: string }): Promise<void> {
+export async function unsafeReleaseJob(db: OrgDb, job: { id: string; workerId: string }): Promise<void> {
   await db.execute(sql`UPDATE jobs SET status = 'queued', worker_id = NULL, attempts = greatest(attempts - 1, 0)
     WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
 }
@@ -86,7 +77,7 @@ export async function unsafeReleaseJob(db: Database, job: { id: string; workerId
 /**
  * Queues a `kind` job, as the system, for every org that has had none for `everyHours` (queued, running
  * or finished), skipping orgs where one is in progress. One statement, with each queued job's
- * job.requested event. Returns the jobs queued.
+ * job.requested event (app_enqueue_due_jobs, migration 0010: across orgs). Returns the jobs queued.
  */
 export async function unsafeEnqueueDueJobs(
   db: Database,
@@ -96,19 +87,7 @@ export async function unsafeEnqueueDueJobs(
 ): Promise<{ orgId: string; id: string }[]> {
   return queryRows<{ orgId: string; id: string }>(
     db,
-    sql`WITH queued AS (
-          INSERT INTO jobs (org_id, kind, params, time_limit_seconds)
-          SELECT o.id, ${kind}::text, '{"scheduled": true}'::jsonb, ${timeLimitSeconds}::int FROM orgs o
-          WHERE NOT EXISTS (
-            SELECT 1 FROM jobs j WHERE j.org_id = o.id AND j.kind = ${kind}
-              AND j.created_at > now() - make_interval(hours => ${everyHours}))
-          ON CONFLICT (org_id, kind) WHERE status IN ('queued', 'running') DO NOTHING
-          RETURNING org_id, id),
-        audited AS (
-          INSERT INTO events (org_id, actor_user_id, actor_role, event_type, target_type, target_id, metadata)
-          SELECT org_id, NULL, 'system', 'job.requested', 'job', id::text,
-                 jsonb_build_object('kind', ${kind}::text, 'scheduled', true)
-          FROM queued)
-        SELECT org_id AS "orgId", id FROM queued`,
+    sql`SELECT org_id AS "orgId", id
+        FROM app_enqueue_due_jobs(${kind}::text, ${everyHours}::double precision, ${timeLimitSeconds}::int)`,
   );
 }

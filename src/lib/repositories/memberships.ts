@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
 import type { OrgDb } from '../database/with-org';
-import { orgMemberships, orgs, users } from '../database/schema';
+import { orgMemberships, users } from '../database/schema';
 import type { MembershipRole } from '../domain';
 import { writeAuditEvent } from '../audit';
 import type { OrgScope } from '../scope';
@@ -45,12 +45,12 @@ export interface UserOrg {
  * nature, so it takes the raw database.
  */
 export async function unsafeListOrgsOfUser(db: Database, userId: string): Promise<UserOrg[]> {
-  return db
-    .select({ orgId: orgs.id, orgName: orgs.name, role: sql<MembershipRole>`${orgMemberships.role}` })
-    .from(orgMemberships)
-    .innerJoin(orgs, eq(orgs.id, orgMemberships.orgId))
-    .where(eq(orgMemberships.userId, userId))
-    .orderBy(asc(orgs.name));
+  // Row-level security lets no org's transaction see another's memberships: app_orgs_of_user
+  // (migration 0010, decision 029) is the one way across.
+  return queryRows<UserOrg>(
+    db,
+    sql`SELECT org_id AS "orgId", org_name AS "orgName", role FROM app_orgs_of_user(${userId}::uuid)`,
+  );
 }
 
 export interface Member {

@@ -1,7 +1,7 @@
 // The deliberately unscoped queries: the admin command line and the seed act for the operator of the
 // installation, before any org scope exists. Nothing reachable from an HTTP request may call these.
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../db';
+import { queryRows, type Database } from '../db';
 import { unsafeWithOrgId } from '../database/with-org';
 import { writeOrgAuditEvent } from '../audit';
 import { accounts, orgMemberships, orgs, users } from '../database/schema';
@@ -35,13 +35,14 @@ export async function unsafeCreateOrg(
   return row!;
 }
 
+/** With their member counts, which cross orgs: app_org_member_counts (migration 0010, decision 029). */
 export async function unsafeListOrgs(db: Database): Promise<(OrgRow & { members: number })[]> {
-  return db
-    .select({ ...orgColumns, members: sql<number>`count(${orgMemberships.id})::int` })
-    .from(orgs)
-    .leftJoin(orgMemberships, eq(orgMemberships.orgId, orgs.id))
-    .groupBy(orgs.id)
-    .orderBy(orgs.name);
+  return queryRows<OrgRow & { members: number }>(
+    db,
+    sql`SELECT o.id, o.name, o.timezone, coalesce(c.members, 0) AS members
+        FROM orgs o LEFT JOIN app_org_member_counts() c ON c.org_id = o.id
+        ORDER BY o.name`,
+  );
 }
 
 export async function unsafeFindUserByEmail(

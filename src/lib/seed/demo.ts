@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
+import { unsafeWithOrgId } from '../database/with-org';
 import {
   events,
   orgMemberships,
@@ -81,85 +82,88 @@ export async function seedDemo(
       inserted.users = 1;
     }
 
-    inserted.memberships = await countInserted(
-      tx.insert(orgMemberships).values({ orgId, userId: user.id, role: 'owner' }).onConflictDoNothing(),
-    );
+    // The org's own rows are written bound to it (row-level security, decision 029).
+    await unsafeWithOrgId(tx, orgId, async (orgTx) => {
+      inserted.memberships = await countInserted(
+        orgTx.insert(orgMemberships).values({ orgId, userId: user.id, role: 'owner' }).onConflictDoNothing(),
+      );
 
-    inserted.participants = await countInserted(
-      tx
-        .insert(participants)
-        .values(
-          DEMO_PARTICIPANTS.map((p) => ({
-            orgId,
-            id: participantId(p.key),
-            email: p.email,
-            displayName: p.displayName,
-            role: p.role,
-            origin: p.origin,
-            lifecycleStage: p.lifecycleStage,
-            lastActivityAt: p.lastActiveDaysAgo === null ? null : ago(now, p.lastActiveDaysAgo),
-            createdAt: ago(now, p.createdDaysAgo),
-          })),
-        )
-        .onConflictDoNothing(),
-    );
+      inserted.participants = await countInserted(
+        orgTx
+          .insert(participants)
+          .values(
+            DEMO_PARTICIPANTS.map((p) => ({
+              orgId,
+              id: participantId(p.key),
+              email: p.email,
+              displayName: p.displayName,
+              role: p.role,
+              origin: p.origin,
+              lifecycleStage: p.lifecycleStage,
+              lastActivityAt: p.lastActiveDaysAgo === null ? null : ago(now, p.lastActiveDaysAgo),
+              createdAt: ago(now, p.createdDaysAgo),
+            })),
+          )
+          .onConflictDoNothing(),
+      );
 
-    inserted.relationships = await countInserted(
-      tx
-        .insert(relationships)
-        .values(
-          DEMO_RELATIONSHIPS.map((r) => ({
-            orgId,
-            id: relationshipId(r),
-            fromParticipantId: participantId(r.from),
-            toParticipantId: participantId(r.to),
-            type: r.type,
-            source: r.source,
-            confidenceScore: r.confidence,
-            createdAt: ago(now, r.createdDaysAgo),
-          })),
-        )
-        .onConflictDoNothing(),
-    );
+      inserted.relationships = await countInserted(
+        orgTx
+          .insert(relationships)
+          .values(
+            DEMO_RELATIONSHIPS.map((r) => ({
+              orgId,
+              id: relationshipId(r),
+              fromParticipantId: participantId(r.from),
+              toParticipantId: participantId(r.to),
+              type: r.type,
+              source: r.source,
+              confidenceScore: r.confidence,
+              createdAt: ago(now, r.createdDaysAgo),
+            })),
+          )
+          .onConflictDoNothing(),
+      );
 
-    inserted.events = await countInserted(
-      tx
-        .insert(events)
-        .values(
-          DEMO_EVENTS.map((e) => ({
-            orgId,
-            id: stableId(`event:${e.key}`),
-            actorUserId: user.id,
-            actorRole: 'owner',
-            eventType: e.eventType,
-            targetType: e.targetType,
-            targetId:
-              e.targetType === 'user' ? user.id : e.targetType === 'org' ? orgId : participantId(e.target!),
-            metadata: e.metadata,
-            createdAt: new Date(now - e.hoursAgo * 3_600_000),
-          })),
-        )
-        .onConflictDoNothing(),
-    );
+      inserted.events = await countInserted(
+        orgTx
+          .insert(events)
+          .values(
+            DEMO_EVENTS.map((e) => ({
+              orgId,
+              id: stableId(`event:${e.key}`),
+              actorUserId: user.id,
+              actorRole: 'owner',
+              eventType: e.eventType,
+              targetType: e.targetType,
+              targetId:
+                e.targetType === 'user' ? user.id : e.targetType === 'org' ? orgId : participantId(e.target!),
+              metadata: e.metadata,
+              createdAt: new Date(now - e.hoursAgo * 3_600_000),
+            })),
+          )
+          .onConflictDoNothing(),
+      );
 
-    inserted.recommendations = await countInserted(
-      tx
-        .insert(recommendations)
-        .values(
-          DEMO_RECOMMENDATIONS.map((r) => ({
-            orgId,
-            id: stableId(`recommendation:${r.key}`),
-            targetType: r.targetType,
-            targetId:
-              r.targetType === 'participant' ? participantId(r.target) : relationshipIdFromRef(r.target),
-            suggestedAction: r.suggestedAction,
-            reason: r.reason,
-            confidence: r.confidence,
-            status: 'pending',
-          })),
-        )
-        .onConflictDoNothing(),
-    );
+      inserted.recommendations = await countInserted(
+        orgTx
+          .insert(recommendations)
+          .values(
+            DEMO_RECOMMENDATIONS.map((r) => ({
+              orgId,
+              id: stableId(`recommendation:${r.key}`),
+              targetType: r.targetType,
+              targetId:
+                r.targetType === 'participant' ? participantId(r.target) : relationshipIdFromRef(r.target),
+              suggestedAction: r.suggestedAction,
+              reason: r.reason,
+              confidence: r.confidence,
+              status: 'pending',
+            })),
+          )
+          .onConflictDoNothing(),
+      );
+    });
 
     return { orgId, orgName: org!.name, operatorEmail: DEMO_OPERATOR.email, generatedPassword, inserted };
   });

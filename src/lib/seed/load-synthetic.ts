@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db';
 import { orgs } from '../database/schema';
+import { unsafeWithOrgId } from '../database/with-org';
 import { copySink, unnestSink, type Cell, type RowSink } from './bulk-load';
 import {
   PARTICIPANT_COLUMNS,
@@ -56,6 +57,8 @@ export async function loadSyntheticOrg(
         [org.name, org.timezone],
       );
       orgId = inserted.rows[0]!.id;
+      // COPY as the connection's own role, unbound: PostgreSQL refuses COPY FROM into a table whose
+      // row-level security holds the role, so loading this way needs a superuser (decision 029).
       await fill(
         (table, columns) =>
           copySink(
@@ -75,7 +78,9 @@ export async function loadSyntheticOrg(
   } else {
     orgId = await handle.db.transaction(async (tx) => {
       const [row] = await tx.insert(orgs).values(org).returning({ id: orgs.id });
-      await fill((table, columns) => unnestSink(tx, table, columns), row!.id);
+      await unsafeWithOrgId(tx, row!.id, (orgTx) =>
+        fill((table, columns) => unnestSink(orgTx, table, columns), row!.id),
+      );
       return row!.id;
     });
   }
