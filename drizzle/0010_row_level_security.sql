@@ -133,9 +133,11 @@ GRANT EXECUTE ON FUNCTION app_orgs_of_user(uuid), app_org_member_counts(),
   app_claim_next_job(text, double precision), app_enqueue_due_jobs(text, double precision, integer) TO operator_console_app;
 --> statement-breakpoint
 -- The audit chain's link (migration 0009) reads the org's head and writes the link as the table's owner,
--- which FORCE holds to the policies too.
+-- which FORCE holds to the policies too. Each of its statements is planned for the table as it is: a
+-- plan cached while an org had a handful of events found the row to link through (org_id, created_at)
+-- and read every event of the org for each link, so a transaction writing thousands took minutes.
 CREATE OR REPLACE FUNCTION events_chain_link() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   pending text := current_setting('audit.pending_orgs', true);
   head_name text := 'audit.head_' || replace(NEW.org_id::text, '-', '');
