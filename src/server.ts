@@ -162,10 +162,13 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     for (const [name, value] of baseHeaders) res.setHeader(name, value);
     if (isApiRequest(req.url ?? '/')) void handleApi(req, res);
-    else
+    else {
+      // A page is light work until its answer has gone (decision 031).
+      res.once('close', deps.lightFirst.begin());
       void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then((render) => {
         if (render) return handlePage(req, res);
       });
+    }
   });
   const drain = drainOnShutdown(server);
   await new Promise<void>((resolve, reject) => {

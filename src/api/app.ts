@@ -51,7 +51,14 @@ export function createApiApp(deps: ApiDependencies) {
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('database', deps.database);
-    await next();
+    // Every request is light until heavy() says otherwise; a light answer is whole when next() returns.
+    const endLight = deps.lightFirst.begin();
+    c.set('endLight', endLight);
+    try {
+      await next();
+    } finally {
+      endLight();
+    }
   });
   app.use('*', csrfProtection);
   app.use('*', limitBodySize);

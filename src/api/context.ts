@@ -1,6 +1,7 @@
 import type { AnchorKeys } from '../lib/audit-chain/signing';
 import type { Auth, CurrentUser } from '../lib/auth';
 import type { ConcurrencyGate } from '../lib/concurrency-gate';
+import type { EndLight, LightFirst } from '../lib/light-first';
 import type { Database, DatabaseHandle } from '../lib/db';
 import type { RateLimiters } from '../lib/rate-limit';
 import type { MemberScope } from '../lib/scope';
@@ -20,6 +21,8 @@ export interface ApiDependencies {
   limiters: RateLimiters;
   /** The slots of heavy requests per user and org (`heavy()`). */
   heavyRequests: ConcurrencyGate;
+  /** Light requests in flight, which heavy answers give way to on the event loop (decision 031). */
+  lightFirst: LightFirst;
   settings: ApiSettings;
   /**
    * Tests only: the org routes skip the permission they declare with `needs(...)`, so that a test can
@@ -37,6 +40,8 @@ export interface ApiEnv {
     deps: ApiDependencies;
     database: DatabaseHandle;
     requestId: string;
+    /** Ends this request's light mark: `heavy()` calls it before it waits for a slot. */
+    endLight: EndLight;
     /** Set by the org middleware: the signed-in user and the verified org scope. */
     currentUser: CurrentUser;
     scope: MemberScope;

@@ -2,6 +2,7 @@ import { resolveAnchorKeys } from '../lib/audit-chain/signing';
 import { resolveAuthSecret } from '../lib/auth-secret';
 import { createAuth } from '../lib/auth';
 import { ConcurrencyGate } from '../lib/concurrency-gate';
+import { LightFirst } from '../lib/light-first';
 import type { DatabaseHandle } from '../lib/db';
 import { publicOrigin, usesSecureCookies, type Env } from '../lib/env';
 import { createRateLimiters } from '../lib/rate-limit';
@@ -34,8 +35,10 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
     heavyRequests: new ConcurrencyGate({
       perUser: env.HEAVY_REQUESTS_PER_USER,
       perOrg: env.HEAVY_REQUESTS_PER_ORG,
+      perProcess: env.HEAVY_REQUESTS_PER_PROCESS,
       maxWaitMs: env.HEAVY_QUEUE_WAIT_MS,
     }),
+    lightFirst: new LightFirst(),
     auditKeys: () => resolveAnchorKeys(env),
     settings: {
       absoluteSessionHours: env.SESSION_ABSOLUTE_HOURS,

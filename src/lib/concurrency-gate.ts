@@ -5,6 +5,11 @@
 export interface ConcurrencyLimits {
   perUser: number;
   perOrg: number;
+  /**
+   * In this process, all orgs together: the cores that format heavy answers also serve every light
+   * request (docs/decisions/031).
+   */
+  perProcess: number;
   /** How long a request waits for its slots before it is refused. */
   maxWaitMs: number;
 }
@@ -18,7 +23,7 @@ interface Waiter {
   grant(release: Release): void;
 }
 
-/** Slots per user and per org: a request runs when it holds one of each. */
+/** Slots per user, per org and in the process: a request runs when it holds one of each. */
 export class ConcurrencyGate {
   readonly #running = new Map<string, number>();
   #waiting: Waiter[] = [];
@@ -62,12 +67,13 @@ export class ConcurrencyGate {
   #fits(orgId: string, userId: string): boolean {
     return (
       (this.#running.get(`user:${userId}`) ?? 0) < this.limits.perUser &&
-      (this.#running.get(`org:${orgId}`) ?? 0) < this.limits.perOrg
+      (this.#running.get(`org:${orgId}`) ?? 0) < this.limits.perOrg &&
+      (this.#running.get('process') ?? 0) < this.limits.perProcess
     );
   }
 
   #take(orgId: string, userId: string): Release {
-    const keys = [`user:${userId}`, `org:${orgId}`];
+    const keys = [`user:${userId}`, `org:${orgId}`, 'process'];
     for (const key of keys) this.#running.set(key, (this.#running.get(key) ?? 0) + 1);
     let released = false;
     return () => {

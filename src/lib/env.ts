@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
 import type { LaneLayout, LaneSettings, OpenDatabaseOptions } from './db';
@@ -49,6 +50,16 @@ const envSchema = z.object({
   /** Heavy requests one user, and one org, may have in progress at once; more wait, then get 429. */
   HEAVY_REQUESTS_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
   HEAVY_REQUESTS_PER_ORG: z.coerce.number().int().min(1).max(1000).default(4),
+  /**
+   * Heavy requests in progress in this process, all orgs together: by default half its cores (at least
+   * one), so that the other half is left to light requests (docs/decisions/031).
+   */
+  HEAVY_REQUESTS_PER_PROCESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(() => Math.max(1, Math.floor(os.availableParallelism() / 2))),
   /** How long a heavy request waits for a free slot before it is answered 429. */
   HEAVY_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   DATA_DIR: z.string().min(1).default('./.data'),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { HeavyMiddleware } from '../../src/api/orgs/heavy';
+import { LightFirst } from '../../src/lib/light-first';
 import { databaseFor, openDatabase, openPostgres, queryRows, type LaneLayout } from '../../src/lib/db';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
 import { seedDemo } from '../../src/lib/seed/demo';
@@ -24,6 +25,7 @@ import { describeEachDatabase, type TestDatabase } from '../setup/databases';
 const LIMITS = {
   HEAVY_REQUESTS_PER_USER: '2',
   HEAVY_REQUESTS_PER_ORG: '3',
+  HEAVY_REQUESTS_PER_PROCESS: '5',
   // Ample for the requests these tests start while the rest are held.
   RATE_LIMIT_USER_PER_MINUTE: '100000',
   RATE_LIMIT_ORG_PER_MINUTE: '100000',
@@ -103,6 +105,43 @@ describeEachDatabase('heavy requests', ({ db }) => {
     expect(again.status).toBe(200);
     for (const response of [again, third, elsewhere]) await response.text();
     expect((await get(w, w.cookies.first, `/api/orgs/${w.orgId}/segments`)).status).toBe(200);
+  });
+
+  it('holds the process to its own limit, all orgs together', async () => {
+    const w = await buildWorld(
+      db(),
+      createTestApi(db(), { ...LIMITS, HEAVY_REQUESTS_PER_PROCESS: '2', HEAVY_QUEUE_WAIT_MS: '100' }),
+    );
+    const held = [
+      await eventsExport(w, w.cookies.first),
+      await eventsExport(w, w.cookies.other, w.otherOrgId),
+    ];
+    expect(held.map((r) => r.status)).toEqual([200, 200]);
+    // Neither the second admin nor the user is at a limit of their own, or of their org.
+    await expectRefused(await eventsExport(w, w.cookies.second));
+    expect((await get(w, w.cookies.second, `/api/orgs/${w.orgId}/participants`)).status).toBe(200);
+    await held[1]!.text();
+    const admitted = await eventsExport(w, w.cookies.second);
+    expect(admitted.status).toBe(200);
+    await Promise.all([held[0]!.text(), admitted.text()]);
+  });
+
+  it('sends a heavy answer only while no light request is in flight (up to a pause), and counts no heavy one as light', async () => {
+    const w = await buildWorld(db(), createTestApi(db(), { ...LIMITS, HEAVY_QUEUE_WAIT_MS: '100' }));
+    w.api.deps.lightFirst = new LightFirst({ maxPauseMs: 60_000, sliceMs: 60_000 });
+    const endLight = w.api.deps.lightFirst.begin();
+    const exporting = await eventsExport(w, w.cookies.first);
+    expect(exporting.status).toBe(200);
+    // The export, once admitted, is not light work: only the mark held here is in flight.
+    expect(w.api.deps.lightFirst.inFlight).toBe(1);
+    const reading = exporting.text();
+    let read = false;
+    void reading.then(() => (read = true));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(read).toBe(false);
+    endLight();
+    expect(await reading).toMatch(/^id,createdAt,eventType/);
+    expect(w.api.deps.lightFirst.inFlight).toBe(0);
   });
 
   it('gives a waiting request the first slot that frees, and refuses none that fit', async () => {

@@ -3,7 +3,7 @@ import { ConcurrencyGate } from '../../src/lib/concurrency-gate';
 
 describe('ConcurrencyGate', () => {
   it('admits up to the user’s and the org’s limits, and refuses at once without a wait', async () => {
-    const gate = new ConcurrencyGate({ perUser: 2, perOrg: 3, maxWaitMs: 0 });
+    const gate = new ConcurrencyGate({ perUser: 2, perOrg: 3, maxWaitMs: 0, perProcess: 100 });
     const a1 = await gate.acquire('org', 'a');
     const a2 = await gate.acquire('org', 'a');
     expect([a1, a2].every(Boolean)).toBe(true);
@@ -18,7 +18,7 @@ describe('ConcurrencyGate', () => {
   });
 
   it('hands a freed slot to the earliest waiter that fits, without one user holding up another', async () => {
-    const gate = new ConcurrencyGate({ perUser: 1, perOrg: 2, maxWaitMs: 60_000 });
+    const gate = new ConcurrencyGate({ perUser: 1, perOrg: 2, maxWaitMs: 60_000, perProcess: 100 });
     const a = (await gate.acquire('org', 'a'))!;
     const b = (await gate.acquire('org', 'b'))!;
     const order: string[] = [];
@@ -34,11 +34,22 @@ describe('ConcurrencyGate', () => {
     c();
   });
 
+  it('admits no more than the process’s limit, whichever orgs and users ask', async () => {
+    const gate = new ConcurrencyGate({ perUser: 5, perOrg: 5, maxWaitMs: 60_000, perProcess: 2 });
+    const a = (await gate.acquire('org 1', 'a'))!;
+    (await gate.acquire('org 2', 'b'))!;
+    const waiting = gate.acquire('org 3', 'c');
+    expect(gate.waiting).toBe(1);
+    a();
+    expect(await waiting).not.toBeNull();
+    expect(gate.waiting).toBe(0);
+  });
+
   it('gives up when the wait runs out or the caller goes away', async () => {
-    const gate = new ConcurrencyGate({ perUser: 1, perOrg: 1, maxWaitMs: 10 });
+    const gate = new ConcurrencyGate({ perUser: 1, perOrg: 1, maxWaitMs: 10, perProcess: 100 });
     const held = (await gate.acquire('org', 'a'))!;
     expect(await gate.acquire('org', 'a')).toBeNull();
-    const patient = new ConcurrencyGate({ perUser: 1, perOrg: 1, maxWaitMs: 60_000 });
+    const patient = new ConcurrencyGate({ perUser: 1, perOrg: 1, maxWaitMs: 60_000, perProcess: 100 });
     const first = (await patient.acquire('org', 'a'))!;
     const controller = new AbortController();
     const waiting = patient.acquire('org', 'a', controller.signal);

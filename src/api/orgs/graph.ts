@@ -1,6 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, TypedResponse } from 'hono';
 import { compress } from 'hono/compress';
-import { toCompact } from '../../lib/repositories/graph';
+import type { JSONParsed } from 'hono/utils/types';
+import { jsonStream } from '../../lib/json-slices';
+import { toCompact, type Graph } from '../../lib/repositories/graph';
 import { viewGraph, viewGraphOverview } from '../../lib/services/views/graph';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
@@ -66,14 +69,24 @@ graphRoutes.use('/graph', compress());
 graphRoutes.openapi(graphRoute, async (c) => {
   const query = c.req.valid('query');
   const db = c.var.db;
+  // A whole org's graph is megabytes of JSON: written a slice at a time, giving way to light requests
+  // between slices (docs/decisions/031).
+  const pause = () => c.var.deps.lightFirst.giveWay();
+  const answer = async (graph: Graph) =>
+    slicedJson(c, query.format === 'compact' ? await toCompact(graph, pause) : graph, pause);
   if (query.view === 'overview') {
     const view = await viewGraphOverview(db, c.var.scope, query);
     if (view.kind === 'communities') {
       const body: CommunityOverview = { view: 'communities', ...view.overview };
       return c.json(body, 200);
     }
-    return c.json(query.format === 'compact' ? toCompact(view.graph) : view.graph, 200);
+    return answer(view.graph);
   }
-  const graph = await viewGraph(db, c.var.scope, query);
-  return c.json(query.format === 'compact' ? toCompact(graph) : graph, 200);
+  return answer(await viewGraph(db, c.var.scope, query));
 });
+
+/** What `c.json(value, 200)` answers, its text written a slice at a time (the declared type is kept). */
+function slicedJson<T>(c: Context<ApiEnv>, value: T, pause: () => Promise<void>) {
+  const response = c.body(jsonStream(value, pause), 200, { 'content-type': 'application/json' });
+  return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+}

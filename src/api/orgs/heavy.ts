@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { databaseFor } from '../../lib/db';
 import { AppError } from '../../lib/errors';
+import type { LightFirst } from '../../lib/light-first';
 import type { ApiEnv } from '../context';
 
 /** A route middleware that marks the route heavy, so a test can find every heavy route. */
@@ -22,6 +23,8 @@ export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
   const middleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
     if (options.when && !options.when(c.req.query(), c)) return next();
     const { deps, scope } = c.var;
+    // Waiting for a slot, and the work after it, give way to light requests instead of counting as one.
+    c.var.endLight();
     const gate = deps.heavyRequests;
     const release = await gate.acquire(scope.orgId, scope.userId, c.req.raw.signal);
     if (!release) {
@@ -44,7 +47,7 @@ export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
       await next();
       // A refusal has nothing left to do; a success may still be streaming its rows.
       if (c.res.ok && c.res.body) {
-        c.res = new Response(releasedWhenSent(c.res.body, release), c.res);
+        c.res = new Response(releasedWhenSent(c.res.body, release, deps.lightFirst), c.res);
         handedToBody = true;
       }
     } finally {
@@ -54,12 +57,20 @@ export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
   return Object.assign(middleware, { heavy: true as const });
 }
 
-/** The body, passed through; `release` runs once it has been read to the end, failed or was cancelled. */
-function releasedWhenSent(body: ReadableStream<Uint8Array>, release: () => void): ReadableStream<Uint8Array> {
+/**
+ * The body, passed through, each chunk after light requests had their turn (decision 031); `release`
+ * runs once it has been read to the end, failed or was cancelled.
+ */
+function releasedWhenSent(
+  body: ReadableStream<Uint8Array>,
+  release: () => void,
+  lightFirst: LightFirst,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        await lightFirst.giveWay();
         const chunk = await reader.read();
         if (chunk.done) {
           release();

@@ -238,31 +238,49 @@ export async function loadOverview(
 
 /**
  * The columnar form: each field an array, edges as pairs of indexes into the node arrays; stored
- * positions (a community) and the community's description come along when the graph has them.
+ * positions (a community) and the community's description come along when the graph has them. Built
+ * a slice at a time with `pause` awaited between slices: a whole org's 100,000 edges would otherwise
+ * hold the event loop for most of a tenth of a second (docs/decisions/031).
  */
-export function toCompact(graph: Graph) {
-  const index = new Map(graph.nodes.map((node, i) => [node.id, i]));
+export async function toCompact(graph: Graph, pause: () => Promise<void> = async () => undefined) {
+  const index = new Map<string, number>();
+  for (let i = 0; i < graph.nodes.length; i++) {
+    if (i % COMPACT_SLICE === 0) await pause();
+    index.set(graph.nodes[i]!.id, i);
+  }
+  const column = async <T, V>(rows: T[], value: (row: T) => V): Promise<V[]> => {
+    const out = new Array<V>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      if (i % COMPACT_SLICE === 0) await pause();
+      out[i] = value(rows[i]!);
+    }
+    return out;
+  };
   const positioned = graph.nodes.length > 0 && graph.nodes.every((n) => n.x !== undefined);
   return {
     format: 'compact' as const,
     nodes: {
-      id: graph.nodes.map((n) => n.id),
-      label: graph.nodes.map((n) => n.label),
-      role: graph.nodes.map((n) => n.role),
-      lifecycleStage: graph.nodes.map((n) => n.lifecycleStage),
-      lastActivityAt: graph.nodes.map((n) => n.lastActivityAt),
-      degree: graph.nodes.map((n) => n.degree),
-      segment: graph.nodes.map((n) => n.segment),
-      ...(positioned ? { x: graph.nodes.map((n) => n.x!), y: graph.nodes.map((n) => n.y!) } : {}),
+      id: await column(graph.nodes, (n) => n.id),
+      label: await column(graph.nodes, (n) => n.label),
+      role: await column(graph.nodes, (n) => n.role),
+      lifecycleStage: await column(graph.nodes, (n) => n.lifecycleStage),
+      lastActivityAt: await column(graph.nodes, (n) => n.lastActivityAt),
+      degree: await column(graph.nodes, (n) => n.degree),
+      segment: await column(graph.nodes, (n) => n.segment),
+      ...(positioned
+        ? { x: await column(graph.nodes, (n) => n.x!), y: await column(graph.nodes, (n) => n.y!) }
+        : {}),
     },
     edges: {
-      source: graph.edges.map((e) => index.get(e.source)!),
-      target: graph.edges.map((e) => index.get(e.target)!),
-      type: graph.edges.map((e) => e.type),
-      confidence: graph.edges.map((e) => e.confidence),
+      source: await column(graph.edges, (e) => index.get(e.source)!),
+      target: await column(graph.edges, (e) => index.get(e.target)!),
+      type: await column(graph.edges, (e) => e.type),
+      confidence: await column(graph.edges, (e) => e.confidence),
     },
     truncated: graph.truncated,
     ...(graph.overview ? { overview: graph.overview } : {}),
     ...(graph.community ? { community: graph.community } : {}),
   };
 }
+
+const COMPACT_SLICE = 5000;
