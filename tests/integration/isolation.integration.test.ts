@@ -177,6 +177,7 @@ it('marks the routes that read a whole org or start a job as heavy, and every ex
   expect(heavyRoutes.sort()).toEqual(
     [
       'GET /api/orgs/:orgId/events/export',
+      'GET /api/orgs/:orgId/events/verify',
       'GET /api/orgs/:orgId/graph',
       'GET /api/orgs/:orgId/participants/export',
       'GET /api/orgs/:orgId/segments',

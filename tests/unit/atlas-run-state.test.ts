@@ -4,6 +4,7 @@ import {
   initialRunState,
   nextPollDelay,
   runReducer,
+  shownJobs,
   type RunEvent,
   type RunState,
 } from '../../src/app/console/[orgId]/recommendations/atlas-run-state';
@@ -228,5 +229,31 @@ describe('what the panel says about a run', () => {
     expect(formatDuration(42_000)).toBe('42 s');
     expect(formatDuration(185_000)).toBe('3 min 5 s');
     expect(formatDuration(120_000)).toBe('2 min');
+  });
+});
+
+describe('shownJobs', () => {
+  const succeeded = job({ id: OTHER_ID, status: 'succeeded', finishedAt: '2026-05-04T09:00:00.000000Z' });
+  const failed = job({ status: 'failed', error: 'time limit', finishedAt: '2026-05-04T10:05:00.000000Z' });
+
+  it('shows a job that succeeded while followed at once, before the page reloads', () => {
+    const done = job({ status: 'succeeded', finishedAt: '2026-05-04T10:05:00.000000Z' });
+    expect(shownJobs({ kind: 'finished', job: done }, null, succeeded)).toEqual({
+      finished: done,
+      shown: done,
+      ended: null,
+    });
+  });
+
+  it('says how the newest ended when it did not succeed, seen live or as the page found it', () => {
+    expect(shownJobs({ kind: 'finished', job: failed }, null, succeeded)).toEqual({
+      finished: failed,
+      shown: succeeded,
+      ended: failed,
+    });
+    expect(shownJobs({ kind: 'idle' }, failed, succeeded).ended).toBe(failed);
+    expect(shownJobs({ kind: 'idle' }, succeeded, succeeded).ended).toBeNull();
+    // One in progress as the page found it is followed, not ended.
+    expect(shownJobs({ kind: 'idle' }, job(), null)).toEqual({ finished: null, shown: null, ended: null });
   });
 });

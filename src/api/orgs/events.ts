@@ -51,7 +51,8 @@ const verifyRoute = createRoute({
   summary:
     'Verify the org’s audit chain from its first event: the first broken link and the last anchor that verifies',
   tags: ['audit'],
-  middleware: [needs('audit.read')] as const,
+  // It reads and hashes the whole log.
+  middleware: [needs('audit.read'), heavy()] as const,
   request: { params: orgParamsSchema },
   responses: {
     200: {

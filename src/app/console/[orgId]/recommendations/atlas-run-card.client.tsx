@@ -9,7 +9,7 @@ import { InlineEmpty } from '../../../../components/ui/inline-empty';
 import { Progress } from '../../../../components/ui/progress';
 import { cn } from '../../../../lib/ui/cn';
 import { relativeTime } from '../../../../lib/ui/relative-time';
-import { canStart, followedJob, type RunState } from './atlas-run-state';
+import { canStart, followedJob, shownJobs, type RunState } from './atlas-run-state';
 import {
   detectorLabel,
   formatDuration,
@@ -54,16 +54,7 @@ export function AtlasRunCard({
     card,
     runButton,
   });
-  const finished = state.kind === 'finished' ? state.job : null;
-  // A run that succeeded while this page followed it is summarised at once, before the page reloads.
-  const shown = finished?.status === 'succeeded' ? finished : lastSucceeded;
-  // How the newest run ended when it did not succeed: seen live, or as the page found it.
-  const ended =
-    finished && finished.status !== 'succeeded'
-      ? finished
-      : state.kind === 'idle' && latest && !isInProgress(latest) && latest.status !== 'succeeded'
-        ? latest
-        : null;
+  const { finished, shown, ended } = shownJobs(state, latest, lastSucceeded);
   const busy = !canStart(state);
 
   return (

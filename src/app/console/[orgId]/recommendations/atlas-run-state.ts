@@ -100,3 +100,20 @@ export function followedJob(state: RunState): Job | null {
 export function canStart(state: RunState): boolean {
   return state.kind === 'idle' || state.kind === 'finished' || state.kind === 'error';
 }
+
+/**
+ * What a job's card shows besides the progress: `finished`, the job that ended while the page followed
+ * it; `shown`, the last successful one (that one, at once, before the page reloads); `ended`, how the
+ * newest ended when it did not succeed, seen live or as the page found it.
+ */
+export function shownJobs(state: RunState, latest: Job | null, lastSucceeded: Job | null) {
+  const finished = state.kind === 'finished' ? state.job : null;
+  const shown = finished?.status === 'succeeded' ? finished : lastSucceeded;
+  const ended =
+    finished && finished.status !== 'succeeded'
+      ? finished
+      : state.kind === 'idle' && latest && !isInProgress(latest) && latest.status !== 'succeeded'
+        ? latest
+        : null;
+  return { finished, shown, ended };
+}

@@ -1,11 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useReducer, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, type RefObject } from 'react';
 import { toast } from 'sonner';
-import { api, ApiProblem, data } from '../../../../lib/client/api';
+import { api, data } from '../../../../lib/client/api';
 import { announcement, type Job } from './atlas-run-summary';
-import { initialRunState, nextPollDelay, runReducer } from './atlas-run-state';
+import { useFollowedJob } from './use-followed-job.client';
 
 /**
  * Set when a run that succeeded reloads the page data while the focus is in the Atlas card: the inbox
@@ -14,12 +14,9 @@ import { initialRunState, nextPollDelay, runReducer } from './atlas-run-state';
  */
 let refocusAfterRefresh = false;
 
-const message = (error: unknown) =>
-  error instanceof ApiProblem ? error.summary : 'Something went wrong. Try again.';
-
 /**
- * Starts, follows and stops Atlas runs through the org API (atlas-run-state.ts holds the logic). When a
- * followed run succeeds the page's server data is read again, so the recommendations it made appear.
+ * Starts, follows and stops Atlas runs through the org API. When a followed run succeeds the page's
+ * server data is read again, so the recommendations it made appear.
  */
 export function useAtlasRun({
   orgId,
@@ -33,43 +30,21 @@ export function useAtlasRun({
   runButton: RefObject<HTMLButtonElement | null>;
 }) {
   const router = useRouter();
-  const [state, dispatch] = useReducer(runReducer, inProgress, initialRunState);
-  const refreshedFor = useRef<string | null>(null);
-
-  const delay = nextPollDelay(state);
-  const jobId = state.kind === 'following' ? state.jobId : null;
-  useEffect(() => {
-    if (delay === null || jobId === null) return;
-    let stale = false;
-    const timer = setTimeout(() => {
-      data(api.GET('/api/orgs/{orgId}/jobs/{jobId}', { params: { path: { orgId, jobId } } })).then(
-        (job) => !stale && dispatch({ type: 'polled', job }),
-        (error: unknown) =>
-          !stale &&
-          dispatch({
-            type: 'pollFailed',
-            message: message(error),
-            fatal: error instanceof ApiProblem && (error.status === 404 || error.status === 403),
-          }),
-      );
-    }, delay);
-    return () => {
-      stale = true;
-      clearTimeout(timer);
-    };
-    // `state` as a dependency: each answer (a new state) schedules the next read.
-  }, [delay, jobId, orgId, state]);
-
-  const finished = state.kind === 'finished' ? state.job : null;
-  useEffect(() => {
-    if (!finished || refreshedFor.current === finished.id) return;
-    refreshedFor.current = finished.id;
-    if (finished.status === 'succeeded') {
-      toast.success(announcement(finished));
+  const startJob = useCallback(
+    () => data(api.POST('/api/orgs/{orgId}/atlas/run', { params: { path: { orgId } } })),
+    [orgId],
+  );
+  const followed = useFollowedJob({
+    orgId,
+    inProgress,
+    startJob,
+    onFinished: (job) => {
+      if (job.status !== 'succeeded') return;
+      toast.success(announcement(job));
       refocusAfterRefresh = card.current?.contains(document.activeElement) ?? false;
       router.refresh();
-    }
-  }, [card, finished, router]);
+    },
+  });
 
   useEffect(() => {
     if (!refocusAfterRefresh) return;
@@ -77,31 +52,5 @@ export function useAtlasRun({
     if (document.activeElement === document.body) runButton.current?.focus();
   }, [runButton]);
 
-  const start = useCallback(async () => {
-    dispatch({ type: 'start' });
-    try {
-      const job = await data(api.POST('/api/orgs/{orgId}/atlas/run', { params: { path: { orgId } } }));
-      dispatch({ type: 'started', job });
-    } catch (error) {
-      const running =
-        error instanceof ApiProblem && error.status === 409 ? error.extensions.jobId : undefined;
-      if (typeof running === 'string') dispatch({ type: 'conflict', jobId: running });
-      else dispatch({ type: 'startFailed', message: message(error) });
-    }
-  }, [orgId]);
-
-  const cancel = useCallback(async () => {
-    if (jobId === null) return;
-    dispatch({ type: 'cancel' });
-    try {
-      const job = await data(
-        api.POST('/api/orgs/{orgId}/jobs/{jobId}/cancel', { params: { path: { orgId, jobId } } }),
-      );
-      dispatch({ type: 'polled', job });
-    } catch (error) {
-      dispatch({ type: 'cancelFailed', message: message(error) });
-    }
-  }, [jobId, orgId]);
-
-  return { state, start, cancel };
+  return followed;
 }

@@ -11,7 +11,7 @@ import { Spinner } from '../../../../components/ui/skeleton';
 import { cn } from '../../../../lib/ui/cn';
 import { relativeTime } from '../../../../lib/ui/relative-time';
 import { STAGE_LABELS } from '../../../../lib/ui/stages';
-import { canStart, followedJob, type RunState } from '../recommendations/atlas-run-state';
+import { canStart, followedJob, shownJobs, type RunState } from '../recommendations/atlas-run-state';
 import {
   formatDuration,
   isInProgress,
@@ -48,14 +48,7 @@ export function StageUpdateCard({
     orgId,
     inProgress: latest && isInProgress(latest) ? latest : null,
   });
-  const finished = state.kind === 'finished' ? state.job : null;
-  const shown = finished?.status === 'succeeded' ? finished : lastSucceeded;
-  const ended =
-    finished && finished.status !== 'succeeded'
-      ? finished
-      : state.kind === 'idle' && latest && !isInProgress(latest) && latest.status !== 'succeeded'
-        ? latest
-        : null;
+  const { shown, ended } = shownJobs(state, latest, lastSucceeded);
   const busy = !canStart(state);
 
   return (
