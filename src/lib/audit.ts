@@ -84,6 +84,26 @@ export async function writeAuditEvent(tx: OrgDb, scope: OrgScope, event: AuditEv
   await writeOrgAuditEvent(tx, scope.orgId, auditActor(scope), event);
 }
 
+/**
+ * Records that a page of a list was read: the query's filters (all but its limit and cursor), how many
+ * were shown, and whether it was the first page or a later one.
+ */
+export async function writeListPageViewed(
+  tx: OrgDb,
+  scope: OrgScope,
+  type: AuditEventType,
+  query: { limit: number; cursor?: string },
+  shown: number,
+): Promise<void> {
+  const { limit: _limit, cursor, ...filters } = query;
+  await writeAuditEvent(tx, scope, {
+    type,
+    targetType: 'org',
+    targetId: scope.orgId,
+    metadata: { filters, count: shown, page: cursor ? 'next' : 'first' },
+  });
+}
+
 /** Several events of one action in one statement (a bulk stage change writes one per participant). */
 export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEvent[]): Promise<void> {
   if (list.length === 0) return;

@@ -1,4 +1,4 @@
-import { writeAuditEvent } from '../../audit';
+import { writeAuditEvent, writeListPageViewed } from '../../audit';
 import { anchorSignatureValid, type AnchorKeys } from '../../audit-chain/signing';
 import type { Anchor } from '../../audit-chain/verifier';
 import { requirePermission } from '../../auth';
@@ -22,13 +22,7 @@ export async function viewAuditLog(
   requirePermission(scope, 'audit.read');
   return withOrg(db, scope, async (tx) => {
     const page = await searchEvents(tx, scope, query);
-    const { limit: _limit, cursor, ...filters } = query;
-    await writeAuditEvent(tx, scope, {
-      type: 'audit.viewed',
-      targetType: 'org',
-      targetId: scope.orgId,
-      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
-    });
+    await writeListPageViewed(tx, scope, 'audit.viewed', query, page.items.length);
     return page;
   });
 }

@@ -1,4 +1,4 @@
-import { writeAuditEvent } from '../../audit';
+import { writeAuditEvent, writeListPageViewed } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { inOrg, withOrg } from '../../database/with-org';
@@ -29,13 +29,7 @@ export async function viewParticipantList(
   requirePermission(scope, 'participants.read');
   return withOrg(db, scope, async (tx) => {
     const page = await listParticipants(tx, scope, query);
-    const { limit: _limit, cursor, ...filters } = query;
-    await writeAuditEvent(tx, scope, {
-      type: 'participants.listed',
-      targetType: 'org',
-      targetId: scope.orgId,
-      metadata: { filters, count: page.items.length, page: cursor ? 'next' : 'first' },
-    });
+    await writeListPageViewed(tx, scope, 'participants.listed', query, page.items.length);
     return page;
   });
 }
