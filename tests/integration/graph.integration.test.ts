@@ -1,5 +1,6 @@
 import { withOrg } from '../../src/lib/database/with-org';
 import { gunzipSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
 import { GraphTooLargeError, loadOverview, loadWholeGraph } from '../../src/lib/repositories/graph';
@@ -235,5 +236,42 @@ describeEachDatabase('graph', ({ db }) => {
     const among = whole.edges.filter((e) => shown.has(e.source) && shown.has(e.target));
     expect(overview.edges.map((e) => e.id).sort()).toEqual(among.map((e) => e.id).sort());
     expect(overview.edges.length).toBeGreaterThan(0);
+  });
+
+  it('reads a whole org a page at a time, pausing before each page, and leaves out edges to a participant added meanwhile', async () => {
+    await demo();
+    const options = { participants: 3000, edges: 6000, seed: 7, now: new Date() };
+    const big = await loadSyntheticOrg(db(), { name: 'Paged', timezone: 'UTC' }, options);
+    const scope = createOrgScope({
+      orgId: big.orgId,
+      orgName: 'Paged',
+      timezone: 'UTC',
+      userId: '00000000-0000-4000-8000-000000000001',
+      userEmail: 'x',
+      role: 'viewer',
+    });
+    const query = graphQuerySchema.parse({});
+    const limits = { maxNodes: 10_000, maxEdges: 100_000 };
+    const unpaused = await withOrg(db().db, scope, (tx) => loadWholeGraph(tx, scope, query, limits));
+    const late = '00000000-0000-4000-8000-0000000000aa';
+    let pauses = 0;
+    const paused = await withOrg(db().db, scope, (tx) =>
+      loadWholeGraph(tx, scope, query, limits, async () => {
+        // After the participants were read (two pages) and before the edges' first page: a participant
+        // and an edge to it arrive, in this transaction, so the edge's page sees it and the nodes did not.
+        if (++pauses === 3) {
+          await tx.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
+                               VALUES (${big.orgId}, ${late}, 'Late arrival', 'member', 'manual')`);
+          await tx.execute(sql`INSERT INTO relationships (org_id, id, from_participant_id, to_participant_id, type, source, confidence_score)
+                               VALUES (${big.orgId}, 'ffffffff-ffff-4fff-bfff-ffffffffffff', ${unpaused.nodes[0]!.id}, ${late}, 'knows', 'manual', 1)`);
+        }
+      }),
+    );
+    // 3,000 participants in two pages of 2,500, 6,000 edges in three, each page after a pause.
+    expect(pauses).toBe(5);
+    expect(paused.nodes).toEqual(unpaused.nodes);
+    expect(paused.edges).toEqual(unpaused.edges);
+    expect(unpaused.nodes.length).toBe(3000);
+    expect(unpaused.edges.map((e) => e.id)).toEqual([...unpaused.edges.map((e) => e.id)].sort());
   });
 });

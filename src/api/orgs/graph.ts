@@ -69,20 +69,20 @@ graphRoutes.use('/graph', compress());
 graphRoutes.openapi(graphRoute, async (c) => {
   const query = c.req.valid('query');
   const db = c.var.db;
-  // A whole org's graph is megabytes of JSON: written a slice at a time, giving way to light requests
-  // between slices (docs/decisions/031).
+  // A whole org's graph is megabytes of JSON: read a page and written a slice at a time, giving way to
+  // light requests between them (docs/decisions/031).
   const pause = () => c.var.deps.lightFirst.giveWay();
   const answer = async (graph: Graph) =>
     slicedJson(c, query.format === 'compact' ? await toCompact(graph, pause) : graph, pause);
   if (query.view === 'overview') {
-    const view = await viewGraphOverview(db, c.var.scope, query);
+    const view = await viewGraphOverview(db, c.var.scope, query, pause);
     if (view.kind === 'communities') {
       const body: CommunityOverview = { view: 'communities', ...view.overview };
       return c.json(body, 200);
     }
     return answer(view.graph);
   }
-  return answer(await viewGraph(db, c.var.scope, query));
+  return answer(await viewGraph(db, c.var.scope, query, pause));
 });
 
 /** What `c.json(value, 200)` answers, its text written a slice at a time (the declared type is kept). */

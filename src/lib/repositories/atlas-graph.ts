@@ -1,7 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { CsrInput } from '../atlas/csr';
 import { UuidColumnBuilder, type UuidColumn } from '../atlas/uuid-column';
 import { queryRows } from '../db';
+import { keysetPages } from './keyset';
 import type { InOrg } from '../database/with-org';
 import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
 import type { OrgScope } from '../scope';
@@ -74,29 +75,6 @@ interface RelationshipRow {
   confidence: number;
   source: string;
   flagged: boolean;
-}
-
-/**
- * Keyset pages of `query(after)` until a short page: each page starts after the previous last id.
- * `after` is a condition on `column`, the id column of the table the query reads (by its alias). The
- * next page is asked for as soon as a page arrives, so the database reads it while the caller copies
- * this one into columns (half the time of a 5M-relationship load was spent waiting for the next page).
- */
-async function* keysetPages<T extends { id: string }>(
-  batchSize: number,
-  column: string,
-  query: (after: SQL, limit: number) => Promise<T[]>,
-): AsyncGenerator<T[]> {
-  const page = (after: string | undefined) =>
-    query(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`, batchSize);
-  let next: Promise<T[]> | undefined = page(undefined);
-  while (next) {
-    const rows: T[] = await next;
-    next = rows.length < batchSize ? undefined : page(rows[rows.length - 1]!.id);
-    // A prefetch that fails while the caller still works on this page must not go unhandled.
-    next?.catch(() => undefined);
-    if (rows.length) yield rows;
-  }
 }
 
 /** Typed arrays that grow by doubling, so no count query (racing with writers) has to size them. */

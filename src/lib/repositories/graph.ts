@@ -4,7 +4,8 @@ import type { OrgDb } from '../database/with-org';
 import { type LifecycleStage, type SegmentKey, type SegmentSettings } from '../domain';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
-import { listEdgesAmong, listOrgEdges, type GraphEdge } from './relationships';
+import { keysetPages } from './keyset';
+import { listEdgesAmong, orgEdgePages, type GraphEdge } from './relationships';
 import { getSegmentSettings, segmentCondition } from './segments';
 
 // The graph, always assembled in SQL: whole (filtered) orgs for drawing, or the neighbourhood of one
@@ -112,12 +113,21 @@ export async function countParticipants(db: OrgDb, scope: OrgScope): Promise<num
   return row?.n ?? 0;
 }
 
-/** Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError), and the edges among them. */
+/** How many rows a whole graph's read takes per query (docs/decisions/031). */
+const WHOLE_GRAPH_PAGE = 2500;
+
+/**
+ * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError), and the edges
+ * among them, read in keyset pages: with `pause` (a request's heavy read) each page waits for light
+ * requests to have their turn, so neither the database nor this process works through a whole org's
+ * 100,000 edges in one go (docs/decisions/031).
+ */
 export async function loadWholeGraph(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
   limits: { maxNodes: number; maxEdges: number },
+  pause?: () => Promise<void>,
 ): Promise<Graph> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
@@ -126,20 +136,44 @@ export async function loadWholeGraph(
     sql`SELECT count(*)::int AS n FROM participants p WHERE ${filter}`,
   );
   if (n > limits.maxNodes) throw new GraphTooLargeError(n);
-  const nodes = await queryRows<GraphNode>(
-    db,
-    sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter} ORDER BY p.id`,
-  );
-  const unfiltered = !q.stage && !q.role && !q.segment;
-  const edges = unfiltered
-    ? await listOrgEdges(db, scope, q.minConfidence, limits.maxEdges + 1)
-    : await listEdgesAmong(
+  const nodes: GraphNode[] = [];
+  const nodePages = keysetPages<GraphNode>(
+    WHOLE_GRAPH_PAGE,
+    'p.id',
+    (after, limit) =>
+      queryRows<GraphNode>(
         db,
-        scope,
-        nodes.map((node) => node.id),
-        q.minConfidence,
-        limits.maxEdges + 1,
-      );
+        sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter} ${after} ORDER BY p.id LIMIT ${limit}`,
+      ),
+    pause,
+  );
+  for await (const page of nodePages) for (const node of page) nodes.push(node);
+  const unfiltered = !q.stage && !q.role && !q.segment;
+  let edges: GraphEdge[];
+  if (unfiltered) {
+    // The pages are separate statements: a participant added meanwhile may bring edges to a node that
+    // was read before it existed. Such an edge waits for the next read, as the participant does.
+    const known = new Set(nodes.map((node) => node.id));
+    edges = [];
+    const pages = orgEdgePages(
+      db,
+      scope,
+      { minConfidence: q.minConfidence, pageSize: WHOLE_GRAPH_PAGE },
+      pause,
+    );
+    for await (const page of pages) {
+      for (const edge of page) if (known.has(edge.source) && known.has(edge.target)) edges.push(edge);
+      if (edges.length > limits.maxEdges) break;
+    }
+  } else {
+    edges = await listEdgesAmong(
+      db,
+      scope,
+      nodes.map((node) => node.id),
+      q.minConfidence,
+      limits.maxEdges + 1,
+    );
+  }
   if (edges.length > limits.maxEdges) throw new GraphTooLargeError(nodes.length);
   return { nodes, edges, truncated: [] };
 }
@@ -208,32 +242,33 @@ export async function loadOverview(
   q: GraphQuery,
   limit: number,
   reason: OverviewFallbackReason,
+  pause?: () => Promise<void>,
 ): Promise<Graph> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
-  const confidence =
-    q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``;
-  const [row] = await queryRows<{ total: number; nodes: GraphNode[]; edges: GraphEdge[] }>(
+  const mostConnected = (columns: SQL) =>
+    sql`SELECT ${columns} FROM participants p WHERE ${filter}
+        ORDER BY (p.out_degree + p.in_degree) DESC, p.id LIMIT ${limit}`;
+  const [{ total } = { total: 0 }] = await queryRows<{ total: number }>(
     db,
-    sql`WITH top AS (
-          SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
-          ORDER BY (p.out_degree + p.in_degree) DESC, p.id LIMIT ${limit}
-        )
-        SELECT
-          (SELECT count(*)::int FROM participants p WHERE ${filter}) AS total,
-          coalesce((SELECT json_agg(t ORDER BY t.degree DESC, t.id) FROM top t), '[]'::json) AS nodes,
-          coalesce((
-            SELECT json_agg(json_build_object('id', r.id, 'source', r.from_participant_id, 'target', r.to_participant_id,
-                                              'type', r.type, 'confidence', r.confidence_score) ORDER BY r.id)
-            FROM relationships r
-            JOIN top a ON a.id = r.from_participant_id
-            JOIN top b ON b.id = r.to_participant_id
-            WHERE r.org_id = ${scope.orgId} ${confidence}
-          ), '[]'::json) AS edges`,
+    sql`SELECT count(*)::int AS total FROM participants p WHERE ${filter}`,
   );
-  const nodes = row!.nodes;
-  const edges = row!.edges.map((e) => ({ ...e, confidence: Number(e.confidence) }));
-  return { nodes, edges, truncated: [], overview: { total: row!.total, shown: nodes.length, reason } };
+  await pause?.();
+  const nodes = await queryRows<GraphNode>(db, mostConnected(nodeColumns(scope, settings)));
+  // Each page of edges finds the same most connected participants again (an index scan) rather than
+  // sending their ids along; one that changed meanwhile leaves its edges out, as in loadWholeGraph.
+  const known = new Set(nodes.map((node) => node.id));
+  const edges: GraphEdge[] = [];
+  const pages = orgEdgePages(
+    db,
+    scope,
+    { minConfidence: q.minConfidence, among: mostConnected(sql`p.id`), pageSize: WHOLE_GRAPH_PAGE },
+    pause,
+  );
+  for await (const page of pages) {
+    for (const edge of page) if (known.has(edge.source) && known.has(edge.target)) edges.push(edge);
+  }
+  return { nodes, edges, truncated: [], overview: { total, shown: nodes.length, reason } };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
+import { keysetPages } from './keyset';
 import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
@@ -18,19 +19,34 @@ const confidenceAtLeast = (min: number | undefined) =>
   min !== undefined ? sql`AND r.confidence_score >= ${min}` : sql``;
 const toEdge = (r: GraphEdge): GraphEdge => ({ ...r, confidence: Number(r.confidence) });
 
-/** Every relationship of the org (at most `limit`): with no node filter, no need to test the endpoints. */
-export async function listOrgEdges(
+/**
+ * The org's relationships in id order, a keyset page at a time (see `keysetPages`; `pause` between
+ * pages for a request's heavy read). `among`, a query of participant ids (aliased `id`), keeps the
+ * relationships with both ends in it; without it, no need to test the endpoints.
+ */
+export function orgEdgePages(
   db: OrgDb,
   scope: OrgScope,
-  minConfidence: number | undefined,
-  limit: number,
-): Promise<GraphEdge[]> {
-  const rows = await queryRows<GraphEdge>(
-    db,
-    sql`SELECT ${edgeColumns} FROM relationships r WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(minConfidence)}
-        ORDER BY r.id LIMIT ${limit}`,
+  options: { minConfidence: number | undefined; among?: SQL; pageSize: number },
+  pause?: () => Promise<void>,
+): AsyncGenerator<GraphEdge[]> {
+  const among = options.among
+    ? sql`JOIN (${options.among}) a ON a.id = r.from_participant_id JOIN (${options.among}) b ON b.id = r.to_participant_id`
+    : sql``;
+  return keysetPages<GraphEdge>(
+    options.pageSize,
+    'r.id',
+    async (after, limit) =>
+      (
+        await queryRows<GraphEdge>(
+          db,
+          sql`SELECT ${edgeColumns} FROM relationships r ${among}
+              WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(options.minConfidence)} ${after}
+              ORDER BY r.id LIMIT ${limit}`,
+        )
+      ).map(toEdge),
+    pause,
   );
-  return rows.map(toEdge);
 }
 
 /** The relationships whose both ends are among `ids` (at most `limit`). */

@@ -58,7 +58,12 @@ async function loadCommunity(db: OrgDb, scope: MemberScope, query: GraphQuery, c
   );
 }
 
-async function loadGraph(db: OrgDb, scope: MemberScope, query: GraphQuery): Promise<Graph> {
+async function loadGraph(
+  db: OrgDb,
+  scope: MemberScope,
+  query: GraphQuery,
+  pause?: () => Promise<void>,
+): Promise<Graph> {
   const compact = query.format === 'compact';
   if (query.community !== undefined) return loadCommunity(db, scope, query, query.community);
   let graph: Graph | undefined;
@@ -72,11 +77,18 @@ async function loadGraph(db: OrgDb, scope: MemberScope, query: GraphQuery): Prom
             query,
             OVERVIEW_GRAPH_NODES,
             (await findLatestAtlasRun(db, scope)) ? 'filters' : 'no_atlas_run',
+            pause,
           )
-        : await loadWholeGraph(db, scope, query, {
-            maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
-            maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
-          });
+        : await loadWholeGraph(
+            db,
+            scope,
+            query,
+            {
+              maxNodes: compact ? MAX_COMPACT_GRAPH_NODES : MAX_JSON_GRAPH_NODES,
+              maxEdges: compact ? MAX_COMPACT_GRAPH_EDGES : MAX_JSON_GRAPH_NODES * 20,
+            },
+            pause,
+          );
   } catch (error) {
     if (!(error instanceof GraphTooLargeError)) throw error;
     throw new AppError(
@@ -96,15 +108,25 @@ async function loadGraph(db: OrgDb, scope: MemberScope, query: GraphQuery): Prom
  * for view=overview — the most connected participants (see viewGraphOverview for the stored
  * communities); writes `graph.viewed` with what was drawn. Too large for the form asked: 422; a focus
  * outside the org or an unknown community: 404. The caller chooses the wire form (`toCompact` for
- * format=compact).
+ * format=compact). A whole org is read a page at a time, awaiting `pause` between pages.
  */
-export async function viewGraph(db: Database, scope: MemberScope, query: GraphQuery): Promise<Graph> {
+export async function viewGraph(
+  db: Database,
+  scope: MemberScope,
+  query: GraphQuery,
+  pause?: () => Promise<void>,
+): Promise<Graph> {
   requirePermission(scope, 'graph.read');
-  return withOrg(db, scope, (tx) => loadAndAudit(tx, scope, query));
+  return withOrg(db, scope, (tx) => loadAndAudit(tx, scope, query, pause));
 }
 
-async function loadAndAudit(tx: OrgDb, scope: MemberScope, query: GraphQuery): Promise<Graph> {
-  const graph = await loadGraph(tx, scope, query);
+async function loadAndAudit(
+  tx: OrgDb,
+  scope: MemberScope,
+  query: GraphQuery,
+  pause?: () => Promise<void>,
+): Promise<Graph> {
+  const graph = await loadGraph(tx, scope, query, pause);
   const { format, perHop, view, community, ...filters } = query;
   await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
@@ -137,21 +159,26 @@ export async function viewGraphOverview(
   db: Database,
   scope: MemberScope,
   query: GraphQuery,
+  pause?: () => Promise<void>,
 ): Promise<GraphOverview> {
   requirePermission(scope, 'graph.read');
-  return withOrg(db, scope, (tx) => loadOverviewAndAudit(tx, scope, query));
+  return withOrg(db, scope, (tx) => loadOverviewAndAudit(tx, scope, query, pause));
 }
 
 async function loadOverviewAndAudit(
   tx: OrgDb,
   scope: MemberScope,
   query: GraphQuery,
+  pause?: () => Promise<void>,
 ): Promise<GraphOverview> {
   const stored = hasFilters(query)
     ? undefined
     : await findLatestOverview(tx, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
   if (!stored)
-    return { kind: 'participants', graph: await loadAndAudit(tx, scope, { ...query, view: 'overview' }) };
+    return {
+      kind: 'participants',
+      graph: await loadAndAudit(tx, scope, { ...query, view: 'overview' }, pause),
+    };
   await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
     targetType: 'org',
