@@ -15,8 +15,14 @@ const SOURCES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 const TESTS = ['tests/**', 'e2e/**', 'scripts/bench*.ts', '**/*.test.ts', '**/*.test.tsx'];
 const AUTH = ['src/lib/auth.ts'];
 // The job runner alone acts as the system and claims work across orgs; the audit command acts as the
-// system too, to verify and export an org's chain from outside any request (it writes only anchors).
-const JOB_RUNNER = ['src/lib/jobs/runner.ts', 'src/lib/jobs/schedule.ts', 'src/cli/audit.ts'];
+// system too, to verify and export an org's chain from outside any request (it writes only anchors), and
+// so does the import command (the installation's administrator loading files).
+const JOB_RUNNER = [
+  'src/lib/jobs/runner.ts',
+  'src/lib/jobs/schedule.ts',
+  'src/cli/audit.ts',
+  'src/cli/import.ts',
+];
 const SYSTEM_SCOPE = ['src/lib/jobs/system-scope.ts'];
 // The few callers that reach the database outside an org's scoped transaction (withOrg): the command
 // line and start-up (the operator of the installation), sign-in and /api/me (a user's orgs, across

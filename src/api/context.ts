@@ -1,3 +1,4 @@
+import type { CsvLimits } from '../lib/import/csv-input';
 import type { AnchorKeys } from '../lib/audit-chain/signing';
 import type { Auth, CurrentUser } from '../lib/auth';
 import type { ConcurrencyGate } from '../lib/concurrency-gate';
@@ -12,6 +13,8 @@ export interface ApiSettings {
   trustProxy: boolean;
   /** Origins besides the request's own that may send state-changing requests with a session cookie. */
   trustedOrigins: string[];
+  /** What a CSV import may hold (IMPORT_MAX_*). */
+  importLimits: CsvLimits;
 }
 
 /** What the API is built from; tests build their own. */

@@ -44,6 +44,11 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
       absoluteSessionHours: env.SESSION_ABSOLUTE_HOURS,
       trustProxy: env.TRUST_PROXY,
       trustedOrigins: [origin],
+      importLimits: {
+        maxBytes: env.IMPORT_MAX_BYTES,
+        maxRows: env.IMPORT_MAX_ROWS,
+        maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
+      },
     },
   };
 }

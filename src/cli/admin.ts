@@ -29,6 +29,7 @@ import {
   type CommandIo,
   type Connection,
 } from './command';
+import { IMPORT_HELP, importCommand } from './import';
 
 export const ADMIN_HELP = `Operator Console administration
 
@@ -47,6 +48,7 @@ Commands:
                makes NAME a login role in ${APP_ROLE}, the role the app connects
                as, and prints the DATABASE_URL to give the app. Without
                --password-stdin it generates a password.
+${IMPORT_HELP}
 
 Options:
   -h, --help   Shows this help.
@@ -56,9 +58,9 @@ The database is DATABASE_URL when set, otherwise the embedded one under DATA_DIR
 MIGRATION_DATABASE_URL when set.`;
 
 /** Flags are parsed and validated before the database is opened: bad input fails fast, even offline. */
-type Handler = (argv: string[]) => (db: DatabaseHandle, io: CommandIo) => Promise<void>;
+export type AdminHandler = (argv: string[]) => (db: DatabaseHandle, io: CommandIo) => Promise<void>;
 
-const createUser: Handler = (argv) => {
+const createUser: AdminHandler = (argv) => {
   const flags = parseFlags(
     argv,
     {
@@ -99,7 +101,7 @@ function readPasswordFromStdin(): string {
   return parsed.data;
 }
 
-const createOrg: Handler = (argv) => {
+const createOrg: AdminHandler = (argv) => {
   const flags = parseFlags(
     argv,
     { name: { type: 'string' }, timezone: { type: 'string' } },
@@ -113,7 +115,7 @@ const createOrg: Handler = (argv) => {
   };
 };
 
-const addMember: Handler = (argv) => {
+const addMember: AdminHandler = (argv) => {
   const flags = parseFlags(
     argv,
     { org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
@@ -138,7 +140,7 @@ const addMember: Handler = (argv) => {
   };
 };
 
-const listOrgs: Handler = (argv) => {
+const listOrgs: AdminHandler = (argv) => {
   parseFlags(argv, {}, z.object({}));
   return async ({ db }, io) => {
     const rows = await unsafeListOrgs(db);
@@ -147,7 +149,7 @@ const listOrgs: Handler = (argv) => {
   };
 };
 
-const dbRoles: Handler = (argv) => {
+const dbRoles: AdminHandler = (argv) => {
   const flags = parseFlags(
     argv,
     { login: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
@@ -183,12 +185,13 @@ const dbRoles: Handler = (argv) => {
   };
 };
 
-const COMMANDS: Record<string, Handler> = {
+const COMMANDS: Record<string, AdminHandler> = {
   'create-user': createUser,
   'create-org': createOrg,
   'add-member': addMember,
   'list-orgs': listOrgs,
   'db-roles': dbRoles,
+  import: importCommand,
 };
 
 /** Commands that act on the database's roles connect as the owner of the tables. */

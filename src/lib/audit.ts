@@ -25,6 +25,7 @@ export type AuditEventType =
   | 'member.added'
   | 'member.role_changed'
   | 'member.removed'
+  | 'import.checked'
   | 'import.completed'
   | 'org.settings_changed'
   | 'job.requested'
@@ -56,6 +57,7 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'member.added': true,
   'member.role_changed': true,
   'member.removed': true,
+  'import.checked': true,
   'import.completed': true,
   'org.settings_changed': true,
   'job.requested': true,

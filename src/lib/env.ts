@@ -62,6 +62,18 @@ const envSchema = z.object({
     .default(() => Math.max(1, Math.floor(os.availableParallelism() / 2))),
   /** How long a heavy request waits for a free slot before it is answered 429. */
   HEAVY_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** CSV imports: the file's size, its data rows and one field's size at most (docs/decisions/032). */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 1024 * 1024),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(2_000_000),
+  IMPORT_MAX_FIELD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024),
   DATA_DIR: z.string().min(1).default('./.data'),
   DB_LOG_QUERIES: booleanFlag,
   HOST: z.string().min(1).default('127.0.0.1'),

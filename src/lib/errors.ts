@@ -33,7 +33,7 @@ export class AppError extends Error {
     /** Extra response headers, e.g. Retry-After on 429. */
     readonly headers?: Record<string, string>,
     /** Extra members of the problem (RFC 9457 §3.2), e.g. the id of the job already in progress. */
-    readonly extensions?: Record<string, string | number>,
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail ?? APP_ERROR_CODES[code].title);
   }

@@ -145,6 +145,60 @@ describeEachDatabase('admin command line', ({ db }) => {
       err: expect.stringContaining('Usage: npm run admin'),
     });
   });
+
+  it('imports CSV files as the system: a dry run, the apply, and a refused file with its reasons', async () => {
+    const org = await admin(db(), 'create-org', '--name', 'Importers');
+    expect(org.code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-import-'));
+    const people = path.join(dir, 'people.csv');
+    const links = path.join(dir, 'links.csv');
+    fs.writeFileSync(
+      people,
+      'email,display_name,role\numa@example.com,Uma,member\nvic@example.com,Vic,member\n',
+    );
+    fs.writeFileSync(links, 'from_email,to_email,type\numa@example.com,vic@example.com,knows\n');
+
+    const dry = await admin(db(), 'import', '--org', 'Importers', '--participants', people, '--dry-run');
+    expect(dry).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('checked (dry run, nothing written): 2 rows — 2 created'),
+    });
+    const applied = await admin(
+      db(),
+      'import',
+      '--org',
+      'Importers',
+      '--participants',
+      people,
+      '--relationships',
+      links,
+    );
+    expect(applied.code).toBe(0);
+    expect(applied.out).toContain('participants imported: 2 rows — 2 created');
+    expect(applied.out).toContain('relationships imported: 1 row — 1 created');
+    const orgId = /\(([0-9a-f-]{36}),/.exec(org.out)![1]!;
+    const imported = await db().db.select().from(events).where(eq(events.orgId, orgId));
+    expect(imported.filter((e) => e.eventType === 'import.completed').map((e) => e.actorRole)).toEqual([
+      'system',
+      'system',
+    ]);
+
+    fs.writeFileSync(links, 'from_email,to_email,type\numa@example.com,nobody@example.com,knows\n');
+    const refused = await admin(db(), 'import', '--org', 'Importers', '--relationships', links);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('1 of 1 rows cannot be imported; nothing was imported');
+    expect(refused.out).toContain(
+      'row 2: rejected uma@example.com → nobody@example.com (knows): to_email no participant of this org has this email ("nobody@example.com")',
+    );
+    expect(
+      await admin(db(), 'import', '--org', 'Importers', '--participants', path.join(dir, 'missing.csv')),
+    ).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('cannot read'),
+    });
+    expect((await admin(db(), 'import', '--org', 'Importers')).code).toBe(2);
+    expect((await admin(db(), 'import', '--org', 'Nowhere', '--participants', people)).code).toBe(1);
+  });
 });
 
 describe('admin command line as a process', () => {

@@ -46,6 +46,7 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'POST /api/orgs/:orgId/atlas/run': ['atlas.run', ADMINS],
   'POST /api/orgs/:orgId/stages/run': ['atlas.run', ADMINS],
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': ['atlas.run', ADMINS],
+  'POST /api/orgs/:orgId/imports': ['import.write', ADMINS],
   'GET /api/orgs/:orgId/members': ['members.manage', ADMINS],
   'POST /api/orgs/:orgId/members': ['members.manage', ADMINS],
   'PATCH /api/orgs/:orgId/members/:memberId': ['members.manage', ADMINS],
@@ -59,6 +60,7 @@ const CHECKED_AGAIN = new Set([
   'GET /api/orgs/:orgId/events',
   'GET /api/orgs/:orgId/events/export',
   'GET /api/orgs/:orgId/events/verify',
+  'POST /api/orgs/:orgId/imports',
   'GET /api/orgs/:orgId/members',
   'GET /api/orgs/:orgId/settings',
   'PATCH /api/orgs/:orgId/settings',
@@ -83,6 +85,7 @@ interface World {
 interface Sample {
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** The status an allowed caller gets. */
   success: number;
 }
@@ -230,6 +233,12 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     return { path: `/api/orgs/${w.orgId}/stages/run`, success: 202 };
   },
   'GET /api/orgs/:orgId/jobs': async (w) => ({ path: `/api/orgs/${w.orgId}/jobs`, success: 200 }),
+  'POST /api/orgs/:orgId/imports': async (w) => ({
+    path: `/api/orgs/${w.orgId}/imports?kind=participants&dryRun=true`,
+    body: 'email,display_name,role\nsample@example.com,Sample,member\n',
+    headers: { 'content-type': 'text/csv' },
+    success: 200,
+  }),
   'GET /api/orgs/:orgId/jobs/:jobId': async (w) => ({
     path: `/api/orgs/${w.orgId}/jobs/${await freshJob(w)}`,
     success: 200,
@@ -355,6 +364,7 @@ for (const layers of LAYERS) {
             const response = await world.api.request(sample.path, {
               method: route.method,
               body: sample.body,
+              headers: sample.headers,
               cookie: world.cookies[caller],
             });
             const text = await response.text();

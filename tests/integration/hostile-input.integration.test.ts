@@ -89,6 +89,8 @@ const INPUTS: Record<string, Input> = {
   },
   'POST /api/orgs/:orgId/atlas/run': { method: 'POST', path: '/atlas/run' },
   'POST /api/orgs/:orgId/stages/run': { method: 'POST', path: '/stages/run' },
+  // Its CSV body is fuzzed in tests/integration/imports.integration.test.ts.
+  'POST /api/orgs/:orgId/imports': { method: 'POST', path: '/imports', query: ['kind', 'dryRun'] },
   'GET /api/orgs/:orgId/jobs': { method: 'GET', path: '/jobs', query: ['kind', 'status', 'limit'] },
   'GET /api/orgs/:orgId/jobs/:jobId': { method: 'GET', path: `/jobs/${ID}` },
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': { method: 'POST', path: `/jobs/${ID}/cancel` },

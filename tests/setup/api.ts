@@ -53,8 +53,8 @@ export function createTestApi(
       body:
         init.body === undefined
           ? undefined
-          : typeof init.body === 'string'
-            ? init.body
+          : typeof init.body === 'string' || init.body instanceof Uint8Array
+            ? (init.body as string | Uint8Array<ArrayBuffer>)
             : JSON.stringify(init.body),
     });
   return { app, deps, request };

@@ -4,6 +4,7 @@ import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
 import { graphRoutes } from './graph';
+import { importRoutes } from './imports';
 import { interventionRoutes } from './interventions';
 import { jobRoutes } from './jobs';
 import { orgRoutes } from './org';
@@ -24,5 +25,6 @@ export function createOrgRouter() {
   router.route('/', interventionRoutes);
   router.route('/', settingsRoutes);
   router.route('/', jobRoutes);
+  router.route('/', importRoutes);
   return router;
 }

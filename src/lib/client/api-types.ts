@@ -710,6 +710,116 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import participants or relationships from a CSV file (the raw text/csv body, streamed): all rows or none; dryRun=true reports without writing */
+    post: {
+      parameters: {
+        query: {
+          /** @description Judge every row and report, without writing */
+          dryRun?: 'true' | 'false';
+          /** @description What the file holds */
+          kind: 'participants' | 'relationships';
+        };
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'text/csv': string;
+        };
+      };
+      responses: {
+        /** @description The report: what each row did, or would do */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ImportReport'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The file is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not text/csv */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Some rows cannot be imported; nothing was. The problem’s `report` lists them */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/interventions': {
     parameters: {
       query?: never;
@@ -2941,6 +3051,36 @@ export interface components {
       reason?: 'timeout' | 'failed';
       /** @enum {string} */
       status: 'ok' | 'unavailable';
+    };
+    ImportReport: {
+      applied: boolean;
+      counts: {
+        created: number;
+        rejected: number;
+        unchanged: number;
+        updated: number;
+      };
+      dryRun: boolean;
+      file: {
+        bytes: number;
+        rows: number;
+        sha256: string;
+      };
+      /** @enum {string} */
+      kind: 'participants' | 'relationships';
+      rows: {
+        changes?: string[];
+        key: string;
+        /** @enum {string} */
+        outcome: 'created' | 'updated' | 'unchanged' | 'rejected';
+        problems?: {
+          column: string;
+          message: string;
+          value: string;
+        }[];
+        row: number;
+      }[];
+      rowsLeftOut: number;
     };
     Intervention: {
       createdAt: string;

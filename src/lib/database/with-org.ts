@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { PoolClient } from 'pg';
+import type { Database, DatabaseHandle } from '../db';
+import * as schema from './schema';
 import { APP_ROLE } from './roles';
 import type { OrgScope } from '../scope';
 
@@ -70,4 +73,25 @@ export function inOrg(db: Database, scope: OrgScope): InOrg {
  */
 export function unsafeWithOrgId<T>(db: Database, orgId: string, fn: (tx: OrgDb) => Promise<T>): Promise<T> {
   return bind(db, orgId, fn);
+}
+
+/**
+ * `withOrg` on a connection of its own, handed to `fn` beside the transaction when the database speaks
+ * PostgreSQL's protocol (`COPY … FROM STDIN` needs the connection itself); undefined on the embedded
+ * database, where bulk rows go in as multi-row INSERTs.
+ */
+export async function withOrgConnection<T>(
+  handle: DatabaseHandle,
+  scope: OrgScope,
+  fn: (tx: OrgDb, connection: PoolClient | undefined) => Promise<T>,
+): Promise<T> {
+  if (handle.kind !== 'postgres' || !handle.pool)
+    return bind(handle.db, scope.orgId, (tx) => fn(tx, undefined));
+  const connection = await handle.pool.connect();
+  try {
+    const db = drizzle(connection, { schema }) as unknown as Database;
+    return await bind(db, scope.orgId, (tx) => fn(tx, connection));
+  } finally {
+    connection.release();
+  }
 }

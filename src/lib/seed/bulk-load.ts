@@ -10,6 +10,8 @@ export type Cell = string | null;
 export interface RowSink {
   write(rows: Cell[][]): Promise<void>;
   end(): Promise<void>;
+  /** Gives up after a failure elsewhere: the connection must be usable again (to roll back). */
+  abort(): Promise<void>;
 }
 
 const escapeCopyText = (value: Cell) =>
@@ -33,6 +35,12 @@ export function copySink(client: PoolClient, table: string, columns: readonly st
       stream.end();
       await finished;
     },
+    // Destroying the stream sends CopyFail: the server ends the COPY with an error and the connection
+    // is back in its transaction (aborted), which the caller's ROLLBACK then ends.
+    async abort() {
+      stream.destroy(new Error('the rows were refused'));
+      await finished.catch(() => undefined);
+    },
   };
 }
 
@@ -51,5 +59,6 @@ export function unnestSink(
       await db.execute(sql`INSERT INTO ${target} SELECT * FROM unnest(${sql.join(arrays, sql`, `)})`);
     },
     async end() {},
+    async abort() {},
   };
 }

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { parseEnv } from '../lib/env';
+import { AppError } from '../lib/errors';
+import { unsafeSystemScope } from '../lib/jobs/system-scope';
+import { unsafeFindOrg } from '../lib/repositories/unsafe';
+import { importCsv, type ImportReport } from '../lib/services/imports';
+import type { AdminHandler } from './admin';
+import { CommandError, parseFlags, type CommandIo } from './command';
+
+export const IMPORT_HELP = `  import       --org <id|name> [--participants FILE] [--relationships FILE] [--dry-run]
+               Imports participants, then relationships, from CSV files: each file
+               all or nothing. --dry-run reports what each row would do and writes
+               nothing (relationships are then matched against the participants
+               already in the org). Exit 1, with the reasons, when anything is refused.`;
+
+/** Rows shown of a report on the terminal; the counts cover them all. */
+const SHOWN_ROWS = 50;
+
+// The command acts as the system, as a job does: it is the installation's administrator loading files,
+// not a member of the org (the audit event's actor is 'system').
+export const importCommand: AdminHandler = (argv) => {
+  const flags = parseFlags(
+    argv,
+    {
+      org: { type: 'string' },
+      participants: { type: 'string' },
+      relationships: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    z
+      .object({
+        org: z.string().trim().min(1, 'is required'),
+        participants: z.string().min(1).optional(),
+        relationships: z.string().min(1).optional(),
+        'dry-run': z.boolean().optional(),
+      })
+      .refine((f) => f.participants || f.relationships, {
+        message: 'give --participants FILE, --relationships FILE or both',
+        path: ['participants'],
+      }),
+  );
+  const env = parseEnv();
+  const limits = {
+    maxBytes: env.IMPORT_MAX_BYTES,
+    maxRows: env.IMPORT_MAX_ROWS,
+    maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
+  };
+  return async (handle, io) => {
+    const org = await unsafeFindOrg(handle.db, flags.org);
+    if (!org)
+      throw new CommandError(`no org with id or name "${flags.org}" (see \`npm run admin -- list-orgs\`)`);
+    const scope = unsafeSystemScope(org);
+    const files = [
+      ['participants', flags.participants],
+      ['relationships', flags.relationships],
+    ] as const;
+    let refused = 0;
+    for (const [kind, file] of files) {
+      if (!file) continue;
+      const source = await openFile(file);
+      try {
+        const report = await importCsv(handle, scope, kind, source, {
+          dryRun: Boolean(flags['dry-run']),
+          limits,
+        });
+        printReport(io, file, report);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refused++;
+        io.err(`${file}: ${error.message}`);
+        const report = error.extensions?.report as ImportReport | undefined;
+        if (report) printReport(io, file, report);
+      } finally {
+        source.destroy();
+      }
+    }
+    if (refused)
+      throw new CommandError(`${refused} ${refused === 1 ? 'file was' : 'files were'} not imported`);
+  };
+};
+
+async function openFile(file: string): Promise<fs.ReadStream> {
+  try {
+    await fs.promises.access(file, fs.constants.R_OK);
+  } catch (error) {
+    throw new CommandError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  return fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+}
+
+function printReport(io: CommandIo, file: string, report: ImportReport): void {
+  const { created, updated, unchanged, rejected } = report.counts;
+  const verb = report.applied
+    ? 'imported'
+    : report.dryRun
+      ? 'checked (dry run, nothing written)'
+      : 'not imported';
+  io.out(
+    `${file}: ${report.kind} ${verb}: ${report.file.rows} ${report.file.rows === 1 ? 'row' : 'rows'} — ${created} created, ${updated} updated, ` +
+      `${unchanged} unchanged, ${rejected} rejected (sha256 ${report.file.sha256})`,
+  );
+  const interesting = report.rows.filter((r) => r.outcome === 'rejected' || report.dryRun);
+  for (const row of interesting.slice(0, SHOWN_ROWS)) {
+    const why = row.problems?.map(
+      (p) => `${p.column} ${p.message}${p.value ? ` (${JSON.stringify(p.value)})` : ''}`,
+    );
+    const what = row.changes?.length ? ` (${row.changes.join(', ')})` : '';
+    io.out(`  row ${row.row}: ${row.outcome}${what} ${row.key}${why ? `: ${why.join('; ')}` : ''}`);
+  }
+  const more = interesting.length - SHOWN_ROWS + report.rowsLeftOut;
+  if (interesting.length > SHOWN_ROWS || (report.dryRun && report.rowsLeftOut > 0)) {
+    io.out(`  … and ${Math.max(more, 0)} more rows`);
+  }
+}
