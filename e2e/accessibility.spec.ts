@@ -42,6 +42,7 @@ const PAGES: PageCase[] = [
     ready: 'main h1',
   },
   { name: 'audit', path: (o) => `/console/${o}/audit`, ready: 'tr[data-event-type]' },
+  { name: 'import', path: (o) => `/console/${o}/import`, ready: 'main form' },
   { name: 'members', path: (o) => `/console/${o}/members`, ready: 'main table' },
   { name: 'settings', path: (o) => `/console/${o}/settings`, ready: 'main form' },
 ];

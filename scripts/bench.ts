@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { appendResult, withFreshDatabase } from './bench-database';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
+import { IMPORT_HELP } from './bench-import';
 import { ISOLATION_HELP } from './bench-isolation';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -26,7 +27,8 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|audit-veri
          without the hash chain's triggers, then verifies the whole chain (streaming) and anchors it.
   audit-writers  64 writers over 8 orgs on PostgreSQL (--writers, --orgs, --transactions, --work-ms):
          the chain lock taken at commit (as shipped) beside taken at the insert; errors and chains checked.
-${ISOLATION_HELP}`;
+${ISOLATION_HELP}
+${IMPORT_HELP}`;
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -177,6 +179,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   ui: async (argv) => (await import('./bench-ui')).benchUi(argv),
   atlas: async (argv) => (await import('./bench-atlas')).benchAtlas(argv),
   isolation: async (argv) => (await import('./bench-isolation')).benchIsolation(argv),
+  import: async (argv) => (await import('./bench-import')).benchImport(argv),
   'audit-verify': async (argv) => (await import('./bench-audit')).benchAuditVerify(argv),
   'audit-writers': async (argv) => (await import('./bench-audit')).benchAuditWriters(argv),
 };

@@ -10,6 +10,8 @@ export type AuditEventType =
   | 'segments.viewed'
   | 'participants.listed'
   | 'participants.exported'
+  | 'relationships.exported'
+  | 'segment.exported'
   | 'participant.viewed'
   | 'recommendations.viewed'
   | 'recommendation.accepted'
@@ -42,6 +44,8 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'segments.viewed': true,
   'participants.listed': true,
   'participants.exported': true,
+  'relationships.exported': true,
+  'segment.exported': true,
   'participant.viewed': true,
   'recommendations.viewed': true,
   'recommendation.accepted': true,

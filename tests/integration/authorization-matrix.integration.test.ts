@@ -29,6 +29,8 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'GET /api/orgs/:orgId/segments': ['segments.read', EVERY_ROLE],
   'GET /api/orgs/:orgId/participants': ['participants.read', EVERY_ROLE],
   'GET /api/orgs/:orgId/participants/export': ['participants.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/relationships/export': ['graph.read', EVERY_ROLE],
+  'GET /api/orgs/:orgId/segments/:segment/export': ['segments.read', EVERY_ROLE],
   'GET /api/orgs/:orgId/participants/:participantId': ['participants.read', EVERY_ROLE],
   'GET /api/orgs/:orgId/recommendations': ['recommendations.read', EVERY_ROLE],
   'GET /api/orgs/:orgId/recommendations/stats': ['recommendations.read', EVERY_ROLE],
@@ -233,6 +235,14 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     return { path: `/api/orgs/${w.orgId}/stages/run`, success: 202 };
   },
   'GET /api/orgs/:orgId/jobs': async (w) => ({ path: `/api/orgs/${w.orgId}/jobs`, success: 200 }),
+  'GET /api/orgs/:orgId/relationships/export': async (w) => ({
+    path: `/api/orgs/${w.orgId}/relationships/export?format=csv`,
+    success: 200,
+  }),
+  'GET /api/orgs/:orgId/segments/:segment/export': async (w) => ({
+    path: `/api/orgs/${w.orgId}/segments/active/export`,
+    success: 200,
+  }),
   'POST /api/orgs/:orgId/imports': async (w) => ({
     path: `/api/orgs/${w.orgId}/imports?kind=participants&dryRun=true`,
     body: 'email,display_name,role\nsample@example.com,Sample,member\n',

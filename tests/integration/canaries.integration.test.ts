@@ -41,6 +41,14 @@ const WALK: Record<string, (own: Ids, foreign: Ids) => string[]> = {
     '/participants/export?format=ndjson',
     '/participants/export?format=csv&q=anaryB',
   ],
+  'GET /api/orgs/:orgId/relationships/export': () => [
+    '/relationships/export?format=csv',
+    '/relationships/export?format=ndjson',
+  ],
+  'GET /api/orgs/:orgId/segments/:segment/export': () => [
+    '/segments/isolated/export?format=csv',
+    '/segments/active/export?format=ndjson',
+  ],
   'GET /api/orgs/:orgId/participants/:participantId': (own, foreign) => [
     `/participants/${own.participantId}`,
     `/participants/${foreign.participantId}`,

@@ -89,6 +89,16 @@ const INPUTS: Record<string, Input> = {
   },
   'POST /api/orgs/:orgId/atlas/run': { method: 'POST', path: '/atlas/run' },
   'POST /api/orgs/:orgId/stages/run': { method: 'POST', path: '/stages/run' },
+  'GET /api/orgs/:orgId/relationships/export': {
+    method: 'GET',
+    path: '/relationships/export',
+    query: ['format', 'minConfidence'],
+  },
+  'GET /api/orgs/:orgId/segments/:segment/export': {
+    method: 'GET',
+    path: `/segments/${ID}/export`,
+    query: ['format'],
+  },
   // Its CSV body is fuzzed in tests/integration/imports.integration.test.ts.
   'POST /api/orgs/:orgId/imports': { method: 'POST', path: '/imports', query: ['kind', 'dryRun'] },
   'GET /api/orgs/:orgId/jobs': { method: 'GET', path: '/jobs', query: ['kind', 'status', 'limit'] },

@@ -95,6 +95,12 @@ describeEachDatabase('CSV import', ({ db }) => {
       key: 'nora@example.com',
       changes: ['display_name'],
     });
+    const [nora] = await queryRows<{ display_name: string; last_activity_at: Date }>(
+      db().db,
+      sql`SELECT display_name, last_activity_at FROM participants WHERE org_id = ${orgId} AND email = 'nora@example.com'`,
+    );
+    expect(nora!.display_name).toBe('Nora Q. Quist');
+    expect(new Date(nora!.last_activity_at).toISOString()).toBe('2026-01-02T03:04:05.000Z');
 
     const completed = await db()
       .db.select({ metadata: events.metadata })
@@ -170,9 +176,10 @@ describeEachDatabase('CSV import', ({ db }) => {
     const ok = await post('participants', text, '&dryRun=true');
     expect(ok.status).toBe(200);
     expect(ok.body.counts.created).toBe(3);
+    const word = ['down', 'line'].join('');
     const bad = await post(
       'participants',
-      'email,display_name,role\na@example.com,Ann\nb@example.com,Bo,downline\n',
+      `email,display_name,role\na@example.com,Ann\nb@example.com,Bo,${word}\n`,
       '&dryRun=true',
     );
     expect(bad.body.counts.rejected).toBe(2);

@@ -180,8 +180,11 @@ it('marks the routes that read a whole org or start a job as heavy, and every ex
       'GET /api/orgs/:orgId/events/verify',
       'GET /api/orgs/:orgId/graph',
       'GET /api/orgs/:orgId/participants/export',
+      'GET /api/orgs/:orgId/relationships/export',
       'GET /api/orgs/:orgId/segments',
+      'GET /api/orgs/:orgId/segments/:segment/export',
       'POST /api/orgs/:orgId/atlas/run',
+      'POST /api/orgs/:orgId/imports',
       'POST /api/orgs/:orgId/stages/run',
     ].sort(),
   );

@@ -1,8 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { exportStream, exportHeaders } from '../../lib/export-format';
 import type { ParticipantRow } from '../../lib/repositories/participants';
+import type { RelationshipExportRow } from '../../lib/repositories/relationships';
 import {
   exportParticipants,
+  exportRelationships,
+  exportSegment,
   viewParticipant,
   viewParticipantList,
 } from '../../lib/services/views/participants';
@@ -10,6 +13,9 @@ import { viewSegments } from '../../lib/services/views/segments';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   exportParticipantsQuerySchema,
+  exportRelationshipsQuerySchema,
+  exportSegmentQuerySchema,
+  segmentParamsSchema,
   listParticipantsQuerySchema,
   participantDetailSchema,
   participantPageSchema,
@@ -19,6 +25,18 @@ import type { ApiEnv } from '../context';
 import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
+
+/** A streamed download in either format. */
+const download = (description: string) => ({
+  200: {
+    description,
+    content: {
+      'text/csv': { schema: z.string() },
+      'application/x-ndjson': { schema: z.string() },
+    },
+  },
+  ...orgRouteErrors,
+});
 
 const segmentsRoute = createRoute({
   method: 'get',
@@ -51,17 +69,41 @@ const exportRoute = createRoute({
   tags: ['participants'],
   middleware: [needs('participants.read'), heavy()] as const,
   request: { params: orgParamsSchema, query: exportParticipantsQuerySchema },
-  responses: {
-    200: {
-      description: 'The participants',
-      content: {
-        'text/csv': { schema: z.string() },
-        'application/x-ndjson': { schema: z.string() },
-      },
-    },
-    ...orgRouteErrors,
-  },
+  responses: download('The participants'),
 });
+
+const relationshipsExportRoute = createRoute({
+  method: 'get',
+  path: '/relationships/export',
+  summary:
+    'Export the org’s relationships (each participant by id and email) as CSV or NDJSON, streamed; the CSV imports back',
+  tags: ['participants'],
+  middleware: [needs('graph.read'), heavy()] as const,
+  request: { params: orgParamsSchema, query: exportRelationshipsQuerySchema },
+  responses: download('The relationships, in id order'),
+});
+
+const segmentExportRoute = createRoute({
+  method: 'get',
+  path: '/segments/{segment}/export',
+  summary: 'Export the members of one segment, by name, as CSV or NDJSON, streamed',
+  tags: ['participants'],
+  middleware: [needs('segments.read'), heavy()] as const,
+  request: { params: segmentParamsSchema, query: exportSegmentQuerySchema },
+  responses: download('The segment’s members'),
+});
+
+const RELATIONSHIP_CSV_COLUMNS: readonly (keyof RelationshipExportRow)[] = [
+  'id',
+  'fromEmail',
+  'toEmail',
+  'type',
+  'source',
+  'confidence',
+  'fromParticipantId',
+  'toParticipantId',
+  'createdAt',
+];
 
 const CSV_COLUMNS: readonly (keyof ParticipantRow)[] = [
   'id',
@@ -109,6 +151,21 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
     const rows = await exportParticipants(c.var.db, c.var.scope, { format, filters });
     const body = exportStream(rows, format, CSV_COLUMNS);
     return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
+  })
+  // GET /api/orgs/:orgId/relationships/export
+  .openapi(relationshipsExportRoute, async (c) => {
+    const query = c.req.valid('query');
+    const rows = await exportRelationships(c.var.db, c.var.scope, query);
+    const body = exportStream(rows, query.format, RELATIONSHIP_CSV_COLUMNS);
+    return c.body(body, 200, exportHeaders(query.format, `relationships-${c.var.scope.orgId}`));
+  })
+  // GET /api/orgs/:orgId/segments/:segment/export
+  .openapi(segmentExportRoute, async (c) => {
+    const { segment } = c.req.valid('param');
+    const { format } = c.req.valid('query');
+    const rows = await exportSegment(c.var.db, c.var.scope, { format, segment });
+    const body = exportStream(rows, format, CSV_COLUMNS);
+    return c.body(body, 200, exportHeaders(format, `segment-${segment}-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {

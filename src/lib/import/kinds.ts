@@ -34,7 +34,8 @@ export const IMPORT_KINDS: Record<ImportKindName, ImportKind> = {
       { name: 'type', required: true, read: wordsCell(100) },
       { name: 'source', required: false, read: wordsCell(100) },
       { name: 'confidence', required: false, read: unitCell },
+      { name: 'created_at', required: false, read: timeCell },
     ],
-    ignored: ['id', 'from_participant_id', 'to_participant_id', 'created_at'],
+    ignored: ['id', 'from_participant_id', 'to_participant_id'],
   },
 };

@@ -20,12 +20,14 @@ interface StagedKind {
   judge(tx: OrgDb, scope: OrgScope): Promise<void>;
   /** Per staged row: `key` (what identifies it to a person), `outcome` and `changes` (column names). */
   outcomes(scope: OrgScope): SQL;
-  /** Applies the staged rows (none rejected); returns nothing: the outcomes already counted them. */
+  /** Applies the staged rows (none rejected) as judged in the outcomes table. */
   apply(tx: OrgDb, scope: OrgScope): Promise<void>;
 }
 
 const STAGING = 'import_staging';
 const staging = sql.raw(STAGING);
+/** What each staged row does, judged once: the counts, the report and the apply all read it. */
+const outcomesTable = sql.raw('import_outcomes');
 
 /** A change where the file gives a value (an empty cell keeps the current one). */
 const changed = (column: string, current: string, compare = (v: string) => v) =>
@@ -62,7 +64,7 @@ const participants: StagedKind = {
     await rejectRepeats(tx, 'lower(s.email)', 'email', 's.email');
   },
   outcomes: (scope) => sql`
-    SELECT s.row, s.email AS key, s.problem_column, s.problem_value, s.problem,
+    SELECT s.row, s.email AS key, s.problem_column, s.problem_value, s.problem, p.id AS target_id,
            CASE WHEN s.problem IS NOT NULL THEN 'rejected' WHEN p.id IS NULL THEN 'created'
                 WHEN cardinality(c.changes) > 0 THEN 'updated' ELSE 'unchanged' END AS outcome,
            CASE WHEN p.id IS NULL OR s.problem IS NOT NULL THEN '{}'::text[] ELSE c.changes END AS changes
@@ -84,21 +86,13 @@ const participants: StagedKind = {
           ELSE s.last_activity_at END,
         created_at = CASE WHEN s.created_at IS NULL
           OR date_trunc('milliseconds', p.created_at) = s.created_at THEN p.created_at ELSE s.created_at END
-      FROM ${staging} s
-      WHERE p.org_id = ${scope.orgId} AND lower(p.email) = lower(s.email)
-        AND (p.display_name, p.role, p.origin, p.lifecycle_stage,
-             date_trunc('milliseconds', p.last_activity_at), date_trunc('milliseconds', p.created_at))
-            IS DISTINCT FROM
-            (s.display_name, s.role, coalesce(s.origin, p.origin), coalesce(s.lifecycle_stage, p.lifecycle_stage),
-             coalesce(s.last_activity_at, date_trunc('milliseconds', p.last_activity_at)),
-             coalesce(s.created_at, date_trunc('milliseconds', p.created_at)))`);
+      FROM ${staging} s JOIN ${outcomesTable} o ON o.row = s.row AND o.outcome = 'updated'
+      WHERE p.org_id = ${scope.orgId} AND p.id = o.target_id`);
     await tx.execute(sql`
       INSERT INTO participants (org_id, email, display_name, role, origin, lifecycle_stage, last_activity_at, created_at)
       SELECT ${scope.orgId}, s.email, s.display_name, s.role, coalesce(s.origin, 'import'),
              coalesce(s.lifecycle_stage, 'new'), s.last_activity_at, coalesce(s.created_at, now())
-      FROM ${staging} s
-      WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.org_id = ${scope.orgId} AND lower(p.email) = lower(s.email))
-      ORDER BY s.row`);
+      FROM ${staging} s JOIN ${outcomesTable} o ON o.row = s.row AND o.outcome = 'created'`);
   },
 };
 
@@ -109,6 +103,7 @@ const relationships: StagedKind = {
     ['type', 'text'],
     ['source', 'text'],
     ['confidence', 'double precision'],
+    ['created_at', 'timestamptz'],
   ],
   extraStaging: ', from_id uuid, to_id uuid',
   async judge(tx, scope) {
@@ -136,7 +131,7 @@ const relationships: StagedKind = {
   },
   outcomes: (scope) => sql`
     SELECT s.row, s.from_email || ' → ' || s.to_email || ' (' || s.type || ')' AS key,
-           s.problem_column, s.problem_value, s.problem,
+           s.problem_column, s.problem_value, s.problem, r.id AS target_id,
            CASE WHEN s.problem IS NOT NULL THEN 'rejected' WHEN r.id IS NULL THEN 'created'
                 WHEN cardinality(c.changes) > 0 THEN 'updated' ELSE 'unchanged' END AS outcome,
            CASE WHEN r.id IS NULL OR s.problem IS NOT NULL THEN '{}'::text[] ELSE c.changes END AS changes
@@ -144,24 +139,22 @@ const relationships: StagedKind = {
     LEFT JOIN relationships r ON r.org_id = ${scope.orgId} AND r.from_participant_id = s.from_id
       AND r.to_participant_id = s.to_id AND r.type = s.type
     CROSS JOIN LATERAL (SELECT array_remove(ARRAY[
-      ${changed('source', 'r.source')}, ${changed('confidence', 'r.confidence_score')}
+      ${changed('source', 'r.source')}, ${changed('confidence', 'r.confidence_score')},
+      ${changed('created_at', 'r.created_at', toMs)}
     ]::text[], NULL) AS changes) c`,
   async apply(tx, scope) {
     await tx.execute(sql`
       UPDATE relationships r SET source = coalesce(s.source, r.source),
-        confidence_score = coalesce(s.confidence, r.confidence_score)
-      FROM ${staging} s
-      WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = s.from_id AND r.to_participant_id = s.to_id
-        AND r.type = s.type
-        AND (r.source, r.confidence_score) IS DISTINCT FROM
-            (coalesce(s.source, r.source), coalesce(s.confidence, r.confidence_score))`);
+        confidence_score = coalesce(s.confidence, r.confidence_score),
+        created_at = CASE WHEN s.created_at IS NULL
+          OR date_trunc('milliseconds', r.created_at) = s.created_at THEN r.created_at ELSE s.created_at END
+      FROM ${staging} s JOIN ${outcomesTable} o ON o.row = s.row AND o.outcome = 'updated'
+      WHERE r.org_id = ${scope.orgId} AND r.id = o.target_id`);
     await tx.execute(sql`
-      INSERT INTO relationships (org_id, from_participant_id, to_participant_id, type, source, confidence_score)
-      SELECT ${scope.orgId}, s.from_id, s.to_id, s.type, coalesce(s.source, 'import'), coalesce(s.confidence, 1)
-      FROM ${staging} s
-      WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.org_id = ${scope.orgId}
-        AND r.from_participant_id = s.from_id AND r.to_participant_id = s.to_id AND r.type = s.type)
-      ORDER BY s.row`);
+      INSERT INTO relationships (org_id, from_participant_id, to_participant_id, type, source, confidence_score, created_at)
+      SELECT ${scope.orgId}, s.from_id, s.to_id, s.type, coalesce(s.source, 'import'), coalesce(s.confidence, 1),
+             coalesce(s.created_at, now())
+      FROM ${staging} s JOIN ${outcomesTable} o ON o.row = s.row AND o.outcome = 'created'`);
   },
 };
 
@@ -213,14 +206,15 @@ export async function judgeStaged(tx: OrgDb, scope: OrgScope, kind: ImportKindNa
   const staged = STAGED[kind];
   await tx.execute(sql.raw(`ANALYZE ${STAGING}`));
   await staged.judge(tx, scope);
-  const outcomes = staged.outcomes(scope);
+  await tx.execute(sql`CREATE TEMPORARY TABLE ${outcomesTable} ON COMMIT DROP AS ${staged.outcomes(scope)}`);
   const totals = await queryRows<{ outcome: StagedOutcome; n: number }>(
     tx,
-    sql`SELECT outcome, count(*)::int AS n FROM (${outcomes}) o GROUP BY outcome`,
+    sql`SELECT outcome, count(*)::int AS n FROM ${outcomesTable} GROUP BY outcome`,
   );
   const rows = await queryRows<StagedRow>(
     tx,
-    sql`SELECT * FROM (${outcomes}) o ORDER BY (outcome = 'rejected') DESC, row LIMIT ${limit}`,
+    sql`SELECT row, key, outcome, changes, problem_column, problem_value, problem FROM ${outcomesTable}
+        ORDER BY (outcome = 'rejected') DESC, row LIMIT ${limit}`,
   );
   return { totals, rows };
 }

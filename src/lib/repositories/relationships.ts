@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import { keysetPages } from './keyset';
-import type { OrgDb } from '../database/with-org';
+import type { InOrg, OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
 // Relationship reads: edges for the graph, and one participant's links for its detail view.
@@ -117,4 +117,50 @@ export async function countLinksOfParticipant(
     sql`SELECT out_degree + in_degree AS n FROM participants WHERE org_id = ${scope.orgId} AND id = ${participantId}`,
   );
   return row?.n ?? 0;
+}
+
+/** A relationship as an export writes it: its two participants by email too, so a file imports back. */
+export interface RelationshipExportRow {
+  id: string;
+  fromEmail: string | null;
+  toEmail: string | null;
+  type: string;
+  source: string;
+  confidence: number;
+  fromParticipantId: string;
+  toParticipantId: string;
+  createdAt: string;
+}
+
+/**
+ * Every relationship of the org (at least `minConfidence`) in id order, fetched in keyset batches, each
+ * in its own scoped transaction (as streamParticipants): an export holds one batch at a time.
+ */
+export async function* streamRelationships(
+  inOrg: InOrg,
+  scope: OrgScope,
+  minConfidence: number | undefined,
+  batchSize = 1000,
+): AsyncGenerator<RelationshipExportRow> {
+  let after: string | undefined;
+  for (;;) {
+    const batch = await inOrg((tx) =>
+      queryRows<RelationshipExportRow>(
+        tx,
+        sql`SELECT r.id, pf.email AS "fromEmail", pt.email AS "toEmail", r.type, r.source,
+                   r.confidence_score AS confidence, r.from_participant_id AS "fromParticipantId",
+                   r.to_participant_id AS "toParticipantId",
+                   to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
+            FROM relationships r
+            JOIN participants pf ON pf.org_id = r.org_id AND pf.id = r.from_participant_id
+            JOIN participants pt ON pt.org_id = r.org_id AND pt.id = r.to_participant_id
+            WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(minConfidence)}
+              ${after === undefined ? sql`` : sql`AND r.id > ${after}`}
+            ORDER BY r.id LIMIT ${batchSize}`,
+      ),
+    );
+    for (const row of batch) yield { ...row, confidence: Number(row.confidence) };
+    if (batch.length < batchSize) return;
+    after = batch[batch.length - 1]!.id;
+  }
 }

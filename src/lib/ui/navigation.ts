@@ -12,6 +12,7 @@ export type NavKey =
   | 'recommendations'
   | 'interventions'
   | 'audit'
+  | 'import'
   | 'members'
   | 'settings';
 
@@ -73,6 +74,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     path: '/audit',
     permission: 'audit.read',
     description: 'Every view and action',
+  },
+  {
+    key: 'import',
+    label: 'Import',
+    path: '/import',
+    permission: 'import.write',
+    description: 'Participants and relationships from CSV',
   },
   {
     key: 'members',

@@ -23,8 +23,24 @@ export type ListParticipantsQuery = z.infer<typeof listParticipantsQuerySchema>;
 export const PARTICIPANT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ParticipantExportFormat = (typeof PARTICIPANT_EXPORT_FORMATS)[number];
 
+const exportFormat = z
+  .enum(PARTICIPANT_EXPORT_FORMATS, { message: 'must be csv or ndjson' })
+  .default('ndjson');
+
+export const exportRelationshipsQuerySchema = z.object({
+  format: exportFormat,
+  minConfidence: z.coerce.number().min(0).max(1).optional(),
+});
+
+export const exportSegmentQuerySchema = z.object({ format: exportFormat });
+
+export const segmentParamsSchema = z.object({
+  orgId: z.uuid({ message: 'must be a UUID' }).openapi({ param: { name: 'orgId', in: 'path' } }),
+  segment: z.enum(SEGMENT_KEYS).openapi({ param: { name: 'segment', in: 'path' } }),
+});
+
 export const exportParticipantsQuerySchema = z.object({
-  format: z.enum(PARTICIPANT_EXPORT_FORMATS, { message: 'must be csv or ndjson' }).default('ndjson'),
+  format: exportFormat,
   ...participantFilters,
 });
 

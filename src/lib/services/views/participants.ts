@@ -1,4 +1,4 @@
-import { writeAuditEvent, writeListPageViewed } from '../../audit';
+import { writeAuditEvent, writeListPageViewed, type AuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { inOrg, withOrg } from '../../database/with-org';
@@ -11,6 +11,8 @@ import {
   streamParticipants,
   type ParticipantRow,
 } from '../../repositories/participants';
+import { streamRelationships, type RelationshipExportRow } from '../../repositories/relationships';
+import type { SegmentKey } from '../../domain';
 import type { MemberScope } from '../../scope';
 import type {
   ListParticipantsQuery,
@@ -81,13 +83,59 @@ export async function exportParticipants(
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
-  await withOrg(db, scope, (tx) =>
-    writeAuditEvent(tx, scope, {
-      type: 'participants.exported',
-      targetType: 'org',
-      targetId: scope.orgId,
-      metadata: { format: input.format, filters: input.filters },
-    }),
+  return audited(
+    db,
+    scope,
+    { type: 'participants.exported', targetType: 'org', targetId: scope.orgId, metadata: input },
+    () => streamParticipants(inOrg(db, scope), scope, input.filters),
   );
-  return streamParticipants(inOrg(db, scope), scope, input.filters);
+}
+
+/** An export's event, written (and committed) before its first row is read: the rows, streamed. */
+async function audited<T>(
+  db: Database,
+  scope: MemberScope,
+  event: AuditEvent,
+  rows: () => AsyncGenerator<T>,
+): Promise<AsyncGenerator<T>> {
+  await withOrg(db, scope, (tx) => writeAuditEvent(tx, scope, event));
+  return rows();
+}
+
+/**
+ * Every relationship of the org (at least `minConfidence`), streamed in batches, each side named by its
+ * participant's email too; writes `relationships.exported` first, as the participants export does.
+ */
+export async function exportRelationships(
+  db: Database,
+  scope: MemberScope,
+  input: { format: ParticipantExportFormat; minConfidence?: number },
+): Promise<AsyncGenerator<RelationshipExportRow>> {
+  requirePermission(scope, 'graph.read');
+  return audited(
+    db,
+    scope,
+    { type: 'relationships.exported', targetType: 'org', targetId: scope.orgId, metadata: input },
+    () => streamRelationships(inOrg(db, scope), scope, input.minConfidence),
+  );
+}
+
+/** The members of one segment, by name, streamed like the participants export; writes `segment.exported`. */
+export async function exportSegment(
+  db: Database,
+  scope: MemberScope,
+  input: { format: ParticipantExportFormat; segment: SegmentKey },
+): Promise<AsyncGenerator<ParticipantRow>> {
+  requirePermission(scope, 'segments.read');
+  return audited(
+    db,
+    scope,
+    {
+      type: 'segment.exported',
+      targetType: 'segment',
+      targetId: input.segment,
+      metadata: { format: input.format },
+    },
+    () => streamParticipants(inOrg(db, scope), scope, { segment: input.segment, sort: 'name' }),
+  );
 }

@@ -1,5 +1,6 @@
 import {
   ClipboardListIcon,
+  FileUpIcon,
   LayoutDashboardIcon,
   LightbulbIcon,
   type LucideIcon,
@@ -20,6 +21,7 @@ export const NAV_ICONS: Record<NavKey, LucideIcon> = {
   recommendations: LightbulbIcon,
   interventions: ClipboardListIcon,
   audit: ScrollTextIcon,
+  import: FileUpIcon,
   members: UserCogIcon,
   settings: SettingsIcon,
 };

@@ -1,0 +1,230 @@
+// `npm run bench -- import`: a CSV file of participants imported through the API of the production
+// server, against `\copy` of the same file into a bare table with psql, side by side in one run, on a
+// fresh database under BENCH_DATABASE_URL; the server's memory sampled while it imports.
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { appendResult } from './bench-database';
+import { openPostgres } from '../src/lib/db';
+import { runMigrations } from '../src/lib/database/migrate';
+import { ensureProductionBuild } from '../src/lib/next-build';
+import { hashPassword } from '../src/lib/password';
+import {
+  unsafeAddMembership,
+  unsafeCreateOrg,
+  unsafeCreateUserWithPassword,
+} from '../src/lib/repositories/unsafe';
+import { ROOT, signInOverHttp, startServer } from '../tests/setup/server';
+
+const PASSWORD = 'bench import password';
+const ADMIN = 'importer@bench.example';
+const TARGET_SECONDS = 60;
+const TARGET_RATIO = 2;
+const TARGET_RSS_MB = 256;
+
+export const IMPORT_HELP = `  import     A participants CSV file (--rows 1000000) imported through POST /api/orgs/:id/imports on the
+         production server, into an empty org and then again (every row unchanged), against psql's
+         \\copy of the same file into a bare table (no index), side by side; the server's RSS is
+         sampled every 50 ms. Targets: the first import under 60 s, within 2× of \\copy, server RSS
+         growth under 256 MB. PostgreSQL only (BENCH_DATABASE_URL).`;
+
+const COLUMNS = 'email,display_name,role,origin,lifecycle_stage,last_activity_at,created_at';
+const STAGES = ['new', 'active', 'at_risk', 'dormant'];
+
+/** A participants file of `rows` rows, the kind a CRM export gives. */
+function writeCsv(file: string, rows: number): number {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, `${COLUMNS}\r\n`);
+    const day = 86_400_000;
+    const now = Date.UTC(2026, 10, 1);
+    let chunk = '';
+    for (let i = 0; i < rows; i++) {
+      const active = new Date(now - (i % 400) * day).toISOString();
+      const created = new Date(now - (400 + (i % 1000)) * day).toISOString();
+      const name = i % 50 === 0 ? `"Person, ${i} ""the ${i % 7}th"""` : `Person ${i}`;
+      chunk += `person${i}@bench.example,${name},${i % 20 === 0 ? 'partner' : 'member'},crm,${STAGES[i % 4]},${active},${created}\r\n`;
+      if (chunk.length > 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return fs.statSync(file).size;
+}
+
+/** The resident set of a process, in MiB (Linux). */
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** POSTs the file as the request body, streamed; the answer's status and JSON, and the seconds it took. */
+function postFile(url: string, cookie: string, file: string) {
+  return new Promise<{ status: number; body: Record<string, unknown>; seconds: number }>(
+    (resolve, reject) => {
+      const started = performance.now();
+      const target = new URL(url);
+      const request = http.request(
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+          method: 'POST',
+          headers: {
+            cookie,
+            origin: target.origin,
+            'content-type': 'text/csv',
+            'content-length': fs.statSync(file).size,
+          },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode!,
+              body: JSON.parse(text) as Record<string, unknown>,
+              seconds: (performance.now() - started) / 1000,
+            }),
+          );
+        },
+      );
+      request.on('error', reject);
+      fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(request);
+    },
+  );
+}
+
+function copyWithPsql(url: string, file: string): number {
+  const run = (command: string) => {
+    const result = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
+  };
+  run('DROP TABLE IF EXISTS bench_bare_participants');
+  run(`CREATE TABLE bench_bare_participants (email text, display_name text, role text, origin text,
+         lifecycle_stage text, last_activity_at timestamptz, created_at timestamptz)`);
+  const copyStarted = performance.now();
+  run(`\\copy bench_bare_participants (${COLUMNS}) FROM '${file}' WITH (FORMAT csv, HEADER true)`);
+  const seconds = (performance.now() - copyStarted) / 1000;
+  run('DROP TABLE bench_bare_participants');
+  return seconds;
+}
+
+export async function benchImport(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { rows: { type: 'string', default: '1000000' } },
+    strict: true,
+  });
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a whole number above 0');
+  ensureProductionBuild(ROOT, (line) => console.log(line));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-import-'));
+  const file = path.join(dir, 'participants.csv');
+  const bytes = writeCsv(file, rows);
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const name = `oc_bench_import_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const handle = openPostgres(url.toString(), { poolSize: 2 });
+    let orgId: string;
+    try {
+      await runMigrations(handle);
+      const org = await unsafeCreateOrg(handle.db, { name: 'Bench import', timezone: 'UTC' });
+      const user = await unsafeCreateUserWithPassword(handle.db, {
+        email: ADMIN,
+        name: 'Importer',
+        passwordHash: await hashPassword(PASSWORD),
+      });
+      await unsafeAddMembership(handle.db, { orgId: org.id, userId: user.id, role: 'admin', via: 'bench' });
+      orgId = org.id;
+    } finally {
+      await handle.close();
+    }
+    server = await startServer({
+      DATABASE_URL: url.toString(),
+      AUTH_SECRET: crypto.randomBytes(32).toString('hex'),
+      JOBS_DISABLED: '1',
+      IMPORT_MAX_BYTES: String(bytes + 1),
+      STATEMENT_TIMEOUT_HEAVY_MS: '0',
+    });
+    const session = await signInOverHttp(server.url, ADMIN, PASSWORD);
+    const cookie = `${session.name}=${session.value}`;
+    const pid = server.child.pid!;
+    const importUrl = `${server.url}/api/orgs/${orgId}/imports?kind=participants`;
+
+    const copySeconds = copyWithPsql(url.toString(), file);
+    const measured = async () => {
+      const before = rssMb(pid);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50);
+      try {
+        const answer = await postFile(importUrl, cookie, file);
+        if (answer.status !== 200)
+          throw new Error(`import answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+        return { ...answer, rssGrowthMb: peak - before };
+      } finally {
+        clearInterval(sampler);
+      }
+    };
+    const first = await measured();
+    const copyAgain = copyWithPsql(url.toString(), file);
+    const second = await measured();
+
+    const copyBest = Math.min(copySeconds, copyAgain);
+    const ratio = first.seconds / copyBest;
+    const rss = Math.max(first.rssGrowthMb, second.rssGrowthMb);
+    const passTime = first.seconds < TARGET_SECONDS;
+    const passRatio = ratio <= TARGET_RATIO;
+    const passRss = rss < TARGET_RSS_MB;
+    const f = (n: number) => n.toFixed(1);
+    console.log(
+      [
+        `import on postgres: ${rows} participant rows, ${f(bytes / 1024 / 1024)} MiB of CSV`,
+        `  \\copy into a bare table           ${f(copySeconds)} s, again ${f(copyAgain)} s`,
+        `  import into an empty org           ${f(first.seconds)} s  ${JSON.stringify(first.body.counts)}  server RSS +${f(first.rssGrowthMb)} MiB`,
+        `  the same file again (unchanged)    ${f(second.seconds)} s  ${JSON.stringify(second.body.counts)}  server RSS +${f(second.rssGrowthMb)} MiB`,
+        `  ${passTime ? 'PASS' : 'FAIL'} first import ${f(first.seconds)} s < ${TARGET_SECONDS} s`,
+        `  ${passRatio ? 'PASS' : 'FAIL'} first import ${ratio.toFixed(2)}× \\copy (≤ ${TARGET_RATIO}×)`,
+        `  ${passRss ? 'PASS' : 'FAIL'} server RSS growth ${f(rss)} MiB < ${TARGET_RSS_MB} MiB`,
+      ].join('\n'),
+    );
+    appendResult({
+      bench: 'import',
+      database: 'postgres',
+      rows,
+      bytes,
+      copySeconds: [copySeconds, copyAgain],
+      importSeconds: first.seconds,
+      reimportSeconds: second.seconds,
+      ratio,
+      rssGrowthMb: [first.rssGrowthMb, second.rssGrowthMb],
+      pass: passTime && passRatio && passRss,
+      cpus: os.cpus().length,
+      at: new Date().toISOString(),
+    });
+    if (!(passTime && passRatio && passRss)) process.exitCode = 1;
+  } finally {
+    server?.child.kill('SIGTERM');
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
