@@ -1,7 +1,8 @@
 // `npm run bench -- import`: a CSV file of participants imported through the API of the production
 // server, against `\copy` of the same file into a bare table with psql, side by side in one run, on a
 // fresh database under BENCH_DATABASE_URL; the server's memory sampled while it imports.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,7 +30,8 @@ const TARGET_RSS_MB = 256;
 
 export const IMPORT_HELP = `  import     A participants CSV file (--rows 1000000) imported through POST /api/orgs/:id/imports on the
          production server, into an empty org and then again (every row unchanged), against psql's
-         \\copy of the same file into a bare table (no index), side by side; the server's RSS is
+         \\copy of the same file into a bare table (no index) and into a table of participants' shape
+         (its indexes and checks), side by side; the server's RSS is
          sampled every 50 ms. Targets: the first import under 60 s, within 2× of \\copy, server RSS
          growth under 256 MB. PostgreSQL only (BENCH_DATABASE_URL).`;
 
@@ -104,20 +106,34 @@ function postFile(url: string, cookie: string, file: string) {
   );
 }
 
-function copyWithPsql(url: string, file: string): number {
-  const run = (command: string) => {
-    const result = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
-      encoding: 'utf8',
+/**
+ * Seconds psql's `\copy` of the file takes into a bare table (the target's baseline) or, `indexed`, into
+ * a table made `LIKE participants INCLUDING ALL` (its defaults, checks and seven indexes): what the
+ * database itself needs to take the rows in, without reading, judging or row-level security.
+ */
+async function copyWithPsql(url: string, file: string, orgId: string, indexed: boolean): Promise<number> {
+  // Not spawnSync: the server's output pipes are read by this process's loop, which must keep turning.
+  const run = async (command: string) => {
+    const child = spawn('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`psql failed: ${stderr}`);
   };
-  run('DROP TABLE IF EXISTS bench_bare_participants');
-  run(`CREATE TABLE bench_bare_participants (email text, display_name text, role text, origin text,
-         lifecycle_stage text, last_activity_at timestamptz, created_at timestamptz)`);
-  const copyStarted = performance.now();
-  run(`\\copy bench_bare_participants (${COLUMNS}) FROM '${file}' WITH (FORMAT csv, HEADER true)`);
-  const seconds = (performance.now() - copyStarted) / 1000;
-  run('DROP TABLE bench_bare_participants');
+  await run('DROP TABLE IF EXISTS bench_copy_participants');
+  await run(
+    indexed
+      ? `CREATE TABLE bench_copy_participants (LIKE participants INCLUDING ALL);
+         ALTER TABLE bench_copy_participants ALTER COLUMN org_id SET DEFAULT '${orgId}'`
+      : `CREATE TABLE bench_copy_participants (email text, display_name text, role text, origin text,
+           lifecycle_stage text, last_activity_at timestamptz, created_at timestamptz)`,
+  );
+  const started = performance.now();
+  await run(`\\copy bench_copy_participants (${COLUMNS}) FROM '${file}' WITH (FORMAT csv, HEADER true)`);
+  const seconds = (performance.now() - started) / 1000;
+  await run('DROP TABLE bench_copy_participants');
   return seconds;
 }
 
@@ -170,7 +186,8 @@ export async function benchImport(argv: string[]): Promise<void> {
     const pid = server.child.pid!;
     const importUrl = `${server.url}/api/orgs/${orgId}/imports?kind=participants`;
 
-    const copySeconds = copyWithPsql(url.toString(), file);
+    const copySeconds = await copyWithPsql(url.toString(), file, orgId, false);
+    const indexedSeconds = await copyWithPsql(url.toString(), file, orgId, true);
     const measured = async () => {
       const before = rssMb(pid);
       let peak = before;
@@ -185,10 +202,12 @@ export async function benchImport(argv: string[]): Promise<void> {
       }
     };
     const first = await measured();
-    const copyAgain = copyWithPsql(url.toString(), file);
+    const copyAgain = await copyWithPsql(url.toString(), file, orgId, false);
+    const indexedAgain = await copyWithPsql(url.toString(), file, orgId, true);
     const second = await measured();
 
     const copyBest = Math.min(copySeconds, copyAgain);
+    const indexedBest = Math.min(indexedSeconds, indexedAgain);
     const ratio = first.seconds / copyBest;
     const rss = Math.max(first.rssGrowthMb, second.rssGrowthMb);
     const passTime = first.seconds < TARGET_SECONDS;
@@ -199,10 +218,11 @@ export async function benchImport(argv: string[]): Promise<void> {
       [
         `import on postgres: ${rows} participant rows, ${f(bytes / 1024 / 1024)} MiB of CSV`,
         `  \\copy into a bare table           ${f(copySeconds)} s, again ${f(copyAgain)} s`,
+        `  \\copy into participants' shape    ${f(indexedSeconds)} s, again ${f(indexedAgain)} s (its 7 indexes and checks)`,
         `  import into an empty org           ${f(first.seconds)} s  ${JSON.stringify(first.body.counts)}  server RSS +${f(first.rssGrowthMb)} MiB`,
         `  the same file again (unchanged)    ${f(second.seconds)} s  ${JSON.stringify(second.body.counts)}  server RSS +${f(second.rssGrowthMb)} MiB`,
         `  ${passTime ? 'PASS' : 'FAIL'} first import ${f(first.seconds)} s < ${TARGET_SECONDS} s`,
-        `  ${passRatio ? 'PASS' : 'FAIL'} first import ${ratio.toFixed(2)}× \\copy (≤ ${TARGET_RATIO}×)`,
+        `  ${passRatio ? 'PASS' : 'FAIL'} first import ${ratio.toFixed(2)}× \\copy into a bare table (≤ ${TARGET_RATIO}×); ${(first.seconds / indexedBest).toFixed(2)}× \\copy into participants' shape`,
         `  ${passRss ? 'PASS' : 'FAIL'} server RSS growth ${f(rss)} MiB < ${TARGET_RSS_MB} MiB`,
       ].join('\n'),
     );
@@ -212,6 +232,7 @@ export async function benchImport(argv: string[]): Promise<void> {
       rows,
       bytes,
       copySeconds: [copySeconds, copyAgain],
+      indexedCopySeconds: [indexedSeconds, indexedAgain],
       importSeconds: first.seconds,
       reimportSeconds: second.seconds,
       ratio,
@@ -221,6 +242,9 @@ export async function benchImport(argv: string[]): Promise<void> {
       at: new Date().toISOString(),
     });
     if (!(passTime && passRatio && passRss)) process.exitCode = 1;
+  } catch (error) {
+    if (server) console.log(`server output, last lines:\n${server.output().slice(-3000)}`);
+    throw error;
   } finally {
     server?.child.kill('SIGTERM');
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

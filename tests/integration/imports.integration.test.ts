@@ -183,6 +183,16 @@ describeEachDatabase('CSV import', ({ db }) => {
       '&dryRun=true',
     );
     expect(bad.body.counts.rejected).toBe(2);
+    const dates = await post(
+      'participants',
+      'email,display_name,role,last_activity_at\nd1@example.com,D,member,2026-02-30\nd2@example.com,D,member,2026-02-28 10:00\nd3@example.com,D,member,yesterday\n',
+      '&dryRun=true',
+    );
+    expect(dates.body.rows.map((r) => [r.row, r.outcome, r.problems?.[0]?.message])).toEqual([
+      [2, 'rejected', 'is not a real date or time'],
+      [4, 'rejected', 'must be an ISO 8601 date or time, such as 2026-03-01T09:30:00Z'],
+      [3, 'created', undefined],
+    ]);
     expect(bad.body.rows.map((r) => [r.row, r.problems![0]!.message])).toEqual([
       [2, 'has 2 cells; the header has 3'],
       [3, expect.stringMatching(/wording this product does not allow/)],

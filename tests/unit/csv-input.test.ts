@@ -20,7 +20,7 @@ async function* pieces(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8A
 async function readAll(bytes: Uint8Array, cuts: number[] = [], limits = LIMITS) {
   const file = await openCsv(pieces(bytes, cuts), limits);
   const rows: string[][] = [file.header];
-  for await (const record of file.records) rows.push(record.fields);
+  for await (const batch of file.batches) for (const record of batch) rows.push(record.fields);
   return { rows, digest: file.digest() };
 }
 

@@ -151,13 +151,22 @@ const DAY_MS = 86_400_000;
 /** An ISO 8601 date or time (UTC when it names no offset), from 1900 to a day from now. */
 export const timeCell = (raw: string): { value: Cell } | { problem: string } => {
   const text = raw.trim();
-  if (!ISO_TIME.test(text))
+  if (!ISO_TIME.test(text)) {
     return { problem: 'must be an ISO 8601 date or time, such as 2026-03-01T09:30:00Z' };
-  const withZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text) || text.length === 10 ? text : `${text}Z`;
-  const at = Date.parse(withZone.length === 10 ? `${withZone}T00:00:00Z` : withZone.replace(' ', 'T'));
-  if (Number.isNaN(at)) return { problem: 'is not a real date or time' };
+  }
+  // PostgreSQL reads the text itself; it only has to say UTC when it names no offset.
+  const iso =
+    text.length === 10
+      ? `${text}T00:00:00Z`
+      : `${text.replace(' ', 'T')}${/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text) ? '' : 'Z'}`;
+  const at = Date.parse(iso);
+  // JavaScript rolls 2026-02-30 over into March; PostgreSQL refuses it, and so does the import.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (Number.isNaN(at) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+    return { problem: 'is not a real date or time' };
+  }
   if (at < EARLIEST || at > Date.now() + DAY_MS) return { problem: 'must be between 1900 and tomorrow' };
-  return { value: new Date(at).toISOString() };
+  return { value: iso };
 };
 
 /** A number from 0 to 1. */

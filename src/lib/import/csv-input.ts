@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { parse, type Info } from 'csv-parse';
+import { parse, type Parser } from 'csv-parse';
 
 // A CSV file read as it arrives: bytes checked (size, encoding, NUL), then parsed into records, never
 // the whole file in memory. A file that cannot be read as a whole — the wrong encoding, over a limit, no
@@ -36,8 +36,11 @@ export interface CsvRecord {
 
 export interface CsvFile {
   header: string[];
-  /** The data rows, in order; reading them refuses the file on the first problem of the whole file. */
-  records: AsyncGenerator<CsvRecord>;
+  /**
+   * The data rows, in order, a batch at a time (no promise per row: a million rows would spend most of
+   * their time in them); reading them refuses the file on the first problem of the whole file.
+   */
+  batches: AsyncGenerator<CsvRecord[]>;
   /** After `records` is read to its end: the file's size and SHA-256 (hex). */
   digest(): { bytes: number; sha256: string };
 }
@@ -138,6 +141,48 @@ async function* decodedText(
   if (carry.length) throw invalidUtf8(offset);
 }
 
+/** Resolves on the first of `events`, leaving no listener behind. */
+function oneOf(emitter: Parser, events: readonly string[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      for (const event of events) emitter.off(event, done);
+      resolve();
+    };
+    for (const event of events) emitter.on(event, done);
+  });
+}
+
+/** Rows per batch handed to the import. */
+const BATCH = 1000;
+
+/** Records as the parser makes them, read synchronously while it has them, waited for when it has none. */
+class RecordReader {
+  #error: unknown;
+  #finished = false;
+
+  constructor(private readonly parser: Parser) {
+    parser.on('error', (error) => (this.#error ??= error));
+    const finish = () => (this.#finished = true);
+    parser.on('end', finish);
+    parser.on('close', finish);
+  }
+
+  /** Up to `max` records; none at the end of the file. */
+  async take(max: number): Promise<string[][]> {
+    for (;;) {
+      const records: string[][] = [];
+      let record: string[] | null;
+      while (records.length < max && (record = this.parser.read() as string[] | null) !== null) {
+        records.push(record);
+      }
+      if (records.length) return records;
+      if (this.#error) throw this.#error;
+      if (this.#finished) return [];
+      await oneOf(this.parser, ['readable', 'end', 'error', 'close']);
+    }
+  }
+}
+
 const nulRefusal = (offset: number) =>
   new CsvRefusal(
     'nul_byte',
@@ -159,7 +204,6 @@ export async function openCsv(source: AsyncIterable<Uint8Array>, limits: CsvLimi
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     skip_empty_lines: true,
-    info: true,
     // A quote left open would otherwise gather the rest of the file into one field. Counted in
     // characters over the whole row, so it leaves room for many fields at their limit; each field is
     // held to the limit in bytes below.
@@ -169,46 +213,48 @@ export async function openCsv(source: AsyncIterable<Uint8Array>, limits: CsvLimi
     try {
       for await (const text of decodedText(source, limits, tally)) {
         if (parser.destroyed) break;
-        if (!parser.write(text)) {
-          // The reader may stop early (a refusal): 'close' then ends the wait that 'drain' never would.
-          await new Promise((resolve) => {
-            parser.once('drain', resolve);
-            parser.once('close', resolve);
-          });
-        }
+        // The reader may stop early (a refusal): 'close' then ends the wait that 'drain' never would.
+        if (!parser.write(text)) await oneOf(parser, ['drain', 'close']);
       }
       parser.end();
     } catch (error) {
       parser.destroy(error as Error);
     }
   })();
-  const parsed = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: Info }>;
-  const next = async () => {
+  const reader = new RecordReader(parser);
+  const take = async (max: number) => {
     try {
-      return await parsed.next();
+      return await reader.take(max);
     } catch (error) {
       throw asRefusal(error, limits);
     }
   };
 
-  const first = await next();
-  if (first.done) {
+  const [first] = await take(1);
+  if (!first) {
     await feeding;
     throw new CsvRefusal('empty', 'The file is empty: it needs a header row naming its columns.');
   }
-  const header = first.value.record.map((name) => name.trim());
+  const header = first.map((name) => name.trim());
   checkFieldSizes(header, 1, limits);
 
-  async function* records(): AsyncGenerator<CsvRecord> {
+  async function* batches(): AsyncGenerator<CsvRecord[]> {
     let row = 1;
     try {
-      for (let item = await next(); !item.done; item = await next()) {
-        row++;
-        if (row - 1 > limits.maxRows) {
-          throw new CsvRefusal('too_many_rows', `The file has more than ${limits.maxRows} rows (the limit).`);
+      for (let records = await take(BATCH); records.length; records = await take(BATCH)) {
+        const batch: CsvRecord[] = new Array(records.length);
+        for (let i = 0; i < records.length; i++) {
+          row++;
+          if (row - 1 > limits.maxRows) {
+            throw new CsvRefusal(
+              'too_many_rows',
+              `The file has more than ${limits.maxRows} rows (the limit).`,
+            );
+          }
+          checkFieldSizes(records[i]!, row, limits);
+          batch[i] = { row, fields: records[i]! };
         }
-        checkFieldSizes(item.value.record, row, limits);
-        yield { row, fields: item.value.record };
+        yield batch;
       }
       await feeding;
     } finally {
@@ -218,7 +264,7 @@ export async function openCsv(source: AsyncIterable<Uint8Array>, limits: CsvLimi
 
   return {
     header,
-    records: records(),
+    batches: batches(),
     digest: () => ({ bytes: tally.bytes, sha256: tally.hash.copy().digest('hex') }),
   };
 }

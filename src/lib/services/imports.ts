@@ -80,25 +80,27 @@ export async function importCsv(
       const sink = stagingSink(tx, connection, kindName);
       let batch: Cell[][] = [];
       try {
-        for await (const record of file.records) {
-          rows++;
-          const read = readRow(record.fields, kind.columns, map);
-          if ('problems' in read) {
-            rejectedCount++;
-            if (rejected.length < REPORT_ROWS) {
-              rejected.push({
-                row: record.row,
-                outcome: 'rejected',
-                key: keyOf(kind, record.fields, map),
-                problems: read.problems,
-              });
+        for await (const records of file.batches) {
+          for (const record of records) {
+            rows++;
+            const read = readRow(record.fields, kind.columns, map);
+            if ('problems' in read) {
+              rejectedCount++;
+              if (rejected.length < REPORT_ROWS) {
+                rejected.push({
+                  row: record.row,
+                  outcome: 'rejected',
+                  key: keyOf(kind, record.fields, map),
+                  problems: read.problems,
+                });
+              }
+              continue;
             }
-            continue;
-          }
-          batch.push([String(record.row), ...read.values]);
-          if (batch.length === BATCH) {
-            await sink.write(batch);
-            batch = [];
+            batch.push([String(record.row), ...read.values]);
+            if (batch.length === BATCH) {
+              await sink.write(batch);
+              batch = [];
+            }
           }
         }
         if (batch.length) await sink.write(batch);
