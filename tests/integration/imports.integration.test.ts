@@ -169,6 +169,20 @@ describeEachDatabase('CSV import', ({ db }) => {
     }
   });
 
+  it('takes a file of only its header as nothing to do', async () => {
+    const { post, count } = await setup();
+    const before = await count('participants');
+    const answer = await post('participants', 'email,display_name,role\r\n');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      applied: true,
+      file: { rows: 0 },
+      counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 },
+      rows: [],
+    });
+    expect(await count('participants')).toBe(before);
+  });
+
   it('reads a BOM, CRLF and mixed line ends, quoted fields with newlines; rejects ragged rows and banned wording', async () => {
     const { post } = await setup();
     const text =
