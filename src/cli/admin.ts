@@ -26,6 +26,7 @@ import {
   UsageError,
   describeFailure,
   parseFlags,
+  requireOrg,
   type CommandIo,
   type Connection,
 } from './command';
@@ -126,9 +127,7 @@ const addMember: AdminHandler = (argv) => {
     }),
   );
   return async ({ db }, io) => {
-    const org = await unsafeFindOrg(db, flags.org);
-    if (!org)
-      throw new CommandError(`no org with id or name "${flags.org}" (see \`npm run admin -- list-orgs\`)`);
+    const org = await requireOrg(db, flags.org);
     const user = await unsafeFindUserByEmail(db, flags.email);
     if (!user)
       throw new CommandError(`no user with email ${flags.email} (create one with create-user first)`);

@@ -6,8 +6,7 @@ import type { JobKind } from '../lib/domain';
 import { JOB_HANDLERS } from '../lib/jobs/handlers';
 import { JobRunner } from '../lib/jobs/runner';
 import { JobInProgressError, type JobRow } from '../lib/repositories/jobs';
-import { unsafeFindOrg } from '../lib/repositories/unsafe';
-import { CommandError, UsageError, describeFailure, parseFlags, type CommandIo } from './command';
+import { CommandError, UsageError, describeFailure, parseFlags, requireOrg, type CommandIo } from './command';
 
 export const ATLAS_HELP = `Runs Atlas and the lifecycle stage engine for one org, here and now, with a progress bar.
 
@@ -58,8 +57,7 @@ export async function runAtlasCommand(
     if (!flags.org) throw new UsageError('--org is required');
     handle = await openDb();
     await ensureMigrated(handle);
-    const org = await unsafeFindOrg(handle.db, flags.org);
-    if (!org) throw new CommandError(`no org with the id or name "${flags.org}"`);
+    const org = await requireOrg(handle.db, flags.org);
     const job = await runWithProgress(handle, org, kind, options.progressStream ?? process.stderr);
     return report(job, io);
   } catch (error) {

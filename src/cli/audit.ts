@@ -11,9 +11,8 @@ import { JobRunner } from '../lib/jobs/runner';
 import { unsafeSystemScope } from '../lib/jobs/system-scope';
 import { listAnchors } from '../lib/repositories/audit-chain';
 import { JobInProgressError } from '../lib/repositories/jobs';
-import { unsafeFindOrg } from '../lib/repositories/unsafe';
 import { verifyAuditChain } from '../lib/services/audit-chain';
-import { CommandError, UsageError, describeFailure, parseFlags, type CommandIo } from './command';
+import { CommandError, UsageError, describeFailure, parseFlags, requireOrg, type CommandIo } from './command';
 
 export const AUDIT_HELP = `Verifies, anchors and exports an org's tamper-evident audit chain (docs/decisions/030).
 
@@ -76,8 +75,7 @@ export async function runAuditCommand(
     if (!flags.org) throw new UsageError('--org is required');
     handle = await openDb();
     await ensureMigrated(handle);
-    const org = await unsafeFindOrg(handle.db, flags.org);
-    if (!org) throw new CommandError(`no org with the id or name "${flags.org}"`);
+    const org = await requireOrg(handle.db, flags.org);
     return await run(command as Exclude<Command, 'public-key'>, handle, org, {
       json: flags.json ?? false,
       io,

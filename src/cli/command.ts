@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type z } from 'zod';
-import { openDatabase, EmbeddedDatabaseBusyError, type DatabaseHandle } from '../lib/db';
+import { openDatabase, EmbeddedDatabaseBusyError, type Database, type DatabaseHandle } from '../lib/db';
+import { unsafeFindOrg, type OrgRow } from '../lib/repositories/unsafe';
 import { connectionLimits, EnvError, parseEnv } from '../lib/env';
 import { PendingMigrationsError } from '../lib/database/migrate';
 
@@ -95,4 +96,11 @@ export function describeFailure(error: unknown, io: CommandIo, helpHint: string)
   }
   io.err(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return 1;
+}
+
+/** The org `ref` names (its id or name), or a CommandError saying where to find one. */
+export async function requireOrg(db: Database, ref: string): Promise<OrgRow> {
+  const org = await unsafeFindOrg(db, ref);
+  if (!org) throw new CommandError(`no org with id or name "${ref}" (see \`npm run admin -- list-orgs\`)`);
+  return org;
 }

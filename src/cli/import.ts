@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { parseEnv } from '../lib/env';
 import { AppError } from '../lib/errors';
 import { unsafeSystemScope } from '../lib/jobs/system-scope';
-import { unsafeFindOrg } from '../lib/repositories/unsafe';
 import { importCsv, type ImportReport } from '../lib/services/imports';
 import type { AdminHandler } from './admin';
-import { CommandError, parseFlags, type CommandIo } from './command';
+import { CommandError, parseFlags, requireOrg, type CommandIo } from './command';
 
 export const IMPORT_HELP = `  import       --org <id|name> [--participants FILE] [--relationships FILE] [--dry-run]
                Imports participants, then relationships, from CSV files: each file
@@ -47,9 +46,7 @@ export const importCommand: AdminHandler = (argv) => {
     maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
   };
   return async (handle, io) => {
-    const org = await unsafeFindOrg(handle.db, flags.org);
-    if (!org)
-      throw new CommandError(`no org with id or name "${flags.org}" (see \`npm run admin -- list-orgs\`)`);
+    const org = await requireOrg(handle.db, flags.org);
     const scope = unsafeSystemScope(org);
     const files = [
       ['participants', flags.participants],
@@ -100,16 +97,15 @@ function printReport(io: CommandIo, file: string, report: ImportReport): void {
     `${file}: ${report.kind} ${verb}: ${report.file.rows} ${report.file.rows === 1 ? 'row' : 'rows'} — ${created} created, ${updated} updated, ` +
       `${unchanged} unchanged, ${rejected} rejected (sha256 ${report.file.sha256})`,
   );
-  const interesting = report.rows.filter((r) => r.outcome === 'rejected' || report.dryRun);
-  for (const row of interesting.slice(0, SHOWN_ROWS)) {
+  // A dry run shows every row; an import, the rejected ones (the report lists those first).
+  const shown = report.rows.filter((r) => r.outcome === 'rejected' || report.dryRun).slice(0, SHOWN_ROWS);
+  for (const row of shown) {
     const why = row.problems?.map(
       (p) => `${p.column} ${p.message}${p.value ? ` (${JSON.stringify(p.value)})` : ''}`,
     );
     const what = row.changes?.length ? ` (${row.changes.join(', ')})` : '';
     io.out(`  row ${row.row}: ${row.outcome}${what} ${row.key}${why ? `: ${why.join('; ')}` : ''}`);
   }
-  const more = interesting.length - SHOWN_ROWS + report.rowsLeftOut;
-  if (interesting.length > SHOWN_ROWS || (report.dryRun && report.rowsLeftOut > 0)) {
-    io.out(`  … and ${Math.max(more, 0)} more rows`);
-  }
+  const more = (report.dryRun ? report.file.rows : rejected) - shown.length;
+  if (more > 0) io.out(`  … and ${more} more ${more === 1 ? 'row' : 'rows'}`);
 }

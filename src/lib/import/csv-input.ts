@@ -88,23 +88,19 @@ async function* decodedText(
   limits: CsvLimits,
   tally: { bytes: number; hash: crypto.Hash },
 ): AsyncGenerator<string> {
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0); // bytes held back for the next piece
   let offset = 0; // of carry's first byte in the file
-  let first = true;
-  for await (const piece of source) {
-    const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-    tally.bytes += bytes.length;
-    if (tally.bytes > limits.maxBytes) {
-      throw new CsvRefusal('too_large', `The file is larger than the limit of ${limits.maxBytes} bytes.`);
-    }
-    tally.hash.update(bytes);
-    let chunk: Buffer = carry.length ? Buffer.concat([carry, bytes]) : bytes;
-    if (first) {
-      if (chunk.length < 3 && tally.bytes < 3) {
+  let started = false;
+  // Checks `chunk` (carry and the new piece) and returns its whole characters as text; `final` at the
+  // end of the file, when nothing may be held back.
+  const decode = (chunk: Buffer, final: boolean): string => {
+    if (!started) {
+      // A byte order mark is two or three bytes: wait for them unless the file ends first.
+      if (!final && chunk.length < 3) {
         carry = chunk;
-        continue;
+        return '';
       }
-      first = false;
+      started = true;
       if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
         throw new CsvRefusal(
           'encoding',
@@ -118,27 +114,24 @@ async function* decodedText(
     }
     const nul = chunk.indexOf(0);
     if (nul >= 0) throw nulRefusal(offset + nul);
-    const tail = incompleteTail(chunk);
-    const whole = chunk.subarray(0, chunk.length - tail);
+    const whole = chunk.subarray(0, chunk.length - (final ? 0 : incompleteTail(chunk)));
     if (!isUtf8(whole)) throw invalidUtf8(offset + firstInvalidUtf8(whole));
-    carry = Buffer.from(chunk.subarray(chunk.length - tail));
+    carry = Buffer.from(chunk.subarray(whole.length));
     offset += whole.length;
-    if (whole.length) yield whole.toString('utf8');
-  }
-  if (first && carry.length) {
-    if ((carry[0] === 0xff && carry[1] === 0xfe) || (carry[0] === 0xfe && carry[1] === 0xff)) {
-      throw new CsvRefusal(
-        'encoding',
-        'The file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8.',
-      );
+    return whole.toString('utf8');
+  };
+  for await (const piece of source) {
+    const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    tally.bytes += bytes.length;
+    if (tally.bytes > limits.maxBytes) {
+      throw new CsvRefusal('too_large', `The file is larger than the limit of ${limits.maxBytes} bytes.`);
     }
-    if (carry.indexOf(0) >= 0) throw nulRefusal(carry.indexOf(0));
-    if (UTF8_BOM.slice(0, carry.length).every((b, i) => carry[i] === b) && carry.length === 3) return;
-    if (!isUtf8(carry)) throw invalidUtf8(firstInvalidUtf8(carry));
-    yield carry.toString('utf8');
-    return;
+    tally.hash.update(bytes);
+    const text = decode(carry.length ? Buffer.concat([carry, bytes]) : bytes, false);
+    if (text) yield text;
   }
-  if (carry.length) throw invalidUtf8(offset);
+  const text = decode(carry, true);
+  if (text) yield text;
 }
 
 /** Resolves on the first of `events`, leaving no listener behind. */

@@ -10,6 +10,11 @@ export interface ImportKind {
   name: ImportKindName;
   columns: ImportColumn[];
   ignored: string[];
+  /**
+   * What a row names, for a person reading the report, from its cells as written (`cell` gives '' for
+   * an absent column); the staged rows' `key` in src/lib/repositories/imports.ts says the same.
+   */
+  key(cell: (column: string) => string): string;
 }
 
 export const IMPORT_KINDS: Record<ImportKindName, ImportKind> = {
@@ -25,6 +30,7 @@ export const IMPORT_KINDS: Record<ImportKindName, ImportKind> = {
       { name: 'created_at', required: false, read: timeCell },
     ],
     ignored: ['id', 'degree'],
+    key: (cell) => cell('email'),
   },
   relationships: {
     name: 'relationships',
@@ -37,5 +43,6 @@ export const IMPORT_KINDS: Record<ImportKindName, ImportKind> = {
       { name: 'created_at', required: false, read: timeCell },
     ],
     ignored: ['id', 'from_participant_id', 'to_participant_id'],
+    key: (cell) => `${cell('from_email')} → ${cell('to_email')} (${cell('type')})`,
   },
 };

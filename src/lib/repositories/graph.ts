@@ -113,6 +113,25 @@ export async function countParticipants(db: OrgDb, scope: OrgScope): Promise<num
   return row?.n ?? 0;
 }
 
+/**
+ * The edges of `pages` whose two ends are among `nodes` (stopping once there are `atMost`). The pages
+ * are separate statements from the nodes' read: a participant added or changed meanwhile may bring
+ * edges to a node the read did not keep. Such an edge waits for the next read, as its participant does.
+ */
+async function edgesBetween(
+  nodes: GraphNode[],
+  pages: AsyncIterable<GraphEdge[]>,
+  atMost = Infinity,
+): Promise<GraphEdge[]> {
+  const known = new Set(nodes.map((node) => node.id));
+  const edges: GraphEdge[] = [];
+  for await (const page of pages) {
+    for (const edge of page) if (known.has(edge.source) && known.has(edge.target)) edges.push(edge);
+    if (edges.length >= atMost) break;
+  }
+  return edges;
+}
+
 /** How many rows a whole graph's read takes per query (docs/decisions/031). */
 const WHOLE_GRAPH_PAGE = 2500;
 
@@ -151,20 +170,13 @@ export async function loadWholeGraph(
   const unfiltered = !q.stage && !q.role && !q.segment;
   let edges: GraphEdge[];
   if (unfiltered) {
-    // The pages are separate statements: a participant added meanwhile may bring edges to a node that
-    // was read before it existed. Such an edge waits for the next read, as the participant does.
-    const known = new Set(nodes.map((node) => node.id));
-    edges = [];
     const pages = orgEdgePages(
       db,
       scope,
       { minConfidence: q.minConfidence, pageSize: WHOLE_GRAPH_PAGE },
       pause,
     );
-    for await (const page of pages) {
-      for (const edge of page) if (known.has(edge.source) && known.has(edge.target)) edges.push(edge);
-      if (edges.length > limits.maxEdges) break;
-    }
+    edges = await edgesBetween(nodes, pages, limits.maxEdges + 1);
   } else {
     edges = await listEdgesAmong(
       db,
@@ -256,18 +268,14 @@ export async function loadOverview(
   await pause?.();
   const nodes = await queryRows<GraphNode>(db, mostConnected(nodeColumns(scope, settings)));
   // Each page of edges finds the same most connected participants again (an index scan) rather than
-  // sending their ids along; one that changed meanwhile leaves its edges out, as in loadWholeGraph.
-  const known = new Set(nodes.map((node) => node.id));
-  const edges: GraphEdge[] = [];
+  // sending their ids along.
   const pages = orgEdgePages(
     db,
     scope,
     { minConfidence: q.minConfidence, among: mostConnected(sql`p.id`), pageSize: WHOLE_GRAPH_PAGE },
     pause,
   );
-  for await (const page of pages) {
-    for (const edge of page) if (known.has(edge.source) && known.has(edge.target)) edges.push(edge);
-  }
+  const edges = await edgesBetween(nodes, pages);
   return { nodes, edges, truncated: [], overview: { total, shown: nodes.length, reason } };
 }
 

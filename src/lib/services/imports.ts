@@ -3,9 +3,9 @@ import { requirePermission } from '../auth';
 import type { DatabaseHandle } from '../db';
 import { withOrgConnection, type OrgDb } from '../database/with-org';
 import { AppError } from '../errors';
-import { mapHeader, readRow, type Cell, type CellProblem } from '../import/columns';
+import { mapHeader, readRow, type Cell, type CellProblem, type ColumnMap } from '../import/columns';
 import { CsvRefusal, openCsv, type CsvLimits } from '../import/csv-input';
-import { IMPORT_KINDS, type ImportKind, type ImportKindName } from '../import/kinds';
+import { IMPORT_KINDS, type ImportKindName } from '../import/kinds';
 import {
   applyStaged,
   createStaging,
@@ -90,7 +90,7 @@ export async function importCsv(
                 rejected.push({
                   row: record.row,
                   outcome: 'rejected',
-                  key: keyOf(kind, record.fields, map),
+                  key: kind.key((column) => cellText(record.fields, map, column)),
                   problems: read.problems,
                 });
               }
@@ -158,10 +158,11 @@ export async function importCsv(
   }
 }
 
-const keyOf = (kind: ImportKind, fields: string[], map: ReturnType<typeof mapHeader>) =>
-  kind.name === 'participants'
-    ? (fields[map.at.get('email')!] ?? '').trim()
-    : `${(fields[map.at.get('from_email')!] ?? '').trim()} → ${(fields[map.at.get('to_email')!] ?? '').trim()}`;
+/** A cell of a row as written, trimmed ('' when the file has no such column or the row is short). */
+const cellText = (fields: string[], map: ColumnMap, column: string) => {
+  const at = map.at.get(column);
+  return at === undefined ? '' : (fields[at] ?? '').trim();
+};
 
 async function judgedRows(tx: OrgDb, scope: OrgScope, kind: ImportKindName) {
   const { totals, rows } = await judgeStaged(tx, scope, kind, REPORT_ROWS);
