@@ -3,7 +3,7 @@ import nextTs from 'eslint-config-next/typescript';
 import drizzle from 'eslint-plugin-drizzle';
 
 // Layers (STYLE.md §1): only the data layer talks to drizzle-orm and the schema; only the membership
-// check (src/lib/auth.ts) makes an OrgScope; client components never import server code.
+// check (src/lib/auth.ts) and the API key check (src/lib/api-keys.ts) make an OrgScope; client components never import server code.
 //
 // A flat config's later block REPLACES an earlier block's options for the same rule on the same file,
 // so the import restrictions are not spread over overlapping blocks: every source file falls in exactly
@@ -13,7 +13,7 @@ import drizzle from 'eslint-plugin-drizzle';
 const SOURCES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 // Benchmarks act like tests: outside any request, on databases of their own.
 const TESTS = ['tests/**', 'e2e/**', 'scripts/bench*.ts', '**/*.test.ts', '**/*.test.tsx'];
-const AUTH = ['src/lib/auth.ts'];
+const AUTH = ['src/lib/auth.ts', 'src/lib/api-keys.ts'];
 // The job runner alone acts as the system and claims work across orgs; the audit command acts as the
 // system too, to verify and export an org's chain from outside any request (it writes only anchors), and
 // so does the import command (the installation's administrator loading files).
@@ -64,8 +64,9 @@ const NO_DATA_ACCESS = [
 
 const NO_MEMBER_SCOPE_FORGERY = {
   group: ['**/scope', '**/scope.ts'],
-  importNames: ['createOrgScope'],
-  message: 'Only resolveOrgContext (src/lib/auth.ts) makes an OrgScope, after checking the membership.',
+  importNames: ['createOrgScope', 'createApiKeyScope'],
+  message:
+    'Only resolveOrgContext (src/lib/auth.ts) and resolveApiKeyContext (src/lib/api-keys.ts) make a request scope, after checking the membership or the key.',
 };
 const NO_SYSTEM_SCOPE_FORGERY = {
   group: ['**/scope', '**/scope.ts'],
@@ -153,7 +154,7 @@ const config = [
       'no-console': 'off',
     },
   },
-  // The groups, disjoint. Tests and src/lib/auth.ts import what they need.
+  // The groups, disjoint. Tests and the two checks (AUTH) import what they need.
   {
     files: SOURCES,
     ignores: [

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
+import { COOKIE_PREFIX } from '../lib/auth-cookie';
 import { AppError } from '../lib/errors';
 import { databaseErrorToAppError, describeDatabaseError } from '../lib/http/database-errors';
 import { problemFor, problemResponse } from '../lib/http/problem';
@@ -16,13 +17,36 @@ import { healthRoutes } from './health';
 export const API_VERSION = '0.1.0';
 
 export const OPENAPI_CONFIG = {
-  openapi: '3.1.0',
+  openapi: '3.1.0' as const,
   info: {
     title: 'Operator Console API',
     version: API_VERSION,
-    description: 'Every org route is scoped to one org and checked against the caller’s role.',
+    description:
+      'Every org route is scoped to one org and checked against the caller’s role. A caller is a member ' +
+      'signed in (the session cookie that `POST /api/auth/sign-in/email` sets; state-changing requests ' +
+      'must come from the console’s origin) or an org’s API key, sent as `Authorization: Bearer oc_…`, ' +
+      'acting with the key’s role. /api/health and sign-in need neither.',
   },
-} as const;
+  // Either scheme opens the org routes; the few open routes say `security: []`.
+  security: [{ session: [] }, { apiKey: [] }] as Record<string, string[]>[],
+};
+
+/** The two ways to authenticate, as the OpenAPI document names them (OPENAPI_CONFIG.security). */
+function registerSecuritySchemes(app: ApiApp): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: `${COOKIE_PREFIX}.session_token`,
+    description: 'The console’s session, set by POST /api/auth/sign-in/email.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'oc_ and 43 base64url characters',
+    description:
+      'An org’s API key (Members page, or POST /api/orgs/{orgId}/api-keys); it acts with its role.',
+  });
+}
 
 /**
  * The Hono app behind `/api/*`. Its dependencies are injected so that tests call it in-process with
@@ -69,6 +93,7 @@ export function createApiApp(deps: ApiDependencies) {
   app.route('/', meRoutes);
   app.route('/orgs/:orgId', createOrgRouter());
 
+  registerSecuritySchemes(app);
   app.doc31('/openapi.json', OPENAPI_CONFIG);
 
   app.notFound((c) =>

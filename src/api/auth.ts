@@ -31,6 +31,7 @@ const signInRoute = createRoute({
   path: '/auth/sign-in/email',
   summary: 'Sign in with email and password; sets the session cookie',
   tags: ['auth'],
+  security: [],
   request: { body: { required: true, content: { 'application/json': { schema: signInBody } } } },
   responses: {
     200: {
@@ -51,6 +52,7 @@ const signOutRoute = createRoute({
   path: '/auth/sign-out',
   summary: 'Sign out: ends the session server-side and clears the cookie',
   tags: ['auth'],
+  security: [{ session: [] }],
   responses: {
     204: { description: 'Signed out (also when there was no session)' },
     403: { description: 'Cross-site request refused', content: problemContent },

@@ -5,7 +5,7 @@ import type { ConcurrencyGate } from '../lib/concurrency-gate';
 import type { EndLight, LightFirst } from '../lib/light-first';
 import type { Database, DatabaseHandle } from '../lib/db';
 import type { RateLimiters } from '../lib/rate-limit';
-import type { MemberScope } from '../lib/scope';
+import type { RequestScope } from '../lib/scope';
 
 export interface ApiSettings {
   absoluteSessionHours: number;
@@ -47,7 +47,7 @@ export interface ApiEnv {
     endLight: EndLight;
     /** Set by the org middleware: the signed-in user and the verified org scope. */
     currentUser: CurrentUser;
-    scope: MemberScope;
+    scope: RequestScope;
     /**
      * Set by the org middleware: the database an org route's service is given. Inside an idempotent
      * POST it is the scoped transaction that also completes the key, which the service's withOrg joins.

@@ -17,6 +17,7 @@ const healthRoute = createRoute({
   path: '/health',
   summary: 'Liveness and database reachability',
   tags: ['operations'],
+  security: [],
   responses: {
     200: {
       description: 'The app and its database answer',

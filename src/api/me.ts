@@ -17,6 +17,7 @@ const meRoute = createRoute({
   path: '/me',
   summary: 'The signed-in user and the orgs they belong to',
   tags: ['auth'],
+  security: [{ session: [] }],
   responses: {
     200: {
       description: 'The user and their memberships',

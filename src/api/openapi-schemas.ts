@@ -18,7 +18,10 @@ export const json = <T>(schema: T) => ({ 'application/json': { schema } });
 /** The answers every org route can give before its handler runs. */
 export const orgRouteErrors = {
   400: { description: 'Malformed input (the failing fields are named)', content: problemContent },
-  401: { description: 'Not signed in', content: problemContent },
+  401: {
+    description: 'Not signed in, or an API key that is unknown, revoked or expired',
+    content: problemContent,
+  },
   403: { description: 'Not a member, no such org, or a role that may not do this', content: problemContent },
   429: { description: 'Rate limit reached', content: problemContent },
 } as const;

@@ -1,7 +1,7 @@
 import type { OrgDb } from './database/with-org';
 import { events } from './database/schema';
 import type { MembershipRole } from './domain';
-import { auditActor, type OrgScope } from './scope';
+import { actorMetadata, auditActor, type OrgScope } from './scope';
 
 /** The event types of DESIGN.md §6 (and `overview.viewed`: docs/decisions/013-view-services.md). */
 export type AuditEventType =
@@ -29,6 +29,9 @@ export type AuditEventType =
   | 'member.removed'
   | 'import.checked'
   | 'import.completed'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.used'
   | 'org.settings_changed'
   | 'job.requested'
   | 'job.cancel_requested'
@@ -63,6 +66,9 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'member.removed': true,
   'import.checked': true,
   'import.completed': true,
+  'api_key.created': true,
+  'api_key.revoked': true,
+  'api_key.used': true,
   'org.settings_changed': true,
   'job.requested': true,
   'job.cancel_requested': true,
@@ -87,7 +93,13 @@ export interface AuditEvent {
  * always has its event.
  */
 export async function writeAuditEvent(tx: OrgDb, scope: OrgScope, event: AuditEvent): Promise<void> {
-  await writeOrgAuditEvent(tx, scope.orgId, auditActor(scope), event);
+  await writeOrgAuditEvent(tx, scope.orgId, auditActor(scope), withActor(scope, event));
+}
+
+/** An event as `scope`'s actor writes it: an API key names itself in the metadata (decision 033). */
+function withActor(scope: OrgScope, event: AuditEvent): AuditEvent {
+  const named = actorMetadata(scope);
+  return Object.keys(named).length === 0 ? event : { ...event, metadata: { ...event.metadata, ...named } };
 }
 
 /**
@@ -115,15 +127,17 @@ export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEv
   if (list.length === 0) return;
   const actor = auditActor(scope);
   await tx.insert(events).values(
-    list.map((event) => ({
-      orgId: scope.orgId,
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      eventType: event.type,
-      targetType: event.targetType ?? null,
-      targetId: event.targetId ?? null,
-      metadata: event.metadata ?? {},
-    })),
+    list
+      .map((given) => withActor(scope, given))
+      .map((event) => ({
+        orgId: scope.orgId,
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        eventType: event.type,
+        targetType: event.targetType ?? null,
+        targetId: event.targetId ?? null,
+        metadata: event.metadata ?? {},
+      })),
   );
 }
 

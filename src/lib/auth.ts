@@ -12,7 +12,7 @@ import { writeAuditEvent, writeOrgAuditEvent } from './audit';
 import { unsafeWithOrgId, withOrg } from './database/with-org';
 import { findOrgAccess } from './repositories/memberships';
 import { deleteSession } from './repositories/sessions';
-import { createOrgScope, type MemberScope } from './scope';
+import { createOrgScope, type MemberScope, type RequestScope } from './scope';
 
 // Identity is better-auth's (email + password, sessions in our database); org scoping and roles are ours.
 
@@ -128,8 +128,17 @@ export class OrgAccessDeniedError extends AppError {
 }
 
 export class PermissionDeniedError extends AppError {
-  constructor(readonly permission: Permission) {
-    super('forbidden', 'Your role in this org does not allow this.');
+  constructor(
+    readonly permission: Permission,
+    /** Audited as the event's reason: the role lacks it, or an API key asks for what only people may do. */
+    readonly reason: 'insufficient_role' | 'not_with_an_api_key' = 'insufficient_role',
+  ) {
+    super(
+      'forbidden',
+      reason === 'insufficient_role'
+        ? 'Your role in this org does not allow this.'
+        : 'Only a signed-in member may do this, not an API key.',
+    );
   }
 }
 
@@ -176,24 +185,24 @@ export async function resolveOrgContext(
 
 const ROLE_ORDER: MembershipRole[] = ['viewer', 'operator', 'admin', 'owner'];
 
-export function hasRole(scope: MemberScope, minimum: MembershipRole): boolean {
+export function hasRole(scope: RequestScope, minimum: MembershipRole): boolean {
   return ROLE_ORDER.indexOf(scope.role) >= ROLE_ORDER.indexOf(minimum);
 }
 
 /** Throws PermissionDeniedError unless `scope`'s role holds `permission`. */
-export function requirePermission(scope: MemberScope, permission: Permission): void {
+export function requirePermission(scope: RequestScope, permission: Permission): void {
   if (!can(scope.role, permission)) throw new PermissionDeniedError(permission);
 }
 
 /** Throws unless `scope`'s role is at least `minimum` (viewer < operator < admin < owner). */
-export function requireRole(scope: MemberScope, minimum: MembershipRole): void {
+export function requireRole(scope: RequestScope, minimum: MembershipRole): void {
   if (!hasRole(scope, minimum)) throw new AppError('forbidden', `This needs the ${minimum} role or higher.`);
 }
 
 /** Records a refused permission check in the org's audit log. */
 export async function auditPermissionDenied(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   error: PermissionDeniedError,
   attempt: AttemptedAction,
 ): Promise<void> {
@@ -202,7 +211,7 @@ export async function auditPermissionDenied(
       type: 'access.denied',
       targetType: 'org',
       targetId: scope.orgId,
-      metadata: { ...attempt, reason: 'insufficient_role', permission: error.permission },
+      metadata: { ...attempt, reason: error.reason, permission: error.permission },
     }),
   );
 }

@@ -4,6 +4,10 @@
 export const MEMBERSHIP_ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
+/** The roles an API key may hold: an org's keys never own it (docs/decisions/033). */
+export const API_KEY_ROLES = ['admin', 'operator', 'viewer'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
 export const LIFECYCLE_STAGES = ['new', 'active', 'at_risk', 'dormant'] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'atlas.run',
   'import.write',
   'members.manage',
+  'api_keys.manage',
   'members.grant_admin',
   'org.settings',
 ] as const;
@@ -30,7 +31,14 @@ const READ: Permission[] = [
   'interventions.read',
 ];
 const OPERATE: Permission[] = [...READ, 'recommendations.decide', 'interventions.write'];
-const ADMINISTER: Permission[] = [...OPERATE, 'audit.read', 'atlas.run', 'import.write', 'members.manage'];
+const ADMINISTER: Permission[] = [
+  ...OPERATE,
+  'audit.read',
+  'atlas.run',
+  'import.write',
+  'members.manage',
+  'api_keys.manage',
+];
 
 export const ROLE_PERMISSIONS: Record<MembershipRole, ReadonlySet<Permission>> = {
   viewer: new Set(READ),
@@ -66,6 +74,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'atlas.run': 'Run Atlas',
   'import.write': 'Import participants from CSV',
   'members.manage': 'Manage operators and viewers',
+  'api_keys.manage': 'Create and revoke API keys',
   'members.grant_admin': 'Grant or revoke the admin and owner roles',
   'org.settings': 'Change org settings',
 };

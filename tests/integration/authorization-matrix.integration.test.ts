@@ -1,8 +1,16 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
-import { events, jobs, participants, recommendations, relationships } from '../../src/lib/database/schema';
-import { MEMBERSHIP_ROLES, type MembershipRole } from '../../src/lib/domain';
+import { newApiKeySecret } from '../../src/lib/api-keys';
+import {
+  apiKeys,
+  events,
+  jobs,
+  participants,
+  recommendations,
+  relationships,
+} from '../../src/lib/database/schema';
+import { API_KEY_ROLES, MEMBERSHIP_ROLES, type ApiKeyRole, type MembershipRole } from '../../src/lib/domain';
 import type { Permission } from '../../src/lib/permissions';
 import { unsafeAddMembership } from '../../src/lib/repositories/unsafe';
 import { createOrgWithMembers, createTestApi, createUser, signIn, type TestApi } from '../setup/api';
@@ -55,7 +63,13 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'DELETE /api/orgs/:orgId/members/:memberId': ['members.manage', ADMINS],
   'GET /api/orgs/:orgId/settings': ['org.settings', OWNERS],
   'PATCH /api/orgs/:orgId/settings': ['org.settings', OWNERS],
+  'GET /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
+  'POST /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
+  'DELETE /api/orgs/:orgId/api-keys/:keyId': ['api_keys.manage', ADMINS],
 };
+
+/** What people alone may do: an API key is refused whatever its role (docs/decisions/033). */
+const NOT_WITH_A_KEY = new Set<Permission>(['api_keys.manage']);
 
 /** Routes whose service checks the role again (the audit log, members, settings): still refused without the route's check. */
 const CHECKED_AGAIN = new Set([
@@ -66,13 +80,22 @@ const CHECKED_AGAIN = new Set([
   'GET /api/orgs/:orgId/members',
   'GET /api/orgs/:orgId/settings',
   'PATCH /api/orgs/:orgId/settings',
+  'GET /api/orgs/:orgId/api-keys',
+  'POST /api/orgs/:orgId/api-keys',
+  'DELETE /api/orgs/:orgId/api-keys/:keyId',
 ]);
 
 type Layers = 'both layers' | 'without route permissions' | 'without row-level security';
 const LAYERS: Layers[] = ['both layers', 'without route permissions', 'without row-level security'];
 
-type Caller = 'anonymous' | 'non-member' | 'member of another org' | MembershipRole;
-const CALLERS: Caller[] = ['anonymous', 'non-member', 'member of another org', ...MEMBERSHIP_ROLES];
+// API keys act with their role (below owner) and are callers of their own; checked with both layers.
+const KEY_ROLES = API_KEY_ROLES;
+type KeyCaller = `${ApiKeyRole} key` | 'key of another org';
+type Caller = 'anonymous' | 'non-member' | 'member of another org' | MembershipRole | KeyCaller;
+const MEMBER_CALLERS: Caller[] = ['anonymous', 'non-member', 'member of another org', ...MEMBERSHIP_ROLES];
+const KEY_CALLERS: KeyCaller[] = [...KEY_ROLES.map((role) => `${role} key` as const), 'key of another org'];
+const callersOf = (layers: Layers): Caller[] =>
+  layers === 'both layers' ? [...MEMBER_CALLERS, ...KEY_CALLERS] : MEMBER_CALLERS;
 
 interface World {
   api: TestApi;
@@ -80,6 +103,8 @@ interface World {
   orgId: string;
   participantId: string;
   cookies: Partial<Record<Caller, string>>;
+  /** The Authorization header of each key caller. */
+  keys: Partial<Record<Caller, string>>;
   /** Ids and emails of the other org that must never appear in a response about this one. */
   foreign: string[];
 }
@@ -257,7 +282,27 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     path: `/api/orgs/${w.orgId}/jobs/${await freshJob(w)}`.concat('/cancel'),
     success: 200,
   }),
+  'GET /api/orgs/:orgId/api-keys': async (w) => ({ path: `/api/orgs/${w.orgId}/api-keys`, success: 200 }),
+  'POST /api/orgs/:orgId/api-keys': async (w) => ({
+    path: `/api/orgs/${w.orgId}/api-keys`,
+    body: { name: 'Matrix key', role: 'viewer', expiresInDays: 30 },
+    success: 201,
+  }),
+  'DELETE /api/orgs/:orgId/api-keys/:keyId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/api-keys/${(await insertKey(w.db, w.orgId, 'viewer')).id}`,
+    success: 200,
+  }),
 };
+
+/** A key of the org, written straight to the table; returns its id and the Authorization header. */
+async function insertKey(db: TestDatabase, orgId: string, role: ApiKeyRole) {
+  const { secret, prefix, secretHash } = newApiKeySecret();
+  const [row] = await db.db
+    .insert(apiKeys)
+    .values({ orgId, name: `${role} key`, role, prefix, secretHash })
+    .returning({ id: apiKeys.id });
+  return { id: row!.id, authorization: `Bearer ${secret}` };
+}
 
 /** No job queued or running in the org: the next request may queue one (one per kind at a time). */
 async function endActiveJobs(w: World): Promise<void> {
@@ -279,8 +324,12 @@ async function freshJob(w: World): Promise<string> {
 
 function expectedStatus(caller: Caller, routeKey: string, layers: Layers, success: number): number {
   if (caller === 'anonymous') return 401;
-  if (caller === 'non-member' || caller === 'member of another org') return 403;
-  if (CONTRACT[routeKey]![1].includes(caller)) return success;
+  if (caller === 'non-member' || caller === 'member of another org' || caller === 'key of another org')
+    return 403;
+  const [permission, roles] = CONTRACT[routeKey]!;
+  const keyRole = /^(\w+) key$/.exec(caller)?.[1] as ApiKeyRole | undefined;
+  if (keyRole) return roles.includes(keyRole) && !NOT_WITH_A_KEY.has(permission) ? success : 403;
+  if (roles.includes(caller as MembershipRole)) return success;
   return layers === 'without route permissions' && !CHECKED_AGAIN.has(routeKey) ? success : 403;
 }
 
@@ -305,7 +354,7 @@ for (const layers of LAYERS) {
   describeEachDatabase(
     `authorization matrix, ${layers}`,
     ({ db }) => {
-      const world = {} as World;
+      const world = { keys: {} } as World;
 
       beforeAll(async () => {
         world.db = db();
@@ -347,6 +396,9 @@ for (const layers of LAYERS) {
         };
         for (const role of MEMBERSHIP_ROLES)
           world.cookies[role] = await signIn(world.api, `${role}@a.example`);
+        world.keys = { 'key of another org': (await insertKey(db(), b.org.id, 'admin')).authorization };
+        for (const role of KEY_ROLES)
+          world.keys[`${role} key`] = (await insertKey(db(), a.org.id, role)).authorization;
       });
 
       it('finds the org routes, each declaring the permission the contract gives it, with a sample request', () => {
@@ -366,7 +418,7 @@ for (const layers of LAYERS) {
       });
 
       for (const route of routes) {
-        for (const caller of CALLERS) {
+        for (const caller of callersOf(layers)) {
           it(`${route.key} as ${caller}`, async () => {
             const sample = await SAMPLES[route.key]!(world);
             const expected = expectedStatus(caller, route.key, layers, sample.success);
@@ -374,7 +426,10 @@ for (const layers of LAYERS) {
             const response = await world.api.request(sample.path, {
               method: route.method,
               body: sample.body,
-              headers: sample.headers,
+              headers: {
+                ...sample.headers,
+                ...(world.keys[caller] ? { authorization: world.keys[caller] } : {}),
+              },
               cookie: world.cookies[caller],
             });
             const text = await response.text();

@@ -73,6 +73,7 @@ const WALK: Record<string, (own: Ids, foreign: Ids) => string[]> = {
   'GET /api/orgs/:orgId/jobs': () => ['/jobs'],
   'GET /api/orgs/:orgId/jobs/:jobId': (own, foreign) => [`/jobs/${own.jobId}`, `/jobs/${foreign.jobId}`],
   'GET /api/orgs/:orgId/members': () => ['/members?limit=500'],
+  'GET /api/orgs/:orgId/api-keys': () => ['/api-keys'],
   'GET /api/orgs/:orgId/settings': () => ['/settings'],
 };
 

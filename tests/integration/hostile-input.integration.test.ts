@@ -105,6 +105,13 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/jobs/:jobId': { method: 'GET', path: `/jobs/${ID}` },
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': { method: 'POST', path: `/jobs/${ID}/cancel` },
   'GET /api/orgs/:orgId/settings': { method: 'GET', path: '/settings' },
+  'GET /api/orgs/:orgId/api-keys': { method: 'GET', path: '/api-keys' },
+  'POST /api/orgs/:orgId/api-keys': {
+    method: 'POST',
+    path: '/api-keys',
+    body: ['name', 'role', 'expiresInDays'],
+  },
+  'DELETE /api/orgs/:orgId/api-keys/:keyId': { method: 'DELETE', path: `/api-keys/${ID}` },
   'PATCH /api/orgs/:orgId/settings': {
     method: 'PATCH',
     path: '/settings',

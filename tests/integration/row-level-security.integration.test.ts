@@ -13,6 +13,7 @@ import { sqlState } from '../setup/sql-state';
 const GLOBAL_TABLES = ['accounts', 'orgs', 'rate_limits', 'sessions', 'users', 'verifications'];
 /** Every table with an org_id; a new one must be added here and to tests/setup/org-fixtures.ts. */
 const ORG_TABLES = [
+  'api_keys',
   'atlas_communities',
   'atlas_community_links',
   'atlas_participant_scores',
@@ -39,6 +40,7 @@ type Command = (typeof COMMANDS)[number];
 const ORG_KEY = "(org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)";
 /** What the cross-org functions need (migration 0010): nothing else may see across orgs. */
 const CROSS_ORG_POLICIES = [
+  'api_keys SELECT',
   'events INSERT',
   'jobs INSERT',
   'jobs SELECT',
@@ -175,6 +177,7 @@ describeEachDatabase(
             FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname LIKE 'app\\_%'`,
       );
       expect(functions.map((f) => f.name).sort()).toEqual([
+        'app_api_key_by_hash',
         'app_claim_next_job',
         'app_enqueue_due_jobs',
         'app_org_member_counts',

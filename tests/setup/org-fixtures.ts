@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../../src/lib/db';
 import {
+  apiKeys,
   auditAnchors,
   atlasCommunities,
   atlasCommunityLinks,
@@ -107,6 +109,14 @@ export async function orgWithEveryTable(
     confidence: 0.5,
   });
   await db.insert(orgSettings).values({ orgId });
+  await db.insert(apiKeys).values({
+    orgId,
+    name: canary,
+    role: 'viewer',
+    prefix: canary,
+    secretHash: createHash('sha256').update(canary).digest('hex'),
+    createdByUserId: user!.id,
+  });
   await db.insert(participantControls).values({ orgId, participantId: p1!.id, flaggedForReview: true });
   await db.insert(participantNotes).values({
     orgId,

@@ -139,9 +139,9 @@ describe('client components import no server code', () => {
   });
 });
 
-describe('only the membership check makes an OrgScope', () => {
-  const forge = (from: string) =>
-    `import { createOrgScope, type OrgScope } from '${from}';\nexport type S = OrgScope;${exported('createOrgScope')}`;
+describe('only the membership and API key checks make a request scope', () => {
+  const forge = (from: string, name = 'createOrgScope') =>
+    `import { ${name}, type OrgScope } from '${from}';\nexport type S = OrgScope;${exported(name)}`;
 
   it.each([
     ['src/api/orgs/participants.ts', '../../lib/scope'],
@@ -153,12 +153,19 @@ describe('only the membership check makes an OrgScope', () => {
     ['src/lib/other.ts', './scope'],
   ])('refuses createOrgScope in %s', async (filePath, from) => {
     expect(await restrictedImports(filePath, forge(from))).toEqual([
-      expect.stringContaining('Only resolveOrgContext (src/lib/auth.ts) makes an OrgScope'),
+      expect.stringContaining('Only resolveOrgContext (src/lib/auth.ts) and resolveApiKeyContext'),
     ]);
   });
 
-  it('allows it in src/lib/auth.ts and in tests', async () => {
+  it('refuses createApiKeyScope outside src/lib/api-keys.ts', async () => {
+    expect(
+      await restrictedImports('src/api/orgs/middleware.ts', forge('../../lib/scope', 'createApiKeyScope')),
+    ).toEqual([expect.stringContaining('resolveApiKeyContext (src/lib/api-keys.ts)')]);
+  });
+
+  it('allows them in src/lib/auth.ts, src/lib/api-keys.ts and in tests', async () => {
     expect(await restrictedImports('src/lib/auth.ts', forge('./scope'))).toEqual([]);
+    expect(await restrictedImports('src/lib/api-keys.ts', forge('./scope', 'createApiKeyScope'))).toEqual([]);
     expect(
       await restrictedImports('tests/integration/graph.integration.test.ts', forge('../../src/lib/scope')),
     ).toEqual([]);

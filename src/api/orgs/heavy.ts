@@ -26,7 +26,7 @@ export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
     // Waiting for a slot, and the work after it, give way to light requests instead of counting as one.
     c.var.endLight();
     const gate = deps.heavyRequests;
-    const release = await gate.acquire(scope.orgId, scope.userId, c.req.raw.signal);
+    const release = await gate.acquire(scope.orgId, scope.principalId, c.req.raw.signal);
     if (!release) {
       const seconds = Math.max(Math.ceil(gate.limits.maxWaitMs / 1000), 1);
       throw new AppError(

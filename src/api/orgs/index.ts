@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../context';
+import { apiKeyRoutes } from './api-keys';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
@@ -26,5 +27,6 @@ export function createOrgRouter() {
   router.route('/', settingsRoutes);
   router.route('/', jobRoutes);
   router.route('/', importRoutes);
+  router.route('/', apiKeyRoutes);
   return router;
 }

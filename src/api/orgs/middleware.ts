@@ -1,41 +1,62 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { bearerSecret, resolveApiKeyContext } from '../../lib/api-keys';
+import { writeAuditEvent } from '../../lib/audit';
 import {
   auditPermissionDenied,
+  type AttemptedAction,
   PermissionDeniedError,
   requirePermission,
   resolveOrgContext,
 } from '../../lib/auth';
-import { AppError } from '../../lib/errors';
+import { APP_ERROR_CODES, AppError } from '../../lib/errors';
 import type { Permission } from '../../lib/permissions';
+import type { Database } from '../../lib/db';
+import { withOrg } from '../../lib/database/with-org';
 import { consume } from '../../lib/rate-limit';
+import type { RequestScope } from '../../lib/scope';
 import { uuidSchema } from '../../lib/validation/common';
 import type { ApiEnv } from '../context';
 import { idempotent } from './idempotency';
 import { requireCurrentUser } from '../session';
 
 /**
- * The choke point of every `/api/orgs/:orgId/*` route: session (401) → well-formed org id (400) →
- * membership (403, the same for a missing org) → per-user and per-org rate limits (429). Handlers
- * find the verified scope in `c.var.scope`; nothing else makes one.
+ * The choke point of every `/api/orgs/:orgId/*` route: an API key (`Authorization: Bearer`) or else
+ * the session (401) → well-formed org id (400) → membership, or the key's own org (403, the same for a
+ * missing org) → per-user (per-key) and per-org rate limits (429). Handlers find the verified scope in
+ * `c.var.scope`; nothing else makes one. Every request made with a key is audited as `api_key.used`.
  */
 export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const current = await requireCurrentUser(c);
+  const secret = bearerSecret(c.req.header('authorization'));
+  const current = secret === null ? await requireCurrentUser(c) : null;
   const orgId = c.req.param('orgId') ?? '';
   if (!uuidSchema.safeParse(orgId).success) {
     throw new AppError('bad_request', 'The org id is not valid.', [
       { path: 'orgId', message: 'must be a UUID' },
     ]);
   }
-  const { database, limiters } = c.var.deps;
-  const scope = await resolveOrgContext(database.db, current.user, orgId, {
-    method: c.req.method,
-    path: c.req.path,
-  });
+  const { database } = c.var.deps;
+  const attempt = { method: c.req.method, path: c.req.path };
+  const scope = current
+    ? await resolveOrgContext(database.db, current.user, orgId, attempt)
+    : await resolveApiKeyContext(database.db, secret!, orgId, attempt);
   c.set('scope', scope);
   c.set('db', database.db);
+  if (scope.actor.kind !== 'api_key') return limitAndRun(c, scope, next);
+  try {
+    await limitAndRun(c, scope, next);
+  } catch (error) {
+    // Refused here (429) rather than by a handler: the error handler has not answered yet.
+    const status = error instanceof AppError ? APP_ERROR_CODES[error.code].status : 500;
+    await auditKeyUse(database.db, scope, attempt, status);
+    throw error;
+  }
+  await auditKeyUse(database.db, scope, attempt, c.res.status);
+};
 
+async function limitAndRun(c: Context<ApiEnv>, scope: RequestScope, next: Next): Promise<void> {
+  const { database, limiters } = c.var.deps;
   const [user, org] = await Promise.all([
-    consume(limiters.apiByUser, scope.userId),
+    consume(limiters.apiByUser, scope.principalId),
     consume(limiters.apiByOrg, scope.orgId),
   ]);
   const tightest = user.remaining <= org.remaining ? user : org;
@@ -63,7 +84,19 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
   if (c.error instanceof PermissionDeniedError) {
     await auditPermissionDenied(database.db, scope, c.error, { method: c.req.method, path: c.req.path });
   }
-};
+}
+
+/** One event per request made with a key, refused ones included: what a script did, call by call. */
+async function auditKeyUse(db: Database, scope: RequestScope, attempt: AttemptedAction, status: number) {
+  await withOrg(db, scope, (tx) =>
+    writeAuditEvent(tx, scope, {
+      type: 'api_key.used',
+      targetType: 'api_key',
+      targetId: scope.principalId,
+      metadata: { ...attempt, status },
+    }),
+  );
+}
 
 /** A route middleware that carries its permission, so a test can find every route's declaration. */
 export type PermissionMiddleware = MiddlewareHandler<ApiEnv> & { permission: Permission };

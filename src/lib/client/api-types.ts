@@ -265,6 +265,244 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The org’s API keys, newest first, revoked ones included (never their secrets)
+     * @description Signed-in admins and owners only: an API key cannot manage keys (403).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The keys */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiKeyList'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an API key with a role (viewer, operator or admin) and an optional expiry
+     * @description Signed-in admins and owners only: an API key cannot manage keys (403). The answer holds the secret, shown this once.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateApiKeyRequest'];
+        };
+      };
+      responses: {
+        /** @description The new key and its secret */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedApiKey'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The name uses wording this product does not allow */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/api-keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key: its next request is refused (401)
+     * @description Signed-in admins and owners only: an API key cannot manage keys (403). Revoking a revoked key changes nothing and answers the same.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          keyId: string;
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The revoked key */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiKey'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such key in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/atlas/run': {
     parameters: {
       query?: never;
@@ -307,7 +545,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -400,7 +638,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -487,7 +725,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -561,7 +799,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -758,7 +996,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -877,7 +1115,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -956,7 +1194,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1047,7 +1285,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1137,7 +1375,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1240,7 +1478,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1315,7 +1553,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1401,7 +1639,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1495,7 +1733,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1559,7 +1797,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1651,7 +1889,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1735,7 +1973,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1840,7 +2078,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1915,7 +2153,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2016,7 +2254,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2097,7 +2335,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2178,7 +2416,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2284,7 +2522,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2383,7 +2621,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2461,7 +2699,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2535,7 +2773,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2613,7 +2851,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2687,7 +2925,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2755,7 +2993,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2837,7 +3075,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Not signed in */
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2889,6 +3127,35 @@ export interface components {
       email: string;
       /** @enum {string} */
       role: 'owner' | 'admin' | 'operator' | 'viewer';
+    };
+    ApiKey: {
+      /** Format: date-time */
+      createdAt: string;
+      createdByEmail: string | null;
+      /** Format: uuid */
+      createdByUserId: string | null;
+      /** Format: date-time */
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description To the minute
+       */
+      lastUsedAt: string | null;
+      name: string;
+      /**
+       * @description The secret’s first characters
+       * @example oc_Ab3dE6gH
+       */
+      prefix: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      /** @enum {string} */
+      role: 'admin' | 'operator' | 'viewer';
+    };
+    ApiKeyList: {
+      items: components['schemas']['ApiKey'][];
     };
     /** @description The latest anchor whose signature verifies and whose hash the chain holds */
     AuditAnchor: {
@@ -3107,6 +3374,18 @@ export interface components {
         kept: number;
         leftOut: number;
       }[];
+    };
+    CreateApiKeyRequest: {
+      /** @description 1 to 365; null for a key that does not expire */
+      expiresInDays: number | null;
+      /** @example Nightly CRM sync */
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'operator' | 'viewer';
+    };
+    CreatedApiKey: components['schemas']['ApiKey'] & {
+      /** @description The key itself, shown this once: send it as `Authorization: Bearer <secret>` */
+      secret: string;
     };
     CreateInterventionRequest: {
       newState?: {
@@ -3445,6 +3724,7 @@ export interface components {
         | 'atlas.run'
         | 'import.write'
         | 'members.manage'
+        | 'api_keys.manage'
         | 'members.grant_admin'
         | 'org.settings'
       )[];

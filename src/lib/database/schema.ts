@@ -18,6 +18,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import {
+  API_KEY_ROLES,
   DISMISSAL_REASONS,
   INTERVENTION_SCOPES,
   INTERVENTION_TYPES,
@@ -475,6 +476,38 @@ export const idempotencyKeys = pgTable(
   (t) => [
     primaryKey({ name: 'idempotency_keys_pkey', columns: [t.orgId, t.userId, t.key] }),
     index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Keys for scripts and integrations (docs/decisions/033): org-owned, with a role below owner. Only the
+ * SHA-256 of the secret is kept; `prefix` (the secret's first characters) tells keys apart in lists
+ * and in the audit log. A request finds its key by the hash, across orgs (`app_api_key_by_hash`).
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    orgId: orgId(),
+    id: id(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** Kept after the user is gone, like an intervention's operator. */
+    createdByUserId: uuid('created_by_user_id'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedByUserId: uuid('revoked_by_user_id'),
+  },
+  (t) => [
+    primaryKey({ name: 'api_keys_pkey', columns: [t.orgId, t.id] }),
+    index('api_keys_secret_hash_idx').on(t.secretHash),
+    index('api_keys_org_created_idx').on(t.orgId, t.createdAt),
+    check('api_keys_role_check', oneOf('role', API_KEY_ROLES)),
+    check('api_keys_name_not_blank', sql`length(btrim(${t.name})) > 0`),
+    check('api_keys_secret_hash_format', sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { OverviewCommunity, OverviewLink } from '../atlas/overview';
 import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
@@ -7,6 +7,7 @@ import type { GraphQuery } from '../validation/graph';
 import { nodeColumns, nodeFilter, type Graph, type GraphCommunity, type GraphNode } from './graph';
 import { listEdgesAmong } from './relationships';
 import { getSegmentSettings } from './segments';
+import { isoMillis } from './iso-time';
 
 // The stored overview as the graph API and the explorer read it: always the rows of the org's latest
 // succeeded Atlas run, each read in one statement so that a newer run pruning this one's rows cannot
@@ -43,7 +44,7 @@ const latestRun = (scope: OrgScope) => sql`
   WHERE j.org_id = ${scope.orgId} AND j.kind = 'atlas_run' AND j.status = 'succeeded'
   ORDER BY j.finished_at DESC NULLS LAST, j.id DESC LIMIT 1`;
 
-const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = isoMillis;
 
 /** The org's latest succeeded Atlas run, if any. */
 export async function findLatestAtlasRun(db: OrgDb, scope: OrgScope): Promise<AtlasRun | undefined> {

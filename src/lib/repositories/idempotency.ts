@@ -3,13 +3,13 @@ import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import { AppError } from '../errors';
 import { idempotencyKeys } from '../database/schema';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 
-/** The row of this user's key in this org. */
-const keyIs = (scope: MemberScope, key: string) =>
+/** The row of this user's (or API key's) key in this org. */
+const keyIs = (scope: RequestScope, key: string) =>
   and(
     eq(idempotencyKeys.orgId, scope.orgId),
-    eq(idempotencyKeys.userId, scope.userId),
+    eq(idempotencyKeys.userId, scope.principalId),
     eq(idempotencyKeys.key, key),
   );
 
@@ -27,14 +27,14 @@ const STALE_PENDING = '5 minutes';
 /** Claims `key` for this user in this org, or reports the earlier request that holds it. */
 export async function claimIdempotencyKey(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   key: string,
   requestHash: string,
 ): Promise<Claim> {
   const [claimed] = await queryRows<{ claimed_at: string }>(
     db,
     sql`INSERT INTO idempotency_keys (org_id, user_id, key, request_hash)
-        VALUES (${scope.orgId}, ${scope.userId}, ${key}, ${requestHash})
+        VALUES (${scope.orgId}, ${scope.principalId}, ${key}, ${requestHash})
         ON CONFLICT (org_id, user_id, key) DO UPDATE
           SET request_hash = EXCLUDED.request_hash, created_at = now()
           WHERE idempotency_keys.response_status IS NULL
@@ -61,7 +61,7 @@ export async function claimIdempotencyKey(
  */
 export async function completeIdempotencyKey(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   key: string,
   claimedAt: string,
   answer: { status: number; body: string },
@@ -79,14 +79,14 @@ export async function completeIdempotencyKey(
 /** Frees the key after a failed request, so that a retry runs for real; never a stored answer. */
 export async function releaseIdempotencyKey(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   key: string,
   claimedAt: string,
 ): Promise<void> {
   await db.delete(idempotencyKeys).where(heldBy(scope, key, claimedAt));
 }
 
-const heldBy = (scope: MemberScope, key: string, claimedAt: string) =>
+const heldBy = (scope: RequestScope, key: string, claimedAt: string) =>
   and(
     keyIs(scope, key),
     isNull(idempotencyKeys.responseStatus),

@@ -3,7 +3,7 @@ import type { OrgDb } from '../database/with-org';
 import { interventions } from '../database/schema';
 import type { InterventionScope, InterventionType, MembershipRole, SegmentKey } from '../domain';
 import { decodeCursor, toPage, type Page } from '../pagination';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 import type { InterventionStates, ListInterventionsQuery, TargetResult } from '../validation/interventions';
 import { isoMicros, olderThan, timeKeyCursorSchema } from './keyset';
 
@@ -73,7 +73,7 @@ const asRowOf = <T extends InterventionType>(row: StoredRow) => row as Intervent
 
 export async function insertIntervention<T extends InterventionType>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   input: NewIntervention<T>,
 ): Promise<InterventionOf<T>> {
   const [row] = await tx
@@ -90,7 +90,7 @@ export async function insertIntervention<T extends InterventionType>(
 
 export async function lockIntervention(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
   const [row] = await tx
@@ -103,7 +103,7 @@ export async function lockIntervention(
 
 export async function markReversed<T extends InterventionType>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   intervention: InterventionOf<T>,
   reason: string,
 ): Promise<InterventionOf<T>> {
@@ -118,7 +118,7 @@ export async function markReversed<T extends InterventionType>(
 /** One intervention of the org, without locking it; undefined when there is none. */
 export async function findIntervention(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   id: string,
 ): Promise<InterventionRow | undefined> {
   const [row] = await db
@@ -130,7 +130,7 @@ export async function findIntervention(
 
 export type InterventionFilters = Omit<ListInterventionsQuery, 'limit' | 'cursor'>;
 
-function conditions(scope: MemberScope, filters: InterventionFilters) {
+function conditions(scope: RequestScope, filters: InterventionFilters) {
   return [
     eq(interventions.orgId, scope.orgId),
     filters.type ? eq(interventions.type, filters.type) : undefined,
@@ -147,7 +147,7 @@ function conditions(scope: MemberScope, filters: InterventionFilters) {
 /** Newest first, filtered by type, operator, creation time, target and reversal. */
 export async function listInterventions(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   const { limit, cursor, ...filters } = query;

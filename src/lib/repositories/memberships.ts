@@ -34,6 +34,15 @@ export async function findOrgAccess(
   return row && { org: { id: row.id, name: row.name, timezone: row.timezone }, role: row.role };
 }
 
+/** The org of an API key's request (src/lib/api-keys.ts), bound like findOrgAccess to the org asked for. */
+export async function findOrgById(db: OrgDb, orgId: string): Promise<OrgAccess['org'] | undefined> {
+  const [row] = await queryRows<OrgAccess['org']>(
+    db,
+    sql`SELECT o.id, o.name, o.timezone FROM orgs o WHERE o.id = ${orgId}`,
+  );
+  return row;
+}
+
 export interface UserOrg {
   orgId: string;
   orgName: string;

@@ -3,7 +3,7 @@ import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import { LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE, type LifecycleStage } from '../domain';
 import { ENGAGEMENT_ORDER, type EngagementReason, type EngagementRules } from '../engagement-state';
-import { auditActor, type OrgScope } from '../scope';
+import { actorMetadata, auditActor, type OrgScope } from '../scope';
 
 // The engagement state engine (src/lib/engagement-state.ts) as set-based SQL, one statement per batch
 // of participants (docs/decisions/022). The SQL mirrors `decideEngagementStage` step by step, on local
@@ -192,6 +192,7 @@ export async function applyStageBatch(
                  jsonb_build_object('from', u.from_stage, 'to', u.to_stage, 'interventionId', NULL,
                                     'reversal', false, 'cause', 'engine', 'reason', u.reason,
                                     'jobId', ${options.jobId}::text)
+                 || ${JSON.stringify(actorMetadata(scope))}::jsonb
           FROM updated u
         ),
         moves AS (

@@ -151,7 +151,8 @@ export async function insertNotes(
     interventionId: string;
     participantIds: readonly string[];
     body: string;
-    authorUserId: string;
+    /** Null when an API key wrote it (the note's intervention names the key in its audit event). */
+    authorUserId: string | null;
     /** participant → the id its note gets (chosen by the caller, who records it first) */
     noteIds: Map<string, string>;
   },

@@ -13,7 +13,7 @@ import {
   stagingSink,
   type StagedOutcome,
 } from '../repositories/imports';
-import type { MemberScope, OrgScope } from '../scope';
+import type { RequestScope, OrgScope } from '../scope';
 
 // CSV import (issue 10): a file streamed into a staging table, judged there, and applied all or
 // nothing in one transaction — or, for a dry run, judged and reported without a change.
@@ -67,7 +67,7 @@ export async function importCsv(
   options: ImportOptions,
 ): Promise<ImportReport> {
   // A member needs the permission; the system (the admin command) acts for the installation.
-  if (scope.actor.kind === 'user') requirePermission(scope as MemberScope, 'import.write');
+  if (scope.actor.kind === 'user') requirePermission(scope as RequestScope, 'import.write');
   const kind = IMPORT_KINDS[kindName];
   try {
     const file = await openCsv(source, options.limits);

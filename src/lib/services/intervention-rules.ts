@@ -13,7 +13,7 @@ import {
   writeRelationshipFlags,
   type ParticipantState,
 } from '../repositories/target-state';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 import type {
   CreateInterventionBody,
   InterventionStates,
@@ -46,18 +46,23 @@ export interface StateRules<S> {
   /** Each existing target's current state in this type's fields; a missing target is absent. */
   read(
     tx: OrgDb,
-    scope: MemberScope,
+    scope: RequestScope,
     ids: readonly string[],
     options: ReadOptions<S>,
   ): Promise<Map<string, S>>;
   /** The state the request gives a target; `newId` is a fresh id for what the type creates. */
   requested(body: CreateInterventionBody, newId: () => string): S;
   /** Sets the targets that change to their new state. */
-  write(tx: OrgDb, scope: MemberScope, changes: ReadonlyMap<string, S>, context: WriteContext): Promise<void>;
+  write(
+    tx: OrgDb,
+    scope: RequestScope,
+    changes: ReadonlyMap<string, S>,
+    context: WriteContext,
+  ): Promise<void>;
   /** Gives the targets back their previous state (`expected`: what the intervention had set). */
   restore(
     tx: OrgDb,
-    scope: MemberScope,
+    scope: RequestScope,
     previous: ReadonlyMap<string, S>,
     expected: ReadonlyMap<string, S>,
     context: WriteContext,
@@ -77,7 +82,7 @@ function required<V>(value: V | undefined, path: string): V {
 
 async function readParticipants<S>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   ids: readonly string[],
   lock: boolean,
   pick: (state: ParticipantState) => S,
@@ -116,7 +121,7 @@ const reviewFlag = (flagged: boolean): StateRules<ReviewFlagState> => {
   const pick = (s: ReviewFlagState): ReviewFlagState => ({ flaggedForReview: s.flaggedForReview });
   const writeFlags = (
     tx: OrgDb,
-    scope: MemberScope,
+    scope: RequestScope,
     changes: ReadonlyMap<string, ReviewFlagState>,
     context: WriteContext,
   ) =>

@@ -14,7 +14,7 @@ import {
 import { labelTargets } from '../repositories/intervention-targets';
 import { listSegmentMemberIds } from '../repositories/segments';
 import { recordStageTransitions } from '../repositories/stage-history';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 import {
   MAX_INTERVENTION_TARGETS,
   type CreateInterventionBody,
@@ -39,7 +39,7 @@ const PREVIEW_SAMPLE = 10;
 
 async function resolveTargets(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody,
 ): Promise<string[]> {
   if (body.scope !== 'segment') return [...new Set(body.targetIds!)];
@@ -65,7 +65,7 @@ function targetScopeOf(body: CreateInterventionBody) {
 }
 
 /** Checks the wording and the fit of type and scope, and resolves the targets (a segment's members now). */
-async function prepare(db: OrgDb, scope: MemberScope, body: CreateInterventionBody): Promise<string[]> {
+async function prepare(db: OrgDb, scope: RequestScope, body: CreateInterventionBody): Promise<string[]> {
   assertWording(body);
   if (body.scope === 'relationship' && !INTERVENTION_RULES[body.type].relationships) {
     throw new AppError(
@@ -86,7 +86,7 @@ interface Plan<S> {
 /** Each target's state now and after the intervention; every target must exist in this org. */
 async function plan<S>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody,
   rules: StateRules<S>,
   targets: string[],
@@ -114,7 +114,7 @@ async function plan<S>(
  */
 export async function previewIntervention<T extends InterventionType>(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionPreview<T>> {
   return withOrg(db, scope, async (tx) => {
@@ -125,7 +125,7 @@ export async function previewIntervention<T extends InterventionType>(
 
 async function previewOf<T extends InterventionType>(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody,
   type: T,
   targets: string[],
@@ -150,7 +150,7 @@ async function previewOf<T extends InterventionType>(
 /** Applies an intervention to its targets, recording each one's previous and new state, with its event. */
 export async function applyIntervention<T extends InterventionType>(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody & { type: T },
 ): Promise<InterventionOf<T>> {
   return withOrg(db, scope, async (tx) => {
@@ -161,7 +161,7 @@ export async function applyIntervention<T extends InterventionType>(
 
 async function applyTyped<T extends InterventionType>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   body: CreateInterventionBody,
   type: T,
   targets: string[],
@@ -218,7 +218,7 @@ async function applyTyped<T extends InterventionType>(
  */
 async function writeStageChanges<S>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   interventionId: string,
   rules: StateRules<S>,
   changes: { id: string; from: S; to: S }[],
@@ -255,7 +255,7 @@ export interface Reversal<T extends InterventionType = InterventionType> {
  */
 export async function reverseIntervention(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   id: string,
   reason: string,
 ): Promise<Reversal> {
@@ -271,7 +271,7 @@ export async function reverseIntervention(
 
 async function reverseTyped<T extends InterventionType>(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   intervention: InterventionOf<T>,
   reason: string,
 ): Promise<Reversal<T>> {

@@ -4,7 +4,7 @@ import { withOrg } from '../database/with-org';
 import { JOB_TIME_LIMITS, type JobKind, type JobStatus } from '../domain';
 import { AppError } from '../errors';
 import { enqueueJob, findJob, listJobs, requestJobCancel, type JobRow } from '../repositories/jobs';
-import type { MemberScope, OrgScope } from '../scope';
+import type { RequestScope, OrgScope } from '../scope';
 
 /**
  * Queues a job of `kind` for the member's org, audited as job.requested in the same transaction. A
@@ -12,7 +12,7 @@ import type { MemberScope, OrgScope } from '../scope';
  */
 export async function requestJob(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   kind: JobKind,
   options: { claimAs?: string } = {},
 ): Promise<JobRow> {
@@ -48,7 +48,7 @@ export async function getJobs(
 }
 
 /** Asks a queued or running job to stop (audited); a finished one is a 409. */
-export async function cancelJob(db: Database, scope: MemberScope, id: string): Promise<JobRow> {
+export async function cancelJob(db: Database, scope: RequestScope, id: string): Promise<JobRow> {
   return withOrg(db, scope, async (tx) => {
     const current = await findJob(tx, scope, id);
     if (!current) throw new AppError('not_found', 'No such job in this org.');

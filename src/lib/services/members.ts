@@ -14,16 +14,16 @@ import {
   updateMemberRole,
   type Member,
 } from '../repositories/memberships';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 
 // Member management rules beyond the role table: only owners grant or take away admin and owner, and
 // an org always keeps at least one owner.
 
-function requireGrantIfPrivileged(scope: MemberScope, ...roles: MembershipRole[]): void {
+function requireGrantIfPrivileged(scope: RequestScope, ...roles: MembershipRole[]): void {
   if (roles.some((role) => PRIVILEGED_ROLES.has(role))) requirePermission(scope, 'members.grant_admin');
 }
 
-async function requireMember(db: OrgDb, scope: MemberScope, memberId: string): Promise<Member> {
+async function requireMember(db: OrgDb, scope: RequestScope, memberId: string): Promise<Member> {
   const member = await findMember(db, scope, memberId);
   if (!member) throw new AppError('not_found', 'No such member in this org.');
   return member;
@@ -33,7 +33,7 @@ const LAST_OWNER = 'An org must keep at least one owner: make someone else owner
 
 export async function addMember(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: { email: string; role: MembershipRole },
 ): Promise<Member> {
   requireGrantIfPrivileged(scope, input.role);
@@ -56,7 +56,7 @@ export async function addMember(
 
 export async function changeMemberRole(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   memberId: string,
   role: MembershipRole,
 ): Promise<Member> {
@@ -71,7 +71,7 @@ export async function changeMemberRole(
   });
 }
 
-export async function removeMember(db: Database, scope: MemberScope, memberId: string): Promise<void> {
+export async function removeMember(db: Database, scope: RequestScope, memberId: string): Promise<void> {
   await withOrg(db, scope, async (tx) => {
     const member = await requireMember(tx, scope, memberId);
     requireGrantIfPrivileged(scope, member.role);

@@ -8,7 +8,7 @@ import {
   setRecommendationDecision,
   type RecommendationRow,
 } from '../repositories/recommendations';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 import type { DismissalReason, InterventionType } from '../domain';
 import { MAX_SNOOZE_DAYS } from '../validation/recommendations';
 import { activityStageOf } from '../repositories/segments';
@@ -40,7 +40,7 @@ export function matchingIntervention(
 
 async function applyMatchingIntervention(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   rec: RecommendationRow,
   reason: string | undefined,
 ) {
@@ -104,7 +104,7 @@ function snoozeEnd(input: Extract<DecisionInput, { decision: 'dismissed' }>, now
  */
 export async function decideRecommendation(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   id: string,
   input: DecisionInput,
 ): Promise<RecommendationRow & { interventionId: string | null }> {

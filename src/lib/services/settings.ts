@@ -9,7 +9,7 @@ import {
   lockOrgSettings,
   saveOrgSettings,
 } from '../repositories/org-settings';
-import type { MemberScope } from '../scope';
+import type { RequestScope } from '../scope';
 import {
   SETTINGS_FIELDS,
   type ChangeOrgSettings,
@@ -21,7 +21,7 @@ import {
 // thresholds, and the grace period of the stage engine. Reading them is not audited (configuration, not data about people); every
 // change is, with the before and after of the fields it changed.
 
-export async function getOrgSettings(db: Database, scope: MemberScope): Promise<OrgSettings> {
+export async function getOrgSettings(db: Database, scope: RequestScope): Promise<OrgSettings> {
   requirePermission(scope, 'org.settings');
   return withOrg(db, scope, (tx) => findOrgSettings(tx, scope));
 }
@@ -53,7 +53,7 @@ function diff(before: OrgSettings, after: OrgSettings): { before: Changes; after
  */
 export async function changeOrgSettings(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: ChangeOrgSettings,
 ): Promise<OrgSettings> {
   requirePermission(scope, 'org.settings');

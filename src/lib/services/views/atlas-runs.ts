@@ -2,7 +2,7 @@ import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { withOrg } from '../../database/with-org';
 import { listJobs, type JobRow } from '../../repositories/jobs';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 
 export interface AtlasRuns {
   /** The org's newest Atlas run, whatever its status: one in progress, or how the last one ended. */
@@ -15,7 +15,7 @@ export interface AtlasRuns {
  * The Atlas runs the Recommendations page shows. No audit event, as GET /jobs writes none: a run's
  * summary holds counts and timings, no participant.
  */
-export async function viewAtlasRuns(db: Database, scope: MemberScope): Promise<AtlasRuns> {
+export async function viewAtlasRuns(db: Database, scope: RequestScope): Promise<AtlasRuns> {
   requirePermission(scope, 'org.read');
   return withOrg(db, scope, async (tx) => {
     const [latest = null] = await listJobs(tx, scope, { kind: 'atlas_run', limit: 1 });

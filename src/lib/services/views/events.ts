@@ -9,14 +9,14 @@ import type { Page } from '../../pagination';
 import { findChainHead, findLatestAnchor } from '../../repositories/audit-chain';
 import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
 import { listJobs } from '../../repositories/jobs';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 import { verifyAuditChain, type VerifyReport } from '../audit-chain';
 import type { EventFilters } from '../../validation/events';
 
 /** A page of the audit log; writes `audit.viewed` with the filters and how many were shown. */
 export async function viewAuditLog(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: EventFilters & { limit: number; cursor?: string },
 ): Promise<Page<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
@@ -34,7 +34,7 @@ export async function viewAuditLog(
  */
 export async function exportAuditLog(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: { format: ExportFormat; order?: 'newest' | 'chain'; filters: EventFilters },
 ): Promise<AsyncGenerator<AuditEventRow>> {
   requirePermission(scope, 'audit.read');
@@ -52,7 +52,7 @@ export async function exportAuditLog(
 /** Walks the org's whole audit chain (streaming) and records that it was checked, and the outcome. */
 export async function verifyAuditLog(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   keys: AnchorKeys | null,
 ): Promise<VerifyReport> {
   requirePermission(scope, 'audit.read');
@@ -89,7 +89,7 @@ export interface AuditChainStatus {
  */
 export async function viewAuditChainStatus(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   keys: AnchorKeys | null,
 ): Promise<AuditChainStatus> {
   requirePermission(scope, 'audit.read');

@@ -17,7 +17,7 @@ import {
   loadWholeGraph,
   type Graph,
 } from '../../repositories/graph';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 import {
   COMMUNITY_GRAPH_EDGES,
   COMMUNITY_GRAPH_NODES,
@@ -34,7 +34,10 @@ import {
  * How many participants the org has, so the explorer page knows whether to draw the org whole or open
  * on the overview. Not audited: it shows no participant; the graph request that follows is.
  */
-export async function graphExplorerSize(db: Database, scope: MemberScope): Promise<{ participants: number }> {
+export async function graphExplorerSize(
+  db: Database,
+  scope: RequestScope,
+): Promise<{ participants: number }> {
   requirePermission(scope, 'graph.read');
   return { participants: await withOrg(db, scope, (tx) => countParticipants(tx, scope)) };
 }
@@ -43,7 +46,7 @@ const hasFilters = (q: GraphQuery) =>
   Boolean(q.stage || q.role || q.segment || q.minConfidence !== undefined);
 
 /** A community of the latest Atlas run; 404 saying whether there is no run or no such community. */
-async function loadCommunity(db: OrgDb, scope: MemberScope, query: GraphQuery, community: number) {
+async function loadCommunity(db: OrgDb, scope: RequestScope, query: GraphQuery, community: number) {
   const graph = await findCommunityGraph(db, scope, community, query, {
     maxNodes: COMMUNITY_GRAPH_NODES,
     maxEdges: COMMUNITY_GRAPH_EDGES,
@@ -60,7 +63,7 @@ async function loadCommunity(db: OrgDb, scope: MemberScope, query: GraphQuery, c
 
 async function loadGraph(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<Graph> {
@@ -112,7 +115,7 @@ async function loadGraph(
  */
 export async function viewGraph(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<Graph> {
@@ -122,7 +125,7 @@ export async function viewGraph(
 
 async function loadAndAudit(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<Graph> {
@@ -157,7 +160,7 @@ export type GraphOverview =
  */
 export async function viewGraphOverview(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<GraphOverview> {
@@ -167,7 +170,7 @@ export async function viewGraphOverview(
 
 async function loadOverviewAndAudit(
   tx: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<GraphOverview> {

@@ -10,7 +10,7 @@ import {
   type InterventionPerson,
 } from '../../repositories/intervention-targets';
 import { findIntervention, listInterventions, type InterventionRow } from '../../repositories/interventions';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 import {
   DETAIL_TARGET_LIMIT,
   type ListInterventionsQuery,
@@ -26,7 +26,7 @@ export type { InterventionPerson } from '../../repositories/intervention-targets
  */
 export async function viewInterventions(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: ListInterventionsQuery,
 ): Promise<Page<InterventionRow>> {
   requirePermission(scope, 'interventions.read');
@@ -36,7 +36,7 @@ export async function viewInterventions(
 /** Who made or reversed interventions here, for the log's operator filter and its names. No event. */
 export async function viewInterventionPeople(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
 ): Promise<InterventionPerson[]> {
   requirePermission(scope, 'interventions.read');
   return withOrg(db, scope, (tx) => listInterventionPeople(tx, scope));
@@ -68,7 +68,7 @@ export interface InterventionDetail {
  */
 export async function viewIntervention(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   interventionId: string,
 ): Promise<InterventionDetail> {
   requirePermission(scope, 'interventions.read');
@@ -77,7 +77,7 @@ export async function viewIntervention(
 
 async function loadIntervention(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   interventionId: string,
 ): Promise<InterventionDetail> {
   const intervention = await findIntervention(db, scope, interventionId);

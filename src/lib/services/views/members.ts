@@ -3,7 +3,7 @@ import type { Database } from '../../db';
 import { withOrg } from '../../database/with-org';
 import type { Page } from '../../pagination';
 import { listMembers, type Member } from '../../repositories/memberships';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 
 /**
  * A page of the org's members. Writes no event, as the API never has: membership changes are each
@@ -11,7 +11,7 @@ import type { MemberScope } from '../../scope';
  */
 export async function viewMembers(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: { limit: number; cursor?: string },
 ): Promise<Page<Member>> {
   requirePermission(scope, 'members.manage');

@@ -23,7 +23,7 @@ import {
   type StageFlowRow,
 } from '../../repositories/stage-history';
 import { formatOrgDay, orgDayOf } from '../../org-calendar';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 
 export const ACTIVITY_DAYS = 90;
 export const INTERVENTION_WEEKS = 13;
@@ -58,7 +58,7 @@ export interface OverviewDashboard {
  * Everything the overview shows; writes `overview.viewed` with the headline numbers and the segment
  * counts the viewer saw (the series are derived from data each has its own view for).
  */
-export async function viewOverview(db: Database, scope: MemberScope): Promise<OverviewDashboard> {
+export async function viewOverview(db: Database, scope: RequestScope): Promise<OverviewDashboard> {
   requirePermission(scope, 'org.read');
   // Each read in a scoped transaction of its own, so that they run side by side on several
   // connections, as they did before transactions were scoped (one transaction would queue them).

@@ -13,7 +13,7 @@ import {
 } from '../../repositories/participants';
 import { streamRelationships, type RelationshipExportRow } from '../../repositories/relationships';
 import type { SegmentKey } from '../../domain';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 import type {
   ListParticipantsQuery,
   ParticipantExportFormat,
@@ -25,7 +25,7 @@ export type ParticipantDetail = NonNullable<Awaited<ReturnType<typeof findPartic
 /** A page of participants; writes `participants.listed` with the filters and how many were shown. */
 export async function viewParticipantList(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: ListParticipantsQuery,
 ): Promise<Page<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
@@ -42,7 +42,7 @@ export async function viewParticipantList(
  */
 export async function viewParticipantsPage(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: ListParticipantsQuery,
 ): Promise<{ page: Page<ParticipantRow>; roles: string[] }> {
   return withOrg(db, scope, async (tx) => {
@@ -54,7 +54,7 @@ export async function viewParticipantsPage(
 /** One participant with everything around it; writes `participant.viewed`. Not in this org: 404. */
 export async function viewParticipant(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   participantId: string,
 ): Promise<ParticipantDetail> {
   requirePermission(scope, 'participants.read');
@@ -79,7 +79,7 @@ export async function viewParticipant(
  */
 export async function exportParticipants(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
@@ -94,7 +94,7 @@ export async function exportParticipants(
 /** An export's event, written (and committed) before its first row is read: the rows, streamed. */
 async function audited<T>(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   event: AuditEvent,
   rows: () => AsyncGenerator<T>,
 ): Promise<AsyncGenerator<T>> {
@@ -108,7 +108,7 @@ async function audited<T>(
  */
 export async function exportRelationships(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: { format: ParticipantExportFormat; minConfidence?: number },
 ): Promise<AsyncGenerator<RelationshipExportRow>> {
   requirePermission(scope, 'graph.read');
@@ -123,7 +123,7 @@ export async function exportRelationships(
 /** The members of one segment, by name, streamed like the participants export; writes `segment.exported`. */
 export async function exportSegment(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   input: { format: ParticipantExportFormat; segment: SegmentKey },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'segments.read');

@@ -6,7 +6,7 @@ import {
   countDecisionsByDetectorAndWeek,
   type DetectorWeekDecisions,
 } from '../../repositories/recommendation-stats';
-import type { OrgScope, MemberScope } from '../../scope';
+import type { OrgScope, RequestScope } from '../../scope';
 
 export const ACCEPTANCE_WEEKS = 12;
 
@@ -68,7 +68,7 @@ export function toRecommendationStats(scope: OrgScope, rows: DetectorWeekDecisio
  */
 export async function viewRecommendationStats(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
 ): Promise<RecommendationStats> {
   requirePermission(scope, 'recommendations.read');
   const rows = await withOrg(db, scope, (tx) => countDecisionsByDetectorAndWeek(tx, scope, ACCEPTANCE_WEEKS));

@@ -17,7 +17,7 @@ import {
   type RecommendationFilters,
   type RecommendationRow,
 } from '../../repositories/recommendations';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 import { matchingIntervention } from '../recommendations';
 
 export type RecommendationListQuery = RecommendationFilters & { limit: number; cursor?: string };
@@ -36,7 +36,7 @@ export type RecommendationWithTarget = RecommendationRow & {
  */
 export async function viewRecommendations(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: RecommendationListQuery,
 ): Promise<Page<RecommendationWithTarget>> {
   requirePermission(scope, 'recommendations.read');
@@ -45,7 +45,7 @@ export async function viewRecommendations(
 
 async function loadRecommendations(
   db: OrgDb,
-  scope: MemberScope,
+  scope: RequestScope,
   query: RecommendationListQuery,
 ): Promise<Page<RecommendationWithTarget>> {
   const page = await listRecommendations(db, scope, query);
@@ -81,7 +81,7 @@ async function loadRecommendations(
  */
 export async function viewRecommendationInbox(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
   query: RecommendationListQuery,
 ): Promise<{ page: Page<RecommendationWithTarget>; facets: RecommendationFacet[] }> {
   return withOrg(db, scope, async (tx) => {

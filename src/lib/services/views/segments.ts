@@ -4,9 +4,9 @@ import type { Database } from '../../db';
 import { withOrg, type OrgDb } from '../../database/with-org';
 import type { SegmentSettings } from '../../domain';
 import { countSegments, getSegmentSettings, type SegmentCount } from '../../repositories/segments';
-import type { MemberScope } from '../../scope';
+import type { RequestScope } from '../../scope';
 
-async function auditedCounts(tx: OrgDb, scope: MemberScope): Promise<SegmentCount[]> {
+async function auditedCounts(tx: OrgDb, scope: RequestScope): Promise<SegmentCount[]> {
   const segments = await countSegments(tx, scope);
   await writeAuditEvent(tx, scope, {
     type: 'segments.viewed',
@@ -18,7 +18,7 @@ async function auditedCounts(tx: OrgDb, scope: MemberScope): Promise<SegmentCoun
 }
 
 /** Every segment with its size; writes `segments.viewed` with the counts the viewer saw. */
-export async function viewSegments(db: Database, scope: MemberScope): Promise<{ segments: SegmentCount[] }> {
+export async function viewSegments(db: Database, scope: RequestScope): Promise<{ segments: SegmentCount[] }> {
   requirePermission(scope, 'segments.read');
   return { segments: await withOrg(db, scope, (tx) => auditedCounts(tx, scope)) };
 }
@@ -26,7 +26,7 @@ export async function viewSegments(db: Database, scope: MemberScope): Promise<{ 
 /** The same, with the thresholds the rules use (the segments page states them); the same event. */
 export async function viewSegmentsWithThresholds(
   db: Database,
-  scope: MemberScope,
+  scope: RequestScope,
 ): Promise<{ segments: SegmentCount[]; thresholds: SegmentSettings }> {
   requirePermission(scope, 'segments.read');
   return withOrg(db, scope, async (tx) => {

@@ -85,7 +85,15 @@ const SPECIFIC: Record<string, (m: Metadata) => string> = {
   'auth.signed_in': (m) => join([brief(m.method ?? ''), m.ip ? `from ${brief(m.ip)}` : null]),
   'auth.sign_in_failed': (m) => join([brief(m.reason ?? ''), m.ip ? `from ${brief(m.ip)}` : null]),
   'audit.exported': (m) => join([brief(m.format ?? '').toUpperCase(), filtersText(m.filters)]),
+  'api_key.used': (m) =>
+    join([`${brief(m.method ?? '')} ${brief(m.path ?? '')}`, `→ ${brief(m.status ?? '?')}`]),
+  'api_key.created': (m) =>
+    join([quoted(m.name), `${brief(m.prefix ?? '')}…`, m.role ? `as ${brief(m.role)}` : null]),
+  'api_key.revoked': (m) => join([quoted(m.name), `${brief(m.prefix ?? '')}…`]),
 };
+
+/** What an API key's events say of their actor (the Actor column shows it): not repeated in the summary. */
+const ACTOR_ENTRIES = ['actorType', 'apiKeyId', 'apiKeyPrefix'];
 
 function filtersText(filters: unknown): string {
   return isPlainObject(filters) && !isEmpty(filters) ? `filters: ${brief(filters)}` : 'no filters';
@@ -99,8 +107,8 @@ export function summariseMetadata(eventType: string, metadata: Metadata): string
     // Views and lists: the filters first (what was looked at), then the rest.
     text =
       'filters' in metadata
-        ? join([filtersText(metadata.filters), entries(metadata, ['filters'])])
-        : entries(metadata);
+        ? join([filtersText(metadata.filters), entries(metadata, ['filters', ...ACTOR_ENTRIES])])
+        : entries(metadata, ACTOR_ENTRIES);
   }
   return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
 }

@@ -145,6 +145,16 @@ function Actor({ event }: { event: AuditEventItem }) {
       </span>
     );
   }
+  // A key's events name it in their metadata (docs/decisions/033).
+  const { actorType, apiKeyPrefix } = event.metadata as { actorType?: unknown; apiKeyPrefix?: unknown };
+  if (actorType === 'api_key' && typeof apiKeyPrefix === 'string') {
+    return (
+      <span className="block truncate" title={`API key ${apiKeyPrefix}…`}>
+        API key <span className="font-mono text-xs">{apiKeyPrefix}…</span>
+      </span>
+    );
+  }
+  if (event.actorRole === 'system') return <span className="text-muted-foreground">The system</span>;
   return <span className="text-muted-foreground">Not signed in</span>;
 }
 

@@ -1,9 +1,7 @@
 'use client';
 
 import { Trash2Icon, UserPlusIcon } from 'lucide-react';
-import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { toast } from 'sonner';
 import { Alert } from '../../../../components/ui/alert';
 import { Badge } from '../../../../components/ui/badge';
 import { Button } from '../../../../components/ui/button';
@@ -26,7 +24,8 @@ import {
   TableHeader,
   TableRow,
 } from '../../../../components/ui/table';
-import { api, ApiProblem } from '../../../../lib/client/api';
+import { api } from '../../../../lib/client/api';
+import { useApiAction } from '../../../../lib/client/use-api-action';
 import { MEMBERSHIP_ROLES, type MembershipRole } from '../../../../lib/domain';
 import { PRIVILEGED_ROLES, ROLE_LABELS } from '../../../../lib/permissions';
 
@@ -44,28 +43,10 @@ export function MembersManager(props: {
   currentUserId: string;
   canGrantAdmin: boolean;
 }) {
-  const router = useRouter();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useApiAction();
   const [removing, setRemoving] = useState<MemberRow | null>(null);
   const grantable = MEMBERSHIP_ROLES.filter((role) => props.canGrantAdmin || !PRIVILEGED_ROLES.has(role));
   const path = { orgId: props.orgId };
-
-  async function run(action: () => Promise<unknown>, done: string): Promise<boolean> {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await action();
-      toast.success(done);
-      router.refresh();
-      return true;
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'Error', String(error)));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function add(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -77,7 +58,7 @@ export function MembersManager(props: {
       () => api.POST('/api/orgs/{orgId}/members', { params: { path }, body: { email, role } }),
       `${email} was added as ${ROLE_LABELS[role].toLowerCase()}.`,
     );
-    if (added) form.reset();
+    if (added !== undefined) form.reset();
   }
 
   function changeRole(member: MemberRow, role: MembershipRole) {

@@ -1,9 +1,12 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../../components/ui/page-header';
 import { can } from '../../../../lib/permissions';
+import { viewApiKeys } from '../../../../lib/services/api-keys';
 import { viewMembers } from '../../../../lib/services/views/members';
 import { requireOrgPage } from '../../page-guard';
+import { ApiKeysManager } from './api-keys-manager.client';
 import { MembersManager } from './members-manager.client';
+import { requestNow } from '../../request-now';
 
 export const metadata: Metadata = { title: 'Members' };
 
@@ -13,11 +16,13 @@ const PAGE_LIMIT = 500;
 export default async function MembersPage({ params }: { params: Promise<{ orgId: string }> }) {
   const { db, scope } = await requireOrgPage({ params, permission: 'members.manage' });
   const page = await viewMembers(db, scope, { limit: PAGE_LIMIT });
+  // Admins and owners hold both permissions; the guard above asked for the first.
+  const keys = can(scope.role, 'api_keys.manage') ? await viewApiKeys(db, scope) : null;
   return (
     <>
       <PageHeader
         title="Members"
-        description="Who works in this org and with which role. Owners alone grant or take away admin and owner."
+        description="Who works in this org and with which role, and the API keys its scripts use. Owners alone grant or take away admin and owner."
       />
       <MembersManager
         orgId={scope.orgId}
@@ -27,6 +32,11 @@ export default async function MembersPage({ params }: { params: Promise<{ orgId:
       />
       {page.nextCursor && (
         <p className="mt-3 text-sm text-muted-foreground">Showing the first {PAGE_LIMIT} members.</p>
+      )}
+      {keys && (
+        <div className="mt-6">
+          <ApiKeysManager orgId={scope.orgId} keys={keys.items} now={requestNow()} />
+        </div>
       )}
     </>
   );

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import type { SearchParams } from 'nuqs/server';
-import { cache } from 'react';
 import { can } from '../../../../lib/permissions';
 import { viewAtlasRuns } from '../../../../lib/services/views/atlas-runs';
 import { viewRecommendationStats } from '../../../../lib/services/views/recommendation-stats';
@@ -9,13 +8,11 @@ import { requireOrgPage } from '../../page-guard';
 import { AtlasPanel } from './atlas-panel';
 import { RecommendationsInbox } from './recommendations-inbox.client';
 import { loadRecommendationSearchParams, toListFilters } from './recommendations-params';
+import { requestNow } from '../../request-now';
 
 export const metadata: Metadata = { title: 'Recommendations' };
 
 const FIRST_PAGE = 25;
-
-/** One instant per request, so that relative times ("41 days ago") read the same wherever rendered. */
-const requestNow = cache(() => Date.now());
 
 export default async function RecommendationsPage({
   params,

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { cache } from 'react';
 import { PageHeader } from '../../../../components/ui/page-header';
 import { getJobs } from '../../../../lib/services/jobs';
 import { getOrgSettings } from '../../../../lib/services/settings';
@@ -7,11 +6,9 @@ import { SETTINGS_LIMITS } from '../../../../lib/validation/settings';
 import { requireOrgPage } from '../../page-guard';
 import { SettingsForm } from './settings-form.client';
 import { StageUpdateCard } from './stage-update-card.client';
+import { requestNow } from '../../request-now';
 
 export const metadata: Metadata = { title: 'Settings' };
-
-/** One instant per request, so that relative times read the same wherever rendered. */
-const requestNow = cache(() => Date.now());
 
 /** The zones the API accepts, with the org's own first in line if the runtime lacks it. */
 function timeZones(current: string): string[] {

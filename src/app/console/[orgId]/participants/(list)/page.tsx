@@ -1,19 +1,15 @@
 import type { Metadata } from 'next';
-import { cache } from 'react';
 import type { SearchParams } from 'nuqs/server';
 import { can } from '../../../../../lib/permissions';
 import { viewParticipantsPage } from '../../../../../lib/services/views/participants';
 import { requireOrgPage } from '../../../page-guard';
 import { ParticipantsList } from '../participants-list.client';
 import { loadParticipantsSearchParams, toApiQuery } from '../participants-params';
+import { requestNow } from '../../../request-now';
 
 export const metadata: Metadata = { title: 'Participants' };
 
 const FIRST_PAGE = 100;
-
-// When the page was read: relative times ("3 days ago") are computed from it on the server and in the
-// browser alike, so both renders agree.
-const requestNow = cache(() => Date.now());
 
 // The first page is read (and audited as participants.listed) here, through the view service the API
 // uses; later pages come from the API as the table scrolls.

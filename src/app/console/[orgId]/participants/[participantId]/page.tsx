@@ -20,6 +20,7 @@ import { EgoGraph, type EgoNeighbour } from './ego-graph';
 import { ActivityTimeline, StageHistory } from './participant-history';
 import { ParticipantNeighbours } from './participant-neighbours';
 import { ParticipantInterventions, ParticipantRecommendations } from './participant-work';
+import { requestNow } from '../../../request-now';
 
 type Params = Promise<{ orgId: string; participantId: string }>;
 
@@ -38,8 +39,6 @@ const loadParticipant = cache(async (orgId: string, participantId: string) => {
     throw error;
   }
 });
-
-const requestNow = cache(() => Date.now());
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { orgId, participantId } = await params;
