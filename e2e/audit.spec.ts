@@ -62,7 +62,7 @@ describe('the audit log', () => {
         .trim()
         .split('\r\n');
       expect(lines[0]).toBe(
-        'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata,seq,prevHash,hash,contentHash,orgId',
+        'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata,personal,personalSalt,personalDigest,seq,prevHash,hash,contentHash,orgId',
       );
       expect(lines.length).toBeGreaterThan(1);
       expect(lines.slice(1).every((line) => line.split(',')[2] === 'auth.signed_in')).toBe(true);

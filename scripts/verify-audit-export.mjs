@@ -44,10 +44,22 @@ const contentHash = (e) =>
       id: e.id,
       metadata: e.metadata,
       orgId: e.orgId,
+      // Only events with a personal part have a digest; it is absent from the others' content.
+      personalDigest: e.personalDigest ?? undefined,
       targetId: e.targetId,
       targetType: e.targetType,
     }),
   );
+
+// The personal part (reasons, notes, search terms) against the digest the chain holds: absent, erased
+// (the part and its salt gone, the digest kept), or hashing with its salt to the digest.
+const personalHolds = (e) => {
+  const personal = e.personal ?? null;
+  const salt = e.personalSalt ?? null;
+  if ((e.personalDigest ?? null) === null) return personal === null && salt === null;
+  if (personal === null) return salt === null;
+  return salt !== null && sha256(salt + canonicalJson(personal)) === e.personalDigest;
+};
 
 const linkHash = (content, prev, seq) => sha256(canonicalJson({ contentHash: content, prevHash: prev, seq }));
 
@@ -110,6 +122,7 @@ async function* exportRows(file) {
   for await (const record of csvRecords(rest)) {
     const row = Object.fromEntries(header.map((name, i) => [name, csvValue(record[i] ?? '')]));
     row.metadata = row.metadata === null ? {} : JSON.parse(row.metadata);
+    row.personal = row.personal == null ? null : JSON.parse(row.personal);
     row.seq = row.seq === null ? null : Number(row.seq);
     yield row;
   }
@@ -150,6 +163,14 @@ async function verify(file, anchorsAll, publicKey) {
         e.id,
         'content_hash_mismatch',
         'its fields do not hash to its content hash: edited after it was written',
+      );
+    }
+    if (!personalHolds(e)) {
+      return fail(
+        seq,
+        e.id,
+        'personal_digest_mismatch',
+        'its personal part does not hash to the digest the chain holds: edited after it was written',
       );
     }
     if (e.prevHash !== prevHash) {

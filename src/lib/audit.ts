@@ -29,6 +29,7 @@ export type AuditEventType =
   | 'member.removed'
   | 'import.checked'
   | 'import.completed'
+  | 'participant.erased'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'api_key.used'
@@ -66,6 +67,7 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'member.removed': true,
   'import.checked': true,
   'import.completed': true,
+  'participant.erased': true,
   'api_key.created': true,
   'api_key.revoked': true,
   'api_key.used': true,
@@ -85,6 +87,20 @@ export interface AuditEvent {
   targetType?: string | null;
   targetId?: string | null;
   metadata?: Record<string, unknown>;
+  /**
+   * What may name a person — a member's free text (reasons, notes) and search terms — kept apart from
+   * the metadata so that an erasure can remove it while the chain still verifies (docs/decisions/034).
+   * Never a participant's email or name copied on purpose: those are referenced by id.
+   */
+  personal?: Record<string, unknown>;
+}
+
+/** `personal` with its empty members left out, or null when nothing is left. */
+function personalOf(event: AuditEvent): Record<string, unknown> | null {
+  const entries = Object.entries(event.personal ?? {}).filter(
+    ([, v]) => v !== undefined && v !== null && v !== '',
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
 }
 
 /**
@@ -113,13 +129,26 @@ export async function writeListPageViewed(
   query: { limit: number; cursor?: string },
   shown: number,
 ): Promise<void> {
-  const { limit: _limit, cursor, ...filters } = query;
+  const { limit: _limit, cursor, ...all } = query;
+  const { filters, personal } = splitSearch(all);
   await writeAuditEvent(tx, scope, {
     type,
     targetType: 'org',
     targetId: scope.orgId,
     metadata: { filters, count: shown, page: cursor ? 'next' : 'first' },
+    personal,
   });
+}
+
+/**
+ * A list's or export's filters with the search text (`q`, which may be a person's name or email) moved
+ * to the event's personal part.
+ */
+export function splitSearch<F extends { q?: unknown }>(
+  filters: F,
+): { filters: Omit<F, 'q'>; personal?: { q: unknown } } {
+  const { q, ...rest } = filters;
+  return q === undefined || q === '' ? { filters: rest } : { filters: rest, personal: { q } };
 }
 
 /** Several events of one action in one statement (a bulk stage change writes one per participant). */
@@ -160,5 +189,6 @@ export async function writeOrgAuditEvent(
     targetType: event.targetType ?? null,
     targetId: event.targetId ?? null,
     metadata: event.metadata ?? {},
+    personal: personalOf(event),
   });
 }

@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'api_keys.manage',
   'members.grant_admin',
   'org.settings',
+  'participants.erase',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,7 +45,7 @@ export const ROLE_PERMISSIONS: Record<MembershipRole, ReadonlySet<Permission>> =
   viewer: new Set(READ),
   operator: new Set(OPERATE),
   admin: new Set(ADMINISTER),
-  owner: new Set([...ADMINISTER, 'members.grant_admin', 'org.settings']),
+  owner: new Set([...ADMINISTER, 'members.grant_admin', 'org.settings', 'participants.erase']),
 };
 
 export function can(role: MembershipRole, permission: Permission): boolean {
@@ -77,4 +78,5 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'api_keys.manage': 'Create and revoke API keys',
   'members.grant_admin': 'Grant or revoke the admin and owner roles',
   'org.settings': 'Change org settings',
+  'participants.erase': 'Erase a participant’s personal data',
 };

@@ -233,5 +233,7 @@ describe('admin command line as a process', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // Five processes, each starting tsx and the embedded database: about 15 s on a quiet machine, and
+    // several times that on a busy 2-core one.
+  }, 120_000);
 });

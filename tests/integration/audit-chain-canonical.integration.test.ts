@@ -62,6 +62,7 @@ describeEachDatabase(
         targetType: fc.option(text),
         targetId: fc.option(text),
         metadata: fc.dictionary(key, metadata, { maxKeys: 6 }),
+        personalDigest: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/)),
         createdAt: fc
           .date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true })
           .chain((d) =>
@@ -76,7 +77,7 @@ describeEachDatabase(
             db().db,
             sql`SELECT audit_sha256(audit_event_content(${e.orgId}::uuid, ${e.id}::uuid, ${e.actorUserId}::uuid,
                   ${e.actorRole}, ${e.eventType}, ${e.targetType}, ${e.targetId}, ${JSON.stringify(e.metadata)}::jsonb,
-                  ${e.createdAt}::timestamptz)) AS content,
+                  ${e.createdAt}::timestamptz, ${e.personalDigest}::text)) AS content,
                 audit_link_hash(${'ab'.repeat(32)}, ${'0'.repeat(64)}, ${seq}::bigint) AS link`,
           );
           expect(row!.content).toBe(eventContentHash(e));

@@ -63,6 +63,7 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'DELETE /api/orgs/:orgId/members/:memberId': ['members.manage', ADMINS],
   'GET /api/orgs/:orgId/settings': ['org.settings', OWNERS],
   'PATCH /api/orgs/:orgId/settings': ['org.settings', OWNERS],
+  'POST /api/orgs/:orgId/participants/:participantId/erase': ['participants.erase', OWNERS],
   'GET /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
   'POST /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
   'DELETE /api/orgs/:orgId/api-keys/:keyId': ['api_keys.manage', ADMINS],
@@ -80,6 +81,7 @@ const CHECKED_AGAIN = new Set([
   'GET /api/orgs/:orgId/members',
   'GET /api/orgs/:orgId/settings',
   'PATCH /api/orgs/:orgId/settings',
+  'POST /api/orgs/:orgId/participants/:participantId/erase',
   'GET /api/orgs/:orgId/api-keys',
   'POST /api/orgs/:orgId/api-keys',
   'DELETE /api/orgs/:orgId/api-keys/:keyId',
@@ -282,6 +284,11 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     path: `/api/orgs/${w.orgId}/jobs/${await freshJob(w)}`.concat('/cancel'),
     success: 200,
   }),
+  'POST /api/orgs/:orgId/participants/:participantId/erase': async (w) => ({
+    path: `/api/orgs/${w.orgId}/participants/${await freshParticipant(w)}/erase`,
+    body: { reason: 'Matrix check' },
+    success: 200,
+  }),
   'GET /api/orgs/:orgId/api-keys': async (w) => ({ path: `/api/orgs/${w.orgId}/api-keys`, success: 200 }),
   'POST /api/orgs/:orgId/api-keys': async (w) => ({
     path: `/api/orgs/${w.orgId}/api-keys`,
@@ -293,6 +300,15 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     success: 200,
   }),
 };
+
+/** A participant of the org made for one erasure. */
+async function freshParticipant(w: World): Promise<string> {
+  const [row] = await w.db.db
+    .insert(participants)
+    .values({ orgId: w.orgId, displayName: `Erasable ${++counter}`, role: 'member', origin: 'manual' })
+    .returning({ id: participants.id });
+  return row!.id;
+}
 
 /** A key of the org, written straight to the table; returns its id and the Authorization header. */
 async function insertKey(db: TestDatabase, orgId: string, role: ApiKeyRole) {

@@ -105,6 +105,11 @@ const INPUTS: Record<string, Input> = {
   'GET /api/orgs/:orgId/jobs/:jobId': { method: 'GET', path: `/jobs/${ID}` },
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': { method: 'POST', path: `/jobs/${ID}/cancel` },
   'GET /api/orgs/:orgId/settings': { method: 'GET', path: '/settings' },
+  'POST /api/orgs/:orgId/participants/:participantId/erase': {
+    method: 'POST',
+    path: `/participants/${ID}/erase`,
+    body: ['reason'],
+  },
   'GET /api/orgs/:orgId/api-keys': { method: 'GET', path: '/api-keys' },
   'POST /api/orgs/:orgId/api-keys': {
     method: 'POST',
@@ -511,10 +516,11 @@ describeEachDatabase(
       const accepted = await send('POST', `/recommendations/${rec!.id}/accept`, { reason: '\u200B \uFEFF' });
       expect(accepted.status).toBe(200);
       const [audit] = await db()
-        .db.select({ metadata: events.metadata })
+        .db.select({ personal: events.personal })
         .from(events)
         .where(and(eq(events.orgId, orgId), eq(events.eventType, 'recommendation.accepted')));
-      expect(audit!.metadata).toMatchObject({ reason: null });
+      // No words: no personal part at all.
+      expect(audit!.personal).toBeNull();
     });
   },
   { keepData: true },

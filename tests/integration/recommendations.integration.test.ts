@@ -73,10 +73,9 @@ describeEachDatabase('recommendations', ({ db }) => {
       actorRole: 'owner',
       targetType: 'recommendation',
     });
-    expect(log[0]!.metadata).toMatchObject({
-      reason: 'Confirmed with the partner team',
-      suggestedAction: first.suggestedAction,
-    });
+    expect(log[0]!.metadata).toMatchObject({ suggestedAction: first.suggestedAction });
+    // The decider's words are the event's personal part (docs/decisions/034).
+    expect(log[0]!.personal).toEqual({ reason: 'Confirmed with the partner team' });
   });
 
   it('dismisses with a reason code alone; without one it is a 400 naming reasonCode', async () => {

@@ -180,6 +180,7 @@ describeEachDatabase(
         'app_api_key_by_hash',
         'app_claim_next_job',
         'app_enqueue_due_jobs',
+        'app_erase_personal',
         'app_org_member_counts',
         'app_orgs_of_user',
       ]);

@@ -7,11 +7,6 @@ import {
   summariseMetadata,
   targetHref,
 } from '../../src/app/console/[orgId]/audit/audit-format';
-import {
-  filenameFrom,
-  formatBytes,
-  readWithProgress,
-} from '../../src/app/console/[orgId]/audit/stream-download';
 
 describe('the metadata summary of an audit event', () => {
   it.each([
@@ -172,48 +167,5 @@ describe('how an event is shown', () => {
     expect(formatEventTime('2026-12-31T23:30:00Z', 'Europe/Berlin', now)).toBe('1 Jan 2027, 00:30:00');
     expect(formatEventTime('2025-06-01T08:00:00Z', 'UTC', now)).toBe('1 Jun 2025, 08:00:00');
     expect(formatExactTime(iso, 'Europe/Berlin')).toBe('Fri, 3 Apr 2026, 14:05:09.123456 Europe/Berlin');
-  });
-});
-
-describe('reading a streamed export', () => {
-  function streamOf(parts: string[]): ReadableStream<Uint8Array> {
-    const encoder = new TextEncoder();
-    return new ReadableStream({
-      start(controller) {
-        for (const part of parts) controller.enqueue(encoder.encode(part));
-        controller.close();
-      },
-    });
-  }
-
-  it('counts bytes and lines as chunks arrive and returns the whole body', async () => {
-    const seen: { bytes: number; lines: number }[] = [];
-    const result = await readWithProgress(
-      streamOf(['id,type\r\n1,a', '\r\n2,b\r\n', '3,ü\r\n']),
-      'text/csv',
-      (p) => seen.push(p),
-    );
-    expect(seen).toEqual([
-      { bytes: 12, lines: 1 },
-      { bytes: 19, lines: 3 },
-      { bytes: 25, lines: 4 },
-    ]);
-    expect(result).toMatchObject({ bytes: 25, lines: 4 });
-    expect(result.blob.type).toBe('text/csv');
-    expect(await result.blob.text()).toBe('id,type\r\n1,a\r\n2,b\r\n3,ü\r\n');
-  });
-
-  it('reads the file name the server offers', () => {
-    expect(filenameFrom('attachment; filename="audit-o-2026-04-03.csv"', 'x.csv')).toBe(
-      'audit-o-2026-04-03.csv',
-    );
-    expect(filenameFrom(null, 'x.csv')).toBe('x.csv');
-  });
-
-  it('writes sizes for people', () => {
-    expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
-    expect(formatBytes(300 * 1024)).toBe('300 KB');
   });
 });

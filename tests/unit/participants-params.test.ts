@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ariaSort,
-  exportHref,
   hasFilters,
   loadParticipantsSearchParams,
   nextSort,
@@ -74,20 +73,5 @@ describe('participants filters ↔ URL', () => {
     expect(ariaSort('-degree', 'degree')).toBe('descending');
     expect(ariaSort('created', 'created')).toBe('ascending');
     expect(ariaSort('created', 'name')).toBe('none');
-  });
-
-  it('links the export to the same filters and order', () => {
-    const href = exportHref(ORG, toApiQuery(load('segment=at_risk&q=a%26b&sort=-degree')), 'csv');
-    const url = new URL(href, 'http://x');
-    expect(url.pathname).toBe(`/api/orgs/${ORG}/participants/export`);
-    expect(Object.fromEntries(url.searchParams)).toEqual({
-      format: 'csv',
-      q: 'a&b',
-      segment: 'at_risk',
-      sort: '-degree',
-    });
-    expect(exportHref(ORG, { sort: 'name' }, 'ndjson')).toBe(
-      `/api/orgs/${ORG}/participants/export?format=ndjson`,
-    );
   });
 });

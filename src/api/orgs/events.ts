@@ -73,6 +73,10 @@ const CSV_COLUMNS = [
   'targetType',
   'targetId',
   'metadata',
+  // The personal part, its salt and digest (docs/decisions/034): the digest is in the content hash.
+  'personal',
+  'personalSalt',
+  'personalDigest',
   'seq',
   'prevHash',
   'hash',

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../context';
 import { apiKeyRoutes } from './api-keys';
+import { erasureRoutes } from './erasure';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
 import { eventRoutes } from './events';
@@ -28,5 +29,6 @@ export function createOrgRouter() {
   router.route('/', jobRoutes);
   router.route('/', importRoutes);
   router.route('/', apiKeyRoutes);
+  router.route('/', erasureRoutes);
   return router;
 }

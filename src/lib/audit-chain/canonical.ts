@@ -48,6 +48,8 @@ export interface EventContent {
   metadata: Record<string, unknown>;
   /** UTC with microseconds: 2026-01-31T12:00:00.123456Z */
   createdAt: string;
+  /** The digest of the event's personal part (docs/decisions/034); null when it has none. */
+  personalDigest: string | null;
 }
 
 export const sha256Hex = (text: string): string =>
@@ -63,10 +65,17 @@ export function eventContentHash(e: EventContent): string {
       id: e.id,
       metadata: e.metadata,
       orgId: e.orgId,
+      // Absent rather than null without a personal part: such events hash as before it existed.
+      personalDigest: e.personalDigest ?? undefined,
       targetId: e.targetId,
       targetType: e.targetType,
     }),
   );
+}
+
+/** What the chain keeps of an event's personal part: SHA-256 of its salt and its canonical JSON. */
+export function personalDigest(salt: string, personal: Record<string, unknown>): string {
+  return sha256Hex(salt + canonicalJson(personal));
 }
 
 /** An event's link: its place in the chain, the hash before it and its content hash. */

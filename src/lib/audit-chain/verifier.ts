@@ -1,4 +1,4 @@
-import { eventContentHash, GENESIS_HASH, linkHash, type EventContent } from './canonical';
+import { eventContentHash, GENESIS_HASH, linkHash, personalDigest, type EventContent } from './canonical';
 
 // Walks an org's chain in seq order, one event at a time (a million events are never in memory
 // together), and stops at the first broken link. scripts/verify-audit-export.mjs walks exports the same
@@ -9,11 +9,16 @@ export interface ChainEvent extends EventContent {
   prevHash: string;
   hash: string;
   contentHash: string;
+  /** The personal part and its salt; both null once erased, when the digest alone remains. */
+  personal: Record<string, unknown> | null;
+  personalSalt: string | null;
 }
 
 export type ChainProblem =
   /** The event's fields no longer hash to its content hash: it was edited after it was written. */
   | 'content_hash_mismatch'
+  /** Its personal part (not erased) no longer matches the digest the chain holds: it was edited. */
+  | 'personal_digest_mismatch'
   /** Its stored hash is not the hash of its content hash, prev hash and seq. */
   | 'hash_mismatch'
   /** Events are missing: the next seq present is higher than the one due. */
@@ -149,6 +154,15 @@ export class ChainVerifier {
       );
       return;
     }
+    if (!personalHolds(event)) {
+      this.fail(
+        seq,
+        event.id,
+        'personal_digest_mismatch',
+        'its personal part does not hash to the digest the chain holds: edited after it was written',
+      );
+      return;
+    }
     if (event.prevHash !== this.prevHash) {
       if (next && next.seq === seq + 1 && next.prevHash === this.prevHash) {
         this.fail(
@@ -214,4 +228,16 @@ export class ChainVerifier {
     if (unchained)
       this.fail(null, unchained.id, 'unchained', 'an event with no seq: written with the chain switched off');
   }
+}
+
+/**
+ * An event's personal part against its digest (docs/decisions/034): none, erased (part and salt gone,
+ * the digest kept), or present with its salt and hashing to the digest.
+ */
+function personalHolds(event: ChainEvent): boolean {
+  if (event.personalDigest === null) return event.personal === null && event.personalSalt === null;
+  if (event.personal === null) return event.personalSalt === null;
+  return (
+    event.personalSalt !== null && personalDigest(event.personalSalt, event.personal) === event.personalDigest
+  );
 }

@@ -2199,6 +2199,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/participants/{participantId}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a participant’s personal data on their request (owner): cannot be undone
+     * @description Removes their email and name, the notes about them, and every copy of either in interventions, recommendations, community names, jobs and the personal parts of audit events. The participant keeps its id, relationships and stage; the audit chain still verifies (docs/decisions/034).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          participantId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['EraseParticipantRequest'];
+        };
+      };
+      responses: {
+        /** @description What was erased, by place */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Erasure'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such participant in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Already erased */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/participants/export': {
     parameters: {
       query?: never;
@@ -3181,6 +3281,7 @@ export interface components {
         /** @enum {string} */
         problem:
           | 'content_hash_mismatch'
+          | 'personal_digest_mismatch'
           | 'hash_mismatch'
           | 'missing_seq'
           | 'forged'
@@ -3218,6 +3319,13 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       };
+      /** @description What the event says that may name a person (reasons, notes, search terms); null when it has none or it was erased */
+      personal: {
+        [key: string]: unknown;
+      } | null;
+      /** @description SHA-256 of personalSalt and the canonical JSON of personal, which the chain commits to; kept after an erasure */
+      personalDigest: string | null;
+      personalSalt: string | null;
       prevHash: string | null;
       /** @description Place in the org’s audit chain (null until linked) */
       seq: number | null;
@@ -3417,6 +3525,30 @@ export interface components {
     DecidedRecommendation: components['schemas']['Recommendation'] & {
       /** Format: uuid */
       interventionId: string | null;
+    };
+    EraseParticipantRequest: {
+      /**
+       * @description Why (e.g. the request’s reference); the person’s name and email are removed from it
+       * @example Request 2026-118 received by email
+       */
+      reason: string;
+    };
+    Erasure: {
+      /** @description What was removed or redacted, by place */
+      counts: {
+        communities: number;
+        events: number;
+        idempotencyKeys: number;
+        interventions: number;
+        jobs: number;
+        notesRedacted: number;
+        notesRemoved: number;
+        recommendations: number;
+      };
+      /** Format: date-time */
+      erasedAt: string;
+      /** Format: uuid */
+      participantId: string;
     };
     /** @description format=json: nodes and edges as objects */
     Graph: {
@@ -3727,6 +3859,7 @@ export interface components {
         | 'api_keys.manage'
         | 'members.grant_admin'
         | 'org.settings'
+        | 'participants.erase'
       )[];
       /** @enum {string} */
       role: 'owner' | 'admin' | 'operator' | 'viewer';
@@ -3785,6 +3918,11 @@ export interface components {
         recommendationsSuppressed: boolean;
         recommendationsSuppressedUntil: string | null;
       };
+      /**
+       * Format: date-time
+       * @description When an owner erased their personal data (docs/decisions/034)
+       */
+      erasedAt: string | null;
       interventions: {
         createdAt: string;
         /** Format: uuid */

@@ -167,6 +167,8 @@ export const participants = pgTable(
     // hub's 50,000 neighbours or counting segments of a 1M org by counting edges on the fly took seconds.
     outDegree: integer('out_degree').notNull().default(0),
     inDegree: integer('in_degree').notNull().default(0),
+    /** When an owner erased the person's data (docs/decisions/034): email null, name "Erased participant". */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ name: 'participants_pkey', columns: [t.orgId, t.id] }),
@@ -232,6 +234,15 @@ export const events = pgTable(
     targetType: text('target_type'),
     targetId: text('target_id'),
     metadata: jsonb('metadata').notNull().default({}),
+    /**
+     * What the event says that may name a person — free text typed by a member (reasons, notes, search
+     * terms) — apart from `metadata`, so that an erasure can remove it (docs/decisions/034). The chain
+     * commits to `personal_digest`, SHA-256 of `personal_salt` and its canonical JSON, set by the
+     * database at insert; an erasure sets `personal` and `personal_salt` to null and keeps the digest.
+     */
+    personal: jsonb('personal'),
+    personalSalt: text('personal_salt'),
+    personalDigest: text('personal_digest'),
     createdAt: createdAt(),
     // The hash chain (docs/decisions/030): set by the database's triggers only, never by a writer.
     // content_hash at insert; seq, prev_hash and hash when the inserting transaction commits.

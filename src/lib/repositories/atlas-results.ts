@@ -40,7 +40,8 @@ async function displayNames(inOrg: InOrg, scope: OrgScope, ids: string[]): Promi
       queryRows<{ id: string; name: string }>(
         tx,
         sql`SELECT id, display_name AS name FROM participants
-          WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param(ids.slice(start, end))}::uuid[])`,
+          WHERE org_id = ${scope.orgId} AND id = ANY(${sql.param(ids.slice(start, end))}::uuid[])
+            AND erased_at IS NULL`,
       ),
     );
     for (const row of rows) names.set(row.id, row.name);

@@ -21,6 +21,10 @@ export interface AuditEventRow {
   targetType: string | null;
   targetId: string | null;
   metadata: Record<string, unknown>;
+  /** docs/decisions/034: null without a personal part, and once erased (the digest stays). */
+  personal: Record<string, unknown> | null;
+  personalSalt: string | null;
+  personalDigest: string | null;
   createdAt: string;
   /** The audit chain (docs/decisions/030); null only for an event whose transaction has not committed. */
   seq: number | null;
@@ -38,6 +42,9 @@ const columns = {
   targetType: events.targetType,
   targetId: events.targetId,
   metadata: events.metadata,
+  personal: events.personal,
+  personalSalt: events.personalSalt,
+  personalDigest: events.personalDigest,
   createdAt: isoMicros(events.createdAt),
   seq: events.seq,
   prevHash: events.prevHash,
@@ -78,7 +85,11 @@ async function fetchBatch(db: OrgDb, scope: OrgScope, filters: EventFilters, lim
     .where(conditions(scope, filters, after))
     .orderBy(...(after.order === 'newest' ? [desc(events.createdAt), desc(events.id)] : [asc(events.seq)]))
     .limit(limit);
-  return rows.map((r) => ({ ...r, metadata: r.metadata as Record<string, unknown> }));
+  return rows.map((r) => ({
+    ...r,
+    metadata: r.metadata as Record<string, unknown>,
+    personal: r.personal as Record<string, unknown> | null,
+  }));
 }
 
 const keyOf = (e: AuditEventRow): TimeKey => ({ at: e.createdAt, id: e.id });

@@ -342,8 +342,13 @@ export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: stri
   const recent = await listEventsAbout(db, scope, id, DETAIL_LIST_LIMIT);
   const stageHistory = await listEventsAbout(db, scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed');
   const controls = await findParticipantControls(db, scope, id);
+  const [erasure] = await db
+    .select({ erasedAt: p.erasedAt })
+    .from(p)
+    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
   return {
     participant,
+    erasedAt: erasure?.erasedAt?.toISOString() ?? null,
     controls,
     relationships: links,
     relationshipCount,

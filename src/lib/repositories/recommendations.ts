@@ -183,7 +183,7 @@ export async function findRecommendationDecisions(
 ): Promise<Map<string, RecommendationDecision>> {
   if (ids.length === 0) return new Map();
   const rows = await db
-    .select({ id: events.targetId, email: users.email, metadata: events.metadata })
+    .select({ id: events.targetId, email: users.email, metadata: events.metadata, personal: events.personal })
     .from(events)
     // Through this org's memberships, as the audit log does: no email of a non-member reaches the page.
     .leftJoin(
@@ -203,9 +203,11 @@ export async function findRecommendationDecisions(
   return new Map(
     rows.map((r) => {
       const metadata = (r.metadata ?? {}) as Record<string, unknown>;
+      // The reason is the decider's words: the event's personal part (null once erased).
+      const personal = (r.personal ?? {}) as Record<string, unknown>;
       return [
         r.id!,
-        { decidedBy: r.email, reason: text(metadata.reason), interventionId: text(metadata.interventionId) },
+        { decidedBy: r.email, reason: text(personal.reason), interventionId: text(metadata.interventionId) },
       ];
     }),
   );

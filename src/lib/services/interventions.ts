@@ -205,9 +205,9 @@ async function applyTyped<T extends InterventionType>(
       targets: targets.length,
       applied: changing.length,
       unchanged: targets.length - changing.length,
-      reason: body.reason,
       ...(targets.length <= 20 ? { targetIds: targets } : {}),
     },
+    personal: { reason: body.reason, note: body.newState?.note },
   });
   return intervention;
 }
@@ -322,7 +322,8 @@ async function reverseTyped<T extends InterventionType>(
     type: 'intervention.reversed',
     targetType: 'intervention',
     targetId: intervention.id,
-    metadata: { reason, reversed: reversible.length, notReversed: notReversed.map((n) => n.id) },
+    metadata: { reversed: reversible.length, notReversed: notReversed.map((n) => n.id) },
+    personal: { reason },
   });
   return { intervention: updated, reversed: reversible, notReversed };
 }

@@ -135,7 +135,6 @@ export async function decideRecommendation(
       targetType: 'recommendation',
       targetId: id,
       metadata: {
-        reason: text ?? null,
         ...(input.decision === 'dismissed'
           ? { reasonCode: input.reasonCode, snoozedUntil: snoozedUntil?.toISOString() ?? null }
           : {}),
@@ -144,6 +143,7 @@ export async function decideRecommendation(
         recommendationTarget: { type: current.targetType, id: current.targetId },
         interventionId,
       },
+      personal: { reason: text },
     });
     return { ...updated, interventionId };
   });

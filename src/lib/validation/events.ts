@@ -52,6 +52,15 @@ export const eventSchema = z
     targetType: z.string().nullable(),
     targetId: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    personal: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        'What the event says that may name a person (reasons, notes, search terms); null when it has none or it was erased',
+    }),
+    personalSalt: z.string().nullable(),
+    personalDigest: z.string().nullable().openapi({
+      description:
+        'SHA-256 of personalSalt and the canonical JSON of personal, which the chain commits to; kept after an erasure',
+    }),
     createdAt: z.string().openapi({ format: 'date-time' }),
     seq: z
       .number()
@@ -70,6 +79,7 @@ export const eventPageSchema = z
 
 export const CHAIN_PROBLEMS = [
   'content_hash_mismatch',
+  'personal_digest_mismatch',
   'hash_mismatch',
   'missing_seq',
   'forged',

@@ -79,6 +79,10 @@ export const participantRelationshipSchema = z
 export const participantDetailSchema = z
   .object({
     participant: participantSchema,
+    erasedAt: z.string().nullable().openapi({
+      format: 'date-time',
+      description: 'When an owner erased their personal data (docs/decisions/034)',
+    }),
     controls: z.object({
       outreachPaused: z.boolean(),
       flaggedForReview: z.boolean(),

@@ -1,4 +1,4 @@
-import { writeAuditEvent, writeListPageViewed, type AuditEvent } from '../../audit';
+import { splitSearch, writeAuditEvent, writeListPageViewed, type AuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
 import { inOrg, withOrg } from '../../database/with-org';
@@ -83,10 +83,17 @@ export async function exportParticipants(
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
 ): Promise<AsyncGenerator<ParticipantRow>> {
   requirePermission(scope, 'participants.read');
+  const { filters, personal } = splitSearch(input.filters);
   return audited(
     db,
     scope,
-    { type: 'participants.exported', targetType: 'org', targetId: scope.orgId, metadata: input },
+    {
+      type: 'participants.exported',
+      targetType: 'org',
+      targetId: scope.orgId,
+      metadata: { format: input.format, filters },
+      personal,
+    },
     () => streamParticipants(inOrg(db, scope), scope, input.filters),
   );
 }

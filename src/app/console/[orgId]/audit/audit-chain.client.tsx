@@ -28,6 +28,7 @@ type Check =
 
 const PROBLEMS: Record<string, string> = {
   content_hash_mismatch: 'an event was edited',
+  personal_digest_mismatch: 'the personal part of an event was edited',
   hash_mismatch: 'a link hash was altered',
   missing_seq: 'events are missing',
   forged: 'an event was not written by the console',

@@ -121,7 +121,10 @@ function useColumns(orgId: string, timeZone: string) {
         header: 'Details',
         cell: ({ row }) => (
           <span className="block truncate text-muted-foreground">
-            {summariseMetadata(row.original.eventType, row.original.metadata)}
+            {summariseMetadata(row.original.eventType, {
+              ...row.original.metadata,
+              ...row.original.personal,
+            })}
           </span>
         ),
       }),

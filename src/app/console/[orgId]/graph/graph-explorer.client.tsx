@@ -4,6 +4,7 @@ import { MinusIcon, PauseIcon, PlayIcon, PlusIcon, ScanIcon, SearchXIcon } from 
 import Link from 'next/link';
 import { useQueryStates } from 'nuqs';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { ExportMenu, ExportStatus } from '../../../../components/exports/stream-export.client';
 import { GraphLegend } from '../../../../components/graph/graph-legend';
 import type { CommunityOverview } from '../../../../components/graph/community-model';
 import {
@@ -32,6 +33,7 @@ import { CommunityTrail, FocusBar, GraphProgress, OverviewNotice } from './graph
 import { GraphSearch, type SearchResult } from './graph-search.client';
 import { ColourSwitch, ConfidenceSlider, FilterSelects } from './graph-toolbar.client';
 import { ParticipantPanel } from './participant-panel.client';
+import { useRelationshipsExport } from './relationships-export.client';
 
 type Status =
   | { phase: 'fetching' }
@@ -67,6 +69,7 @@ export function GraphExplorer({
   canRunAtlas: boolean;
 }) {
   const [params, setParams] = useQueryStates(graphParsers);
+  const relationshipsExport = useRelationshipsExport(orgId);
   const state = params as GraphViewState;
   const query = useMemo(
     () => toGraphApiQuery(state, { participants, wholeLimit }),
@@ -272,8 +275,18 @@ export function GraphExplorer({
                 : 'Who is connected to whom: click a participant to see them and act.'}
           </p>
         </div>
-        <GraphSearch orgId={orgId} graph={graph} partial={partial} onChoose={onSearch} />
+        <div className="flex w-full items-center gap-2 sm:w-auto">
+          <div className="min-w-0 flex-1">
+            <GraphSearch orgId={orgId} graph={graph} partial={partial} onChoose={onSearch} />
+          </div>
+          <ExportMenu
+            exporter={relationshipsExport}
+            label="All relationships in this org, not only those drawn"
+            srLabel="relationships"
+          />
+        </div>
       </div>
+      <ExportStatus exporter={relationshipsExport} className="self-end" />
 
       <div className="flex flex-wrap items-center gap-2" role="toolbar" aria-label="Graph view">
         {!communities && (

@@ -1,21 +1,13 @@
 'use client';
 
-import { DownloadIcon } from 'lucide-react';
 import { useQueryStates } from 'nuqs';
 import { useTransition } from 'react';
-import { Button } from '../../../../components/ui/button';
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuLabel,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from '../../../../components/ui/dropdown-menu';
+import { TABULAR_FORMATS } from '../../../../components/exports/stream-download';
+import { StreamExport } from '../../../../components/exports/stream-export.client';
 import { PageHeader } from '../../../../components/ui/page-header';
+import { api } from '../../../../lib/client/api';
 import { ParticipantsFilters } from './participants-filters.client';
 import {
-  exportHref,
   hasFilters,
   participantsSearchParams,
   type ParticipantsApiQuery,
@@ -61,7 +53,7 @@ export function ParticipantsList({
       <PageHeader
         title="Participants"
         description="Everyone in this org’s network: search, filter, sort, and act on one or many."
-        actions={<ExportMenu orgId={orgId} query={query} />}
+        actions={<ParticipantsExport orgId={orgId} query={query} />}
       />
       <div className="grid gap-3">
         <ParticipantsFilters
@@ -90,29 +82,21 @@ export function ParticipantsList({
   );
 }
 
-/** Downloads of the list as it is filtered and ordered now; the browser shows the download's progress. */
-function ExportMenu({ orgId, query }: { orgId: string; query: ParticipantsApiQuery }) {
+/** The export of the list as it is filtered and ordered now, streamed with progress and Cancel. */
+function ParticipantsExport({ orgId, query }: { orgId: string; query: ParticipantsApiQuery }) {
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="outline">
-          <DownloadIcon aria-hidden /> Export
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end">
-        <DropdownMenuLabel>Export these participants</DropdownMenuLabel>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem asChild>
-          <a href={exportHref(orgId, query, 'csv')} download>
-            CSV (spreadsheets)
-          </a>
-        </DropdownMenuItem>
-        <DropdownMenuItem asChild>
-          <a href={exportHref(orgId, query, 'ndjson')} download>
-            NDJSON (scripts)
-          </a>
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
+    <StreamExport
+      label="Export these participants, in this order"
+      formats={TABULAR_FORMATS}
+      filename={`participants-${orgId}`}
+      noun={{ one: 'participant', other: 'participants' }}
+      open={(format, signal) =>
+        api.GET('/api/orgs/{orgId}/participants/export', {
+          params: { path: { orgId }, query: { format, ...query } },
+          parseAs: 'stream',
+          signal,
+        })
+      }
+    />
   );
 }

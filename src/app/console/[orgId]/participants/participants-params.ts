@@ -79,15 +79,6 @@ export function ariaSort(current: ParticipantSort, field: SortField): 'ascending
   return now.descending ? 'descending' : 'ascending';
 }
 
-/** The download link of the export of this list, in this order. */
-export function exportHref(orgId: string, query: ParticipantsApiQuery, format: 'csv' | 'ndjson'): string {
-  const params = new URLSearchParams({ format });
-  for (const [key, value] of Object.entries(query)) {
-    if (value && !(key === 'sort' && value === DEFAULT_SORT)) params.set(key, value);
-  }
-  return `/api/orgs/${orgId}/participants/export?${params}`;
-}
-
 /** The console link of the list with these filters (segments, the overview and the graph link here). */
 export function participantsHref(orgId: string, state: Partial<ParticipantsUrlState> = {}): string {
   return serializeParticipantsSearchParams(`/console/${orgId}/participants`, state);

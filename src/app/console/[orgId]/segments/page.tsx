@@ -8,6 +8,7 @@ import { can } from '../../../../lib/permissions';
 import type { SegmentCount } from '../../../../lib/repositories/segments';
 import { viewSegmentsWithThresholds } from '../../../../lib/services/views/segments';
 import { requireOrgPage } from '../../page-guard';
+import { SegmentExport } from './segment-export.client';
 import {
   hasThresholds,
   SEGMENT_COLOR,
@@ -105,7 +106,7 @@ function SegmentCard({
           />
           {segment.label}
         </h3>
-        <p className="shrink-0 text-right whitespace-nowrap">
+        <p className="min-w-0 text-right">
           <span className="block text-2xl leading-none font-semibold tracking-tight tabular-nums">
             {segment.count.toLocaleString('en')}
           </span>
@@ -119,8 +120,8 @@ function SegmentCard({
         </dt>
         <dd className="mt-0.5 text-foreground">{segmentRule(segment.key, thresholds)}</dd>
       </dl>
-      <div className="mt-auto">
-        {segment.count > 0 ? (
+      {segment.count > 0 ? (
+        <SegmentExport orgId={orgId} segment={segment.key} label={segment.label}>
           <Link
             href={segmentMembersHref(orgId, segment.key)}
             className="inline-flex items-center gap-1 rounded-sm text-sm font-medium text-primary hover:underline"
@@ -130,10 +131,10 @@ function SegmentCard({
             <span className="sr-only"> in {segment.label}</span>
             <ArrowRightIcon aria-hidden className="size-3.5" />
           </Link>
-        ) : (
-          <p className="text-sm text-muted-foreground">No one in this segment now.</p>
-        )}
-      </div>
+        </SegmentExport>
+      ) : (
+        <p className="mt-auto text-sm text-muted-foreground">No one in this segment now.</p>
+      )}
     </article>
   );
 }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { InterventionDialog } from '../../../../../components/interventions/intervention-dialog.client';
+import { Alert } from '../../../../../components/ui/alert';
 import { Badge } from '../../../../../components/ui/badge';
 import { Button } from '../../../../../components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../../../../../components/ui/card';
@@ -17,6 +18,7 @@ import { requireOrgPage } from '../../../page-guard';
 import { relativeTime } from '../../../../../lib/ui/relative-time';
 import { calendarDay, exactTime, roleLabel } from '../participants-format';
 import { EgoGraph, type EgoNeighbour } from './ego-graph';
+import { EraseParticipant } from './erase-participant.client';
 import { ActivityTimeline, StageHistory } from './participant-history';
 import { ParticipantNeighbours } from './participant-neighbours';
 import { ParticipantInterventions, ParticipantRecommendations } from './participant-work';
@@ -68,6 +70,7 @@ export default async function ParticipantPage({ params }: { params: Params }) {
   const { scope, detail } = await loadParticipant(orgId, participantId);
   const { participant: p, controls } = detail;
   const canIntervene = can(scope.role, 'interventions.write');
+  const canErase = can(scope.role, 'participants.erase') && detail.erasedAt === null;
   const tz = scope.timezone;
   const attributes: [string, React.ReactNode][] = [
     ['Email', p.email ?? <span className="text-muted-foreground">None</span>],
@@ -143,9 +146,16 @@ export default async function ParticipantPage({ params }: { params: Params }) {
                 }
               />
             )}
+            {canErase && <EraseParticipant orgId={orgId} participantId={p.id} name={p.displayName} />}
           </>
         }
       />
+      {detail.erasedAt && (
+        <Alert className="mb-4" title="Personal data erased">
+          An owner erased this participant’s personal data on {calendarDay(detail.erasedAt, tz)}; their
+          relationships and stage remain.
+        </Alert>
+      )}
       {flags.length > 0 && (
         <ul aria-label="Controls in force" className="mb-4 flex flex-wrap gap-2">
           {flags.map((f) => (

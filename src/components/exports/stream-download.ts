@@ -1,6 +1,48 @@
 // Reading a streamed export in the browser: the bytes and lines are counted as they arrive (the server
 // cannot know the total ahead, so progress is what has come so far), then the whole body becomes one
-// Blob for a download link.
+// Blob for a download link. Pure helpers, shared by every export button (stream-export.client.tsx).
+
+/** A file format an export offers: its name in the menu, what it is for, and the file it makes. */
+export interface ExportFileFormat {
+  label: string;
+  hint: string;
+  /** The Blob's media type. */
+  type: string;
+  extension: 'csv' | 'ndjson';
+}
+
+export const CSV_FORMAT: ExportFileFormat = {
+  label: 'CSV',
+  hint: 'for spreadsheets',
+  type: 'text/csv',
+  extension: 'csv',
+};
+
+export const NDJSON_FORMAT: ExportFileFormat = {
+  label: 'NDJSON',
+  hint: 'one JSON object a line, for scripts',
+  type: 'application/x-ndjson',
+  extension: 'ndjson',
+};
+
+/** The two formats of the participants, relationships and segment exports. */
+export const TABULAR_FORMATS = { csv: CSV_FORMAT, ndjson: NDJSON_FORMAT } as const;
+
+/** What an export's rows are, in the singular and the plural ("event", "events"). */
+export interface RowNoun {
+  one: string;
+  other: string;
+}
+
+/** "1 event", "12,345 events". */
+export function countOf(rows: number, noun: RowNoun): string {
+  return `${rows.toLocaleString('en-US')} ${rows === 1 ? noun.one : noun.other}`;
+}
+
+/** Rows in what has arrived: every complete line, less a CSV's header. */
+export function rowsIn(format: ExportFileFormat, lines: number): number {
+  return Math.max(0, format.extension === 'csv' ? lines - 1 : lines);
+}
 
 export interface StreamProgress {
   bytes: number;
