@@ -26,8 +26,14 @@ const JOB_RUNNER = [
 const SYSTEM_SCOPE = ['src/lib/jobs/system-scope.ts'];
 // The few callers that reach the database outside an org's scoped transaction (withOrg): the command
 // line and start-up (the operator of the installation), sign-in and /api/me (a user's orgs, across
-// orgs), and the console's org switcher. Everyone else gets no `unsafe…` import (docs/decisions/028).
-const UNSCOPED_SERVER = ['src/cli/**', 'src/server.ts', 'src/api/auth.ts', 'src/api/me.ts'];
+// orgs), the console's org switcher, and the audit stream's dispatcher (orgs with events to deliver). Everyone else gets no `unsafe…` import (docs/decisions/028).
+const UNSCOPED_SERVER = [
+  'src/cli/**',
+  'src/server.ts',
+  'src/api/auth.ts',
+  'src/api/me.ts',
+  'src/lib/audit-stream/dispatcher.ts',
+];
 const UNSCOPED_PAGES = ['src/app/console/page-guard.ts', 'src/app/console/page.tsx'];
 const DATA_LAYER = [
   'src/lib/db.ts',

@@ -18,6 +18,7 @@ import { resolveAnchorKeys } from './lib/audit-chain/signing';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
+import { AuditStreamDispatcher } from './lib/audit-stream/dispatcher';
 import { ensureProductionBuild } from './lib/next-build';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
@@ -125,9 +126,12 @@ function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
     },
     log,
   );
+  const streams = new AuditStreamDispatcher(db, env.AUDIT_STREAM_POLL_MS, log);
   runner.start();
   schedule.start();
+  streams.start();
   return async () => {
+    streams.stop();
     schedule.stop();
     await runner.stop();
   };

@@ -15,6 +15,8 @@ export interface ApiSettings {
   trustedOrigins: string[];
   /** What a CSV import may hold (IMPORT_MAX_*). */
   importLimits: CsvLimits;
+  /** NODE_ENV=production: audit streams must use https (docs/decisions/035). */
+  production: boolean;
 }
 
 /** What the API is built from; tests build their own. */

@@ -49,6 +49,7 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
         maxRows: env.IMPORT_MAX_ROWS,
         maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
       },
+      production: env.NODE_ENV === 'production',
     },
   };
 }

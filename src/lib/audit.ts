@@ -30,6 +30,9 @@ export type AuditEventType =
   | 'import.checked'
   | 'import.completed'
   | 'participant.erased'
+  | 'audit.stream_created'
+  | 'audit.stream_deleted'
+  | 'audit.stream_tested'
   | 'api_key.created'
   | 'api_key.revoked'
   | 'api_key.used'
@@ -68,6 +71,9 @@ const EVENT_TYPE_SET: Record<AuditEventType, true> = {
   'import.checked': true,
   'import.completed': true,
   'participant.erased': true,
+  'audit.stream_created': true,
+  'audit.stream_deleted': true,
+  'audit.stream_tested': true,
   'api_key.created': true,
   'api_key.revoked': true,
   'api_key.used': true,

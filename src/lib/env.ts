@@ -126,6 +126,8 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 365)
     .default(1),
+  /** How often the audit stream dispatcher looks for events to deliver (docs/decisions/035), in ms. */
+  AUDIT_STREAM_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Hours between scheduled Atlas runs per org; 0 turns the schedule off. */
   ATLAS_SCHEDULE_HOURS: z.coerce
     .number()

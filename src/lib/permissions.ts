@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'recommendations.decide',
   'interventions.write',
   'audit.read',
+  'audit.stream',
   'atlas.run',
   'import.write',
   'members.manage',
@@ -35,6 +36,7 @@ const OPERATE: Permission[] = [...READ, 'recommendations.decide', 'interventions
 const ADMINISTER: Permission[] = [
   ...OPERATE,
   'audit.read',
+  'audit.stream',
   'atlas.run',
   'import.write',
   'members.manage',
@@ -72,6 +74,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'recommendations.decide': 'Accept or dismiss recommendations',
   'interventions.write': 'Create and reverse interventions',
   'audit.read': 'Read and export the audit log',
+  'audit.stream': 'Stream the audit log to an endpoint',
   'atlas.run': 'Run Atlas',
   'import.write': 'Import participants from CSV',
   'members.manage': 'Manage operators and viewers',

@@ -4,6 +4,7 @@ import type { PermissionMiddleware } from '../../src/api/orgs/middleware';
 import { newApiKeySecret } from '../../src/lib/api-keys';
 import {
   apiKeys,
+  auditStreams,
   events,
   jobs,
   participants,
@@ -64,6 +65,11 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
   'GET /api/orgs/:orgId/settings': ['org.settings', OWNERS],
   'PATCH /api/orgs/:orgId/settings': ['org.settings', OWNERS],
   'POST /api/orgs/:orgId/participants/:participantId/erase': ['participants.erase', OWNERS],
+  'GET /api/orgs/:orgId/audit-streams': ['audit.stream', ADMINS],
+  'POST /api/orgs/:orgId/audit-streams': ['audit.stream', ADMINS],
+  'DELETE /api/orgs/:orgId/audit-streams/:streamId': ['audit.stream', ADMINS],
+  'POST /api/orgs/:orgId/audit-streams/:streamId/test': ['audit.stream', ADMINS],
+  'GET /api/orgs/:orgId/audit-streams/:streamId/deliveries': ['audit.stream', ADMINS],
   'GET /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
   'POST /api/orgs/:orgId/api-keys': ['api_keys.manage', ADMINS],
   'DELETE /api/orgs/:orgId/api-keys/:keyId': ['api_keys.manage', ADMINS],
@@ -82,6 +88,11 @@ const CHECKED_AGAIN = new Set([
   'GET /api/orgs/:orgId/settings',
   'PATCH /api/orgs/:orgId/settings',
   'POST /api/orgs/:orgId/participants/:participantId/erase',
+  'GET /api/orgs/:orgId/audit-streams',
+  'POST /api/orgs/:orgId/audit-streams',
+  'DELETE /api/orgs/:orgId/audit-streams/:streamId',
+  'POST /api/orgs/:orgId/audit-streams/:streamId/test',
+  'GET /api/orgs/:orgId/audit-streams/:streamId/deliveries',
   'GET /api/orgs/:orgId/api-keys',
   'POST /api/orgs/:orgId/api-keys',
   'DELETE /api/orgs/:orgId/api-keys/:keyId',
@@ -289,6 +300,27 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     body: { reason: 'Matrix check' },
     success: 200,
   }),
+  'GET /api/orgs/:orgId/audit-streams': async (w) => ({
+    path: `/api/orgs/${w.orgId}/audit-streams`,
+    success: 200,
+  }),
+  'POST /api/orgs/:orgId/audit-streams': async (w) => ({
+    path: `/api/orgs/${w.orgId}/audit-streams`,
+    body: { url: 'https://siem.example.com/hook' },
+    success: 201,
+  }),
+  'DELETE /api/orgs/:orgId/audit-streams/:streamId': async (w) => ({
+    path: `/api/orgs/${w.orgId}/audit-streams/${await freshStream(w)}`,
+    success: 204,
+  }),
+  'POST /api/orgs/:orgId/audit-streams/:streamId/test': async (w) => ({
+    path: `/api/orgs/${w.orgId}/audit-streams/${await freshStream(w)}/test`,
+    success: 202,
+  }),
+  'GET /api/orgs/:orgId/audit-streams/:streamId/deliveries': async (w) => ({
+    path: `/api/orgs/${w.orgId}/audit-streams/${await freshStream(w)}/deliveries`,
+    success: 200,
+  }),
   'GET /api/orgs/:orgId/api-keys': async (w) => ({ path: `/api/orgs/${w.orgId}/api-keys`, success: 200 }),
   'POST /api/orgs/:orgId/api-keys': async (w) => ({
     path: `/api/orgs/${w.orgId}/api-keys`,
@@ -300,6 +332,15 @@ const SAMPLES: Record<string, (w: World) => Promise<Sample>> = {
     success: 200,
   }),
 };
+
+/** An audit stream of the org, written straight to the table. */
+async function freshStream(w: World): Promise<string> {
+  const [row] = await w.db.db
+    .insert(auditStreams)
+    .values({ orgId: w.orgId, url: 'https://siem.example.com/hook', secret: 'whsec_matrix' })
+    .returning({ id: auditStreams.id });
+  return row!.id;
+}
 
 /** A participant of the org made for one erasure. */
 async function freshParticipant(w: World): Promise<string> {

@@ -13,6 +13,7 @@ interface Ids {
   participantId: string;
   interventionId: string;
   jobId: string;
+  streamId: string;
 }
 
 /** The requests per GET route; `own` are org A's ids, `foreign` org B's, tried in org A's URLs. */
@@ -74,6 +75,11 @@ const WALK: Record<string, (own: Ids, foreign: Ids) => string[]> = {
   'GET /api/orgs/:orgId/jobs/:jobId': (own, foreign) => [`/jobs/${own.jobId}`, `/jobs/${foreign.jobId}`],
   'GET /api/orgs/:orgId/members': () => ['/members?limit=500'],
   'GET /api/orgs/:orgId/api-keys': () => ['/api-keys'],
+  'GET /api/orgs/:orgId/audit-streams': () => ['/audit-streams'],
+  'GET /api/orgs/:orgId/audit-streams/:streamId/deliveries': (own, foreign) => [
+    `/audit-streams/${own.streamId}/deliveries`,
+    `/audit-streams/${foreign.streamId}/deliveries`,
+  ],
   'GET /api/orgs/:orgId/settings': () => ['/settings'],
 };
 

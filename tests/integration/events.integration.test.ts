@@ -126,7 +126,7 @@ describeEachDatabase('audit log search and export', ({ db }) => {
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-.+\.csv"$/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata,seq,prevHash,hash,contentHash,orgId',
+      'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata,personal,personalSalt,personalDigest,seq,prevHash,hash,contentHash,orgId',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);

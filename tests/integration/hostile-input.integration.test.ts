@@ -110,6 +110,14 @@ const INPUTS: Record<string, Input> = {
     path: `/participants/${ID}/erase`,
     body: ['reason'],
   },
+  'GET /api/orgs/:orgId/audit-streams': { method: 'GET', path: '/audit-streams' },
+  'POST /api/orgs/:orgId/audit-streams': { method: 'POST', path: '/audit-streams', body: ['url'] },
+  'DELETE /api/orgs/:orgId/audit-streams/:streamId': { method: 'DELETE', path: `/audit-streams/${ID}` },
+  'POST /api/orgs/:orgId/audit-streams/:streamId/test': { method: 'POST', path: `/audit-streams/${ID}/test` },
+  'GET /api/orgs/:orgId/audit-streams/:streamId/deliveries': {
+    method: 'GET',
+    path: `/audit-streams/${ID}/deliveries`,
+  },
   'GET /api/orgs/:orgId/api-keys': { method: 'GET', path: '/api-keys' },
   'POST /api/orgs/:orgId/api-keys': {
     method: 'POST',

@@ -127,11 +127,11 @@ describeEachDatabase('Atlas recommendations in the API', ({ db }) => {
         ),
       );
     expect(event!.metadata).toMatchObject({
-      reason: 'After the quarterly review',
       reasonCode: 'later',
       detector: 'check_in',
       suggestedAction: 'check_in',
     });
+    expect(event!.personal).toEqual({ reason: 'After the quarterly review' });
     const metadata = event!.metadata as { snoozedUntil: string };
     expect(new Date(metadata.snoozedUntil).getTime()).toBe(until);
     // The Dismissed tab shows the code, the snooze and the note as the decision.

@@ -18,6 +18,8 @@ const ORG_TABLES = [
   'atlas_community_links',
   'atlas_participant_scores',
   'audit_anchors',
+  'audit_deliveries',
+  'audit_streams',
   'events',
   'idempotency_keys',
   'interventions',
@@ -41,7 +43,9 @@ const ORG_KEY = "(org_id = (NULLIF(current_setting('app.org_id'::text, true), ''
 /** What the cross-org functions need (migration 0010): nothing else may see across orgs. */
 const CROSS_ORG_POLICIES = [
   'api_keys SELECT',
+  'audit_streams SELECT',
   'events INSERT',
+  'events SELECT',
   'jobs INSERT',
   'jobs SELECT',
   'jobs UPDATE',
@@ -179,6 +183,7 @@ describeEachDatabase(
       expect(functions.map((f) => f.name).sort()).toEqual([
         'app_api_key_by_hash',
         'app_claim_next_job',
+        'app_enqueue_audit_deliveries',
         'app_enqueue_due_jobs',
         'app_erase_personal',
         'app_org_member_counts',

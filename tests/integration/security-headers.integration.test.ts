@@ -138,6 +138,7 @@ describe('security headers on every response of npm start', () => {
     // The demo org has no jobs: its route answers a 404 problem, which must carry the headers too.
     params.jobId = crypto.randomUUID();
     params.keyId = crypto.randomUUID();
+    params.streamId = crypto.randomUUID();
     params.segment = 'active';
   }, 600_000);
 

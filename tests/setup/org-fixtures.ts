@@ -4,6 +4,8 @@ import { queryRows, type Database } from '../../src/lib/db';
 import {
   apiKeys,
   auditAnchors,
+  auditDeliveries,
+  auditStreams,
   atlasCommunities,
   atlasCommunityLinks,
   atlasParticipantScores,
@@ -34,7 +36,13 @@ export async function orgWithEveryTable(
   db: Database,
   canary: string,
   existingOrgId?: string,
-): Promise<{ orgId: string; participantId: string; interventionId: string; jobId: string }> {
+): Promise<{
+  orgId: string;
+  participantId: string;
+  interventionId: string;
+  jobId: string;
+  streamId: string;
+}> {
   const orgId =
     existingOrgId ??
     (
@@ -109,6 +117,26 @@ export async function orgWithEveryTable(
     confidence: 0.5,
   });
   await db.insert(orgSettings).values({ orgId });
+  const [stream] = await db
+    .insert(auditStreams)
+    .values({
+      orgId,
+      url: `https://${canary.toLowerCase()}.example.com/hook`,
+      secret: canary,
+      lastError: canary,
+    })
+    .returning({ id: auditStreams.id });
+  await db.insert(auditDeliveries).values({
+    orgId,
+    streamId: stream!.id,
+    fromSeq: 1,
+    toSeq: 1,
+    events: 1,
+    status: 'failed',
+    error: canary,
+    attempt: 1,
+    durationMs: 1,
+  });
   await db.insert(apiKeys).values({
     orgId,
     name: canary,
@@ -166,7 +194,13 @@ export async function orgWithEveryTable(
     x: 0,
     y: 0,
   });
-  return { orgId, participantId: p1!.id, interventionId: intervention!.id, jobId: job!.id };
+  return {
+    orgId,
+    participantId: p1!.id,
+    interventionId: intervention!.id,
+    jobId: job!.id,
+    streamId: stream!.id,
+  };
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../context';
 import { apiKeyRoutes } from './api-keys';
+import { auditStreamRoutes } from './audit-streams';
 import { erasureRoutes } from './erasure';
 import { memberRoutes } from './members';
 import { orgScopeMiddleware } from './middleware';
@@ -30,5 +31,6 @@ export function createOrgRouter() {
   router.route('/', importRoutes);
   router.route('/', apiKeyRoutes);
   router.route('/', erasureRoutes);
+  router.route('/', auditStreamRoutes);
   return router;
 }

@@ -589,6 +589,395 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/orgs/{orgId}/audit-streams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The org’s audit streams: where each stands in the chain, failures, last error */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The streams */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditStreamList'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Stream the audit log to an HTTPS endpoint, in signed batches, from now on
+     * @description Events are POSTed as JSON batches in seq order, at least once (deduplicate on each event’s id), signed with HMAC-SHA256 over "<X-Audit-Timestamp>.<body>" in X-Audit-Signature (v1=<hex>). The answer holds the secret, shown this once. Plain http is accepted for localhost outside production only.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateAuditStreamRequest'];
+        };
+      };
+      responses: {
+        /** @description The stream and its secret */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedAuditStream'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/audit-streams/{streamId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Stop streaming to this endpoint */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          streamId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such audit stream in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/audit-streams/{streamId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The stream’s latest 50 delivery attempts, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          streamId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The delivery log */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditDeliveryList'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such audit stream in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/orgs/{orgId}/audit-streams/{streamId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test event: an audit.stream_tested event, delivered like any other */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          orgId: string;
+          streamId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Written; the next delivery carries it */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AuditStreamTest'];
+          };
+        };
+        /** @description Malformed input (the failing fields are named) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not signed in, or an API key that is unknown, revoked or expired */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not a member, no such org, or a role that may not do this */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description No such audit stream in this org */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit reached */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orgs/{orgId}/events': {
     parameters: {
       query?: never;
@@ -1448,7 +1837,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          kind?: 'atlas_run' | 'stage_update' | 'audit_anchor';
+          kind?: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery';
           limit?: number;
           status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
         };
@@ -3304,6 +3693,24 @@ export interface components {
         seq: number;
       } | null;
     };
+    AuditDelivery: {
+      attempt: number;
+      /** Format: date-time */
+      createdAt: string;
+      durationMs: number;
+      error: string | null;
+      events: number;
+      fromSeq: number;
+      httpStatus: number | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'delivered' | 'failed';
+      toSeq: number;
+    };
+    AuditDeliveryList: {
+      items: components['schemas']['AuditDelivery'][];
+    };
     AuditEvent: {
       /** @description The actor’s current email, if the account exists */
       actorEmail: string | null;
@@ -3335,6 +3742,33 @@ export interface components {
     AuditEventPage: {
       items: components['schemas']['AuditEvent'][];
       nextCursor: string | null;
+    };
+    AuditStream: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The last seq the receiver acknowledged */
+      deliveredThroughSeq: number;
+      /** @description Failed attempts since the last success */
+      failures: number;
+      /** @description The org’s latest seq */
+      headSeq: number;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      lastAttemptAt: string | null;
+      lastError: string | null;
+      /** Format: date-time */
+      lastSuccessAt: string | null;
+      /** Format: date-time */
+      nextAttemptAt: string;
+      url: string;
+    };
+    AuditStreamList: {
+      items: components['schemas']['AuditStream'][];
+    };
+    AuditStreamTest: {
+      /** Format: uuid */
+      testId: string;
     };
     ChangeMemberRoleRequest: {
       /** @enum {string} */
@@ -3491,8 +3925,16 @@ export interface components {
       /** @enum {string} */
       role: 'admin' | 'operator' | 'viewer';
     };
+    CreateAuditStreamRequest: {
+      /** @example https://siem.example.com/hooks/operator-console */
+      url: string;
+    };
     CreatedApiKey: components['schemas']['ApiKey'] & {
       /** @description The key itself, shown this once: send it as `Authorization: Bearer <secret>` */
+      secret: string;
+    };
+    CreatedAuditStream: components['schemas']['AuditStream'] & {
+      /** @description The HMAC-SHA256 key of the signatures, shown this once */
       secret: string;
     };
     CreateInterventionRequest: {
@@ -3771,7 +4213,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'atlas_run' | 'stage_update' | 'audit_anchor';
+      kind: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery';
       params: {
         [key: string]: unknown;
       };
@@ -3853,6 +4295,7 @@ export interface components {
         | 'recommendations.decide'
         | 'interventions.write'
         | 'audit.read'
+        | 'audit.stream'
         | 'atlas.run'
         | 'import.write'
         | 'members.manage'

@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
   API_KEY_ROLES,
+  AUDIT_DELIVERY_STATUSES,
   DISMISSAL_REASONS,
   INTERVENTION_SCOPES,
   INTERVENTION_TYPES,
@@ -519,6 +520,66 @@ export const apiKeys = pgTable(
     check('api_keys_role_check', oneOf('role', API_KEY_ROLES)),
     check('api_keys_name_not_blank', sql`length(btrim(${t.name})) > 0`),
     check('api_keys_secret_hash_format', sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/**
+ * Where an org's audit events are sent (docs/decisions/035): signed JSON batches, in seq order, at least
+ * once. The events table is the outbox — every event has its place in the org's gap-free chain when its
+ * transaction commits — and `delivered_through_seq` is how far this receiver has acknowledged it.
+ */
+export const auditStreams = pgTable(
+  'audit_streams',
+  {
+    orgId: orgId(),
+    id: id(),
+    url: text('url').notNull(),
+    /** The HMAC-SHA256 key of the signatures; the console shows it once, at creation. */
+    secret: text('secret').notNull(),
+    deliveredThroughSeq: bigint('delivered_through_seq', { mode: 'number' }).notNull().default(0),
+    /** Failed attempts since the last success: the backoff's exponent. */
+    failures: integer('failures').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdByUserId: uuid('created_by_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'audit_streams_pkey', columns: [t.orgId, t.id] }),
+    check('audit_streams_seq_check', sql`${t.deliveredThroughSeq} >= 0 AND ${t.failures} >= 0`),
+  ],
+);
+
+/** Each attempt to deliver a batch: the delivery log of the console. */
+export const auditDeliveries = pgTable(
+  'audit_deliveries',
+  {
+    orgId: orgId(),
+    id: id(),
+    streamId: uuid('stream_id').notNull(),
+    fromSeq: bigint('from_seq', { mode: 'number' }).notNull(),
+    toSeq: bigint('to_seq', { mode: 'number' }).notNull(),
+    events: integer('events').notNull(),
+    status: text('status').notNull(),
+    /** The receiver's HTTP status; null when it could not be reached. */
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    /** Which attempt at this batch: 1, then one more after each failure. */
+    attempt: integer('attempt').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'audit_deliveries_pkey', columns: [t.orgId, t.id] }),
+    index('audit_deliveries_org_stream_created_idx').on(t.orgId, t.streamId, t.createdAt),
+    foreignKey({
+      name: 'audit_deliveries_stream_fk',
+      columns: [t.orgId, t.streamId],
+      foreignColumns: [auditStreams.orgId, auditStreams.id],
+    }).onDelete('cascade'),
+    check('audit_deliveries_status_check', oneOf('status', AUDIT_DELIVERY_STATUSES)),
   ],
 );
 

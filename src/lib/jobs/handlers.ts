@@ -1,6 +1,7 @@
 import { createAnchorJob } from '../audit-chain/anchor-job';
 import { resolveAnchorKeys } from '../audit-chain/signing';
 import { runAtlasJob } from '../atlas/run-atlas';
+import { createDeliveryJob } from '../audit-stream/delivery-job';
 import { runStageUpdateJob } from '../engagement/stage-job';
 import { env } from '../env';
 import type { JobHandlers } from './runner';
@@ -10,4 +11,5 @@ export const JOB_HANDLERS: JobHandlers = {
   atlas_run: runAtlasJob,
   stage_update: runStageUpdateJob,
   audit_anchor: createAnchorJob(() => resolveAnchorKeys(env())),
+  audit_delivery: createDeliveryJob(),
 };

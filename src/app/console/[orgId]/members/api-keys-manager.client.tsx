@@ -1,6 +1,6 @@
 'use client';
 
-import { CheckIcon, CopyIcon, KeyRoundIcon, PlusIcon } from 'lucide-react';
+import { KeyRoundIcon, PlusIcon } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../../components/ui/alert';
 import { Badge } from '../../../../components/ui/badge';
@@ -16,6 +16,7 @@ import {
   DialogTitle,
 } from '../../../../components/ui/dialog';
 import { InlineEmpty } from '../../../../components/ui/inline-empty';
+import { SecretOnceDialog } from '../../../../components/ui/secret-once-dialog.client';
 import { Field, Input, NativeSelect } from '../../../../components/ui/input';
 import {
   Table,
@@ -214,7 +215,13 @@ export function ApiKeysManager(props: { orgId: string; keys: ApiKey[]; now: numb
           </Button>
         </form>
       </CardContent>
-      <CreatedKeyDialog created={created} onClose={() => setCreated(null)} />
+      <SecretOnceDialog
+        secret={created?.secret ?? null}
+        title={`Copy the key “${created?.name ?? ''}” now`}
+        description="This is the only time it is shown: the console keeps only a hash of it. Store it where your script reads its secrets."
+        label="The new API key"
+        onClose={() => setCreated(null)}
+      />
       <Dialog open={revoking !== null} onOpenChange={(open) => !open && setRevoking(null)}>
         <DialogContent>
           <DialogHeader>
@@ -235,59 +242,5 @@ export function ApiKeysManager(props: { orgId: string; keys: ApiKey[]; now: numb
         </DialogContent>
       </Dialog>
     </Card>
-  );
-}
-
-/** The new key's secret, this once: nothing can show it again. */
-function CreatedKeyDialog({
-  created,
-  onClose,
-}: {
-  created: { name: string; secret: string } | null;
-  onClose: () => void;
-}) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    if (!created) return;
-    await navigator.clipboard.writeText(created.secret);
-    setCopied(true);
-  }
-  return (
-    <Dialog
-      open={created !== null}
-      onOpenChange={(open) => {
-        if (!open) {
-          setCopied(false);
-          onClose();
-        }
-      }}
-    >
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Copy the key “{created?.name}” now</DialogTitle>
-          <DialogDescription>
-            This is the only time it is shown: the console keeps only a hash of it. Store it where your script
-            reads its secrets.
-          </DialogDescription>
-        </DialogHeader>
-        <div className="flex items-center gap-2">
-          <Input
-            readOnly
-            aria-label="The new API key"
-            value={created?.secret ?? ''}
-            className="font-mono text-xs"
-            onFocus={(event) => event.currentTarget.select()}
-          />
-          <Button variant="outline" onClick={copy} aria-label="Copy the key">
-            {copied ? <CheckIcon aria-hidden /> : <CopyIcon aria-hidden />} {copied ? 'Copied' : 'Copy'}
-          </Button>
-        </div>
-        <DialogFooter>
-          <DialogClose asChild>
-            <Button>I have stored it</Button>
-          </DialogClose>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
   );
 }
