@@ -84,14 +84,19 @@ describe('interventions', () => {
       );
       expect(response.status()).toBe(200);
       const { items } = (await response.json()) as {
-        items: { eventType: string; metadata: Record<string, unknown> }[];
+        items: {
+          eventType: string;
+          metadata: Record<string, unknown>;
+          personal: Record<string, unknown> | null;
+        }[];
       };
       const byType = new Map(items.map((e) => [e.eventType, e]));
       expect(byType.get('intervention.created')?.metadata).toMatchObject({
         type: 'pause_outreach',
         scope: 'segment',
       });
-      expect(byType.get('intervention.reversed')?.metadata).toMatchObject({
+      // The reason is the operator's words: the event's personal part (docs/decisions/034).
+      expect(byType.get('intervention.reversed')?.personal).toEqual({
         reason: 'Campaign moved to next quarter',
       });
     } finally {

@@ -111,8 +111,9 @@ async function slideSessionCookie(
 function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
   if (env.JOBS_DISABLED) return async () => undefined;
   // Jobs have connections of their own: an Atlas run never holds the ones requests need.
-  const { db } = databaseFor(database, 'job');
-  const runner = new JobRunner(db, JOB_HANDLERS, { log });
+  const jobs = databaseFor(database, 'job');
+  const { db } = jobs;
+  const runner = new JobRunner(db, JOB_HANDLERS, { log, bulk: jobs });
   // Anchoring needs the signing key; without one (PostgreSQL and no AUDIT_SIGNING_KEY) it is not scheduled.
   const anchorHours = resolveAnchorKeys(env) ? env.AUDIT_ANCHOR_HOURS : 0;
   if (!anchorHours && env.AUDIT_ANCHOR_HOURS)

@@ -1,3 +1,4 @@
+import { importLimitsOf } from '../lib/import/csv-input';
 import { resolveAnchorKeys } from '../lib/audit-chain/signing';
 import { resolveAuthSecret } from '../lib/auth-secret';
 import { createAuth } from '../lib/auth';
@@ -44,11 +45,7 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
       absoluteSessionHours: env.SESSION_ABSOLUTE_HOURS,
       trustProxy: env.TRUST_PROXY,
       trustedOrigins: [origin],
-      importLimits: {
-        maxBytes: env.IMPORT_MAX_BYTES,
-        maxRows: env.IMPORT_MAX_ROWS,
-        maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
-      },
+      importLimits: importLimitsOf(env),
       production: env.NODE_ENV === 'production',
     },
   };

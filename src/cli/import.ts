@@ -4,6 +4,7 @@ import { parseEnv } from '../lib/env';
 import { AppError } from '../lib/errors';
 import { unsafeSystemScope } from '../lib/jobs/system-scope';
 import { importCsv, type ImportReport } from '../lib/services/imports';
+import { importLimitsOf } from '../lib/import/csv-input';
 import type { AdminHandler } from './admin';
 import { CommandError, parseFlags, requireOrg, type CommandIo } from './command';
 
@@ -40,11 +41,7 @@ export const importCommand: AdminHandler = (argv) => {
       }),
   );
   const env = parseEnv();
-  const limits = {
-    maxBytes: env.IMPORT_MAX_BYTES,
-    maxRows: env.IMPORT_MAX_ROWS,
-    maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
-  };
+  const limits = importLimitsOf(env);
   return async (handle, io) => {
     const org = await requireOrg(handle.db, flags.org);
     const scope = unsafeSystemScope(org);

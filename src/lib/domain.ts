@@ -68,7 +68,13 @@ export const INTERVENTION_TYPES = [
 export type InterventionType = (typeof INTERVENTION_TYPES)[number];
 
 /** Background work (src/lib/jobs): at most one queued or running job of a kind per org. */
-export const JOB_KINDS = ['atlas_run', 'stage_update', 'audit_anchor', 'audit_delivery'] as const;
+export const JOB_KINDS = [
+  'atlas_run',
+  'stage_update',
+  'audit_anchor',
+  'audit_delivery',
+  'csv_import',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -80,7 +86,11 @@ export const JOB_TIME_LIMITS: Record<JobKind, number> = {
   stage_update: 900,
   audit_anchor: 900,
   audit_delivery: 300,
+  csv_import: 3600,
 };
+
+/** What a CSV import holds (src/lib/import/kinds.ts). */
+export const IMPORT_KIND_NAMES = ['participants', 'relationships'] as const;
 
 /** What a delivery attempt of an audit stream came to (docs/decisions/035). */
 export const AUDIT_DELIVERY_STATUSES = ['delivered', 'failed'] as const;

@@ -100,7 +100,11 @@ const INPUTS: Record<string, Input> = {
     query: ['format'],
   },
   // Its CSV body is fuzzed in tests/integration/imports.integration.test.ts.
-  'POST /api/orgs/:orgId/imports': { method: 'POST', path: '/imports', query: ['kind', 'dryRun'] },
+  'POST /api/orgs/:orgId/imports': {
+    method: 'POST',
+    path: '/imports',
+    query: ['kind', 'dryRun', 'background'],
+  },
   'GET /api/orgs/:orgId/jobs': { method: 'GET', path: '/jobs', query: ['kind', 'status', 'limit'] },
   'GET /api/orgs/:orgId/jobs/:jobId': { method: 'GET', path: `/jobs/${ID}` },
   'POST /api/orgs/:orgId/jobs/:jobId/cancel': { method: 'POST', path: `/jobs/${ID}/cancel` },

@@ -22,6 +22,8 @@ const ORG_TABLES = [
   'audit_streams',
   'events',
   'idempotency_keys',
+  'import_upload_chunks',
+  'import_uploads',
   'interventions',
   'jobs',
   'org_memberships',

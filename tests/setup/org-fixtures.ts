@@ -11,6 +11,8 @@ import {
   atlasParticipantScores,
   events,
   idempotencyKeys,
+  importUploadChunks,
+  importUploads,
   interventions,
   jobs,
   orgMemberships,
@@ -137,6 +139,13 @@ export async function orgWithEveryTable(
     attempt: 1,
     durationMs: 1,
   });
+  const [upload] = await db
+    .insert(importUploads)
+    .values({ orgId, kind: 'participants', dryRun: true, bytes: canary.length, chunks: 1 })
+    .returning({ id: importUploads.id });
+  await db
+    .insert(importUploadChunks)
+    .values({ orgId, uploadId: upload!.id, n: 0, data: Buffer.from(canary) });
   await db.insert(apiKeys).values({
     orgId,
     name: canary,

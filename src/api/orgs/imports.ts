@@ -1,6 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { AppError } from '../../lib/errors';
+import { startImportJob } from '../../lib/services/import-jobs';
 import { importCsv } from '../../lib/services/imports';
+import { jobSchema } from '../../lib/validation/jobs';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import { importQuerySchema, importReportSchema } from '../../lib/validation/imports';
 import type { ApiEnv } from '../context';
@@ -22,6 +24,11 @@ const importRoute = createRoute({
   },
   responses: {
     200: { description: 'The report: what each row did, or would do', content: json(importReportSchema) },
+    202: { description: 'background=true: the file is stored and its job queued', content: json(jobSchema) },
+    409: {
+      description: 'background=true: an import job is already queued or running',
+      content: problemContent,
+    },
     413: { description: 'The file is over the size limit', content: problemContent },
     415: { description: 'The body is not text/csv', content: problemContent },
     422: {
@@ -39,7 +46,7 @@ export const isCsvUpload = (method: string, path: string) =>
 export const importRoutes = new OpenAPIHono<ApiEnv>();
 // POST /api/orgs/:orgId/imports
 importRoutes.openapi(importRoute, async (c) => {
-  const { kind, dryRun } = c.req.valid('query');
+  const { kind, dryRun, background } = c.req.valid('query');
   const limits = c.var.deps.settings.importLimits;
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   // The rest of a refused body is never read: the connection closes with the answer.
@@ -61,6 +68,10 @@ importRoutes.openapi(importRoute, async (c) => {
     throw new AppError('bad_request', 'The file is empty: it needs a header row naming its columns.');
   // Node's web streams are async iterables; the DOM typings do not say so.
   const bytes = body as unknown as AsyncIterable<Uint8Array>;
+  if (background) {
+    const job = await startImportJob(c.var.db, c.var.scope, kind, bytes, { dryRun, limits });
+    return c.json(job, 202);
+  }
   const report = await importCsv(c.var.deps.database, c.var.scope, kind, bytes, { dryRun, limits });
   return c.json(report, 200);
 });

@@ -1350,6 +1350,8 @@ export interface paths {
     post: {
       parameters: {
         query: {
+          /** @description Store the file and import it as a csv_import job (202 with the job): follow its progress at /jobs/{jobId}; its result holds the report */
+          background?: 'true' | 'false';
           /** @description Judge every row and report, without writing */
           dryRun?: 'true' | 'false';
           /** @description What the file holds */
@@ -1376,6 +1378,15 @@ export interface paths {
             'application/json': components['schemas']['ImportReport'];
           };
         };
+        /** @description background=true: the file is stored and its job queued */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
         /** @description Malformed input (the failing fields are named) */
         400: {
           headers: {
@@ -1396,6 +1407,15 @@ export interface paths {
         };
         /** @description Not a member, no such org, or a role that may not do this */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description background=true: an import job is already queued or running */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -1837,7 +1857,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          kind?: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery';
+          kind?: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery' | 'csv_import';
           limit?: number;
           status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
         };
@@ -4213,7 +4233,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery';
+      kind: 'atlas_run' | 'stage_update' | 'audit_anchor' | 'audit_delivery' | 'csv_import';
       params: {
         [key: string]: unknown;
       };

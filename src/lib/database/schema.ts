@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   doublePrecision,
   foreignKey,
@@ -20,6 +21,7 @@ import {
 import {
   API_KEY_ROLES,
   AUDIT_DELIVERY_STATUSES,
+  IMPORT_KIND_NAMES,
   DISMISSAL_REASONS,
   INTERVENTION_SCOPES,
   INTERVENTION_TYPES,
@@ -30,6 +32,9 @@ import {
   RECOMMENDATION_STATUSES,
   RECOMMENDATION_TARGET_TYPES,
 } from '../domain';
+
+/** Raw bytes (drizzle-orm's pg-core has no bytea builder): a Buffer in and out. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const id = () => uuid('id').notNull().defaultRandom();
@@ -580,6 +585,46 @@ export const auditDeliveries = pgTable(
       foreignColumns: [auditStreams.orgId, auditStreams.id],
     }).onDelete('cascade'),
     check('audit_deliveries_status_check', oneOf('status', AUDIT_DELIVERY_STATUSES)),
+  ],
+);
+
+/**
+ * A CSV file uploaded for an import that runs as a job (docs/decisions/032): its bytes in chunks of
+ * about a megabyte, read back in order by the csv_import job, then deleted with the upload.
+ */
+export const importUploads = pgTable(
+  'import_uploads',
+  {
+    orgId: orgId(),
+    id: id(),
+    kind: text('kind').notNull(),
+    dryRun: boolean('dry_run').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    chunks: integer('chunks').notNull().default(0),
+    createdByUserId: uuid('created_by_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'import_uploads_pkey', columns: [t.orgId, t.id] }),
+    check('import_uploads_kind_check', oneOf('kind', IMPORT_KIND_NAMES)),
+  ],
+);
+
+export const importUploadChunks = pgTable(
+  'import_upload_chunks',
+  {
+    orgId: orgId(),
+    uploadId: uuid('upload_id').notNull(),
+    n: integer('n').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'import_upload_chunks_pkey', columns: [t.orgId, t.uploadId, t.n] }),
+    foreignKey({
+      name: 'import_upload_chunks_upload_fk',
+      columns: [t.orgId, t.uploadId],
+      foreignColumns: [importUploads.orgId, importUploads.id],
+    }).onDelete('cascade'),
   ],
 );
 

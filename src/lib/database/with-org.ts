@@ -75,13 +75,16 @@ export function unsafeWithOrgId<T>(db: Database, orgId: string, fn: (tx: OrgDb) 
   return bind(db, orgId, fn);
 }
 
+/** What a bulk load needs of a database: the pool whose connections take COPY, when there is one. */
+export type BulkDatabase = Pick<DatabaseHandle, 'db'> & Partial<Pick<DatabaseHandle, 'kind' | 'pool'>>;
+
 /**
  * `withOrg` on a connection of its own, handed to `fn` beside the transaction when the database speaks
  * PostgreSQL's protocol (`COPY … FROM STDIN` needs the connection itself); undefined on the embedded
  * database, where bulk rows go in as multi-row INSERTs.
  */
 export async function withOrgConnection<T>(
-  handle: DatabaseHandle,
+  handle: BulkDatabase,
   scope: OrgScope,
   fn: (tx: OrgDb, connection: PoolClient | undefined) => Promise<T>,
 ): Promise<T> {

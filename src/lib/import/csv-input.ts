@@ -15,6 +15,19 @@ export interface CsvLimits {
   maxFieldBytes: number;
 }
 
+/** The limits the environment sets (IMPORT_MAX_*), for requests, jobs and the command line alike. */
+export function importLimitsOf(env: {
+  IMPORT_MAX_BYTES: number;
+  IMPORT_MAX_ROWS: number;
+  IMPORT_MAX_FIELD_BYTES: number;
+}): CsvLimits {
+  return {
+    maxBytes: env.IMPORT_MAX_BYTES,
+    maxRows: env.IMPORT_MAX_ROWS,
+    maxFieldBytes: env.IMPORT_MAX_FIELD_BYTES,
+  };
+}
+
 export type CsvRefusalReason =
   'empty' | 'too_large' | 'too_many_rows' | 'field_too_large' | 'encoding' | 'nul_byte' | 'malformed';
 

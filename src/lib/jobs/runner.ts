@@ -1,7 +1,7 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Database } from '../db';
-import { inOrg, withOrg, type InOrg, type OrgDb } from '../database/with-org';
+import { inOrg, withOrg, type BulkDatabase, type InOrg, type OrgDb } from '../database/with-org';
 import { writeAuditEvent } from '../audit';
 import { JOB_TIME_LIMITS, type JobKind } from '../domain';
 import { completeJob, enqueueJob, findJob, type JobRow } from '../repositories/jobs';
@@ -31,6 +31,11 @@ export class JobStoppedError extends Error {
 export interface JobContext {
   /** The raw database: a handler does its work in scoped transactions, `withOrg(ctx.db, ctx.scope, …)`. */
   db: Database;
+  /**
+   * The database as bulk loads need it: its pool, whose connections take COPY (imports); the embedded
+   * database and a runner given none load rows through `db`.
+   */
+  bulk: BulkDatabase;
   /** The job's org, with the system as the actor. */
   scope: OrgScope;
   job: JobRow;
@@ -71,6 +76,8 @@ export interface JobRunnerOptions {
   log?: (line: string) => void;
   /** Called with every progress report (a command's progress bar). */
   onProgress?: (job: JobRow, phase: string, fraction: number) => void;
+  /** The handle behind `db`, when it has a pool for COPY (JobContext.bulk). */
+  bulk?: BulkDatabase;
 }
 
 export const DEFAULT_JOB_STALE_SECONDS = 30;
@@ -89,6 +96,7 @@ export class JobRunner {
   private readonly maxAttempts: number;
   private readonly log: (line: string) => void;
   private readonly onProgress: NonNullable<JobRunnerOptions['onProgress']>;
+  private readonly bulk: BulkDatabase;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private current: { job: ClaimedJob; abort: AbortController } | undefined;
@@ -105,6 +113,7 @@ export class JobRunner {
     this.maxAttempts = options.maxAttempts ?? 2;
     this.log = options.log ?? ((line) => console.log(line));
     this.onProgress = options.onProgress ?? (() => undefined);
+    this.bulk = options.bulk ?? { db };
   }
 
   /** Polls for work until stop(); one job at a time per runner (analytics use a core each). */
@@ -222,6 +231,7 @@ export class JobRunner {
     };
     const context: JobContext = {
       db: this.db,
+      bulk: this.bulk,
       scope,
       job,
       signal: abort.signal,

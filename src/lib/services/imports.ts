@@ -1,7 +1,6 @@
 import { writeAuditEvent } from '../audit';
 import { requirePermission } from '../auth';
-import type { DatabaseHandle } from '../db';
-import { withOrgConnection, type OrgDb } from '../database/with-org';
+import { withOrgConnection, type BulkDatabase, type OrgDb } from '../database/with-org';
 import { AppError } from '../errors';
 import { mapHeader, readRow, type Cell, type CellProblem, type ColumnMap } from '../import/columns';
 import { CsvRefusal, openCsv, type CsvLimits } from '../import/csv-input';
@@ -60,7 +59,7 @@ export interface ImportOptions {
  * SHA-256.
  */
 export async function importCsv(
-  handle: DatabaseHandle,
+  handle: BulkDatabase,
   scope: OrgScope,
   kindName: ImportKindName,
   source: AsyncIterable<Uint8Array>,

@@ -14,7 +14,7 @@ export async function requestJob(
   db: Database,
   scope: RequestScope,
   kind: JobKind,
-  options: { claimAs?: string } = {},
+  options: { claimAs?: string; params?: Record<string, unknown> } = {},
 ): Promise<JobRow> {
   return withOrg(db, scope, async (tx) => {
     const job = await enqueueJob(tx, scope, {

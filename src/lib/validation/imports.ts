@@ -7,6 +7,14 @@ export const importQuerySchema = z.object({
     .default('false')
     .transform((v) => v === 'true')
     .openapi({ description: 'Judge every row and report, without writing' }),
+  background: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({
+      description:
+        'Store the file and import it as a csv_import job (202 with the job): follow its progress at /jobs/{jobId}; its result holds the report',
+    }),
 });
 
 const outcomeSchema = z.enum(['created', 'updated', 'unchanged', 'rejected']);

@@ -10,17 +10,23 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '../..
 import { Field, Input, NativeSelect } from '../../../../components/ui/input';
 import { Progress } from '../../../../components/ui/progress';
 import { Spinner } from '../../../../components/ui/skeleton';
-import { ApiProblem } from '../../../../lib/client/api';
+import { api, ApiProblem, data } from '../../../../lib/client/api';
 import type { components } from '../../../../lib/client/api-types';
 import { uploadFile } from '../../../../lib/client/upload';
 import { IMPORT_COLUMN_HELP, type ImportKindName } from './import-columns';
 import { ImportReportView } from './import-report';
 
 export type ImportReport = components['schemas']['ImportReport'];
+type Job = components['schemas']['Job'];
+
+/** Files larger than this are imported by a background job, whose progress the panel follows. */
+const BACKGROUND_BYTES = 8 * 1024 * 1024;
+const POLL_MS = 1000;
 
 type Step =
   | { kind: 'idle' }
-  | { kind: 'sending'; dryRun: boolean; percent: number | null }
+  /** `phase`: what the background job is doing, once the file is sent. */
+  | { kind: 'sending'; dryRun: boolean; percent: number | null; phase?: string }
   | { kind: 'reported'; report: ImportReport }
   | { kind: 'failed'; problem: ApiProblem; report?: ImportReport };
 
@@ -39,15 +45,27 @@ export function ImportPanel({ orgId }: { orgId: string }) {
   async function send(dryRun: boolean) {
     if (!file || sending) return;
     setStep({ kind: 'sending', dryRun, percent: 0 });
+    const background = file.size > BACKGROUND_BYTES;
     try {
-      const report = await uploadFile<ImportReport>(
-        `/api/orgs/${orgId}/imports?kind=${kind}&dryRun=${dryRun}`,
+      const answer = await uploadFile<ImportReport | Job>(
+        `/api/orgs/${orgId}/imports?kind=${kind}&dryRun=${dryRun}&background=${background}`,
         file,
         'text/csv',
         ({ sent, total }) =>
           // Once the last byte is sent the server still judges the rows: no percentage for that part.
           setStep({ kind: 'sending', dryRun, percent: sent >= total ? null : (100 * sent) / total }),
       );
+      const report =
+        'status' in answer
+          ? await followImportJob(orgId, answer, (job) =>
+              setStep({ kind: 'sending', dryRun, percent: 100 * job.progress, phase: job.phase ?? 'Queued' }),
+            )
+          : answer;
+      if (!dryRun && !report.applied) {
+        const detail = `${report.counts.rejected} of ${report.file.rows} rows cannot be imported; nothing was imported.`;
+        setStep({ kind: 'failed', problem: new ApiProblem(422, 'Unprocessable content', detail), report });
+        return;
+      }
       setStep({ kind: 'reported', report });
       if (!dryRun) {
         toast.success(
@@ -134,15 +152,20 @@ export function ImportPanel({ orgId }: { orgId: string }) {
                 <Progress
                   value={step.percent}
                   label={step.dryRun ? 'Checking the file' : 'Importing the file'}
-                  valueText={step.percent === null ? 'Judging the rows' : `${Math.round(step.percent)}% sent`}
+                  valueText={
+                    step.phase ??
+                    (step.percent === null ? 'Judging the rows' : `${Math.round(step.percent)}% sent`)
+                  }
                 />
                 <p className="flex items-center gap-2 text-xs text-muted-foreground">
                   <Spinner label="" />
-                  {step.percent === null
-                    ? step.dryRun
-                      ? 'Judging every row…'
-                      : 'Writing the rows…'
-                    : `Sending ${file?.name}: ${Math.round(step.percent)}%`}
+                  {step.phase
+                    ? `In the background: ${step.phase}`
+                    : step.percent === null
+                      ? step.dryRun
+                        ? 'Judging every row…'
+                        : 'Writing the rows…'
+                      : `Sending ${file?.name}: ${Math.round(step.percent)}%`}
                 </p>
               </div>
             )}
@@ -177,4 +200,24 @@ export function ImportPanel({ orgId }: { orgId: string }) {
       </section>
     </div>
   );
+}
+
+/**
+ * Reads the import's job about once a second until it ends; its result holds the report. A job that
+ * failed (a file refused as a whole, a time limit) is an ApiProblem with the job's error.
+ */
+async function followImportJob(orgId: string, queued: Job, onJob: (job: Job) => void): Promise<ImportReport> {
+  let job = queued;
+  while (job.status === 'queued' || job.status === 'running') {
+    onJob(job);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    job = await data(
+      api.GET('/api/orgs/{orgId}/jobs/{jobId}', { params: { path: { orgId, jobId: job.id } } }),
+    );
+  }
+  const report = (job.result as { report?: ImportReport } | null)?.report;
+  if (job.status !== 'succeeded' || !report) {
+    throw new ApiProblem(0, 'The import did not finish', job.error ?? `The import job ended ${job.status}.`);
+  }
+  return report;
 }
