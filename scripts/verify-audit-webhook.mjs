@@ -8,8 +8,6 @@ export function verifyAuditWebhook({ secret, timestamp, signature, body, toleran
   const sent = Number(timestamp);
   if (!Number.isInteger(sent) || Math.abs(Date.now() / 1000 - sent) > toleranceSeconds) return false;
   const expected = crypto.createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
-  const given = String(signature ?? '').replace(/^v1=/, '');
-  return (
-    given.length === expected.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))
-  );
+  const given = Buffer.from(String(signature ?? '').replace(/^v1=/, ''));
+  return given.length === expected.length && crypto.timingSafeEqual(given, Buffer.from(expected));
 }

@@ -26,12 +26,15 @@ export function hashApiKeySecret(secret: string): string {
   return crypto.createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** The key a request presents in `Authorization: Bearer …`, or null when it presents none. */
+/**
+ * The key a request presents in `Authorization: Bearer oc_…`, or null when it presents none — another
+ * scheme (a proxy's Basic credentials, say) leaves the session in charge. A malformed key is a 401.
+ */
 export function bearerSecret(authorization: string | undefined): string | null {
-  if (authorization === undefined) return null;
-  const match = /^Bearer +(\S+) *$/i.exec(authorization);
-  if (!match || !SECRET_PATTERN.test(match[1]!)) {
-    throw new AppError('unauthenticated', 'The Authorization header must be "Bearer" and an API key (oc_…).');
+  const match = /^Bearer +(oc_\S*) *$/i.exec(authorization ?? '');
+  if (!match) return null;
+  if (!SECRET_PATTERN.test(match[1]!)) {
+    throw new AppError('unauthenticated', 'The API key is malformed: expected oc_ and 43 characters.');
   }
   return match[1]!;
 }

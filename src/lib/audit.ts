@@ -172,6 +172,7 @@ export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEv
         targetType: event.targetType ?? null,
         targetId: event.targetId ?? null,
         metadata: event.metadata ?? {},
+        personal: personalOf(event),
       })),
   );
 }

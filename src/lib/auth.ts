@@ -189,9 +189,23 @@ export function hasRole(scope: RequestScope, minimum: MembershipRole): boolean {
   return ROLE_ORDER.indexOf(scope.role) >= ROLE_ORDER.indexOf(minimum);
 }
 
-/** Throws PermissionDeniedError unless `scope`'s role holds `permission`. */
+/**
+ * What only a signed-in member may do, whatever a key's role (docs/decisions/033): managing keys, the
+ * members and the audit streams — so that a leaked key can neither give itself a successor, nor add
+ * someone, nor silence or redirect the audit log's delivery.
+ */
+export const PEOPLE_ONLY: ReadonlySet<Permission> = new Set([
+  'api_keys.manage',
+  'members.manage',
+  'audit.stream',
+]);
+
+/** Throws PermissionDeniedError unless `scope`'s role holds `permission` (and, for a key, it may). */
 export function requirePermission(scope: RequestScope, permission: Permission): void {
   if (!can(scope.role, permission)) throw new PermissionDeniedError(permission);
+  if (scope.actor.kind === 'api_key' && PEOPLE_ONLY.has(permission)) {
+    throw new PermissionDeniedError(permission, 'not_with_an_api_key');
+  }
 }
 
 /** Throws unless `scope`'s role is at least `minimum` (viewer < operator < admin < owner). */

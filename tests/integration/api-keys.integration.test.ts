@@ -45,7 +45,22 @@ describeEachDatabase('API keys', ({ db }) => {
 
   it('shows the secret once, keeps only its hash, and lists keys without it', async () => {
     const { api, a, admin } = await setup();
-    const key = await newKey(api, a.org.id, admin, { name: 'Nightly sync', role: 'viewer' });
+    // As the console sends it, with an Idempotency-Key: the answer kept for a retry has no secret.
+    const created = await api.request(`/api/orgs/${a.org.id}/api-keys`, {
+      method: 'POST',
+      cookie: admin,
+      body: { name: 'Nightly sync', role: 'viewer', expiresInDays: null },
+      headers: { 'idempotency-key': 'create-key-1' },
+    });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; secret: string; prefix: string };
+    const retried = await api.request(`/api/orgs/${a.org.id}/api-keys`, {
+      method: 'POST',
+      cookie: admin,
+      body: { name: 'Nightly sync', role: 'viewer', expiresInDays: null },
+      headers: { 'idempotency-key': 'create-key-1' },
+    });
+    expect(await retried.json()).toMatchObject({ id: key.id, secret: null });
     expect(key.secret).toMatch(/^oc_[A-Za-z0-9_-]{43}$/);
     expect(key.secret.startsWith(key.prefix)).toBe(true);
 
@@ -90,7 +105,7 @@ describeEachDatabase('API keys', ({ db }) => {
     const { api, a, admin } = await setup();
     const key = await newKey(api, a.org.id, admin, { name: 'Auditor', role: 'admin' });
     expect((await withKey(api, `/api/orgs/${a.org.id}/participants?limit=5`, key.secret)).status).toBe(200);
-    expect((await withKey(api, `/api/orgs/${a.org.id}/members`, key.secret)).status).toBe(200);
+    expect((await withKey(api, `/api/orgs/${a.org.id}`, key.secret)).status).toBe(200);
 
     const rows = await db()
       .db.select()
@@ -104,7 +119,7 @@ describeEachDatabase('API keys', ({ db }) => {
       expect(event.metadata).toMatchObject({ actorType: 'api_key', apiKeyPrefix: key.prefix });
     }
     expect(byKey[1]!.metadata).toMatchObject({ method: 'GET', status: 200 });
-    expect(byKey[2]!.metadata).toMatchObject({ path: `/api/orgs/${a.org.id}/members`, status: 200 });
+    expect(byKey[2]!.metadata).toMatchObject({ path: `/api/orgs/${a.org.id}`, status: 200 });
     const created = rows.find((e) => e.eventType === 'api_key.created')!;
     expect(created).toMatchObject({ targetId: key.id, actorRole: 'admin' });
     expect(created.metadata).toMatchObject({ name: 'Auditor', role: 'admin', prefix: key.prefix });
@@ -174,6 +189,19 @@ describeEachDatabase('API keys', ({ db }) => {
     const wrong = await withKey(api, `/api/orgs/${a.org.id}/participants`, unknown);
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('content-type')).toMatch(/problem\+json/);
+    // Another scheme leaves the session in charge (a proxy's Basic credentials, say).
+    const withBasic = await api.request(`/api/orgs/${a.org.id}/participants`, {
+      cookie: admin,
+      headers: { authorization: 'Basic dXNlcjpwYXNz' },
+    });
+    expect(withBasic.status).toBe(200);
+    expect(
+      (
+        await api.app.request(`/api/orgs/${a.org.id}/participants`, {
+          headers: { authorization: 'Bearer oc_short' },
+        })
+      ).status,
+    ).toBe(401);
     for (const header of ['Bearer', 'Bearer short', `Basic ${key.secret}`, `Bearer ${key.secret} extra`]) {
       const response = await api.app.request(`/api/orgs/${a.org.id}/participants`, {
         headers: { authorization: header },
@@ -209,6 +237,16 @@ describeEachDatabase('API keys', ({ db }) => {
     );
     expect((await withKey(api, path, key.secret)).status).toBe(403);
     expect((await withKey(api, `${path}/${key.id}`, key.secret, { method: 'DELETE' })).status).toBe(403);
+    // Nor the members, nor the audit log's streams: a leaked key cannot add anyone or silence the log.
+    expect((await withKey(api, `/api/orgs/${a.org.id}/members`, key.secret)).status).toBe(403);
+    expect(
+      (
+        await withKey(api, `/api/orgs/${a.org.id}/audit-streams`, key.secret, {
+          method: 'POST',
+          body: { url: 'https://siem.example.com/hook' },
+        })
+      ).status,
+    ).toBe(403);
     for (const body of [
       { name: ' ', role: 'viewer', expiresInDays: null },
       { name: 'x', role: 'viewer', expiresInDays: 0 },

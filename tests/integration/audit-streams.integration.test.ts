@@ -250,6 +250,21 @@ describeEachDatabase('audit streaming', ({ db }) => {
       body: { url: 'http://127.0.0.1:9/hook' },
     });
     expect(local.status).toBe(400);
+    // In production no https host on this machine or the private network either.
+    for (const url of [
+      'https://127.0.0.1/hook',
+      'https://10.1.2.3/hook',
+      'https://[::1]/hook',
+      'https://localhost/hook',
+    ]) {
+      const refused = await production.request(`/api/orgs/${org.id}/audit-streams`, {
+        method: 'POST',
+        cookie: productionAdmin,
+        body: { url },
+      });
+      expect(refused.status, url).toBe(400);
+      expect((await refused.json()).detail, url).toMatch(/loopback, private or link-local/);
+    }
 
     const slow = await startReceiver(() => 'hang');
     const created = await (await post(slow.url)).json();
@@ -257,7 +272,12 @@ describeEachDatabase('audit streaming', ({ db }) => {
     await withOrg(db().db, scope, (tx) => writeAuditEvent(tx, scope, { type: 'audit.viewed' }));
     const handlers = {
       ...JOB_HANDLERS,
-      audit_delivery: createDeliveryJob({ batchSize: 100, timeoutMs: 300, maxBackoffSeconds: 60 }),
+      audit_delivery: createDeliveryJob({
+        batchSize: 100,
+        timeoutMs: 300,
+        maxBackoffSeconds: 60,
+        production: false,
+      }),
     };
     const runner = new JobRunner(db().db, handlers, { log: quiet });
     await new AuditStreamDispatcher(db().db, 1000, quiet).dispatch();

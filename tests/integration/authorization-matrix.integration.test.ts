@@ -76,7 +76,7 @@ const CONTRACT: Record<string, [Permission, readonly MembershipRole[]]> = {
 };
 
 /** What people alone may do: an API key is refused whatever its role (docs/decisions/033). */
-const NOT_WITH_A_KEY = new Set<Permission>(['api_keys.manage']);
+const NOT_WITH_A_KEY = new Set<Permission>(['api_keys.manage', 'members.manage', 'audit.stream']);
 
 /** Routes whose service checks the role again (the audit log, members, settings): still refused without the route's check. */
 const CHECKED_AGAIN = new Set([

@@ -58,7 +58,7 @@ export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Respon
       if (c.error || c.res.status < 200 || c.res.status >= 300) throw new NotCompleted();
       await completeIdempotencyKey(tx, scope, key, claim.claimedAt, {
         status: c.res.status,
-        body: await c.res.clone().text(),
+        body: withoutSecret(await c.res.clone().text()),
       });
     });
   } catch (error) {
@@ -68,4 +68,22 @@ export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Respon
   } finally {
     c.set('db', db);
   }
+}
+
+/**
+ * The answer as kept for a retry, without a secret shown once (a new API key, a stream's signing
+ * key): the database holds only their hashes or their own row, never a copy here. A retry gets
+ * `secret: null`.
+ */
+function withoutSecret(body: string): string {
+  if (!body.includes('"secret"')) return body;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && 'secret' in parsed) {
+      return JSON.stringify({ ...parsed, secret: null });
+    }
+  } catch {
+    // Not JSON: nothing to take out.
+  }
+  return body;
 }

@@ -86,16 +86,24 @@ async function limitAndRun(c: Context<ApiEnv>, scope: RequestScope, next: Next):
   }
 }
 
-/** One event per request made with a key, refused ones included: what a script did, call by call. */
+/**
+ * One event per request made with a key, refused ones included: what a script did, call by call. The
+ * request's own work has committed by now: a failure here is logged, not answered as a 500 that would
+ * invite the script to do it again.
+ */
 async function auditKeyUse(db: Database, scope: RequestScope, attempt: AttemptedAction, status: number) {
-  await withOrg(db, scope, (tx) =>
-    writeAuditEvent(tx, scope, {
-      type: 'api_key.used',
-      targetType: 'api_key',
-      targetId: scope.principalId,
-      metadata: { ...attempt, status },
-    }),
-  );
+  try {
+    await withOrg(db, scope, (tx) =>
+      writeAuditEvent(tx, scope, {
+        type: 'api_key.used',
+        targetType: 'api_key',
+        targetId: scope.principalId,
+        metadata: { ...attempt, status },
+      }),
+    );
+  } catch (error) {
+    console.error(`[api] api_key.used for ${attempt.method} ${attempt.path} was not written:`, error);
+  }
 }
 
 /** A route middleware that carries its permission, so a test can find every route's declaration. */

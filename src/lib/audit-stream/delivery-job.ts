@@ -8,6 +8,7 @@ import {
   type DeliveryAttempt,
 } from '../repositories/audit-streams';
 import { DELIVERY_HEADER, signDelivery, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signing';
+import { privateHostProblem } from './url';
 
 // The audit_delivery job (docs/decisions/035): for each of the org's streams that is due, the events
 // after its cursor in seq order, in signed batches, each acknowledged (2xx) before the next is sent. A
@@ -18,12 +19,15 @@ export interface DeliveryOptions {
   timeoutMs: number;
   /** The longest wait between attempts. */
   maxBackoffSeconds: number;
+  /** NODE_ENV=production: no delivery to a host that resolves to a private address. */
+  production: boolean;
 }
 
-export const DELIVERY_DEFAULTS: DeliveryOptions = {
+const DELIVERY_DEFAULTS: DeliveryOptions = {
   batchSize: 100,
   timeoutMs: 10_000,
   maxBackoffSeconds: 600,
+  production: process.env.NODE_ENV === 'production',
 };
 
 /** 2 s, 4 s, 8 s … after each failure in a row, up to the maximum, with up to a tenth more at random. */
@@ -52,6 +56,8 @@ export function createDeliveryJob(options: DeliveryOptions = DELIVERY_DEFAULTS):
         let httpStatus: number | null = null;
         let error: string | null = null;
         try {
+          const refused = options.production ? await privateHostProblem(stream.url) : null;
+          if (refused) throw new Error(`refused: ${refused}`);
           const response = await fetch(stream.url, {
             method: 'POST',
             headers: {
@@ -104,6 +110,8 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') {
     return `The receiver did not answer within ${timeoutMs / 1000} s.`;
   }
+  if (error instanceof Error && error.message.startsWith('refused: '))
+    return `Not sent: ${error.message.slice(9)}.`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return `The receiver could not be reached: ${detail}.`;

@@ -56,8 +56,11 @@ export function createImportJob(limits: () => CsvLimits): JobHandler {
         await ctx.complete(tx, { report: kept });
       });
     } catch (error) {
-      // A shutdown puts the job back in the queue: the next process reads the same file again.
-      if (!(error instanceof JobStoppedError && error.why === 'shutdown')) {
+      // A shutdown puts the job back in the queue, and a lost claim means another runner has it: both
+      // read the same file again.
+      const resumed =
+        error instanceof JobStoppedError && (error.why === 'shutdown' || error.why === 'claim_lost');
+      if (!resumed) {
         await withOrg(db, scope, (tx) => deleteUpload(tx, scope, uploadId));
       }
       throw error;

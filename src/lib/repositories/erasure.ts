@@ -32,6 +32,8 @@ export function termsPattern(terms: readonly string[]): string {
     .map((t) => t.trim())
     .filter((t) => t !== '')
     .map((t) => t.replace(/[\\^$.|?*+()[\]{}-]/g, (c) => `\\${c}`));
+  // With nothing to look for (a participant without email or name), nothing must match.
+  if (escaped.length === 0) return '(?!)';
   return `(?<![[:alnum:]_])(?:${escaped.join('|')})(?![[:alnum:]_])`;
 }
 
@@ -112,12 +114,14 @@ export async function eraseParticipant(
     sql`UPDATE participant_notes SET body = ${redact('body', pattern)}
         WHERE org_id = ${org} AND ${matches('body', pattern)}`,
   );
-  // An intervention on them alone: its note is about them. Any intervention: their name and email.
+  // An intervention on them alone is about them (its events' words go below) and so is its note.
   const sole = await queryRows<{ id: string }>(
     tx,
+    sql`SELECT id::text FROM interventions WHERE org_id = ${org} AND target_ids = ARRAY[${participantId}::uuid]`,
+  );
+  await tx.execute(
     sql`UPDATE interventions SET new_state = jsonb_set(new_state, '{note}', to_jsonb(${ERASED}::text))
-        WHERE org_id = ${org} AND target_ids = ARRAY[${participantId}::uuid] AND new_state ? 'note'
-        RETURNING id::text`,
+        WHERE org_id = ${org} AND target_ids = ARRAY[${participantId}::uuid] AND new_state ? 'note'`,
   );
   const interventions = await queryRows<{ id: string }>(
     tx,

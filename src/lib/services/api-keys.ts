@@ -1,6 +1,6 @@
 import { newApiKeySecret } from '../api-keys';
 import { writeAuditEvent } from '../audit';
-import { PermissionDeniedError, requirePermission } from '../auth';
+import { requirePermission } from '../auth';
 import { assertAllowedWording } from '../compliance/free-text';
 import type { Database } from '../db';
 import { withOrg } from '../database/with-org';
@@ -10,12 +10,9 @@ import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKey } from
 import type { RequestScope } from '../scope';
 
 // An org's API keys (docs/decisions/033). Admins and owners manage them, signed in: a key cannot make
-// or revoke keys, so a leaked key cannot give itself a successor.
+// or revoke keys (requirePermission's PEOPLE_ONLY), so a leaked key cannot give itself a successor.
 
-function requireKeyManager(scope: RequestScope): void {
-  requirePermission(scope, 'api_keys.manage');
-  if (scope.actor.kind !== 'user') throw new PermissionDeniedError('api_keys.manage', 'not_with_an_api_key');
-}
+const requireKeyManager = (scope: RequestScope) => requirePermission(scope, 'api_keys.manage');
 
 export async function viewApiKeys(db: Database, scope: RequestScope): Promise<{ items: ApiKey[] }> {
   requireKeyManager(scope);

@@ -1,6 +1,6 @@
 import { writeAuditEvent } from '../audit';
 import { newStreamSecret } from '../audit-stream/signing';
-import { streamUrlProblem } from '../audit-stream/url';
+import { privateHostProblem, streamUrlProblem } from '../audit-stream/url';
 import { requirePermission } from '../auth';
 import type { Database } from '../db';
 import { withOrg } from '../database/with-org';
@@ -33,7 +33,8 @@ export async function createAuditStream(
   production: boolean,
 ): Promise<AuditStream & { secret: string }> {
   requirePermission(scope, 'audit.stream');
-  const problem = streamUrlProblem(input.url, production);
+  const problem =
+    streamUrlProblem(input.url, production) ?? (production ? await privateHostProblem(input.url) : null);
   if (problem) throw new AppError('bad_request', `The URL ${problem}.`, [{ path: 'url', message: problem }]);
   const secret = newStreamSecret();
   return withOrg(db, scope, async (tx) => {
