@@ -57,12 +57,10 @@ export async function insertAuditStream(
   return row!.id;
 }
 
-export async function deleteAuditStream(tx: OrgDb, scope: OrgScope, streamId: string): Promise<boolean> {
-  const rows = await tx
+export async function deleteAuditStream(tx: OrgDb, scope: OrgScope, streamId: string): Promise<void> {
+  await tx
     .delete(auditStreams)
-    .where(and(eq(auditStreams.orgId, scope.orgId), eq(auditStreams.id, streamId)))
-    .returning({ id: auditStreams.id });
-  return rows.length === 1;
+    .where(and(eq(auditStreams.orgId, scope.orgId), eq(auditStreams.id, streamId)));
 }
 
 /**

@@ -3,7 +3,7 @@ import { newStreamSecret } from '../audit-stream/signing';
 import { privateHostProblem, streamUrlProblem } from '../audit-stream/url';
 import { requirePermission } from '../auth';
 import type { Database } from '../db';
-import { withOrg } from '../database/with-org';
+import { withOrg, type OrgDb } from '../database/with-org';
 import { AppError } from '../errors';
 import {
   deleteAuditStream,
@@ -19,6 +19,12 @@ import type { RequestScope } from '../scope';
 // and the delivery log. Delivery itself is the audit_delivery job.
 
 const DELIVERY_LOG_LIMIT = 50;
+
+async function requireStream(tx: OrgDb, scope: RequestScope, streamId: string): Promise<AuditStream> {
+  const [stream] = await listAuditStreams(tx, scope, streamId);
+  if (!stream) throw new AppError('not_found', 'No such audit stream in this org.');
+  return stream;
+}
 
 export async function viewAuditStreams(db: Database, scope: RequestScope): Promise<{ items: AuditStream[] }> {
   requirePermission(scope, 'audit.stream');
@@ -53,10 +59,8 @@ export async function createAuditStream(
 export async function removeAuditStream(db: Database, scope: RequestScope, streamId: string): Promise<void> {
   requirePermission(scope, 'audit.stream');
   await withOrg(db, scope, async (tx) => {
-    const [stream] = await listAuditStreams(tx, scope, streamId);
-    if (!stream || !(await deleteAuditStream(tx, scope, streamId))) {
-      throw new AppError('not_found', 'No such audit stream in this org.');
-    }
+    const stream = await requireStream(tx, scope, streamId);
+    await deleteAuditStream(tx, scope, streamId);
     await writeAuditEvent(tx, scope, {
       type: 'audit.stream_deleted',
       targetType: 'audit_stream',
@@ -77,8 +81,7 @@ export async function testAuditStream(
 ): Promise<{ testId: string }> {
   requirePermission(scope, 'audit.stream');
   return withOrg(db, scope, async (tx) => {
-    const [stream] = await listAuditStreams(tx, scope, streamId);
-    if (!stream) throw new AppError('not_found', 'No such audit stream in this org.');
+    const stream = await requireStream(tx, scope, streamId);
     const testId = crypto.randomUUID();
     await writeAuditEvent(tx, scope, {
       type: 'audit.stream_tested',
@@ -97,8 +100,7 @@ export async function viewDeliveries(
 ): Promise<{ items: AuditDelivery[] }> {
   requirePermission(scope, 'audit.stream');
   return withOrg(db, scope, async (tx) => {
-    const [stream] = await listAuditStreams(tx, scope, streamId);
-    if (!stream) throw new AppError('not_found', 'No such audit stream in this org.');
+    await requireStream(tx, scope, streamId);
     return { items: await listDeliveries(tx, scope, streamId, DELIVERY_LOG_LIMIT) };
   });
 }
