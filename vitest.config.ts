@@ -5,7 +5,11 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],
     // scrypt at a test cost (src/lib/password.ts reads it only in a Vitest run; production keeps 2^17).
-    env: { TEST_PASSWORD_LOG2N: process.env.TEST_PASSWORD_LOG2N || '10' },
+    env: {
+      TEST_PASSWORD_LOG2N: process.env.TEST_PASSWORD_LOG2N || '10',
+      // The app's JSON lines would drown the report; servers the tests start log at info (tests/setup/server.ts).
+      LOG_LEVEL: process.env.LOG_LEVEL || 'silent',
+    },
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, openPostgres, type DatabaseHandle } from '../src/lib/db';
 import { runMigrations } from '../src/lib/database/migrate';
+import { createOrgScope, type OrgScope } from '../src/lib/scope';
 
 /**
  * Runs `run` on a new, migrated database, dropped after: a PGlite in a temp directory with
@@ -49,4 +50,16 @@ export async function withFreshDatabase<T>(
 export function appendResult(record: Record<string, unknown>): void {
   fs.mkdirSync('bench-results', { recursive: true });
   fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);
+}
+
+/** An owner's scope in a benchmark's synthetic org "Bench", for calling repositories as a service does. */
+export function benchScope(orgId: string): OrgScope {
+  return createOrgScope({
+    orgId,
+    orgName: 'Bench',
+    timezone: 'UTC',
+    userId: crypto.randomUUID(),
+    userEmail: 'bench@example.com',
+    role: 'owner',
+  });
 }

@@ -2,13 +2,14 @@
 // prints one summary line and a JSON record, and cleans up. Never part of `npm test`.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { appendResult, withFreshDatabase } from './bench-database';
+import { appendResult, benchScope, withFreshDatabase } from './bench-database';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 import { IMPORT_HELP } from './bench-import';
 import { ISOLATION_HELP } from './bench-isolation';
+import { INDEXES_HELP } from './bench-indexes';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|indexes|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -28,7 +29,8 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|aud
   audit-writers  64 writers over 8 orgs on PostgreSQL (--writers, --orgs, --transactions, --work-ms):
          the chain lock taken at commit (as shipped) beside taken at the insert; errors and chains checked.
 ${ISOLATION_HELP}
-${IMPORT_HELP}`;
+${IMPORT_HELP}
+${INDEXES_HELP}`;
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -98,7 +100,6 @@ async function benchQueries(argv: string[]): Promise<void> {
   const edges = Number(values.edges);
   const problem = validateSyntheticSize(participants, edges);
   if (problem) throw new Error(problem);
-  const { createOrgScope } = await import('../src/lib/scope');
   const { inOrg } = await import('../src/lib/database/with-org');
   const { countSegments } = await import('../src/lib/repositories/segments');
   const { listParticipants } = await import('../src/lib/repositories/participants');
@@ -113,14 +114,7 @@ async function benchQueries(argv: string[]): Promise<void> {
       { name: 'Bench', timezone: 'UTC' },
       { participants, edges, seed: 1, now: new Date() },
     );
-    const scope = createOrgScope({
-      orgId: org.orgId,
-      orgName: 'Bench',
-      timezone: 'UTC',
-      userId: crypto.randomUUID(),
-      userEmail: 'bench@example.com',
-      role: 'owner',
-    });
+    const scope = benchScope(org.orgId);
     const db = handle.db;
     // Each timed read in its scoped transaction, as the services run it.
     const scoped = inOrg(db, scope);
@@ -180,6 +174,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   atlas: async (argv) => (await import('./bench-atlas')).benchAtlas(argv),
   isolation: async (argv) => (await import('./bench-isolation')).benchIsolation(argv),
   import: async (argv) => (await import('./bench-import')).benchImport(argv),
+  indexes: async (argv) => (await import('./bench-indexes')).benchIndexes(argv),
   'audit-verify': async (argv) => (await import('./bench-audit')).benchAuditVerify(argv),
   'audit-writers': async (argv) => (await import('./bench-audit')).benchAuditWriters(argv),
 };

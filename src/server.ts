@@ -22,6 +22,10 @@ import { AuditStreamDispatcher } from './lib/audit-stream/dispatcher';
 import { ensureProductionBuild } from './lib/next-build';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
+import { createLogger, logger, setLogger } from './lib/observability/logger';
+import { metrics } from './lib/observability/metrics';
+import { setSlowQueryThreshold } from './lib/observability/query-observer';
+import { requestIdFrom, runInRequest } from './lib/observability/request-context';
 import { DEMO_OPERATOR, DEMO_ORG } from './lib/seed/demo-data';
 
 // One process, two handlers: /api/* goes to Hono (measured ~30x the throughput of a Next.js route
@@ -34,7 +38,7 @@ const DRAIN_DEADLINE_MS = { production: 10_000, development: 1_000 };
 const SHUTDOWN_LIMIT_MS = 14_000;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const log = (line: string) => console.log(line);
+const log = (line: string) => logger().info(line);
 
 async function prepareDatabase(database: DatabaseHandle, operatorPassword?: string): Promise<void> {
   await ensureMigrated(database);
@@ -97,7 +101,7 @@ async function slideSessionCookie(
     const current = await getCurrentUser(auth, database.db, headers, absoluteHours);
     if (current && current.setCookies.length > 0) res.appendHeader('set-cookie', current.setCookies);
   } catch (error) {
-    console.error(`Session refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger().error(`Session refresh failed: ${error instanceof Error ? error.message : String(error)}`);
     if (answerUnavailablePage(res, error)) return false;
     // Anything else: the page reads the session again and shows its own error.
   }
@@ -138,8 +142,33 @@ function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
   };
 }
 
+/**
+ * Pages and Next.js's files in the latency histogram: one route label for all of them (their paths
+ * hold ids), and a log line for documents only, not for every script and image.
+ */
+function observePage(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const ms = performance.now() - started;
+    const status = res.statusCode;
+    metrics().httpDuration.observe(
+      { method: req.method ?? 'GET', route: 'page', status: String(status) },
+      ms / 1000,
+    );
+    if (isConsolePage(req)) {
+      const path = (req.url ?? '/').split('?')[0];
+      logger().info(
+        { method: req.method, route: 'page', path, status, ms: Math.round(ms * 100) / 100 },
+        'request',
+      );
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const env = parseEnv();
+  setLogger(createLogger(env.LOG_LEVEL));
+  setSlowQueryThreshold(env.SLOW_QUERY_MS);
   const dev = env.NODE_ENV === 'development';
   // The console runs offline as often as not; Next.js's usage reporting stays off unless asked for.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
@@ -170,8 +199,14 @@ async function main(): Promise<void> {
     else {
       // A page is light work until its answer has gone (decision 031).
       res.once('close', deps.lightFirst.begin());
-      void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then((render) => {
-        if (render) return handlePage(req, res);
+      // The API's requests get their id and context in Hono (src/api/observe-request.ts).
+      const requestId = requestIdFrom(req.headers['x-request-id']?.toString());
+      res.setHeader('x-request-id', requestId);
+      observePage(req, res);
+      runInRequest({ requestId }, () => {
+        void slideSessionCookie(req, res, deps.auth, database, env.SESSION_ABSOLUTE_HOURS).then((render) => {
+          if (render) return handlePage(req, res);
+        });
       });
     }
   });
@@ -196,7 +231,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down…`);
     setTimeout(() => {
-      console.error(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
+      logger().error(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     // The running job is put back in the queue while the requests finish; the database closes last.
@@ -206,14 +241,14 @@ async function main(): Promise<void> {
       .drain(deadline)
       .then((cut) => {
         if (cut > 0)
-          console.error(`${cut} request(s) still running after ${deadline / 1000} s were cut off.`);
+          logger().error(`${cut} request(s) still running after ${deadline / 1000} s were cut off.`);
         return jobsStopped;
       })
       .then(() => Promise.all([pages.close(), database.close()]))
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          logger().error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
           process.exit(1);
         },
       );
@@ -223,7 +258,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(
+  logger().fatal(
     `Operator Console could not start: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
 import { COOKIE_PREFIX } from '../lib/auth-cookie';
 import { AppError } from '../lib/errors';
@@ -13,6 +12,9 @@ import { csrfProtection } from './csrf';
 import { meRoutes } from './me';
 import { createOrgRouter } from './orgs';
 import { healthRoutes } from './health';
+import { metricsRoutes } from './metrics';
+import { observeRequest } from './observe-request';
+import { logger } from '../lib/observability/logger';
 
 export const API_VERSION = '0.1.0';
 
@@ -71,7 +73,7 @@ export function createApiApp(deps: ApiDependencies) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use('*', requestId());
+  app.use('*', observeRequest);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('database', deps.database);
@@ -89,6 +91,7 @@ export function createApiApp(deps: ApiDependencies) {
   app.use('*', requireJsonBody);
 
   app.route('/', healthRoutes);
+  app.route('/', metricsRoutes);
   app.route('/', authRoutes);
   app.route('/', meRoutes);
   app.route('/orgs/:orgId', createOrgRouter());
@@ -124,7 +127,7 @@ export function createApiApp(deps: ApiDependencies) {
     if (error instanceof HTTPException && error.status < 500) {
       return problemResponse(c, { ...problemFor('bad_request', error.message), status: error.status });
     }
-    console.error(`[api] ${c.var.requestId} ${c.req.method} ${c.req.path}:`, error);
+    logger().error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error');
     return problemResponse(c, problemFor('internal', `Something went wrong; reference ${c.var.requestId}.`));
   });
 
@@ -137,7 +140,12 @@ export type ApiApp = ReturnType<typeof createApiApp>;
 // while it lasts; a conflict is ordinary.
 function logDatabaseError(c: Context<ApiEnv>, mapped: AppError, error: unknown): void {
   if (mapped.code === 'conflict') return;
-  const line = `[api] ${c.var.requestId} ${c.req.method} ${c.req.path}: database ${mapped.code}: ${describeDatabaseError(error)}`;
-  if (mapped.code === 'bad_request') console.warn(line);
-  else console.error(line);
+  const fields = {
+    method: c.req.method,
+    path: c.req.path,
+    code: mapped.code,
+    cause: describeDatabaseError(error),
+  };
+  if (mapped.code === 'bad_request') logger().warn(fields, 'database refused the request');
+  else logger().error(fields, 'database unavailable');
 }

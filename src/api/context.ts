@@ -17,6 +17,8 @@ export interface ApiSettings {
   importLimits: CsvLimits;
   /** NODE_ENV=production: audit streams must use https (docs/decisions/035). */
   production: boolean;
+  /** METRICS_TOKEN: what GET /api/metrics asks of its scraper; null, the route answers 404. */
+  metricsToken: string | null;
 }
 
 /** What the API is built from; tests build their own. */

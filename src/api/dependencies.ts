@@ -47,6 +47,7 @@ export function buildApiDependencies(database: DatabaseHandle, env: Env): ApiDep
       trustedOrigins: [origin],
       importLimits: importLimitsOf(env),
       production: env.NODE_ENV === 'production',
+      metricsToken: env.METRICS_TOKEN ?? null,
     },
   };
 }

@@ -13,6 +13,7 @@ import { unsafeWithOrgId, withOrg } from './database/with-org';
 import { findOrgAccess } from './repositories/memberships';
 import { deleteSession } from './repositories/sessions';
 import { createOrgScope, type MemberScope, type RequestScope } from './scope';
+import { logger } from './observability/logger';
 
 // Identity is better-auth's (email + password, sessions in our database); org scoping and roles are ours.
 
@@ -73,8 +74,9 @@ export function createAuth(database: DatabaseHandle, settings: AuthSettings) {
     logger: {
       level: 'error',
       log: (level, message, ...args) =>
-        console.error(
-          `[auth] ${level}: ${message}${args.length ? `: ${describeDatabaseError(args[0])}` : ''}`,
+        logger().error(
+          { auth: level, ...(args.length ? { cause: describeDatabaseError(args[0]) } : {}) },
+          `auth: ${message}`,
         ),
     },
   });

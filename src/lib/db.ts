@@ -2,17 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './database/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { keepProtocolSequencesTogether } from './database/socket-protocol-queue';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 import { acquireLock, readLiveLock, type EmbeddedLock } from './database/embedded-lock';
 import * as schema from './database/schema';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
+import { ContextPool, TimedClient, timePglite } from './observability/instrument-driver';
+import { labelStatements } from './observability/query-label';
+import { logger } from './observability/logger';
 
 export { schema };
 export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
@@ -197,15 +201,18 @@ function openPostgresPool(
   options: Pick<OpenDatabaseOptions, 'logQueries'>,
   onClose?: () => Promise<void>,
 ): DatabaseHandle {
-  const pool = new pg.Pool(config);
+  // Every statement is timed (TimedClient) and named by the function that built it (labelStatements).
+  const pool = new ContextPool({ ...config, Client: TimedClient });
   // A client that loses its connection must not take the process down; the next query reconnects.
   // The pool listens on idle clients only: a checked-out one (inside a transaction) emits its error on
   // itself, and an 'error' event nobody listens to is an uncaught exception.
-  pool.on('error', (error) => console.error(`database: idle connection error: ${error.message}`));
+  pool.on('error', (error) => logger().error(`database: idle connection error: ${error.message}`));
   pool.on('connect', (client) =>
-    client.on('error', (error) => console.error(`database: connection error: ${error.message}`)),
+    client.on('error', (error) => logger().error(`database: connection error: ${error.message}`)),
   );
-  const db = drizzleNodePg(pool, { schema, logger: options.logQueries ?? false }) as unknown as Database;
+  const db = labelStatements(
+    drizzleNodePg(pool, { schema, logger: options.logQueries ?? false }) as unknown as Database,
+  );
   return {
     db,
     kind,
@@ -221,7 +228,9 @@ function openPostgresPool(
 
 /** Wraps an already-open PGlite (tests use in-memory ones). */
 export function fromPglite(client: PGlite, location: string, logQueries = false): DatabaseHandle {
-  const db = drizzlePglite(client, { schema, logger: logQueries }) as unknown as Database;
+  const db = labelStatements(
+    drizzlePglite(timePglite(client), { schema, logger: logQueries }) as unknown as Database,
+  );
   return { db, kind: 'embedded', location, ping: () => ping(db), close: () => client.close() };
 }
 
@@ -229,7 +238,7 @@ async function openEmbedded(dataDir: string, options: OpenDatabaseOptions): Prom
   const lock = acquireLock(dataDir, options.role);
   let client: PGlite | undefined;
   try {
-    client = await PGlite.create({ dataDir: path.join(dataDir, 'pg') });
+    client = await createPglite({ dataDir: path.join(dataDir, 'pg') });
     if (options.role === 'server') return await shareOverSocket(client, dataDir, lock, options);
     const direct = fromPglite(client, dataDir, options.logQueries);
     const closeClient = direct.close;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { LOG_LEVELS } from './observability/logger';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './database/connection-limits';
 import type { LaneLayout, LaneSettings, OpenDatabaseOptions } from './db';
 
@@ -75,6 +76,12 @@ const envSchema = z.object({
     .min(1)
     .default(64 * 1024),
   DATA_DIR: z.string().min(1).default('./.data'),
+  /** The level of the JSON log lines on stdout; `debug` adds a line per database statement. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Statements at least this long are logged at warn, named by the function that issued them. */
+  SLOW_QUERY_MS: z.coerce.number().min(0).max(3_600_000).default(500),
+  /** The bearer token a Prometheus scraper sends to GET /api/metrics; unset, the route answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DB_LOG_QUERIES: booleanFlag,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -52,7 +52,8 @@ describeEachDatabase('audit log search and export', ({ db }) => {
     const audited = await db()
       .db.select()
       .from(events)
-      .where(and(eq(events.orgId, a.org.id), eq(events.eventType, 'audit.viewed')));
+      .where(and(eq(events.orgId, a.org.id), eq(events.eventType, 'audit.viewed')))
+      .orderBy(events.seq);
     expect(audited.length).toBe(4);
     expect(audited[0]!.metadata).toMatchObject({ filters: { type: 'participant.viewed' } });
   });

@@ -75,7 +75,8 @@ describeEachDatabase('exports', ({ db }) => {
     const audited = await db()
       .db.select({ metadata: events.metadata })
       .from(events)
-      .where(and(eq(events.orgId, source.orgId), eq(events.eventType, 'relationships.exported')));
+      .where(and(eq(events.orgId, source.orgId), eq(events.eventType, 'relationships.exported')))
+      .orderBy(events.seq);
     expect(audited.map((e) => e.metadata)).toEqual([
       { format: 'csv' },
       { format: 'ndjson', minConfidence: 0.5 },

@@ -105,7 +105,8 @@ describeEachDatabase('CSV import', ({ db }) => {
     const completed = await db()
       .db.select({ metadata: events.metadata })
       .from(events)
-      .where(and(eq(events.orgId, orgId), eq(events.eventType, 'import.completed')));
+      .where(and(eq(events.orgId, orgId), eq(events.eventType, 'import.completed')))
+      .orderBy(events.seq);
     expect(completed).toHaveLength(3);
     expect(completed[0]!.metadata).toMatchObject({
       kind: 'participants',

@@ -52,6 +52,7 @@ const CROSS_ORG_POLICIES = [
   'jobs SELECT',
   'jobs UPDATE',
   'org_memberships SELECT',
+  'participants SELECT',
 ];
 
 interface Policy {
@@ -190,6 +191,7 @@ describeEachDatabase(
         'app_erase_personal',
         'app_org_member_counts',
         'app_orgs_of_user',
+        'app_search_participants',
       ]);
       for (const f of functions) {
         expect(f, f.name).toMatchObject({ definer: true, owner: CROSS_ORG_ROLE });

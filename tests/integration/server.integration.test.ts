@@ -29,10 +29,9 @@ describe('npm start on a fresh embedded database', () => {
   });
 
   it('migrates, seeds the demo org and prints where and how to sign in', () => {
-    expect(server.output()).toContain('Seeded the demo org "Iron Front Digital".');
-    expect(server.output()).toMatch(
-      /Sign in as operator@ironfront\.example with the password [A-Za-z0-9]{20}/,
-    );
+    const said = server.messages().join('\n');
+    expect(said).toContain('Seeded the demo org "Iron Front Digital".');
+    expect(said).toMatch(/Sign in as operator@ironfront\.example with the password [A-Za-z0-9]{20}/);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -78,6 +77,7 @@ describeEachDatabase(
           env: {
             ...process.env,
             NODE_ENV: 'production',
+            LOG_LEVEL: 'info',
             PORT: '0',
             DATABASE_URL: db().appUrl!,
             AUTH_SECRET: 'x'.repeat(40),

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../../src/lib/database/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
@@ -68,12 +69,12 @@ async function migratedPglite(): Promise<PGlite> {
   const file = templateFile();
   if (fs.existsSync(file)) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(file)]) });
+      return await createPglite({ loadDataDir: new Blob([fs.readFileSync(file)]) });
     } catch {
       // A template from a crashed writer or another PGlite build: make a fresh one below.
     }
   }
-  const pglite = await PGlite.create();
+  const pglite = await createPglite();
   await runMigrations(fromPglite(pglite, 'memory'));
   const dump = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
   fs.mkdirSync(TEMPLATES, { recursive: true });

@@ -6,7 +6,16 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface StartedServer {
   child: ChildProcess;
   output: () => string;
+  /** The `msg` of each JSON log line written so far (the server logs with pino). */
+  messages: () => string[];
   url: string;
+}
+
+function messagesIn(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { msg: string }).msg);
 }
 
 /**
@@ -19,6 +28,8 @@ export function startServer(env: Record<string, string>, entry = 'src/server.ts'
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      // "ready at" is an info line; the test run itself is silent (vitest.config.ts).
+      LOG_LEVEL: 'info',
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: '',
@@ -34,7 +45,7 @@ export function startServer(env: Record<string, string>, entry = 'src/server.ts'
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /ready at (http:\/\/\S+)/.exec(output);
-      if (ready) resolve({ child, output: () => output, url: ready[1]! });
+      if (ready) resolve({ child, output: () => output, messages: () => messagesIn(output), url: ready[1]! });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -35,7 +35,13 @@ export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Respon
   }
   const [db, scope] = [c.var.db, c.var.scope];
   const body = await c.req.raw.clone().text();
-  const hash = crypto.createHash('sha256').update(`${c.req.method} ${c.req.url}\n${body}`).digest('hex');
+  // The path and query, not the whole URL: a retry that reaches another instance by another host name
+  // (behind a load balancer, or after a failover) is the same request.
+  const { pathname, search } = new URL(c.req.url);
+  const hash = crypto
+    .createHash('sha256')
+    .update(`${c.req.method} ${pathname}${search}\n${body}`)
+    .digest('hex');
   const claim = await withOrg(db, scope, (tx) => claimIdempotencyKey(tx, scope, key, hash));
   if (claim.state !== 'claimed') {
     if (claim.requestHash !== hash) {

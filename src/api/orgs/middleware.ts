@@ -18,6 +18,7 @@ import { uuidSchema } from '../../lib/validation/common';
 import type { ApiEnv } from '../context';
 import { idempotent } from './idempotency';
 import { requireCurrentUser } from '../session';
+import { logger } from '../../lib/observability/logger';
 
 /**
  * The choke point of every `/api/orgs/:orgId/*` route: an API key (`Authorization: Bearer`) or else
@@ -102,7 +103,10 @@ async function auditKeyUse(db: Database, scope: RequestScope, attempt: Attempted
       }),
     );
   } catch (error) {
-    console.error(`[api] api_key.used for ${attempt.method} ${attempt.path} was not written:`, error);
+    logger().error(
+      { err: error, method: attempt.method, path: attempt.path },
+      'api_key.used was not written',
+    );
   }
 }
 

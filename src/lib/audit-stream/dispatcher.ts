@@ -1,6 +1,7 @@
 import type { Database } from '../db';
 import { JOB_TIME_LIMITS } from '../domain';
 import { unsafeEnqueueAuditDeliveries } from '../repositories/audit-streams';
+import { logger } from '../observability/logger';
 
 // Queues an audit_delivery job, every few seconds, for each org whose stream is due and behind its
 // chain (docs/decisions/035). The job queue does the rest: one delivery per org at a time, claimed once
@@ -13,7 +14,7 @@ export class AuditStreamDispatcher {
   constructor(
     private readonly db: Database,
     private readonly everyMs: number,
-    private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly log: (line: string) => void = (line) => logger().info(line),
   ) {}
 
   start(): void {

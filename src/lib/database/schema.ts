@@ -185,6 +185,10 @@ export const participants = pgTable(
     index('participants_org_last_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('participants_org_degree_idx').on(t.orgId, sql`(${t.outDegree} + ${t.inDegree})`, t.id),
     index('participants_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    // Search by any part of a name or email (`q=`, ILIKE '%…%'): trigram indexes (pg_trgm), which a
+    // b-tree cannot serve; a rare term was a scan of the org (docs/decisions/037).
+    index('participants_name_trgm_idx').using('gin', t.displayName.op('gin_trgm_ops')),
+    index('participants_email_trgm_idx').using('gin', t.email.op('gin_trgm_ops')),
     // One participant per email within an org (CSV import matches on it); system accounts have none.
     uniqueIndex('participants_org_email_key')
       .on(t.orgId, sql`lower(${t.email})`)
@@ -261,6 +265,16 @@ export const events = pgTable(
     primaryKey({ name: 'events_pkey', columns: [t.orgId, t.id] }),
     index('events_org_created_idx').on(t.orgId, t.createdAt),
     index('events_org_type_created_idx').on(t.orgId, t.eventType, t.createdAt),
+    // What happened to one thing, newest first: the participant detail's recent events and the audit
+    // log filtered by target (docs/decisions/037); without it, a scan of the org's events.
+    index('events_org_target_created_idx').on(
+      t.orgId,
+      t.targetType,
+      t.targetId,
+      // NULLS FIRST is what ORDER BY … DESC means: a NULLS LAST index would not serve it.
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     check('events_event_type_format', sql`${t.eventType} ~ '^[a-z_]+(\\.[a-z_]+)+$'`),
     uniqueIndex('events_org_seq_key')
       .on(t.orgId, t.seq)

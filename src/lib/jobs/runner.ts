@@ -16,6 +16,8 @@ import {
   type ClaimedJob,
 } from '../repositories/job-queue';
 import { unsafeSystemScope } from './system-scope';
+import { logger } from '../observability/logger';
+import { runInRequest } from '../observability/request-context';
 
 // The job runner: claims jobs from the `jobs` table, runs each with a JobContext as the system, keeps
 // its claim alive with a heartbeat, and ends it succeeded, failed or cancelled (docs/decisions/019).
@@ -111,7 +113,7 @@ export class JobRunner {
     this.staleSeconds = options.staleSeconds ?? DEFAULT_JOB_STALE_SECONDS;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(250, (this.staleSeconds * 1000) / 6);
     this.maxAttempts = options.maxAttempts ?? 2;
-    this.log = options.log ?? ((line) => console.log(line));
+    this.log = options.log ?? ((line) => logger().info(line));
     this.onProgress = options.onProgress ?? (() => undefined);
     this.bulk = options.bulk ?? { db };
   }
@@ -180,7 +182,8 @@ export class JobRunner {
 
   /** Runs a job this runner has claimed. */
   async run(job: ClaimedJob): Promise<void> {
-    const execution = this.execute(job);
+    // The job's log lines and statements carry its id, as a request's carry the request's.
+    const execution = runInRequest({ requestId: `job-${job.id}` }, () => this.execute(job));
     this.running = execution;
     try {
       await execution;

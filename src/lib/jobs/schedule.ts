@@ -1,6 +1,7 @@
 import type { Database } from '../db';
 import { JOB_TIME_LIMITS, type JobKind } from '../domain';
 import { unsafeEnqueueDueJobs } from '../repositories/job-queue';
+import { logger } from '../observability/logger';
 
 // The in-process schedule: every few minutes, queue a job of each scheduled kind for every org that has
 // not had one for its interval. The queue does the rest, so with several server processes each job is
@@ -15,7 +16,7 @@ export class JobSchedule {
     private readonly db: Database,
     /** Hours between runs per kind; kinds absent or 0 are not scheduled. */
     private readonly everyHours: Partial<Record<JobKind, number>>,
-    private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly log: (line: string) => void = (line) => logger().info(line),
   ) {}
 
   start(): void {
