@@ -101,7 +101,7 @@ async function slideSessionCookie(
     const current = await getCurrentUser(auth, database.db, headers, absoluteHours);
     if (current && current.setCookies.length > 0) res.appendHeader('set-cookie', current.setCookies);
   } catch (error) {
-    logger().error(`Session refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger().error({ err: error }, 'Session refresh failed');
     if (answerUnavailablePage(res, error)) return false;
     // Anything else: the page reads the session again and shows its own error.
   }
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       // A page is light work until its answer has gone (decision 031).
       res.once('close', deps.lightFirst.begin());
       // The API's requests get their id and context in Hono (src/api/observe-request.ts).
-      const requestId = requestIdFrom(req.headers['x-request-id']?.toString());
+      const requestId = requestIdFrom(req.headers['x-request-id']?.toString(), env.TRUST_PROXY);
       res.setHeader('x-request-id', requestId);
       observePage(req, res);
       runInRequest({ requestId }, () => {

@@ -73,7 +73,6 @@ export function createApiApp(deps: ApiDependencies) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use('*', observeRequest);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('database', deps.database);
@@ -86,6 +85,7 @@ export function createApiApp(deps: ApiDependencies) {
       endLight();
     }
   });
+  app.use('*', observeRequest);
   app.use('*', csrfProtection);
   app.use('*', limitBodySize);
   app.use('*', requireJsonBody);

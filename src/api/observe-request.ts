@@ -12,7 +12,7 @@ import type { ApiEnv } from './context';
  * query string, which can hold a search term.
  */
 export const observeRequest: MiddlewareHandler<ApiEnv> = (c, next) => {
-  const requestId = requestIdFrom(c.req.header('x-request-id'));
+  const requestId = requestIdFrom(c.req.header('x-request-id'), c.var.deps.settings.trustProxy);
   c.set('requestId', requestId);
   c.header('X-Request-Id', requestId);
   return runInRequest({ requestId }, async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { participants } from '../../src/lib/database/schema';
 import { createLogger, setLogger } from '../../src/lib/observability/logger';
 import { setSlowQueryThreshold } from '../../src/lib/observability/query-observer';
+import { metrics } from '../../src/lib/observability/metrics';
 import { createOrgWithMembers, createTestApi, signIn, type TestApi } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
@@ -45,6 +46,8 @@ describeEachDatabase(
         },
       });
       setLogger(createLogger('debug', sink));
+      // One registry per process, and both databases' runs share it: each starts from zero.
+      metrics().registry.resetMetrics();
     });
 
     afterAll(() => {
@@ -117,13 +120,18 @@ describeEachDatabase(
       expect(await scrape()).toMatch(/^db_slow_queries_total\{query="participants\.\w+"\} [1-9]/m);
     });
 
-    it('keeps a caller’s plain X-Request-Id and replaces anything else', async () => {
+    it('keeps a trusted proxy’s plain X-Request-Id and replaces anything else', async () => {
+      // createTestApi trusts its proxy (TRUST_PROXY=1).
       const kept = await api.request('/api/health', { headers: { 'x-request-id': 'proxy-id_0123456789' } });
       expect(kept.headers.get('x-request-id')).toBe('proxy-id_0123456789');
       for (const junk of ['short', 'has spaces in it', 'x'.repeat(129), 'line\\nbreak-0123456789']) {
         const response = await api.request('/api/health', { headers: { 'x-request-id': junk } });
         expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       }
+      // Reached directly, a client cannot pose as another request or a job.
+      const direct = createTestApi(db(), { TRUST_PROXY: '' });
+      const posing = await direct.request('/api/health', { headers: { 'x-request-id': 'job-0123456789' } });
+      expect(posing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('keeps the metrics behind their token', async () => {

@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import type { Database, DatabaseHandle } from '../db';
 import * as schema from './schema';
 import { APP_ROLE } from './roles';
+import { labelStatements } from '../observability/query-label';
 import type { OrgScope } from '../scope';
 
 declare const orgBound: unique symbol;
@@ -92,7 +93,7 @@ export async function withOrgConnection<T>(
     return bind(handle.db, scope.orgId, (tx) => fn(tx, undefined));
   const connection = await handle.pool.connect();
   try {
-    const db = drizzle(connection, { schema }) as unknown as Database;
+    const db = labelStatements(drizzle(connection, { schema }) as unknown as Database);
     return await bind(db, scope.orgId, (tx) => fn(tx, connection));
   } finally {
     connection.release();

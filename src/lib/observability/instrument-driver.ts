@@ -29,21 +29,17 @@ export class TimedClient extends pg.Client {
       };
       return query.apply(this, args) as never;
     }
-    const first = args[0] as { submit?: unknown; once?: (event: string, fn: () => void) => void } | undefined;
-    if (first && typeof first.submit === 'function' && typeof first.once === 'function') {
-      // A stream (COPY, a cursor): done when it ends or fails.
-      let settled = false;
-      const settle = (failed: boolean) => () => {
-        if (!settled) done(failed);
-        settled = true;
-      };
-      first.once('end', settle(false));
-      first.once('finish', settle(false));
-      first.once('error', settle(true));
+    const first = args[0] as
+      { submit?: unknown; errored?: unknown; once?: (event: string, fn: () => void) => void } | undefined;
+    if (first && typeof first.submit === 'function') {
+      // A stream (COPY): done when it closes, which it does after finishing, failing or being cut off.
+      // Listening for 'close' alone leaves its errors to whoever listens for them, as before.
+      first.once?.('close', () => done(Boolean(first.errored)));
       return query.apply(this, args) as never;
     }
-    const result = query.apply(this, args) as Promise<unknown>;
-    result.then(
+    const result = query.apply(this, args) as Promise<unknown> | undefined;
+    // A config object with its own callback gets no promise back; such a statement goes untimed.
+    result?.then?.(
       () => done(false),
       () => done(true),
     );

@@ -4,6 +4,32 @@ import { currentRequestId } from './request-context';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+interface LoggedError {
+  type: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  cause?: LoggedError;
+}
+
+/**
+ * An error as a log line may hold it: its first line and its frames, never a failed statement's SQL
+ * parameters (drizzle puts them in the message and in `params`; they may be personal data).
+ */
+export function serializeError(error: unknown, depth = 0): LoggedError {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error).split('\n')[0]! };
+  const message = error.message.split('\n')[0]!;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.startsWith('    at '));
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name === 'Error' ? error.constructor.name : error.name,
+    message,
+    ...(frames.length ? { stack: frames.join('\n') } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.cause !== undefined && depth < 3 ? { cause: serializeError(error.cause, depth + 1) } : {}),
+  };
+}
+
 /**
  * One JSON object per line (pino), each with the request id of the request it was written for — the
  * API's and the pages' alike, and the queries they make — so that `grep <id>` gives a request's story.
@@ -15,6 +41,7 @@ export function createLogger(level: LogLevel = 'info', destination?: Destination
       base: { service: 'operator-console' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: serializeError },
       mixin: () => {
         const requestId = currentRequestId();
         return requestId ? { requestId } : {};

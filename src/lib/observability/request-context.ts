@@ -12,12 +12,13 @@ const KEY = Symbol.for('operator-console.request-context');
 type Holder = { [KEY]?: AsyncLocalStorage<RequestContext> };
 const storage = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<RequestContext>());
 
-// A caller's X-Request-Id is kept when it is short and plain (a proxy's or a load balancer's id, so
-// their logs and ours join); anything else is replaced, never echoed into logs as given.
+// Behind a trusted proxy (TRUST_PROXY) its X-Request-Id is kept when it is short and plain, so that its
+// logs and ours join; anything else, and any id from a client reaching us directly (which could pose as
+// another request's or a job's), is replaced. Never echoed into logs as given.
 const ACCEPTABLE_ID = /^[\w-]{8,128}$/;
 
-export function requestIdFrom(header: string | null | undefined): string {
-  return header && ACCEPTABLE_ID.test(header) ? header : crypto.randomUUID();
+export function requestIdFrom(header: string | null | undefined, trustProxy: boolean): string {
+  return trustProxy && header && ACCEPTABLE_ID.test(header) ? header : crypto.randomUUID();
 }
 
 export function runInRequest<T>(context: RequestContext, fn: () => T): T {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db';
+import { withQueryLabel } from '../observability/query-label';
 
 export type Cell = string | null;
 
@@ -20,7 +21,10 @@ const escapeCopyText = (value: Cell) =>
     : value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 export function copySink(client: PoolClient, table: string, columns: readonly string[]): RowSink {
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  // Past drizzle, so named here (docs/decisions/036).
+  const stream = withQueryLabel(`bulk-load.copy ${table}`, () =>
+    client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+  );
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
