@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPath } from '../../src/lib/database/embedded-lock';
 import { ensureProductionBuild } from '../../src/lib/next-build';
 import { describeEachDatabase } from '../setup/databases';
-import { exitOf, ROOT, startServer, type StartedServer } from '../setup/server';
+import { exitOf, ROOT, signInOverHttp, startServer, type StartedServer } from '../setup/server';
 
 // The real `npm start` path: the custom server with a production build, /api to Hono, pages to Next.js.
 
 const root = ROOT;
+const METRICS_TOKEN = 'server-test-metrics-token-0123456789';
 
 beforeAll(() => ensureProductionBuild(root, () => undefined), 300_000);
 
@@ -20,7 +21,7 @@ describe('npm start on a fresh embedded database', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-server-'));
-    server = await startServer({ DATA_DIR: dataDir, SEED_OPERATOR_PASSWORD: '' });
+    server = await startServer({ DATA_DIR: dataDir, SEED_OPERATOR_PASSWORD: '', METRICS_TOKEN });
   }, 120_000);
 
   afterAll(() => {
@@ -46,6 +47,34 @@ describe('npm start on a fresh embedded database', () => {
     expect(html).toContain('href="/sign-in"');
     const problem = await fetch(`${server.url}/api/unknown`);
     expect(problem.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('names a page’s statements by the module and function that built them, as the API’s', async () => {
+    const password = /with the password ([A-Za-z0-9]{20})/.exec(server.messages().join('\n'))![1]!;
+    const session = await signInOverHttp(server.url, 'operator@ironfront.example', password);
+    const cookie = `${session.name}=${session.value}`;
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: { cookie } })).json()) as {
+      memberships: { orgId: string }[];
+    };
+    const page = await fetch(`${server.url}/console/${me.memberships[0]!.orgId}/participants`, {
+      headers: { cookie },
+    });
+    expect(page.status).toBe(200);
+    // A page streams: its statements are done when its body is.
+    await page.text();
+    const metrics = await (
+      await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const names = [...metrics.matchAll(/^db_query_duration_seconds_count\{query="([^"]+)"/gm)].map(
+      (m) => m[1],
+    );
+    // The page's list, read in Next.js's bundle, under the repository's own name.
+    expect(names).toContain('participants.fetchSorted');
+    expect(metrics).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="page",status="200"\} [1-9]/m,
+    );
+    // No bundle chunk's name: those change with every build.
+    expect(names.filter((name) => /\[|__|chunk/.test(name!))).toEqual([]);
   });
 
   it('lets a command use the embedded database while it runs', async () => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { findSourceMap } from 'node:module';
 import path from 'node:path';
 
 // Which function issued a statement. The driver runs a statement in a later microtask (drizzle's
@@ -27,11 +28,36 @@ const PLUMBING = /\/node_modules\/|^node:|\/lib\/observability\/|\/lib\/db\.ts$/
 interface FileKind {
   /** The module's name, for a frame of the app's own code; null for plumbing. */
   module: string | null;
+  /** A Next.js server chunk: which module a frame is from, its source map says. */
+  bundled: boolean;
   /** For a library's frame: its package, when it queries for itself (the auth library). */
   library: string | null;
 }
 
-// A label is taken for every statement: what each file is, is worked out once.
+const BUNDLED = /\/\.next[^/]*\/server\//;
+
+const moduleName = (file: string) => path.basename(file).replace(/\.[cm]?[jt]sx?$/, '');
+
+// A label is taken for every statement: what each file is, and where each bundled frame came from, is
+// worked out once.
+const bundledSites = new Map<string, string | null>();
+
+/** The module a frame of a Next.js server chunk was built from (null: plumbing, or no source map). */
+function bundledModule(file: string, site: NodeJS.CallSite): string | null {
+  const at = `${file}:${site.getLineNumber()}:${site.getColumnNumber()}`;
+  let origin = bundledSites.get(at);
+  if (origin === undefined) {
+    const entry = findSourceMap(file)?.findEntry(
+      (site.getLineNumber() ?? 1) - 1,
+      (site.getColumnNumber() ?? 1) - 1,
+    );
+    const source = entry && 'originalSource' in entry ? entry.originalSource : undefined;
+    origin = source && !PLUMBING.test(source) ? moduleName(source) : null;
+    bundledSites.set(at, origin);
+  }
+  return origin;
+}
+
 const fileKinds = new Map<string, FileKind>();
 
 function kindOfFile(file: string): FileKind {
@@ -39,7 +65,8 @@ function kindOfFile(file: string): FileKind {
   if (!kind) {
     const library = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
     kind = {
-      module: PLUMBING.test(file) ? null : path.basename(file).replace(/\.[cm]?[jt]sx?$/, ''),
+      module: PLUMBING.test(file) ? null : moduleName(file),
+      bundled: BUNDLED.test(file),
       library: library && library !== 'drizzle-orm' && library !== 'pg' ? library : null,
     };
     fileKinds.set(file, kind);
@@ -69,12 +96,13 @@ export function callerLabel(skip: (...args: never[]) => unknown): string {
   for (const site of sites) {
     const file = site.getFileName();
     if (!file) continue;
-    const { module, library } = kindOfFile(file);
-    fallback ??= library;
-    if (!module) continue;
+    const kind = kindOfFile(file);
+    fallback ??= kind.library;
+    const origin = kind.bundled ? bundledModule(file, site) : kind.module;
+    if (!origin) continue;
     const name = site.getFunctionName();
-    if (name && name !== '<anonymous>') return `${module}.${name}`;
-    fallback ??= module;
+    if (name && name !== '<anonymous>') return `${origin}.${name}`;
+    fallback ??= origin;
   }
   return fallback ?? UNLABELLED;
 }
