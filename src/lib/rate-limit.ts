@@ -1,12 +1,9 @@
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from './db';
 import { rateLimits } from './database/schema';
-import { SharedWindowCounter } from './rate-limit-counter';
 
-// Counters live in the database, so several app instances share them and a restart does not reset
-// them: the sign-in limits in rate-limiter-flexible's Drizzle store (one atomic upsert per failure), the
-// API's in SharedWindowCounter (counted here, added to the same table once a second; exact from half of
-// the limit on, docs/decisions/038).
+// Counters live in the database (rate-limiter-flexible's Drizzle store, one atomic upsert per hit), so
+// several app instances share them and a restart does not reset them.
 
 export interface RateLimitSettings {
   signInWindowMinutes: number;
@@ -19,8 +16,8 @@ export interface RateLimitSettings {
 export interface RateLimiters {
   signInFailuresByAccount: RateLimiterDrizzle;
   signInFailuresByIp: RateLimiterDrizzle;
-  apiByUser: SharedWindowCounter;
-  apiByOrg: SharedWindowCounter;
+  apiByUser: RateLimiterDrizzle;
+  apiByOrg: RateLimiterDrizzle;
 }
 
 export function createRateLimiters(db: Database, settings: RateLimitSettings): RateLimiters {
@@ -37,8 +34,8 @@ export function createRateLimiters(db: Database, settings: RateLimitSettings): R
   return {
     signInFailuresByAccount: make('sign-in-account', settings.signInMaxFailuresPerAccount, window),
     signInFailuresByIp: make('sign-in-ip', settings.signInMaxFailuresPerIp, window),
-    apiByUser: new SharedWindowCounter(db, 'api-user', settings.apiPerUserPerMinute, 60),
-    apiByOrg: new SharedWindowCounter(db, 'api-org', settings.apiPerOrgPerMinute, 60),
+    apiByUser: make('api-user', settings.apiPerUserPerMinute, 60),
+    apiByOrg: make('api-org', settings.apiPerOrgPerMinute, 60),
   };
 }
 

@@ -12,6 +12,7 @@ import { APP_ERROR_CODES, AppError } from '../../lib/errors';
 import type { Permission } from '../../lib/permissions';
 import type { Database } from '../../lib/db';
 import { withOrg } from '../../lib/database/with-org';
+import { consume } from '../../lib/rate-limit';
 import type { RequestScope } from '../../lib/scope';
 import { uuidSchema } from '../../lib/validation/common';
 import type { ApiEnv } from '../context';
@@ -56,8 +57,8 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
 async function limitAndRun(c: Context<ApiEnv>, scope: RequestScope, next: Next): Promise<void> {
   const { database, limiters } = c.var.deps;
   const [user, org] = await Promise.all([
-    limiters.apiByUser.consume(scope.principalId),
-    limiters.apiByOrg.consume(scope.orgId),
+    consume(limiters.apiByUser, scope.principalId),
+    consume(limiters.apiByOrg, scope.orgId),
   ]);
   const tightest = user.remaining <= org.remaining ? user : org;
   const headers = {
