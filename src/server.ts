@@ -20,12 +20,13 @@ import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
 import { AuditStreamDispatcher } from './lib/audit-stream/dispatcher';
 import { ensureProductionBuild } from './lib/next-build';
+import { saveCounts } from './lib/rate-limit';
 import { unsafeListOrgs } from './lib/repositories/unsafe';
 import { seedDemo } from './lib/seed/demo';
 import { createLogger, logger, setLogger } from './lib/observability/logger';
-import { metrics } from './lib/observability/metrics';
 import { setSlowQueryThreshold } from './lib/observability/query-observer';
 import { requestIdFrom, runInRequest } from './lib/observability/request-context';
+import { observeRequestDone } from './lib/observability/request-observer';
 import { DEMO_OPERATOR, DEMO_ORG } from './lib/seed/demo-data';
 
 // One process, two handlers: /api/* goes to Hono (measured ~30x the throughput of a Next.js route
@@ -149,19 +150,9 @@ function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
 function observePage(req: http.IncomingMessage, res: http.ServerResponse): void {
   const started = performance.now();
   res.once('finish', () => {
-    const ms = performance.now() - started;
-    const status = res.statusCode;
-    metrics().httpDuration.observe(
-      { method: req.method ?? 'GET', route: 'page', status: String(status) },
-      ms / 1000,
-    );
-    if (isConsolePage(req)) {
-      const path = (req.url ?? '/').split('?')[0];
-      logger().info(
-        { method: req.method, route: 'page', path, status, ms: Math.round(ms * 100) / 100 },
-        'request',
-      );
-    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    const finished = { method: req.method ?? 'GET', route: 'page', path, status: res.statusCode };
+    observeRequestDone({ ...finished, ms: performance.now() - started }, isConsolePage(req));
   });
 }
 
@@ -234,7 +225,8 @@ async function main(): Promise<void> {
       logger().error(`Shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    // The running job is put back in the queue while the requests finish; the database closes last.
+    // The running job is put back in the queue while the requests finish; the request limits' counts
+    // are saved after the last of them; the database closes last.
     const jobsStopped = stopJobs();
     const deadline = DRAIN_DEADLINE_MS[dev ? 'development' : 'production'];
     void drain
@@ -242,7 +234,7 @@ async function main(): Promise<void> {
       .then((cut) => {
         if (cut > 0)
           logger().error(`${cut} request(s) still running after ${deadline / 1000} s were cut off.`);
-        return jobsStopped;
+        return Promise.all([jobsStopped, saveCounts(deps.limiters)]);
       })
       .then(() => Promise.all([pages.close(), database.close()]))
       .then(

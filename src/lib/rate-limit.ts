@@ -1,9 +1,12 @@
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Database } from './db';
 import { rateLimits } from './database/schema';
+import { SharedWindowCounter } from './rate-limit-counter';
 
-// Counters live in the database (rate-limiter-flexible's Drizzle store, one atomic upsert per hit), so
-// several app instances share them and a restart does not reset them.
+// Counters live in the database, so several app instances share them and a restart does not reset
+// them: the sign-in limits in rate-limiter-flexible's Drizzle store (one atomic upsert per failure), the
+// API's in SharedWindowCounter (counted here, added to the same table once a second; exact from half of
+// the limit on, docs/decisions/038).
 
 export interface RateLimitSettings {
   signInWindowMinutes: number;
@@ -16,8 +19,8 @@ export interface RateLimitSettings {
 export interface RateLimiters {
   signInFailuresByAccount: RateLimiterDrizzle;
   signInFailuresByIp: RateLimiterDrizzle;
-  apiByUser: RateLimiterDrizzle;
-  apiByOrg: RateLimiterDrizzle;
+  apiByUser: SharedWindowCounter;
+  apiByOrg: SharedWindowCounter;
 }
 
 export function createRateLimiters(db: Database, settings: RateLimitSettings): RateLimiters {
@@ -34,9 +37,16 @@ export function createRateLimiters(db: Database, settings: RateLimitSettings): R
   return {
     signInFailuresByAccount: make('sign-in-account', settings.signInMaxFailuresPerAccount, window),
     signInFailuresByIp: make('sign-in-ip', settings.signInMaxFailuresPerIp, window),
-    apiByUser: make('api-user', settings.apiPerUserPerMinute, 60),
-    apiByOrg: make('api-org', settings.apiPerOrgPerMinute, 60),
+    apiByUser: new SharedWindowCounter(db, 'api-user', settings.apiPerUserPerMinute, 60),
+    apiByOrg: new SharedWindowCounter(db, 'api-org', settings.apiPerOrgPerMinute, 60),
   };
+}
+
+/** At shutdown: the API's counts not yet in the shared rows are added, so a restart forgives nothing. */
+export async function saveCounts(limiters: RateLimiters): Promise<void> {
+  limiters.apiByUser.stop();
+  limiters.apiByOrg.stop();
+  await Promise.all([limiters.apiByUser.flush(), limiters.apiByOrg.flush()]);
 }
 
 export interface LimitState {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../src/lib/database/migrate';
 import { openPostgres, type DatabaseHandle } from '../../src/lib/db';
 import { databaseErrorToAppError } from '../../src/lib/http/database-errors';
-import { consume } from '../../src/lib/rate-limit';
+import { SharedWindowCounter } from '../../src/lib/rate-limit-counter';
 import { createOrgWithMembers, createTestApi, signIn, type TestApi } from '../setup/api';
 import { createTempCluster, tempClusterUnavailable, type TempCluster } from '../setup/temp-cluster';
 
@@ -114,11 +114,12 @@ describe.skipIf(unavailable)(
         })),
       );
 
-      // The rate limiter keeps its counters in the database too, and has no fallback store: it fails
-      // closed, with an error that is answered like the rest.
-      const limiterFailure = await consume(api.deps.limiters.apiByOrg, orgId).catch(
-        (error: unknown) => error,
-      );
+      // The rate limits' counters are shared through the database too. Far from a limit an instance
+      // counts on its own; near it, where the database decides, the limiter has no fallback store: it
+      // fails closed, with an error that is answered like the rest.
+      const nearLimit = new SharedWindowCounter(api.deps.database.db, 'outage', 2, 60);
+      const limiterFailure = await nearLimit.consume(orgId).catch((error: unknown) => error);
+      nearLimit.stop();
       expect(databaseErrorToAppError(limiterFailure)?.headers).toMatchObject({ 'retry-after': '5' });
 
       await cluster.start();

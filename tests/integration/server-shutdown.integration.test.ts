@@ -3,6 +3,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../../src/lib/db';
 import { ensureProductionBuild } from '../../src/lib/next-build';
 import { exitOf, ROOT, signInOverHttp, startServer, type StartedServer } from '../setup/server';
 
@@ -99,5 +101,18 @@ describe('SIGTERM on npm start', () => {
     expect(await exitOf(server.child)).toBe(0);
     expect(server.output()).toContain('SIGTERM: shutting down');
     expect(server.output()).not.toContain('cut off');
+
+    // The request limits' counts still in memory at the signal were saved before the database closed.
+    const orgRequests = outcomes.filter((o) => o.path.startsWith('/api/orgs/')).length;
+    const database = await openDatabase({ dataDir, poolSize: 1, role: 'command' });
+    try {
+      const [saved] = await queryRows<{ points: number }>(
+        database.db,
+        sql`select sum(points)::int as points from rate_limits where key like 'api-user:%'`,
+      );
+      expect(saved!.points).toBe(orgRequests);
+    } finally {
+      await database.close();
+    }
   }, 120_000);
 });

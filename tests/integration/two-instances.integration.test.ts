@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureProductionBuild } from '../../src/lib/next-build';
+import { JOB_HANDLERS } from '../../src/lib/jobs/handlers';
+import { JobRunner } from '../../src/lib/jobs/runner';
 import { createOrgWithMembers, createUser, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
-import { ROOT, signInOverHttp, startServer, type StartedServer } from '../setup/server';
+import { signInOverHttp, startServer, type StartedServer } from '../setup/server';
 
 // App instances are stateless (docs/scaling.md): two servers on one PostgreSQL database share sessions,
 // rate limits, idempotency keys and the job queue, so a load balancer may send any request to either.
+// They serve the API alone (scripts/chaos-api-server.ts: src/server.ts's API without the pages, which
+// would take a production build and half a minute each to start), and a third process — this one —
+// runs the jobs they queue.
 
 const USER_LIMIT = 30;
 
@@ -14,11 +18,11 @@ describeEachDatabase(
   ({ db }) => {
     let a: StartedServer;
     let b: StartedServer;
+    let runner: JobRunner;
     let orgId: string;
     let cookie: string;
 
     beforeAll(async () => {
-      ensureProductionBuild(ROOT, () => undefined);
       const { org } = await createOrgWithMembers(db(), 'Shared org', {
         admin: 'admin@two.example',
         viewer: 'viewer@two.example',
@@ -31,18 +35,20 @@ describeEachDatabase(
         AUTH_SECRET: 'two-instances-secret-'.padEnd(48, 'x'),
         RATE_LIMIT_USER_PER_MINUTE: String(USER_LIMIT),
       };
-      // A queues jobs and runs none; B runs them.
       [a, b] = await Promise.all([
-        startServer({ ...shared, JOBS_DISABLED: '1' }),
-        startServer({ ...shared, JOBS_DISABLED: '' }),
+        startServer(shared, 'scripts/chaos-api-server.ts'),
+        startServer(shared, 'scripts/chaos-api-server.ts'),
       ]);
+      runner = new JobRunner(db().app.db, JOB_HANDLERS, { log: () => undefined, pollMs: 200 });
+      runner.start();
       const session = await signInOverHttp(a.url, 'admin@two.example', TEST_PASSWORD);
       cookie = `${session.name}=${session.value}`;
     }, 600_000);
 
-    afterAll(() => {
+    afterAll(async () => {
       a?.child.kill('SIGKILL');
       b?.child.kill('SIGKILL');
+      await runner?.stop();
     });
 
     const get = (server: StartedServer, path: string, headers: Record<string, string> = {}) =>
@@ -84,7 +90,7 @@ describeEachDatabase(
       expect(again.status).toBe(409);
     });
 
-    it('runs a job queued on one instance on the other', async () => {
+    it('runs a job queued on one instance in another process, and shows its end on the other', async () => {
       const queued = await post(a, `/api/orgs/${orgId}/atlas/run`, {});
       expect(queued.status).toBe(202);
       const { id } = (await queued.json()) as { id: string };
@@ -92,7 +98,7 @@ describeEachDatabase(
       let status = 'queued';
       for (let i = 0; i < 25 && (status === 'queued' || status === 'running'); i++) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        const seen = await get(a, `/api/orgs/${orgId}/jobs/${id}`);
+        const seen = await get(b, `/api/orgs/${orgId}/jobs/${id}`);
         expect(seen.status).toBe(200);
         status = ((await seen.json()) as { status: string }).status;
       }

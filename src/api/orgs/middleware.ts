@@ -12,7 +12,6 @@ import { APP_ERROR_CODES, AppError } from '../../lib/errors';
 import type { Permission } from '../../lib/permissions';
 import type { Database } from '../../lib/db';
 import { withOrg } from '../../lib/database/with-org';
-import { consume } from '../../lib/rate-limit';
 import type { RequestScope } from '../../lib/scope';
 import { uuidSchema } from '../../lib/validation/common';
 import type { ApiEnv } from '../context';
@@ -57,8 +56,8 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
 async function limitAndRun(c: Context<ApiEnv>, scope: RequestScope, next: Next): Promise<void> {
   const { database, limiters } = c.var.deps;
   const [user, org] = await Promise.all([
-    consume(limiters.apiByUser, scope.principalId),
-    consume(limiters.apiByOrg, scope.orgId),
+    limiters.apiByUser.consume(scope.principalId),
+    limiters.apiByOrg.consume(scope.orgId),
   ]);
   const tightest = user.remaining <= org.remaining ? user : org;
   const headers = {

@@ -1,4 +1,5 @@
 import { withOrg } from '../database/with-org';
+import { fetchWithDeadline } from '../http/fetch-with-deadline';
 import type { JobHandler } from '../jobs/runner';
 import {
   dueStreams,
@@ -58,7 +59,7 @@ export function createDeliveryJob(options: DeliveryOptions = DELIVERY_DEFAULTS):
         try {
           const refused = options.production ? await privateHostProblem(stream.url) : null;
           if (refused) throw new Error(`refused: ${refused}`);
-          const response = await fetch(stream.url, {
+          const request: RequestInit = {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
@@ -69,8 +70,8 @@ export function createDeliveryJob(options: DeliveryOptions = DELIVERY_DEFAULTS):
             body,
             // A receiver that redirects is refused: the signed batch goes only where the admin said.
             redirect: 'error',
-            signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ctx.signal]),
-          });
+          };
+          const response = await fetchWithDeadline(stream.url, request, options.timeoutMs, ctx.signal);
           httpStatus = response.status;
           await response.body?.cancel();
           if (!response.ok) error = `The receiver answered ${response.status}.`;

@@ -1,5 +1,6 @@
 import { logger } from './logger';
 import { metrics } from './metrics';
+import { loggedMs } from './request-observer';
 
 const KEY = Symbol.for('operator-console.slow-query-ms');
 type Holder = { [KEY]?: number };
@@ -21,7 +22,7 @@ export function observeQuery(query: string, ms: number, failed: boolean): void {
   const registry = metrics();
   registry.queryDuration.observe({ query, outcome: failed ? 'error' : 'ok' }, ms / 1000);
   const threshold = slowQueryThreshold();
-  const rounded = Math.round(ms * 100) / 100;
+  const rounded = loggedMs(ms);
   if (ms >= threshold) {
     registry.slowQueries.inc({ query });
     logger().warn({ query, ms: rounded, thresholdMs: threshold, failed }, 'slow query');
