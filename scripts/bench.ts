@@ -8,6 +8,8 @@ import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 import { IMPORT_HELP } from './bench-import';
 import { ISOLATION_HELP } from './bench-isolation';
 import { INDEXES_HELP } from './bench-indexes';
+import { BenchUsageError } from './bench/options';
+import { runSuite, SUITE_CASES, SUITE_HELP } from './bench/suite';
 
 const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|indexes|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
 
@@ -30,7 +32,8 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|ind
          the chain lock taken at commit (as shipped) beside taken at the insert; errors and chains checked.
 ${ISOLATION_HELP}
 ${IMPORT_HELP}
-${INDEXES_HELP}`;
+${INDEXES_HELP}
+${SUITE_HELP}`;
 
 async function benchSeed(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -177,6 +180,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   indexes: async (argv) => (await import('./bench-indexes')).benchIndexes(argv),
   'audit-verify': async (argv) => (await import('./bench-audit')).benchAuditVerify(argv),
   'audit-writers': async (argv) => (await import('./bench-audit')).benchAuditWriters(argv),
+  ...Object.fromEntries([...SUITE_CASES, 'all'].map((c) => [c, (argv: string[]) => runSuite(c, argv)])),
 };
 if (!name || !benches[name]) {
   console.error(HELP);
@@ -184,6 +188,6 @@ if (!name || !benches[name]) {
 } else {
   benches[name](rest).catch((error: unknown) => {
     console.error(`bench ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof BenchUsageError ? 2 : 1;
   });
 }

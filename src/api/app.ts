@@ -69,9 +69,13 @@ export function createApiApp(deps: ApiDependencies) {
 
   // Org data, sessions and problems are the caller's alone: no browser or proxy cache may keep them.
   // The other security headers src/server.ts sets on every response, the API's included.
+  // Set before the answer exists, it goes into the answer as it is made; only a Response a handler made
+  // itself (the auth library's) is given it after. c.header() after next() would make @hono/node-server
+  // turn its lightweight answer into a whole fetch Response with a stream, for every request.
   app.use('*', async (c, next) => {
-    await next();
     c.header('Cache-Control', 'no-store');
+    await next();
+    if (c.res.headers.get('cache-control') !== 'no-store') c.res.headers.set('Cache-Control', 'no-store');
   });
   app.use('*', async (c, next) => {
     c.set('deps', deps);

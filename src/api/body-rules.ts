@@ -25,9 +25,14 @@ const limitJsonBodySize = bodyLimit({
 const hasBody = (request: Request) =>
   Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
 
-/** Every body but a CSV import's (which has limits of its own, IMPORT_MAX_*). */
+/**
+ * Every body but a CSV import's (which has limits of its own, IMPORT_MAX_*). A request without one
+ * (neither length nor chunks: HTTP/1.1 has no other way to send a body) is not looked at: hono's check
+ * reads `request.body`, which makes @hono/node-server build a whole fetch Request for every request
+ * (a fifth of /api/health's CPU, bench -- health).
+ */
 export const limitBodySize: MiddlewareHandler<ApiEnv> = (c, next) =>
-  isCsvUpload(c.req.method, c.req.path) ? next() : limitJsonBodySize(c, next);
+  !hasBody(c.req.raw) || isCsvUpload(c.req.method, c.req.path) ? next() : limitJsonBodySize(c, next);
 
 /** Every API body is JSON (a CSV import's aside); anything else is a 415 rather than a confusing validation error. */
 export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {

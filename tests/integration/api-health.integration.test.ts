@@ -11,6 +11,24 @@ describeEachDatabase('GET /api/health', ({ db }) => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
   });
+
+  it('answers checks that arrive together with one ping, and pings again for the next', async () => {
+    let pings = 0;
+    const counted = {
+      ...db(),
+      app: undefined,
+      ping: () => {
+        pings += 1;
+        return db().ping();
+      },
+    };
+    const { app } = createTestApi(counted);
+    const together = await Promise.all(Array.from({ length: 20 }, () => app.request('/api/health')));
+    expect(together.map((r) => r.status)).toEqual(together.map(() => 200));
+    expect(pings).toBe(1);
+    expect((await app.request('/api/health')).status).toBe(200);
+    expect(pings).toBe(2);
+  });
 });
 
 describe('GET /api/health without a database', () => {

@@ -1,7 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { AsyncResource } from 'node:async_hooks';
 import pg from 'pg';
 import { observeQuery } from './query-observer';
+import { inThisContext } from './carry-context';
 import { currentQueryLabel } from './query-label';
 
 type Callback = (error: Error | null, result?: unknown) => void;
@@ -16,9 +16,7 @@ export class TimedClient extends pg.Client {
     const label = currentQueryLabel();
     const started = performance.now();
     // Bound to this context: pg calls back from its socket's, where the request's id is not.
-    const done = AsyncResource.bind((failed: boolean) =>
-      observeQuery(label, performance.now() - started, failed),
-    );
+    const done = inThisContext((failed: boolean) => observeQuery(label, performance.now() - started, failed));
     const query = super.query as (...a: unknown[]) => unknown;
     const last = args.at(-1);
     if (typeof last === 'function') {
@@ -63,7 +61,7 @@ export class ContextPool extends pg.Pool {
   ): void;
   override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | void {
     if (!callback) return super.connect();
-    return super.connect(AsyncResource.bind(callback));
+    return super.connect(inThisContext(callback));
   }
 }
 

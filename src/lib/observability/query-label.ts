@@ -7,8 +7,8 @@ import path from 'node:path';
 // statement is built — a builder method of the database object, called by the repository function
 // itself — and carried to the driver in async context (docs/decisions/036).
 const KEY = Symbol.for('operator-console.query-label');
-type Holder = { [KEY]?: AsyncLocalStorage<string> };
-const labels = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<string>());
+type Holder = { [KEY]?: AsyncLocalStorage<string | undefined> };
+const labels = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<string | undefined>());
 
 export const UNLABELLED = 'unlabelled';
 
@@ -17,8 +17,13 @@ export function currentQueryLabel(): string {
   return labels.getStore() ?? UNLABELLED;
 }
 
+/** The label in force here, if any (to carry it into a callback, see carry-context.ts). */
+export function currentLabelIfAny(): string | undefined {
+  return labels.getStore();
+}
+
 /** For statements sent past drizzle (COPY, cursors): `fn`'s statements are named `label`. */
-export function withQueryLabel<T>(label: string, fn: () => T): T {
+export function withQueryLabel<T>(label: string | undefined, fn: () => T): T {
   return labels.run(label, fn);
 }
 

@@ -9,8 +9,8 @@ export interface RequestContext {
 // On globalThis for the same reason as the database (src/lib/db.ts): Next.js bundles page code into a
 // module graph of its own, and a page's queries must see the request its server.ts wrapper opened.
 const KEY = Symbol.for('operator-console.request-context');
-type Holder = { [KEY]?: AsyncLocalStorage<RequestContext> };
-const storage = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<RequestContext>());
+type Holder = { [KEY]?: AsyncLocalStorage<RequestContext | undefined> };
+const storage = ((globalThis as Holder)[KEY] ??= new AsyncLocalStorage<RequestContext | undefined>());
 
 // Behind a trusted proxy (TRUST_PROXY) its X-Request-Id is kept when it is short and plain, so that its
 // logs and ours join; anything else, and any id from a client reaching us directly (which could pose as
@@ -21,8 +21,12 @@ export function requestIdFrom(header: string | null | undefined, trustProxy: boo
   return trustProxy && header && ACCEPTABLE_ID.test(header) ? header : crypto.randomUUID();
 }
 
-export function runInRequest<T>(context: RequestContext, fn: () => T): T {
+export function runInRequest<T>(context: RequestContext | undefined, fn: () => T): T {
   return storage.run(context, fn);
+}
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
 }
 
 export function currentRequestId(): string | undefined {

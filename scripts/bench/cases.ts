@@ -1,0 +1,137 @@
+// The suite's cases (issue 11's table): what the app is asked, what it is measured beside, and the
+// target. Throughput cases load the app and the bare server with autocannon, alternating; latency cases
+// time one request at a time beside the same SQL alone (the transaction the app ran it in, replayed).
+import type pg from 'pg';
+import { encodeCursor } from '../../src/lib/pagination';
+import type { Fixture } from './fixture';
+import { SIZES } from './sizes';
+
+export interface CaseContext {
+  fixture: Fixture;
+  /** A statement as the tables' owner (finding a participant to ask about, a cursor). */
+  owner: pg.Client;
+}
+
+interface CaseBase {
+  name: string;
+  summary: string;
+  /** The app's path for this case. */
+  path(ctx: CaseContext): Promise<string>;
+}
+
+export interface ThroughputCase extends CaseBase {
+  kind: 'throughput';
+  /** The bare server's route: its own health answer, or the app's statements replayed. */
+  baseline: 'health' | 'replay';
+  /** Least share of the baseline's requests a second. */
+  minRatio: number;
+  /** Most the app's p99 may be, as a multiple of the baseline's; null: not a target. */
+  maxP99Ratio: number | null;
+}
+
+export interface LatencyCase extends CaseBase {
+  kind: 'latency';
+  /** Names of the statements that are the request's own work (decision 036's labels). */
+  ownWork: RegExp;
+  /** Most the app's median may exceed the SQL's median by, in ms. */
+  overSqlMs: number;
+  /** A bracket on the app's median, in ms, at size L; null: none. */
+  largeP50Ms: number | null;
+}
+
+export type BenchCase = ThroughputCase | LatencyCase;
+
+const org = (ctx: CaseContext) => `/api/orgs/${ctx.fixture.orgId}`;
+
+/** A participant with `degree` connections (or the nearest to it), the same one every run. */
+async function participantWithDegree(ctx: CaseContext, degree: number): Promise<string> {
+  const found = await ctx.owner.query<{ id: string }>(
+    `SELECT id FROM (
+       SELECT from_participant_id AS id FROM relationships WHERE org_id = $1
+       UNION ALL SELECT to_participant_id FROM relationships WHERE org_id = $1
+     ) ends GROUP BY id ORDER BY abs(count(*) - $2), id LIMIT 1`,
+    [ctx.fixture.orgId, degree],
+  );
+  return found.rows[0]!.id;
+}
+
+export const CASES: BenchCase[] = [
+  {
+    kind: 'throughput',
+    name: 'health',
+    summary: '/api/health beside bare node:http answering the same JSON after SELECT 1 (target ≥ 0.7×)',
+    path: async () => '/api/health',
+    baseline: 'health',
+    minRatio: 0.7,
+    maxP99Ratio: null,
+  },
+  {
+    kind: 'throughput',
+    name: 'detail',
+    summary:
+      'a participant with 32 connections, beside the bare server sending the same statements, audit insert included (target ≥ 0.8× req/s, p99 ≤ 2×, no errors)',
+    path: async (ctx) => `${org(ctx)}/participants/${await participantWithDegree(ctx, 32)}`,
+    baseline: 'replay',
+    minRatio: 0.8,
+    maxP99Ratio: 2,
+  },
+  {
+    kind: 'latency',
+    name: 'events-first',
+    summary: 'the first page of events beside the same SQL alone (target ≤ SQL + 5 ms)',
+    path: async (ctx) => `${org(ctx)}/events?limit=50`,
+    ownWork: /^events\./,
+    overSqlMs: 5,
+    largeP50Ms: null,
+  },
+  {
+    kind: 'latency',
+    name: 'events-deep',
+    summary:
+      'a page of events 3M rows deep (or ¾ of the events at smaller sizes) beside the same SQL alone (target ≤ SQL + 5 ms)',
+    path: async (ctx) => {
+      const depth = Math.min(3_000_000, Math.floor(SIZES[ctx.fixture.size].events * 0.75));
+      const row = await ctx.owner.query<{ at: string; id: string }>(
+        `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, id
+         FROM events WHERE org_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
+        [ctx.fixture.orgId, depth],
+      );
+      return `${org(ctx)}/events?limit=50&cursor=${encodeCursor(row.rows[0]!)}`;
+    },
+    ownWork: /^events\./,
+    overSqlMs: 5,
+    largeP50Ms: null,
+  },
+  {
+    kind: 'latency',
+    name: 'search',
+    summary: 'participants ?q= a rare term beside the same SQL alone (target ≤ SQL + 5 ms; p50 ≤ 30 ms at L)',
+    path: async (ctx) =>
+      `${org(ctx)}/participants?limit=50&q=${encodeURIComponent(`p${Math.floor(SIZES[ctx.fixture.size].participants * 0.54321)}@`)}`,
+    ownWork: /^participants\./,
+    overSqlMs: 5,
+    largeP50Ms: 30,
+  },
+  {
+    kind: 'latency',
+    name: 'segments',
+    summary: 'the segment counts beside the same SQL alone (target ≤ SQL + 5 ms; p50 ≤ 50 ms at L)',
+    path: async (ctx) => `${org(ctx)}/segments`,
+    ownWork: /^segments\./,
+    overSqlMs: 5,
+    largeP50Ms: 50,
+  },
+  {
+    kind: 'latency',
+    name: 'hub',
+    summary:
+      'the best-connected participant at depth 2 beside the same SQL alone (target ≤ SQL + 5 ms; p50 ≤ 300 ms at L)',
+    path: async (ctx) => {
+      const hub = await participantWithDegree(ctx, 1_000_000_000);
+      return `${org(ctx)}/graph?focus=${hub}&depth=2`;
+    },
+    ownWork: /^graph\./,
+    overSqlMs: 5,
+    largeP50Ms: 300,
+  },
+];

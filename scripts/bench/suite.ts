@@ -1,0 +1,281 @@
+// `npm run bench -- <case>|all [--size S|M|L]`: the benchmark suite of issue 11. Each case is measured
+// against its baseline in the same run, alternating, and printed as the app's median and spread, the
+// baseline's, the ratio, and pass or fail; the run is saved to bench/results/ (git-ignored).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { captureRequest, type CapturedRequest, type CapturedStatement } from './capture';
+import { CASES, type BenchCase, type CaseContext, type LatencyCase, type ThroughputCase } from './cases';
+import { ensureFixture, type Fixture } from './fixture';
+import { load, summarize, timeRuns, type LoadResult } from './load';
+import { parseSuiteOptions, SUITE_FLAGS_HELP, type SuiteOptions } from './options';
+import { signIn, startApp, startBare, type RunningServer } from './servers';
+
+export const SUITE_CASES = CASES.map((c) => c.name);
+
+export const SUITE_HELP = `  ${[...SUITE_CASES, 'all'].join('|')}  The benchmark suite (bench/README.md): the app as \`npm start\` runs it,
+         each case beside its baseline in the same run. BENCH_DATABASE_URL (required): a PostgreSQL
+         superuser URL where the suite keeps oc_bench_s|m|l. Flags:
+${SUITE_FLAGS_HELP.split('\n')
+  .map((line) => `       ${line}`)
+  .join('\n')}
+${CASES.map((c) => `         ${c.name.padEnd(13)} ${c.summary}`).join('\n')}`;
+
+const RESULTS_DIR = 'bench/results';
+/** App and baseline pool sizes: the app's DATABASE_POOL_SIZE default. */
+const POOL_SIZE = 10;
+/** Requests timed one at a time per round in a latency case. */
+const LATENCY_RUNS = 15;
+
+interface Row {
+  case: string;
+  metric: string;
+  app: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  pass: boolean;
+}
+
+interface Prepared {
+  benchCase: BenchCase;
+  path: string;
+  captured: CapturedRequest;
+}
+
+export async function runSuite(name: string, argv: string[]): Promise<void> {
+  const options = parseSuiteOptions(argv, SUITE_HELP);
+  if (!options) return;
+  const cases = name === 'all' ? CASES : CASES.filter((c) => c.name === name);
+  const log = (line: string) => console.log(`[bench ${options.size}] ${line}`);
+  const started = performance.now();
+  const fixture = await ensureFixture(options.size, log);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
+  const owner = new pg.Client({ connectionString: fixture.ownerUrl });
+  await owner.connect();
+  try {
+    const prepared = await capture(fixture, { fixture, owner }, cases, workDir, log);
+    const rows = await measure(fixture, prepared, options, workDir, log);
+    report(rows, options, fixture, (performance.now() - started) / 1000);
+    if (rows.some((row) => !row.pass)) process.exitCode = 1;
+  } finally {
+    await owner.end();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Each case's request once through an app that records its statements (a process of its own). */
+async function capture(
+  fixture: Fixture,
+  ctx: CaseContext,
+  cases: BenchCase[],
+  workDir: string,
+  log: (line: string) => void,
+): Promise<Prepared[]> {
+  const captureFile = path.join(workDir, 'statements.ndjson');
+  fs.writeFileSync(captureFile, '');
+  log('capturing the statements of each case…');
+  const app = await startApp(fixture, captureFile);
+  try {
+    const cookie = await signIn(app.url);
+    const prepared: Prepared[] = [];
+    for (const benchCase of cases) {
+      const casePath = await benchCase.path(ctx);
+      // Once before, so that what a first request does once (a session's refresh) is not captured.
+      await fetch(`${app.url}${casePath}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
+      const captured = await captureRequest(`${app.url}${casePath}`, { cookie }, captureFile, benchCase.name);
+      prepared.push({ benchCase, path: casePath, captured });
+      log(`  ${benchCase.name}: ${captured.statements.length} statements`);
+    }
+    return prepared;
+  } finally {
+    await app.stop();
+  }
+}
+
+async function measure(
+  fixture: Fixture,
+  prepared: Prepared[],
+  options: SuiteOptions,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<Row[]> {
+  const planFile = path.join(workDir, 'plan.json');
+  const plan = Object.fromEntries(prepared.map((p) => [p.benchCase.name, p.captured]));
+  fs.writeFileSync(planFile, JSON.stringify(plan));
+  // What each case sent, by name and text: where the time goes, and what the baseline replays.
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS_DIR, `statements-${options.size}.json`), JSON.stringify(plan, null, 2));
+  const [app, bare] = await Promise.all([startApp(fixture), startBare(fixture, POOL_SIZE, planFile)]);
+  const sql = new pg.Client({ connectionString: fixture.appUrl });
+  await sql.connect();
+  try {
+    const cookie = await signIn(app.url);
+    const rows: Row[] = [];
+    for (const { benchCase, path: casePath, captured } of prepared) {
+      log(`measuring ${benchCase.name}…`);
+      rows.push(
+        ...(benchCase.kind === 'throughput'
+          ? await throughput(benchCase, `${app.url}${casePath}`, cookie, bare, options)
+          : await latency(benchCase, `${app.url}${casePath}`, cookie, sql, captured, options)),
+      );
+    }
+    return rows;
+  } finally {
+    await sql.end();
+    await Promise.all([app.stop(), bare.stop()]);
+  }
+}
+
+async function throughput(
+  benchCase: ThroughputCase,
+  appUrl: string,
+  cookie: string,
+  bare: RunningServer,
+  options: SuiteOptions,
+): Promise<Row[]> {
+  const baselineUrl = `${bare.url}${benchCase.baseline === 'health' ? '/health' : `/replay/${benchCase.name}`}`;
+  const loadOptions = { connections: options.connections, duration: options.duration };
+  // A short warm-up of each: JIT, pools, caches.
+  await load(appUrl, { ...loadOptions, duration: 2, headers: { cookie } });
+  await load(baselineUrl, { ...loadOptions, duration: 2 });
+  const apps: LoadResult[] = [];
+  const baselines: LoadResult[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    apps.push(await load(appUrl, { ...loadOptions, headers: { cookie } }));
+    baselines.push(await load(baselineUrl, loadOptions));
+  }
+  const rate = {
+    app: summarize(apps.map((r) => r.reqPerSec)),
+    base: summarize(baselines.map((r) => r.reqPerSec)),
+  };
+  const p99 = { app: summarize(apps.map((r) => r.p99)), base: summarize(baselines.map((r) => r.p99)) };
+  const errors = apps.reduce((sum, r) => sum + r.errors, 0);
+  const rows: Row[] = [
+    {
+      case: benchCase.name,
+      metric: 'req/s',
+      app: spread(rate.app, 0),
+      baseline: spread(rate.base, 0),
+      ratio: `${(rate.app.median / rate.base.median).toFixed(2)}×`,
+      target: `≥ ${benchCase.minRatio}×`,
+      pass: rate.app.median >= benchCase.minRatio * rate.base.median,
+    },
+    {
+      case: benchCase.name,
+      metric: 'p99 ms',
+      app: spread(p99.app, 0),
+      baseline: spread(p99.base, 0),
+      ratio: `${(p99.app.median / p99.base.median).toFixed(2)}×`,
+      target: benchCase.maxP99Ratio === null ? '—' : `≤ ${benchCase.maxP99Ratio}×`,
+      pass: benchCase.maxP99Ratio === null || p99.app.median <= benchCase.maxP99Ratio * p99.base.median,
+    },
+    {
+      case: benchCase.name,
+      metric: 'errors',
+      app: String(errors),
+      baseline: String(baselines.reduce((sum, r) => sum + r.errors, 0)),
+      ratio: '',
+      target: '0',
+      pass: errors === 0,
+    },
+  ];
+  return rows;
+}
+
+/** The transaction the case's own statements ran in (BEGIN … COMMIT around the first of them). */
+function ownTransaction(benchCase: LatencyCase, statements: CapturedStatement[]): CapturedStatement[] {
+  const first = statements.findIndex((s) => benchCase.ownWork.test(s.label));
+  if (first < 0) {
+    throw new Error(
+      `${benchCase.name}: no statement named ${benchCase.ownWork} among ${statements.map((s) => s.label).join(', ')}`,
+    );
+  }
+  const isBegin = (s: CapturedStatement) => /^\s*begin\b/i.test(s.text);
+  const isEnd = (s: CapturedStatement) => /^\s*(commit|rollback)\b/i.test(s.text);
+  let start = first;
+  while (start > 0 && !isBegin(statements[start]!)) start--;
+  let end = first;
+  while (end < statements.length - 1 && !isEnd(statements[end]!)) end++;
+  return statements.slice(start, end + 1);
+}
+
+async function latency(
+  benchCase: LatencyCase,
+  appUrl: string,
+  cookie: string,
+  sql: pg.Client,
+  captured: CapturedRequest,
+  options: SuiteOptions,
+): Promise<Row[]> {
+  const transaction = ownTransaction(benchCase, captured.statements);
+  const request = async () => {
+    const response = await fetch(appUrl, { headers: { cookie } });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${benchCase.name}: ${appUrl} answered ${response.status}`);
+  };
+  const alone = async () => {
+    for (const { text, values, rowMode } of transaction) {
+      await (rowMode === 'array' ? sql.query({ text, values, rowMode }) : sql.query({ text, values }));
+    }
+  };
+  await timeRuns(3, request);
+  await timeRuns(3, alone);
+  const apps: number[] = [];
+  const sqls: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    apps.push(...(await timeRuns(LATENCY_RUNS, request)));
+    sqls.push(...(await timeRuns(LATENCY_RUNS, alone)));
+  }
+  const app = summarize(apps);
+  const base = summarize(sqls);
+  const rows: Row[] = [
+    {
+      case: benchCase.name,
+      metric: 'p50 ms',
+      app: spread(app, 1),
+      baseline: spread(base, 1),
+      ratio: `+${(app.median - base.median).toFixed(1)} ms`,
+      target: `≤ SQL + ${benchCase.overSqlMs} ms`,
+      pass: app.median <= base.median + benchCase.overSqlMs,
+    },
+  ];
+  if (benchCase.largeP50Ms !== null && options.size === 'L') {
+    rows.push({
+      case: benchCase.name,
+      metric: 'p50 ms (bracket)',
+      app: app.median.toFixed(1),
+      baseline: '',
+      ratio: '',
+      target: `≤ ${benchCase.largeP50Ms} ms`,
+      pass: app.median <= benchCase.largeP50Ms,
+    });
+  }
+  return rows;
+}
+
+const spread = (s: { median: number; min: number; max: number }, digits: number) =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+
+function report(rows: Row[], options: SuiteOptions, fixture: Fixture, seconds: number): void {
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const header = ['case', 'metric', 'app median (spread)', 'baseline median (spread)', 'ratio', 'target', ''];
+  const table = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map(
+      (r) =>
+        `| ${[r.case, r.metric, r.app, r.baseline, r.ratio, r.target, r.pass ? 'pass' : '**fail**'].join(' | ')} |`,
+    ),
+  ].join('\n');
+  const title = `Size ${options.size} (${fixture.size}), ${options.rounds} rounds, ${options.connections} connections, ${options.duration} s per round; ${machine}; ${new Date().toISOString()}; ${seconds.toFixed(0)} s`;
+  console.log(`\n${title}\n\n${table}\n`);
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}-${options.size}.md`), `${title}\n\n${table}\n`);
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, `${stamp}-${options.size}.json`),
+    JSON.stringify({ size: options.size, options, machine, seconds, rows }, null, 2),
+  );
+}
