@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createLogger, setLogger } from '../../src/lib/observability/logger';
 import { captureRequest, type CapturedRequest, type CapturedStatement } from './capture';
 import { CASES, type BenchCase, type CaseContext, type LatencyCase, type ThroughputCase } from './cases';
 import { ensureFixture, type Fixture } from './fixture';
@@ -25,7 +26,7 @@ ${CASES.map((c) => `         ${c.name.padEnd(13)} ${c.summary}`).join('\n')}`;
 const RESULTS_DIR = 'bench/results';
 /** App and baseline pool sizes: the app's DATABASE_POOL_SIZE default. */
 const POOL_SIZE = 10;
-/** Requests timed one at a time per round in a latency case. */
+/** Requests timed one at a time per round in a latency case (and as many of the SQL alone). */
 const LATENCY_RUNS = 15;
 
 interface Row {
@@ -49,6 +50,8 @@ export async function runSuite(name: string, argv: string[]): Promise<void> {
   if (!options) return;
   const cases = name === 'all' ? CASES : CASES.filter((c) => c.name === name);
   const log = (line: string) => console.log(`[bench ${options.size}] ${line}`);
+  // This process's own statements (the fixture's load) are not the measurement: only errors.
+  setLogger(createLogger('error'));
   const started = performance.now();
   const fixture = await ensureFixture(options.size, log);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-'));
@@ -222,11 +225,12 @@ async function latency(
   };
   await timeRuns(3, request);
   await timeRuns(3, alone);
+  // One of each in turn: whatever else the machine does falls on both alike.
   const apps: number[] = [];
   const sqls: number[] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    apps.push(...(await timeRuns(LATENCY_RUNS, request)));
-    sqls.push(...(await timeRuns(LATENCY_RUNS, alone)));
+  for (let run = 0; run < options.rounds * LATENCY_RUNS; run++) {
+    apps.push(...(await timeRuns(1, request)));
+    sqls.push(...(await timeRuns(1, alone)));
   }
   const app = summarize(apps);
   const base = summarize(sqls);
