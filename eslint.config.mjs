@@ -12,7 +12,14 @@ import drizzle from 'eslint-plugin-drizzle';
 
 const SOURCES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 // Benchmarks act like tests: outside any request, on databases of their own.
-const TESTS = ['tests/**', 'e2e/**', 'scripts/bench*.ts', 'scripts/bench/**', '**/*.test.ts', '**/*.test.tsx'];
+const TESTS = [
+  'tests/**',
+  'e2e/**',
+  'scripts/bench*.ts',
+  'scripts/bench/**',
+  '**/*.test.ts',
+  '**/*.test.tsx',
+];
 const AUTH = ['src/lib/auth.ts', 'src/lib/api-keys.ts'];
 // The job runner alone acts as the system and claims work across orgs; the audit command acts as the
 // system too, to verify and export an org's chain from outside any request (it writes only anchors), and

@@ -26,13 +26,15 @@ const hasBody = (request: Request) =>
   Number(request.headers.get('content-length') ?? 0) > 0 || request.headers.has('transfer-encoding');
 
 /**
- * Every body but a CSV import's (which has limits of its own, IMPORT_MAX_*). A request without one
- * (neither length nor chunks: HTTP/1.1 has no other way to send a body) is not looked at: hono's check
- * reads `request.body`, which makes @hono/node-server build a whole fetch Request for every request
- * (a fifth of /api/health's CPU, bench -- health).
+ * Every body but a CSV import's (which has limits of its own, IMPORT_MAX_*). GET and HEAD carry none
+ * (@hono/node-server never passes one on) and are not looked at: hono's check reads `request.body`,
+ * which makes @hono/node-server build a whole fetch Request for the request (a fifth of /api/health's
+ * CPU, bench -- health).
  */
 export const limitBodySize: MiddlewareHandler<ApiEnv> = (c, next) =>
-  !hasBody(c.req.raw) || isCsvUpload(c.req.method, c.req.path) ? next() : limitJsonBodySize(c, next);
+  c.req.method === 'GET' || c.req.method === 'HEAD' || isCsvUpload(c.req.method, c.req.path)
+    ? next()
+    : limitJsonBodySize(c, next);
 
 /** Every API body is JSON (a CSV import's aside); anything else is a 415 rather than a confusing validation error. */
 export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {

@@ -78,6 +78,31 @@ describeEachDatabase('members', ({ db }) => {
     expect(add.status).toBe(201);
   });
 
+  it("acts on a lowered role and a removed membership at the member's next request, in the same session", async () => {
+    const { api, a, owner, admin } = await setup();
+    const members = `/api/orgs/${a.org.id}/members`;
+    const invite = (email: string) =>
+      api.request(members, { method: 'POST', cookie: admin, body: { email, role: 'viewer' } });
+    await createUser(db(), 'first@a.example');
+    await createUser(db(), 'second@a.example');
+    expect((await invite('first@a.example')).status).toBe(201);
+    const list = (await (await api.request(members, { cookie: owner })).json()) as {
+      items: { id: string; email: string }[];
+    };
+    const adminMember = list.items.find((m) => m.email === 'admin@a.example')!;
+    const memberPath = `${members}/${adminMember.id}`;
+    expect(
+      (await api.request(memberPath, { method: 'PATCH', cookie: owner, body: { role: 'viewer' } })).status,
+    ).toBe(200);
+    // No cache between the two: the very next request is a viewer's.
+    expect((await invite('second@a.example')).status).toBe(403);
+    const read = () => api.request(`/api/orgs/${a.org.id}/participants`, { cookie: admin });
+    expect((await read()).status).toBe(200);
+    expect((await api.request(memberPath, { method: 'DELETE', cookie: owner })).status).toBe(204);
+    expect((await read()).status).toBe(403);
+    expect((await api.request('/api/me', { cookie: admin })).status).toBe(200);
+  });
+
   it('adds, changes and removes members, auditing each change with before and after', async () => {
     const { api, a, owner } = await setup();
     const user = await createUser(db(), 'new@a.example');

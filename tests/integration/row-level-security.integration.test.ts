@@ -189,6 +189,7 @@ describeEachDatabase(
         'app_enqueue_audit_deliveries',
         'app_enqueue_due_jobs',
         'app_erase_personal',
+        'app_org_access',
         'app_org_member_counts',
         'app_orgs_of_user',
         'app_search_participants',

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -123,6 +123,19 @@ export const accounts = pgTable(
     index('accounts_user_id_idx').on(t.userId),
   ],
 );
+
+// Relations for drizzle's relational queries, which the auth library uses to read a session and its
+// user in one statement (advanced.database.joins, src/lib/auth.ts). They change no SQL schema.
+export const usersRelations = relations(users, ({ many }) => ({
+  sessions: many(sessions),
+  accounts: many(accounts),
+}));
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+export const accountsRelations = relations(accounts, ({ one }) => ({
+  user: one(users, { fields: [accounts.userId], references: [users.id] }),
+}));
 
 export const verifications = pgTable(
   'verifications',

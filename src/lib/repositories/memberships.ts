@@ -16,25 +16,26 @@ export interface OrgAccess {
 
 /**
  * The membership check behind every org route: the org (if it exists) and the user's role in it, in
- * one indexed lookup. It runs before a scope exists, in a transaction bound to the org asked for
- * (`unsafeWithOrgId`): it is what makes the scope.
+ * one statement (app_org_access, migration 0016), before any scope exists: it is what makes the scope.
  */
-export async function findOrgAccess(
-  db: OrgDb,
+export async function unsafeFindOrgAccess(
+  db: Database,
   userId: string,
   orgId: string,
 ): Promise<OrgAccess | undefined> {
-  const [row] = await queryRows<{ id: string; name: string; timezone: string; role: MembershipRole | null }>(
+  const [row] = await queryRows<{
+    orgId: string;
+    orgName: string;
+    timezone: string;
+    role: MembershipRole | null;
+  }>(
     db,
-    sql`SELECT o.id, o.name, o.timezone, m.role
-        FROM orgs o
-        LEFT JOIN org_memberships m ON m.org_id = o.id AND m.user_id = ${userId}
-        WHERE o.id = ${orgId}`,
+    sql`SELECT org_id AS "orgId", org_name AS "orgName", timezone, role FROM app_org_access(${userId}, ${orgId})`,
   );
-  return row && { org: { id: row.id, name: row.name, timezone: row.timezone }, role: row.role };
+  return row && { org: { id: row.orgId, name: row.orgName, timezone: row.timezone }, role: row.role };
 }
 
-/** The org of an API key's request (src/lib/api-keys.ts), bound like findOrgAccess to the org asked for. */
+/** The org of an API key's request (src/lib/api-keys.ts), in a transaction bound to the org asked for. */
 export async function findOrgById(db: OrgDb, orgId: string): Promise<OrgAccess['org'] | undefined> {
   const [row] = await queryRows<OrgAccess['org']>(
     db,
