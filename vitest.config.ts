@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/setup/global-setup.ts'],
+    // Each worker logs the statements it sends to PostgreSQL; the global setup checks them at the end.
+    setupFiles: ['tests/setup/statement-log.ts'],
     // scrypt at a test cost (src/lib/password.ts reads it only in a Vitest run; production keeps 2^17).
     env: {
       TEST_PASSWORD_LOG2N: process.env.TEST_PASSWORD_LOG2N || '10',

@@ -80,6 +80,8 @@ export async function ensureFixture(size: SizeName, log: (line: string) => void)
   const ownerUrl = withDatabase(serverUrl, name);
   const handle = openPostgres(ownerUrl, { poolSize: 1 });
   try {
+    // A fixture made before a new migration gets it, as an installation would (nothing when current).
+    await runMigrations(handle);
     const org = await unsafeFindOrg(handle.db, ORG_NAME);
     if (!org) throw new Error(`${name} has no org "${ORG_NAME}"`);
     return {

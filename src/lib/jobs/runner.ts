@@ -14,6 +14,7 @@ import {
   unsafeHeartbeat,
   unsafeReleaseJob,
   type ClaimedJob,
+  type JobClaim,
 } from '../repositories/job-queue';
 import { unsafeSystemScope } from './system-scope';
 import { logger } from '../observability/logger';
@@ -193,7 +194,7 @@ export class JobRunner {
   }
 
   private async execute(job: ClaimedJob): Promise<void> {
-    const claim = { id: job.id, workerId: this.workerId };
+    const claim: JobClaim = { orgId: job.org.id, id: job.id, workerId: this.workerId };
     const scope = unsafeSystemScope(job.org);
     // The claim's own bookkeeping, in the job's org like everything else it writes (row-level security).
     const inJobOrg = inOrg(this.db, scope);
@@ -282,7 +283,7 @@ export class JobRunner {
 
   private async endUnfinished(
     inJobOrg: InOrg,
-    claim: { id: string; workerId: string },
+    claim: JobClaim,
     job: ClaimedJob,
     error: unknown,
   ): Promise<void> {

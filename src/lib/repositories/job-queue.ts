@@ -37,16 +37,23 @@ export async function unsafeClaimNextJob(
  * Records progress and keeps the claim alive. Answers whether the job should go on: false when someone
  * asked to cancel it, or when the claim is no longer ours (it went stale and another runner took it).
  */
+/** A job this runner holds; its org is named in every statement on it (one shard under Citus). */
+export interface JobClaim {
+  orgId: string;
+  id: string;
+  workerId: string;
+}
+
 export async function unsafeHeartbeat(
   db: OrgDb,
-  job: { id: string; workerId: string },
+  job: JobClaim,
   progress?: { phase: string; fraction: number },
 ): Promise<{ owned: boolean; cancelRequested: boolean }> {
   const [row] = await queryRows<{ cancelRequested: boolean }>(
     db,
     sql`UPDATE jobs SET heartbeat_at = now()
           ${progress ? sql`, phase = ${progress.phase}, progress = ${Math.min(1, Math.max(0, progress.fraction))}` : sql``}
-        WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'
+        WHERE org_id = ${job.orgId} AND id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'
         RETURNING cancel_requested_at IS NOT NULL AS "cancelRequested"`,
   );
   return row
@@ -57,21 +64,21 @@ export async function unsafeHeartbeat(
 /** Ends a claimed job that did not succeed: failed or cancelled, with a message for operators. */
 export async function unsafeFinishJob(
   db: OrgDb,
-  job: { id: string; workerId: string },
+  job: JobClaim,
   status: 'failed' | 'cancelled',
   error: string | null,
 ): Promise<void> {
   await db.execute(sql`UPDATE jobs SET status = ${status}, error = ${error}, finished_at = now(), heartbeat_at = now()
-    WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
+    WHERE org_id = ${job.orgId} AND id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
 }
 
 /**
  * Puts a claimed job back in the queue (its process is shutting down cleanly), so the next runner
  * starts it at once instead of waiting for its heartbeat to go stale; the attempt does not count.
  */
-export async function unsafeReleaseJob(db: OrgDb, job: { id: string; workerId: string }): Promise<void> {
+export async function unsafeReleaseJob(db: OrgDb, job: JobClaim): Promise<void> {
   await db.execute(sql`UPDATE jobs SET status = 'queued', worker_id = NULL, attempts = greatest(attempts - 1, 0)
-    WHERE id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
+    WHERE org_id = ${job.orgId} AND id = ${job.id} AND worker_id = ${job.workerId} AND status = 'running'`);
 }
 
 /**
