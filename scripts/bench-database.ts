@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openDatabase, openPostgres, type DatabaseHandle } from '../src/lib/db';
+import { sql } from 'drizzle-orm';
+import { openDatabase, openPostgres, type Database, type DatabaseHandle } from '../src/lib/db';
+import { idFactory } from '../src/lib/seed/synthetic';
 import { runMigrations } from '../src/lib/database/migrate';
 import { createOrgScope, type OrgScope } from '../src/lib/scope';
 
@@ -61,5 +63,29 @@ export function benchScope(orgId: string): OrgScope {
     userId: crypto.randomUUID(),
     userEmail: 'bench@example.com',
     role: 'owner',
+  });
+}
+
+/**
+ * `count` participant.viewed events about the synthetic org's participants, at random (deterministic),
+ * spread over the year before `clock`. The audit chain's triggers are skipped (replica mode, as a
+ * superuser): the benchmarks measure reading events, not writing them.
+ */
+export async function insertParticipantEvents(
+  db: Database,
+  orgId: string,
+  participants: number,
+  count: number,
+  clock: Date,
+): Promise<void> {
+  const prefix = idFactory(orgId, 'participant')(0).slice(0, -12);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    await tx.execute(sql`
+      INSERT INTO events (org_id, event_type, target_type, target_id, created_at)
+      SELECT ${orgId}::uuid, 'participant.viewed', 'participant',
+             ${prefix} || lpad(to_hex((hashint4(g) & 2147483647) % ${participants}), 12, '0'),
+             ${clock.toISOString()}::timestamptz - (g % 31536000) * interval '1 second'
+      FROM generate_series(1, ${count}) g`);
   });
 }

@@ -2,7 +2,7 @@
 // statement with the index dropped (inside a transaction that is rolled back), in the same run.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { appendResult, benchScope, withFreshDatabase } from './bench-database';
+import { appendResult, benchScope, insertParticipantEvents, withFreshDatabase } from './bench-database';
 import { inOrg, withOrg } from '../src/lib/database/with-org';
 import type { Database } from '../src/lib/db';
 import { findParticipantDetail, listParticipants } from '../src/lib/repositories/participants';
@@ -80,19 +80,8 @@ export async function benchIndexes(argv: string[]): Promise<void> {
       { participants, edges, seed: 1, now: new Date() },
     );
     const id = idFactory(org.orgId, 'participant');
-    const prefix = id(0).slice(0, -12);
     const loading = performance.now();
-    // The audit chain's triggers are skipped for the fixture (replica mode, as a superuser): what is
-    // measured is reading events, not writing them.
-    await handle.db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`
-        INSERT INTO events (org_id, event_type, target_type, target_id, created_at)
-        SELECT ${org.orgId}::uuid, 'participant.viewed', 'participant',
-               ${prefix} || lpad(to_hex((hashint4(g) & 2147483647) % ${participants}), 12, '0'),
-               now() - (g % 31536000) * interval '1 second'
-        FROM generate_series(1, ${eventCount}) g`);
-    });
+    await insertParticipantEvents(handle.db, org.orgId, participants, eventCount, new Date());
     await handle.db.execute(sql`VACUUM ANALYZE events`);
     await handle.db.execute(sql`VACUUM ANALYZE participants`);
     console.log(`${eventCount} events loaded in ${((performance.now() - loading) / 1000).toFixed(1)} s`);

@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/repositories/unsafe';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
+import { insertParticipantEvents } from '../bench-database';
 import { BenchUsageError, type SizeName } from './options';
 import { FIXTURE_CLOCK, SIZES } from './sizes';
 
@@ -118,19 +119,7 @@ async function build(size: SizeName, ownerUrl: string, log: (line: string) => vo
     });
     await unsafeAddMembership(handle.db, { orgId: org.orgId, userId: user.id, role: 'owner', via: 'bench' });
     log(`loading ${events.toLocaleString('en')} events…`);
-    const prefix = idFactory(org.orgId, 'participant')(0).slice(0, -12);
-    // The audit chain's triggers are skipped for the fixture (replica mode, as a superuser): reading
-    // events is measured, not writing them. Spread over a year before the fixture's clock, about
-    // participants at random (deterministic).
-    await handle.db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`
-        INSERT INTO events (org_id, event_type, target_type, target_id, created_at)
-        SELECT ${org.orgId}::uuid, 'participant.viewed', 'participant',
-               ${prefix} || lpad(to_hex((hashint4(g) & 2147483647) % ${participants}), 12, '0'),
-               ${FIXTURE_CLOCK.toISOString()}::timestamptz - (g % 31536000) * interval '1 second'
-        FROM generate_series(1, ${events}) g`);
-    });
+    await insertParticipantEvents(handle.db, org.orgId, participants, events, FIXTURE_CLOCK);
     await handle.db.execute(sql`VACUUM ANALYZE`);
     log(`made in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
