@@ -39,9 +39,22 @@ export interface LatencyCase extends CaseBase {
   largeP50Ms: number | null;
 }
 
-export type BenchCase = ThroughputCase | LatencyCase;
+/** A large answer (the compact graph, an export) beside psql's `\copy` of the same rows and columns. */
+export interface TransferCase extends CaseBase {
+  kind: 'transfer';
+  /** The SELECTs whose `\copy` (as the tables' owner, to /dev/null) is the baseline. */
+  copies(ctx: CaseContext): string[];
+  /** Most the app's median may be, as a multiple of the baseline's. */
+  maxRatio: number;
+  /** Most the app's resident memory may grow while answering, in MiB; null: not a target. */
+  maxRssGrowthMiB: number | null;
+}
+
+export type BenchCase = ThroughputCase | LatencyCase | TransferCase;
 
 const org = (ctx: CaseContext) => `/api/orgs/${ctx.fixture.orgId}`;
+/** The org's id as a SQL literal (a uuid the fixture made: no quoting to escape). */
+const orgLiteral = (ctx: CaseContext) => `'${ctx.fixture.orgId}'::uuid`;
 
 /** A participant with `degree` connections (or the nearest to it), the same one every run. */
 async function participantWithDegree(ctx: CaseContext, degree: number): Promise<string> {
@@ -133,5 +146,40 @@ export const CASES: BenchCase[] = [
     ownWork: /^graph\./,
     overSqlMs: 5,
     largeP50Ms: 300,
+  },
+  {
+    kind: 'transfer',
+    name: 'graph-compact',
+    summary:
+      'the whole graph, format=compact, beside \\copy of the same columns (target ≤ 1.5×; server RSS growth ≤ 200 MB)',
+    path: async (ctx) => `${org(ctx)}/graph?format=compact`,
+    copies: (ctx) => [
+      `SELECT id, display_name, role, lifecycle_stage, last_activity_at, out_degree + in_degree FROM participants WHERE org_id = ${orgLiteral(ctx)}`,
+      `SELECT from_participant_id, to_participant_id, type, confidence_score FROM relationships WHERE org_id = ${orgLiteral(ctx)}`,
+    ],
+    maxRatio: 1.5,
+    maxRssGrowthMiB: 200,
+  },
+  {
+    kind: 'transfer',
+    name: 'export-events',
+    summary:
+      'every event as NDJSON beside \\copy of the same rows (target ≤ 2×, memory flat: growth ≤ 256 MB)',
+    path: async (ctx) => `${org(ctx)}/events/export?format=ndjson`,
+    copies: (ctx) => [
+      `SELECT e.*, u.email FROM events e LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.org_id = ${orgLiteral(ctx)} ORDER BY e.created_at DESC, e.id DESC`,
+    ],
+    maxRatio: 2,
+    maxRssGrowthMiB: 256,
+  },
+  {
+    kind: 'transfer',
+    name: 'export-participants',
+    summary:
+      'every participant as CSV beside \\copy of the same rows (target ≤ 2×, memory flat: growth ≤ 256 MB)',
+    path: async (ctx) => `${org(ctx)}/participants/export?format=csv`,
+    copies: (ctx) => [`SELECT * FROM participants WHERE org_id = ${orgLiteral(ctx)} ORDER BY id`],
+    maxRatio: 2,
+    maxRssGrowthMiB: 256,
   },
 ];

@@ -1,13 +1,22 @@
 // `npm run bench -- <case>|all [--size S|M|L]`: the benchmark suite of issue 11. Each case is measured
 // against its baseline in the same run, alternating, and printed as the app's median and spread, the
 // baseline's, the ratio, and pass or fail; the run is saved to bench/results/ (git-ignored).
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { createLogger, setLogger } from '../../src/lib/observability/logger';
 import { captureRequest, type CapturedRequest, type CapturedStatement } from './capture';
-import { CASES, type BenchCase, type CaseContext, type LatencyCase, type ThroughputCase } from './cases';
+import {
+  CASES,
+  type BenchCase,
+  type CaseContext,
+  type LatencyCase,
+  type ThroughputCase,
+  type TransferCase,
+} from './cases';
 import { ensureFixture, type Fixture } from './fixture';
 import { load, summarize, timeRuns, type LoadResult } from './load';
 import { parseSuiteOptions, SUITE_FLAGS_HELP, type SuiteOptions } from './options';
@@ -24,6 +33,7 @@ ${SUITE_FLAGS_HELP.split('\n')
 ${CASES.map((c) => `         ${c.name.padEnd(13)} ${c.summary}`).join('\n')}`;
 
 const RESULTS_DIR = 'bench/results';
+const execFileAsync = promisify(execFile);
 /** App and baseline pool sizes: the app's DATABASE_POOL_SIZE default. */
 const POOL_SIZE = 10;
 /** Requests timed one at a time per round in a latency case (and as many of the SQL alone). */
@@ -42,7 +52,9 @@ interface Row {
 interface Prepared {
   benchCase: BenchCase;
   path: string;
-  captured: CapturedRequest;
+  /** Null for a transfer case: its baseline is psql's, not the app's statements. */
+  captured: CapturedRequest | null;
+  ctx: CaseContext;
 }
 
 export async function runSuite(name: string, argv: string[]): Promise<void> {
@@ -85,10 +97,14 @@ async function capture(
     const prepared: Prepared[] = [];
     for (const benchCase of cases) {
       const casePath = await benchCase.path(ctx);
+      if (benchCase.kind === 'transfer') {
+        prepared.push({ benchCase, path: casePath, captured: null, ctx });
+        continue;
+      }
       // Once before, so that what a first request does once (a session's refresh) is not captured.
       await fetch(`${app.url}${casePath}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
       const captured = await captureRequest(`${app.url}${casePath}`, { cookie }, captureFile, benchCase.name);
-      prepared.push({ benchCase, path: casePath, captured });
+      prepared.push({ benchCase, path: casePath, captured, ctx });
       log(`  ${benchCase.name}: ${captured.statements.length} statements`);
     }
     return prepared;
@@ -105,7 +121,9 @@ async function measure(
   log: (line: string) => void,
 ): Promise<Row[]> {
   const planFile = path.join(workDir, 'plan.json');
-  const plan = Object.fromEntries(prepared.map((p) => [p.benchCase.name, p.captured]));
+  const plan = Object.fromEntries(
+    prepared.flatMap((p) => (p.captured ? [[p.benchCase.name, p.captured]] : [])),
+  );
   fs.writeFileSync(planFile, JSON.stringify(plan));
   // What each case sent, by name and text: where the time goes, and what the baseline replays.
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
@@ -116,13 +134,25 @@ async function measure(
   try {
     const cookie = await signIn(app.url);
     const rows: Row[] = [];
-    for (const { benchCase, path: casePath, captured } of prepared) {
+    for (const { benchCase, path: casePath, captured, ctx } of prepared) {
       log(`measuring ${benchCase.name}…`);
-      rows.push(
-        ...(benchCase.kind === 'throughput'
-          ? await throughput(benchCase, `${app.url}${casePath}`, cookie, bare, options)
-          : await latency(benchCase, `${app.url}${casePath}`, cookie, sql, captured, options)),
-      );
+      const url = `${app.url}${casePath}`;
+      if (benchCase.kind === 'throughput')
+        rows.push(...(await throughput(benchCase, url, cookie, bare, options)));
+      else if (benchCase.kind === 'latency')
+        rows.push(...(await latency(benchCase, url, cookie, sql, captured!, options)));
+      else
+        rows.push(
+          ...(await transfer(
+            benchCase,
+            url,
+            cookie,
+            app.child.pid!,
+            benchCase.copies(ctx),
+            fixture,
+            options,
+          )),
+        );
     }
     return rows;
   } finally {
@@ -257,6 +287,90 @@ async function latency(
     });
   }
   return rows;
+}
+
+/** The resident memory of a process, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return line ? Number(line[1]) / 1024 : 0;
+}
+
+/** GET `url`, the whole body read as it comes; its time, size, and the server's RSS growth meanwhile. */
+async function download(url: string, cookie: string, pid: number) {
+  const before = rssMiB(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
+  const started = performance.now();
+  try {
+    const response = await fetch(url, { headers: { cookie } });
+    let bytes = 0;
+    const reader = response.body?.getReader();
+    for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {
+      bytes += chunk.value.byteLength;
+    }
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    return { ms: performance.now() - started, bytes, growth: Math.max(peak, rssMiB(pid)) - before };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** psql's `\copy` of each SELECT to /dev/null, one after another, as the tables' owner. */
+async function copyAlone(ownerUrl: string, selects: string[]): Promise<number> {
+  const started = performance.now();
+  for (const select of selects) {
+    await execFileAsync('psql', [
+      ownerUrl,
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `\\copy (${select}) TO '/dev/null'`,
+    ]);
+  }
+  return performance.now() - started;
+}
+
+async function transfer(
+  benchCase: TransferCase,
+  url: string,
+  cookie: string,
+  pid: number,
+  selects: string[],
+  fixture: Fixture,
+  options: SuiteOptions,
+): Promise<Row[]> {
+  const apps: { ms: number; bytes: number; growth: number }[] = [];
+  const copies: number[] = [];
+  for (let run = 0; run <= options.rounds; run++) {
+    apps.push(await download(url, cookie, pid));
+    copies.push(await copyAlone(fixture.ownerUrl, selects));
+  }
+  const app = summarize(apps.map((a) => a.ms));
+  const base = summarize(copies);
+  const growth = Math.max(...apps.map((a) => a.growth));
+  const mib = (apps[0]!.bytes / 2 ** 20).toFixed(0);
+  return [
+    {
+      case: benchCase.name,
+      metric: `ms (${mib} MiB)`,
+      app: spread(app, 0),
+      baseline: spread(base, 0),
+      ratio: `${(app.median / base.median).toFixed(2)}×`,
+      target: `≤ ${benchCase.maxRatio}×`,
+      pass: app.median <= benchCase.maxRatio * base.median,
+    },
+    {
+      case: benchCase.name,
+      metric: 'server RSS growth MiB',
+      app: growth.toFixed(0),
+      baseline: '',
+      ratio: '',
+      target: benchCase.maxRssGrowthMiB === null ? '—' : `≤ ${benchCase.maxRssGrowthMiB}`,
+      pass: benchCase.maxRssGrowthMiB === null || growth <= benchCase.maxRssGrowthMiB,
+    },
+  ];
 }
 
 const spread = (s: { median: number; min: number; max: number }, digits: number) =>
