@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { appendResult, benchScope, insertParticipantEvents, withFreshDatabase } from './bench-database';
+import { summarize, timeRuns } from './bench/load';
 import { inOrg, withOrg } from '../src/lib/database/with-org';
 import type { Database } from '../src/lib/db';
 import { findParticipantDetail, listParticipants } from '../src/lib/repositories/participants';
@@ -14,20 +15,10 @@ export const INDEXES_HELP = `  indexes  The hot-path indexes (docs/decisions/037
          about participants; --runs, default 9): a rare search term and participant details, each
          with its indexes and beside the same statements with them dropped, in one run.`;
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
+/** The median of `runs` runs of `run`, after one to warm up. */
 async function time(runs: number, run: (i: number) => Promise<unknown>): Promise<number> {
-  await run(-1); // warm
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await run(i);
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
+  await run(-1);
+  return summarize(await timeRuns(runs, run)).median;
 }
 
 /** Runs `fn` with `indexes` dropped, then puts them back (the transaction is rolled back). */

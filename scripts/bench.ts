@@ -8,6 +8,7 @@ import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 import { IMPORT_HELP } from './bench-import';
 import { ISOLATION_HELP } from './bench-isolation';
 import { INDEXES_HELP } from './bench-indexes';
+import { summarize, timeRuns } from './bench/load';
 import { BenchUsageError } from './bench/options';
 import { runSuite, SUITE_CASES, SUITE_HELP } from './bench/suite';
 
@@ -79,14 +80,7 @@ async function benchSeed(argv: string[]): Promise<void> {
 }
 
 async function timeIt(run: () => Promise<unknown>, times = 5): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)]!);
+  return Math.round(summarize(await timeRuns(times, run)).median);
 }
 
 async function benchQueries(argv: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Database } from './db';
 import { logger } from './observability/logger';
+import type { LimitState } from './rate-limit';
 import { runInRequest } from './observability/request-context';
 import { addRateLimitHits, type StoredCount as Stored } from './repositories/rate-limits';
 
@@ -18,13 +19,6 @@ const EXACT_FROM = 0.5;
  * what several instances hit at the same moment can pass the limit by at most this much each.
  */
 const UNSENT_AT_MOST = 0.05;
-
-export interface CounterState {
-  limit: number;
-  remaining: number;
-  resetSeconds: number;
-  blocked: boolean;
-}
 
 interface KeyState {
   /** Hits counted here and not yet added to the shared row. */
@@ -54,7 +48,7 @@ export class SharedWindowCounter {
   }
 
   /** Counts one hit of `key`; `blocked` once more than `points` hits fell in its window. */
-  async consume(key: string): Promise<CounterState> {
+  async consume(key: string): Promise<LimitState> {
     const state = this.stateOf(key);
     state.pending += 1;
     const estimate = state.shared + state.sending + state.pending;
@@ -89,7 +83,7 @@ export class SharedWindowCounter {
     return state;
   }
 
-  private answer(state: KeyState, used: number): CounterState {
+  private answer(state: KeyState, used: number): LimitState {
     const left = state.expiresAt === null ? this.duration * 1000 : state.expiresAt - Date.now();
     return {
       limit: this.points,

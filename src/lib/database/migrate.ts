@@ -25,14 +25,14 @@ export function migrationJournal(): JournalEntry[] {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: JournalEntry[] }).entries;
 }
 
+export const MIGRATIONS_LABEL = 'migrations';
+
 /** Applies the committed SQL migrations in `drizzle/`; the same files on PostgreSQL and PGlite. */
 export function runMigrations(handle: DatabaseHandle): Promise<void> {
   // Named in the metrics and logs; the one place statements span every org by design (a migration's
   // data changes), which the org_id check of the test suite leaves out by this name.
   return withQueryLabel(MIGRATIONS_LABEL, () => applyMigrations(handle));
 }
-
-export const MIGRATIONS_LABEL = 'migrations';
 
 async function applyMigrations(handle: DatabaseHandle): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_DIR };
