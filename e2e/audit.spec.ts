@@ -65,7 +65,7 @@ describe('the audit log', () => {
         'id,createdAt,eventType,actorUserId,actorEmail,actorRole,targetType,targetId,metadata,personal,personalSalt,personalDigest,seq,prevHash,hash,contentHash,orgId',
       );
       expect(lines.length).toBeGreaterThan(1);
-      expect(lines.slice(1).every((line) => line.split(',')[2] === 'auth.signed_in')).toBe(true);
+      expect(lines.slice(1).every((line) => line.split(',')[2] === '"auth.signed_in"')).toBe(true);
       expect(
         await page
           .getByRole('status')

@@ -71,7 +71,8 @@ describe('exports', () => {
       expect(rows.map((r) => r.email).sort()).toEqual(
         lines
           .slice(1)
-          .map((line) => line.split(',')[2])
+          // Every cell is quoted (docs/decisions/040).
+          .map((line) => line.split(',')[2]!.replace(/^"|"$/g, ''))
           .sort(),
       );
     } finally {
@@ -89,7 +90,7 @@ describe('exports', () => {
       expect(lines[0]).toBe(RELATIONSHIP_HEADER);
       expect(lines.length).toBeGreaterThan(1);
       // Each row by id, with both ends (system accounts have no email, so that cell may be empty).
-      expect(lines.slice(1).every((line) => /^[0-9a-f-]{36},[^,]*,[^,]*,/.test(line))).toBe(true);
+      expect(lines.slice(1).every((line) => /^"[0-9a-f-]{36}",[^,]*,[^,]*,/.test(line))).toBe(true);
       expect(lines.slice(1).some((line) => /^[^,]+,[^,]+@[^,]+,[^,]+@/.test(line))).toBe(true);
       await page
         .getByRole('status')

@@ -2,7 +2,7 @@ import { inOrg } from '../../src/lib/database/with-org';
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { events, participants } from '../../src/lib/database/schema';
-import { streamParticipants } from '../../src/lib/repositories/participants';
+import { exportParticipantLines } from '../../src/lib/repositories/participants';
 import { createOrgScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { participantFiltersSchema } from '../../src/lib/validation/participants';
@@ -36,7 +36,7 @@ describeEachDatabase('participants export', ({ db }) => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const [header, ...rows] = csvRows(await response.text());
     expect(header).toBe('id,displayName,email,role,origin,lifecycleStage,degree,lastActivityAt,createdAt');
-    expect(rows.map((r) => r.split(',')[1])).toEqual(['Ava Moreno', 'Ben Okafor', 'Elena Petrova']);
+    expect(rows.map((r) => r.split(',')[1])).toEqual(['"Ava Moreno"', '"Ben Okafor"', '"Elena Petrova"']);
   });
 
   it('applies q, stage, role and sort, in NDJSON', async () => {
@@ -66,7 +66,7 @@ describeEachDatabase('participants export', ({ db }) => {
     expect(rows.find((r) => r.includes('HYPERLINK'))).toContain(
       `"'=HYPERLINK(""http://x.example"",""Open"")"`,
     );
-    expect(rows.find((r) => r.includes('SUM'))).toContain(`,'@SUM(A1),,'+member,'-import,`);
+    expect(rows.find((r) => r.includes('SUM'))).toContain(`,"'@SUM(A1)",,"'+member","'-import",`);
   });
 
   it('records who took a copy of what before the download starts', async () => {
@@ -103,7 +103,7 @@ describeEachDatabase('participants export', ({ db }) => {
     }
   });
 
-  it('reads in keyset batches, every row once and in order', async () => {
+  it('reads in keyset pages, every row once and in order, across the never-active and the active', async () => {
     const { orgId } = await demo();
     const scope = createOrgScope({
       orgId,
@@ -115,14 +115,25 @@ describeEachDatabase('participants export', ({ db }) => {
     });
     for (const sort of ['name', '-lastActivity', 'degree'] as const) {
       const filters = participantFiltersSchema.parse({ sort });
-      const batched = [];
-      for await (const row of streamParticipants(inOrg(db().db, scope), scope, filters, 5))
-        batched.push(row.id);
-      const whole = [];
-      for await (const row of streamParticipants(inOrg(db().db, scope), scope, filters, 1000))
-        whole.push(row.id);
+      const ids = async (pageSize: number) => {
+        let text = '';
+        for await (const lines of exportParticipantLines(
+          inOrg(db().db, scope),
+          scope,
+          filters,
+          'ndjson',
+          pageSize,
+        ))
+          text += lines;
+        return text
+          .trimEnd()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { id: string }).id);
+      };
+      const whole = await ids(1000);
       expect(whole, sort).toHaveLength(12);
-      expect(batched, sort).toEqual(whole);
+      expect(new Set(whole).size, sort).toBe(12);
+      expect(await ids(5), sort).toEqual(whole);
     }
   });
 });

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvLine } from '../../src/lib/export-format';
 import { unescapeFormula } from '../../src/lib/import/columns';
 import { CsvRefusal, openCsv, type CsvLimits } from '../../src/lib/import/csv-input';
+import { csvLine } from '../support/csv-reference';
 
 const LIMITS: CsvLimits = { maxBytes: 10_000_000, maxRows: 100_000, maxFieldBytes: 100_000 };
 

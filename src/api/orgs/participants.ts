@@ -1,7 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { exportStream, exportHeaders } from '../../lib/export-format';
-import type { ParticipantRow } from '../../lib/repositories/participants';
-import type { RelationshipExportRow } from '../../lib/repositories/relationships';
+import { exportHeaders, textStream } from '../../lib/export-format';
 import {
   exportParticipants,
   exportRelationships,
@@ -93,30 +91,6 @@ const segmentExportRoute = createRoute({
   responses: download('The segment’s members'),
 });
 
-const RELATIONSHIP_CSV_COLUMNS: readonly (keyof RelationshipExportRow)[] = [
-  'id',
-  'fromEmail',
-  'toEmail',
-  'type',
-  'source',
-  'confidence',
-  'fromParticipantId',
-  'toParticipantId',
-  'createdAt',
-];
-
-const CSV_COLUMNS: readonly (keyof ParticipantRow)[] = [
-  'id',
-  'displayName',
-  'email',
-  'role',
-  'origin',
-  'lifecycleStage',
-  'degree',
-  'lastActivityAt',
-  'createdAt',
-];
-
 const detailRoute = createRoute({
   method: 'get',
   path: '/participants/{participantId}',
@@ -148,23 +122,20 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/participants/export (before :participantId, which would claim the path)
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
-    const rows = await exportParticipants(c.var.db, c.var.scope, { format, filters });
-    const body = exportStream(rows, format, CSV_COLUMNS);
+    const body = textStream(await exportParticipants(c.var.db, c.var.scope, { format, filters }));
     return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/relationships/export
   .openapi(relationshipsExportRoute, async (c) => {
     const query = c.req.valid('query');
-    const rows = await exportRelationships(c.var.db, c.var.scope, query);
-    const body = exportStream(rows, query.format, RELATIONSHIP_CSV_COLUMNS);
+    const body = textStream(await exportRelationships(c.var.db, c.var.scope, query));
     return c.body(body, 200, exportHeaders(query.format, `relationships-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/segments/:segment/export
   .openapi(segmentExportRoute, async (c) => {
     const { segment } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const rows = await exportSegment(c.var.db, c.var.scope, { format, segment });
-    const body = exportStream(rows, format, CSV_COLUMNS);
+    const body = textStream(await exportSegment(c.var.db, c.var.scope, { format, segment }));
     return c.body(body, 200, exportHeaders(format, `segment-${segment}-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId

@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, gt, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { InOrg, OrgDb } from '../database/with-org';
+import type { ExportFormat } from '../export-format';
+import { renderedPages, type ExportColumns } from './export-lines';
 import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
@@ -71,19 +73,26 @@ function conditions(scope: OrgScope, f: EventFilters, after: After): SQL | undef
   );
 }
 
+// Two key probes per row, through this org's memberships so that the email of someone who is not a
+// member here (a refused outsider) never reaches this org's log.
+const membershipOfActor = and(
+  eq(orgMemberships.orgId, events.orgId),
+  eq(orgMemberships.userId, events.actorUserId),
+);
+const userOfMembership = eq(users.id, orgMemberships.userId);
+const actorJoins = sql`LEFT JOIN ${orgMemberships} ON ${membershipOfActor} LEFT JOIN ${users} ON ${userOfMembership}`;
+
+const orderOf = (after: After): SQL[] =>
+  after.order === 'newest' ? [sql`${events.createdAt} DESC`, sql`${events.id} DESC`] : [sql`${events.seq}`];
+
 async function fetchBatch(db: OrgDb, scope: OrgScope, filters: EventFilters, limit: number, after: After) {
   const rows = await db
     .select(columns)
     .from(events)
-    // Two key probes per row of the page, through this org's memberships so that the email of someone
-    // who is not a member here (a refused outsider) never reaches this org's log.
-    .leftJoin(
-      orgMemberships,
-      and(eq(orgMemberships.orgId, events.orgId), eq(orgMemberships.userId, events.actorUserId)),
-    )
-    .leftJoin(users, eq(users.id, orgMemberships.userId))
+    .leftJoin(orgMemberships, membershipOfActor)
+    .leftJoin(users, userOfMembership)
     .where(conditions(scope, filters, after))
-    .orderBy(...(after.order === 'newest' ? [desc(events.createdAt), desc(events.id)] : [asc(events.seq)]))
+    .orderBy(...orderOf(after))
     .limit(limit);
   return rows.map((r) => ({
     ...r,
@@ -104,25 +113,55 @@ export async function searchEvents(
   return toPage(rows, query.limit, keyOf);
 }
 
+/** An event as an export writes it (CSV columns in this order), the org along for offline checks. */
+const exportColumns: ExportColumns = [
+  ['id', sql`${events.id}`],
+  ['createdAt', isoMicros(events.createdAt)],
+  ['eventType', sql`${events.eventType}`],
+  ['actorUserId', sql`${events.actorUserId}`],
+  ['actorEmail', sql`${users.email}`],
+  ['actorRole', sql`${events.actorRole}`],
+  ['targetType', sql`${events.targetType}`],
+  ['targetId', sql`${events.targetId}`],
+  ['metadata', sql`${events.metadata}`],
+  // The personal part, its salt and digest (docs/decisions/034): the digest is in the content hash.
+  ['personal', sql`${events.personal}`],
+  ['personalSalt', sql`${events.personalSalt}`],
+  ['personalDigest', sql`${events.personalDigest}`],
+  ['seq', sql`${events.seq}`],
+  ['prevHash', sql`${events.prevHash}`],
+  ['hash', sql`${events.hash}`],
+  ['contentHash', sql`${events.contentHash}`],
+  // The org, for verifying an export offline: an event's content hash covers it.
+  ['orgId', sql`${events.orgId}`],
+];
+
 /**
- * Every matching event, newest first or in chain order (linked events only), fetched in keyset
- * batches: an export of millions of events holds one batch in memory at a time, and each batch is its
- * own scoped transaction, so a slow reader holds no connection between batches
- * (docs/decisions/028-scoped-executor.md).
+ * Every matching event, newest first or in chain order (linked events only), as export lines rendered
+ * by PostgreSQL in keyset pages (docs/decisions/040): an export of millions of events holds a page or
+ * two in memory, and each page is its own scoped transaction, so a slow reader holds no connection
+ * between pages (docs/decisions/028-scoped-executor.md).
  */
-export async function* streamEvents(
+export function exportEventLines(
   inOrg: InOrg,
   scope: OrgScope,
   filters: EventFilters,
+  format: ExportFormat,
   order: After['order'] = 'newest',
-  batchSize = 1000,
-): AsyncGenerator<AuditEventRow> {
-  let after: After = order === 'newest' ? { order } : { order, seq: 0 };
-  for (;;) {
-    const batch = await inOrg((tx) => fetchBatch(tx, scope, filters, batchSize, after));
-    yield* batch;
-    if (batch.length < batchSize) return;
-    const last = batch[batch.length - 1]!;
-    after = order === 'newest' ? { order, key: keyOf(last) } : { order, seq: last.seq! };
-  }
+  pageSize = 5000,
+): AsyncGenerator<string> {
+  return renderedPages(inOrg, format, exportColumns, [
+    (last) => {
+      const after: After =
+        order === 'newest'
+          ? { order, key: last && { at: last[0]!, id: last[1]! } }
+          : { order, seq: last ? Number(last[0]) : 0 };
+      return {
+        from: sql`FROM ${events} ${actorJoins} WHERE ${conditions(scope, filters, after)}`,
+        orderBy: sql.join(orderOf(after), sql`, `),
+        limit: pageSize,
+        key: order === 'newest' ? [sql`${events.createdAt}`, sql`${events.id}`] : [sql`${events.seq}`],
+      };
+    },
+  ]);
 }

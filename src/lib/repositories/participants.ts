@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { queryRows } from '../db';
 import type { InOrg, OrgDb } from '../database/with-org';
+import type { ExportFormat } from '../export-format';
 import { events, interventions, participants, recommendations, users } from '../database/schema';
 import {
   LIFECYCLE_STAGES,
@@ -15,6 +16,8 @@ import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import { cursorTimestampSchema, participantCursorSchema } from '../validation/cursors';
 import type { ParticipantFilters } from '../validation/participants';
+import { renderedPages, type ExportColumns } from './export-lines';
+import { isoMillis } from './iso-time';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
 import { countLinksOfParticipant, listLinksOfParticipant, type ParticipantLink } from './relationships';
@@ -219,25 +222,39 @@ export async function listParticipants(
   };
 }
 
+/** A participant as an export writes it (CSV columns in this order). */
+const exportColumns: ExportColumns = [
+  ['id', sql`${p.id}`],
+  ['displayName', sql`${p.displayName}`],
+  ['email', sql`${p.email}`],
+  ['role', sql`${p.role}`],
+  ['origin', sql`${p.origin}`],
+  ['lifecycleStage', sql`${p.lifecycleStage}`],
+  ['degree', degree],
+  ['lastActivityAt', isoMillis(p.lastActivityAt)],
+  ['createdAt', isoMillis(p.createdAt)],
+];
+
 /**
- * Every matching participant in the list's order, fetched in keyset batches: an export of a large org
- * holds one batch in memory at a time, each batch in its own scoped transaction (as streamEvents).
+ * Every matching participant in the list's order, as export lines rendered by PostgreSQL in keyset
+ * pages, each in its own scoped transaction (as exportEventLines; docs/decisions/040).
  */
-export async function* streamParticipants(
+export async function* exportParticipantLines(
   inOrg: InOrg,
   scope: OrgScope,
   filters: ParticipantFilters,
-  batchSize = 1000,
-): AsyncGenerator<ParticipantRow> {
+  format: ExportFormat,
+  pageSize = 5000,
+): AsyncGenerator<string> {
   const filter = await inOrg((tx) => filterConditions(tx, scope, filters));
-  let after: SortKey | undefined;
-  for (;;) {
-    const batch = await inOrg((tx) => fetchSorted(tx, filter, filters.sort, batchSize, after));
-    for (const { sortKey: _key, ...row } of batch) yield toParticipant(row);
-    if (batch.length < batchSize) return;
-    const last = batch[batch.length - 1]!;
-    after = { key: last.sortKey, id: last.id };
-  }
+  const sortKey = SORT_FIELDS[parseSort(filters.sort).field].key;
+  const phases = sortPhases(filters.sort).map((phase) => (last: (string | null)[] | undefined) => ({
+    from: sql`FROM participants p WHERE ${and(filter, phase.where(last && { key: last[0] ?? null, id: last[1]! }))}`,
+    orderBy: sql.join(phase.orderBy, sql`, `),
+    limit: pageSize,
+    key: [sortKey, sql`${p.id}`],
+  }));
+  yield* renderedPages(inOrg, format, exportColumns, phases);
 }
 
 export async function findParticipant(

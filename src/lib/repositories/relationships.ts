@@ -1,5 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
+import type { ExportFormat } from '../export-format';
+import { renderedPages, type ExportColumns } from './export-lines';
+import { isoMillis } from './iso-time';
 import { keysetPages } from './keyset';
 import type { InOrg, OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
@@ -119,48 +122,41 @@ export async function countLinksOfParticipant(
   return row?.n ?? 0;
 }
 
-/** A relationship as an export writes it: its two participants by email too, so a file imports back. */
-export interface RelationshipExportRow {
-  id: string;
-  fromEmail: string | null;
-  toEmail: string | null;
-  type: string;
-  source: string;
-  confidence: number;
-  fromParticipantId: string;
-  toParticipantId: string;
-  createdAt: string;
-}
+/** A relationship as an export writes it (CSV columns in this order): its two participants by email
+ * too, so a file imports back. */
+const exportColumns: ExportColumns = [
+  ['id', sql`r.id`],
+  ['fromEmail', sql`pf.email`],
+  ['toEmail', sql`pt.email`],
+  ['type', sql`r.type`],
+  ['source', sql`r.source`],
+  ['confidence', sql`r.confidence_score`],
+  ['fromParticipantId', sql`r.from_participant_id`],
+  ['toParticipantId', sql`r.to_participant_id`],
+  ['createdAt', isoMillis(sql`r.created_at`)],
+];
 
 /**
- * Every relationship of the org (at least `minConfidence`) in id order, fetched in keyset batches, each
- * in its own scoped transaction (as streamParticipants): an export holds one batch at a time.
+ * Every relationship of the org (at least `minConfidence`) in id order, as export lines rendered by
+ * PostgreSQL in keyset pages, each in its own scoped transaction (as exportParticipantLines).
  */
-export async function* streamRelationships(
+export function exportRelationshipLines(
   inOrg: InOrg,
   scope: OrgScope,
   minConfidence: number | undefined,
-  batchSize = 1000,
-): AsyncGenerator<RelationshipExportRow> {
-  let after: string | undefined;
-  for (;;) {
-    const batch = await inOrg((tx) =>
-      queryRows<RelationshipExportRow>(
-        tx,
-        sql`SELECT r.id, pf.email AS "fromEmail", pt.email AS "toEmail", r.type, r.source,
-                   r.confidence_score AS confidence, r.from_participant_id AS "fromParticipantId",
-                   r.to_participant_id AS "toParticipantId",
-                   to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
-            FROM relationships r
-            JOIN participants pf ON pf.org_id = r.org_id AND pf.id = r.from_participant_id
-            JOIN participants pt ON pt.org_id = r.org_id AND pt.id = r.to_participant_id
-            WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(minConfidence)}
-              ${after === undefined ? sql`` : sql`AND r.id > ${after}`}
-            ORDER BY r.id LIMIT ${batchSize}`,
-      ),
-    );
-    for (const row of batch) yield { ...row, confidence: Number(row.confidence) };
-    if (batch.length < batchSize) return;
-    after = batch[batch.length - 1]!.id;
-  }
+  format: ExportFormat,
+  pageSize = 5000,
+): AsyncGenerator<string> {
+  return renderedPages(inOrg, format, exportColumns, [
+    (after) => ({
+      from: sql`FROM relationships r
+        JOIN participants pf ON pf.org_id = r.org_id AND pf.id = r.from_participant_id
+        JOIN participants pt ON pt.org_id = r.org_id AND pt.id = r.to_participant_id
+        WHERE r.org_id = ${scope.orgId} ${confidenceAtLeast(minConfidence)}
+          ${after === undefined ? sql`` : sql`AND r.id > ${after[0]}`}`,
+      orderBy: sql`r.id`,
+      limit: pageSize,
+      key: [sql`r.id`],
+    }),
+  ]);
 }

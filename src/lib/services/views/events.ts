@@ -7,7 +7,7 @@ import { inOrg, withOrg } from '../../database/with-org';
 import type { ExportFormat } from '../../export-format';
 import type { Page } from '../../pagination';
 import { findChainHead, findLatestAnchor } from '../../repositories/audit-chain';
-import { searchEvents, streamEvents, type AuditEventRow } from '../../repositories/events';
+import { exportEventLines, searchEvents, type AuditEventRow } from '../../repositories/events';
 import { listJobs } from '../../repositories/jobs';
 import type { RequestScope } from '../../scope';
 import { verifyAuditChain, type VerifyReport } from '../audit-chain';
@@ -36,7 +36,7 @@ export async function exportAuditLog(
   db: Database,
   scope: RequestScope,
   input: { format: ExportFormat; order?: 'newest' | 'chain'; filters: EventFilters },
-): Promise<AsyncGenerator<AuditEventRow>> {
+): Promise<AsyncGenerator<string>> {
   requirePermission(scope, 'audit.read');
   await withOrg(db, scope, (tx) =>
     writeAuditEvent(tx, scope, {
@@ -46,7 +46,7 @@ export async function exportAuditLog(
       metadata: { format: input.format, order: input.order ?? 'newest', filters: input.filters },
     }),
   );
-  return streamEvents(inOrg(db, scope), scope, input.filters, input.order);
+  return exportEventLines(inOrg(db, scope), scope, input.filters, input.format, input.order);
 }
 
 /** Walks the org's whole audit chain (streaming) and records that it was checked, and the outcome. */

@@ -8,10 +8,10 @@ import {
   findParticipantDetail,
   listParticipantRoles,
   listParticipants,
-  streamParticipants,
+  exportParticipantLines,
   type ParticipantRow,
 } from '../../repositories/participants';
-import { streamRelationships, type RelationshipExportRow } from '../../repositories/relationships';
+import { exportRelationshipLines } from '../../repositories/relationships';
 import type { SegmentKey } from '../../domain';
 import type { RequestScope } from '../../scope';
 import type {
@@ -81,7 +81,7 @@ export async function exportParticipants(
   db: Database,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
-): Promise<AsyncGenerator<ParticipantRow>> {
+): Promise<AsyncGenerator<string>> {
   requirePermission(scope, 'participants.read');
   const { filters, personal } = splitSearch(input.filters);
   return audited(
@@ -94,7 +94,7 @@ export async function exportParticipants(
       metadata: { format: input.format, filters },
       personal,
     },
-    () => streamParticipants(inOrg(db, scope), scope, input.filters),
+    () => exportParticipantLines(inOrg(db, scope), scope, input.filters, input.format),
   );
 }
 
@@ -117,13 +117,13 @@ export async function exportRelationships(
   db: Database,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; minConfidence?: number },
-): Promise<AsyncGenerator<RelationshipExportRow>> {
+): Promise<AsyncGenerator<string>> {
   requirePermission(scope, 'graph.read');
   return audited(
     db,
     scope,
     { type: 'relationships.exported', targetType: 'org', targetId: scope.orgId, metadata: input },
-    () => streamRelationships(inOrg(db, scope), scope, input.minConfidence),
+    () => exportRelationshipLines(inOrg(db, scope), scope, input.minConfidence, input.format),
   );
 }
 
@@ -132,7 +132,7 @@ export async function exportSegment(
   db: Database,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; segment: SegmentKey },
-): Promise<AsyncGenerator<ParticipantRow>> {
+): Promise<AsyncGenerator<string>> {
   requirePermission(scope, 'segments.read');
   return audited(
     db,
@@ -143,6 +143,7 @@ export async function exportSegment(
       targetId: input.segment,
       metadata: { format: input.format },
     },
-    () => streamParticipants(inOrg(db, scope), scope, { segment: input.segment, sort: 'name' }),
+    () =>
+      exportParticipantLines(inOrg(db, scope), scope, { segment: input.segment, sort: 'name' }, input.format),
   );
 }

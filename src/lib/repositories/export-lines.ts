@@ -1,0 +1,119 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../db';
+import type { InOrg, OrgDb } from '../database/with-org';
+import type { ExportFormat } from '../export-format';
+
+// Exports rendered by PostgreSQL (docs/decisions/040): each page of an export comes back as one text
+// of finished lines, which the app passes through. Building an object per row and formatting it in
+// JavaScript cost 7× a `\copy` of the same rows.
+
+/** An export's columns in file order: the name in the header (CSV) or key (NDJSON), and its value. */
+export type ExportColumns = readonly (readonly [name: string, value: SQL])[];
+
+/** One page of an export: what it reads, in which order, and the key the next page starts after. */
+export interface ExportPage {
+  /** `FROM … WHERE …` of the page, the keyset condition included. */
+  from: SQL;
+  orderBy: SQL;
+  limit: number;
+  /** The values the next page's condition starts after (the last row's), sent back as text. */
+  key: readonly SQL[];
+}
+
+export interface RenderedPage {
+  text: string;
+  rows: number;
+  /** The last row's key values as text (null where the value is NULL); empty for an empty page. */
+  last: (string | null)[];
+}
+
+const quoted = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
+
+/**
+ * The page's rows as lines of the format — CSV cells as export_csv_cell writes them (migration 0017),
+ * NDJSON objects as row_to_json does (no spaces outside nested JSON) — with the row count and the last
+ * row's key. The page is a sorted, limited subquery read by a plain aggregate, which takes its rows in
+ * that order (docs/decisions/040): an ORDER BY inside the aggregates, or a row number to sort on,
+ * doubled the statement's cost.
+ */
+export async function renderPage(
+  db: OrgDb,
+  format: ExportFormat,
+  columns: ExportColumns,
+  page: ExportPage,
+): Promise<RenderedPage> {
+  const fields = sql.join(
+    [
+      ...columns.map(([name, value]) => sql`${value} AS ${quoted(name)}`),
+      ...page.key.map((value, i) => sql`${value} AS ${sql.raw(`export_key_${i}`)}`),
+    ],
+    sql`, `,
+  );
+  const line =
+    format === 'csv'
+      ? sql`concat_ws(',', ${sql.join(
+          columns.map(([name]) => sql`export_csv_cell(page.${quoted(name)}::text)`),
+          sql`, `,
+        )}) || E'\r\n'`
+      : sql`row_to_json(line)::text || E'\n'`;
+  // A whole-row reference to the page would carry its keys too.
+  const row =
+    format === 'csv'
+      ? sql``
+      : sql`CROSS JOIN LATERAL (SELECT ${sql.join(
+          columns.map(([name]) => sql`page.${quoted(name)}`),
+          sql`, `,
+        )}) line`;
+  const last = page.key.map(
+    (_, i) =>
+      sql`((array_agg(page.${sql.raw(`export_key_${i}`)}))[count(*)])::text AS ${sql.raw(`last_${i}`)}`,
+  );
+  const [result] = await queryRows<Record<string, string | null> & { text: string | null; rows: number }>(
+    db,
+    sql`SELECT string_agg(${line}, '') AS text, count(*)::int AS rows, ${sql.join(last, sql`, `)}
+        FROM (SELECT ${fields} ${page.from} ORDER BY ${page.orderBy} LIMIT ${page.limit}) page ${row}`,
+  );
+  const rows = result?.rows ?? 0;
+  return {
+    text: result?.text ?? '',
+    rows,
+    last: rows ? page.key.map((_, i) => result![`last_${i}`] ?? null) : [],
+  };
+}
+
+/** The header line of a CSV export (the column names), or nothing for NDJSON. */
+export function exportHeader(format: ExportFormat, columns: ExportColumns): string {
+  return format === 'csv' ? `${columns.map(([name]) => name).join(',')}\r\n` : '';
+}
+
+/**
+ * Every page of an export, rendered, as text. An export reads one or more phases in turn (a list
+ * ordered on a column with NULLs reads them apart from the rest); `phase(after)` describes the page of
+ * a phase after a key (undefined for its first). Each page is its own scoped transaction
+ * (docs/decisions/028): a slow reader holds no connection between pages. The next page is read while
+ * this one is written out.
+ */
+export async function* renderedPages(
+  inOrg: InOrg,
+  format: ExportFormat,
+  columns: ExportColumns,
+  phases: readonly ((after: (string | null)[] | undefined) => ExportPage)[],
+): AsyncGenerator<string> {
+  const header = exportHeader(format, columns);
+  if (header) yield header;
+  const read = (phase: number, after: (string | null)[] | undefined) => {
+    const described = phases[phase]!(after);
+    const rendered = inOrg((tx) => renderPage(tx, format, columns, described));
+    return { phase, limit: described.limit, rendered };
+  };
+  let next: ReturnType<typeof read> | undefined = phases.length ? read(0, undefined) : undefined;
+  while (next) {
+    const { phase, limit, rendered } = next;
+    const { text, rows, last } = await rendered;
+    next =
+      rows === limit ? read(phase, last) : phase + 1 < phases.length ? read(phase + 1, undefined) : undefined;
+    // A read ahead that fails while this page is still being written must not go unhandled.
+    next?.rendered.catch(() => undefined);
+    if (text) yield text;
+  }
+}

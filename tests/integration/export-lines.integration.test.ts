@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { writeOrgAuditEvent } from '../../src/lib/audit';
+import { queryRows } from '../../src/lib/db';
+import { inOrg, unsafeWithOrgId } from '../../src/lib/database/with-org';
+import { exportEventLines, searchEvents } from '../../src/lib/repositories/events';
+import { exportRelationshipLines } from '../../src/lib/repositories/relationships';
+import { createOrgScope } from '../../src/lib/scope';
+import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
+import { createOrgWithMembers } from '../setup/api';
+import { describeEachDatabase } from '../setup/databases';
+import { csvCell } from '../support/csv-reference';
+
+// Exports rendered by PostgreSQL (docs/decisions/040): the cells and objects are those the JavaScript
+// writer made, and a page boundary anywhere changes nothing.
+
+const text = async (lines: AsyncIterable<string>) => {
+  let all = '';
+  for await (const piece of lines) all += piece;
+  return all;
+};
+
+// Cells an export can meet: any Unicode, and the characters the escaping turns on, often.
+const tricky = fc.constantFrom(
+  '=',
+  '+',
+  '-',
+  '@',
+  '\t',
+  '\r',
+  '\n',
+  '"',
+  ',',
+  ' ',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  "'",
+);
+const cell = fc
+  .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }), tricky), { maxLength: 6 })
+  .map((parts) => parts.join(''));
+
+describeEachDatabase('export lines', ({ db }) => {
+  const scopeOf = (orgId: string) =>
+    createOrgScope({
+      orgId,
+      orgName: 'Export Lines',
+      timezone: 'UTC',
+      userId: crypto.randomUUID(),
+      userEmail: 'lines@example.com',
+      role: 'owner',
+    });
+
+  it('quotes every CSV cell and puts an apostrophe before a formula', async () => {
+    const cases: [string | null, string][] = [
+      ['plain', '"plain"'],
+      ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+      ['+1', `"'+1"`],
+      ['-2', `"'-2"`],
+      ['@SUM(A1)', `"'@SUM(A1)"`],
+      ['\tlead', `"'\tlead"`],
+      ['a,b', '"a,b"'],
+      ['line\nbreak', '"line\nbreak"'],
+      ['say "hi"', '"say ""hi"""'],
+      [' padded ', '" padded "'],
+      ['', '""'],
+      [null, ''],
+    ];
+    const rows = await queryRows<{ cell: string }>(
+      db().db,
+      sql`SELECT export_csv_cell(v) AS cell FROM unnest(${sql.param(cases.map(([v]) => v))}::text[]) WITH ORDINALITY AS t(v, i) ORDER BY i`,
+    );
+    expect(rows.map((r) => r.cell)).toEqual(cases.map(([, cell]) => cell));
+  });
+
+  it('writes every CSV cell exactly as the JavaScript reference does', async () => {
+    const samples = fc.sample(cell, { numRuns: 400, seed: 40 });
+    const rows = await queryRows<{ cell: string }>(
+      db().db,
+      sql`SELECT export_csv_cell(v) AS cell FROM unnest(${sql.param(samples)}::text[]) WITH ORDINALITY AS t(v, i) ORDER BY i`,
+    );
+    expect(rows.map((r) => r.cell)).toEqual(samples.map(csvCell));
+  });
+
+  it('writes an event as the search API returns it, the org added, in either order and at any page size', async () => {
+    const { org, users } = await createOrgWithMembers(db(), 'Lines', { owner: 'owner@lines.example' });
+    const owner = users.owner!;
+    for (let i = 0; i < 12; i++) {
+      await unsafeWithOrgId(db().db, org.id, (tx) =>
+        writeOrgAuditEvent(
+          tx,
+          org.id,
+          { userId: owner.id, role: 'owner' },
+          {
+            type: 'participant.viewed',
+            targetType: 'participant',
+            targetId: `p-${i}`,
+            metadata: { i, note: i % 3 ? 'plain' : '=SUM(A1), "quoted"\nline', nested: { list: [i, 0.5] } },
+          },
+        ),
+      );
+    }
+    const scope = scopeOf(org.id);
+    const lines = (await text(exportEventLines(inOrg(db().db, scope), scope, {}, 'ndjson')))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const searched = await inOrg(db().db, scope)((tx) => searchEvents(tx, scope, { limit: 100 }));
+    expect(lines).toEqual(searched.items.map((event) => ({ ...event, orgId: org.id })));
+
+    for (const format of ['ndjson', 'csv'] as const) {
+      for (const order of ['newest', 'chain'] as const) {
+        const whole = await text(exportEventLines(inOrg(db().db, scope), scope, {}, format, order));
+        const paged = await text(exportEventLines(inOrg(db().db, scope), scope, {}, format, order, 5));
+        expect(paged, `${format} ${order}`).toBe(whole);
+        expect(
+          whole.split(format === 'csv' ? '\r\n' : '\n').filter(Boolean),
+          `${format} ${order}`,
+        ).toHaveLength(searched.items.length + (format === 'csv' ? 1 : 0));
+      }
+    }
+    const chain = (await text(exportEventLines(inOrg(db().db, scope), scope, {}, 'ndjson', 'chain', 5)))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line).seq as number);
+    expect(chain).toEqual([...chain].sort((x, y) => x - y));
+  });
+
+  it('pages relationships by id without a gap or a repeat', async () => {
+    const { orgId } = await loadSyntheticOrg(
+      db(),
+      { name: 'Lines graph', timezone: 'UTC' },
+      { participants: 40, edges: 90, seed: 4, now: new Date('2026-11-01T00:00:00Z') },
+    );
+    const scope = scopeOf(orgId);
+    const whole = await text(exportRelationshipLines(inOrg(db().db, scope), scope, undefined, 'csv'));
+    const paged = await text(exportRelationshipLines(inOrg(db().db, scope), scope, undefined, 'csv', 7));
+    expect(paged).toBe(whole);
+    const [{ n }] = (await queryRows<{ n: number }>(
+      db().db,
+      sql`SELECT count(*)::int AS n FROM relationships WHERE org_id = ${orgId}`,
+    )) as [{ n: number }];
+    expect(whole.trimEnd().split('\r\n')).toHaveLength(n + 1);
+  });
+});
