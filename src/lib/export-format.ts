@@ -1,12 +1,13 @@
 // Exports for spreadsheets and scripts: the format, the stream of its text, the download headers.
 
 /**
- * Text (an export's lines, rendered by PostgreSQL: docs/decisions/040) as a byte stream for the
- * response body. Pulled: the next text is asked for only when the client has taken the last one.
+ * Text (an export's lines or a compact graph's columns, written by PostgreSQL: docs/decisions/040
+ * and 041) as a byte stream for the response body. Pulled: the next text is asked for only when the client has taken the last one.
  */
-export function textStream(texts: AsyncIterable<string>): ReadableStream<Uint8Array> {
+export function textStream(texts: AsyncIterable<string> | Iterable<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const iterator = texts[Symbol.asyncIterator]();
+  const iterator: AsyncIterator<string> | Iterator<string> =
+    Symbol.asyncIterator in texts ? texts[Symbol.asyncIterator]() : texts[Symbol.iterator]();
   return new ReadableStream({
     async pull(controller) {
       const next = await iterator.next();

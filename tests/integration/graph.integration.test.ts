@@ -3,7 +3,13 @@ import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
-import { GraphTooLargeError, loadOverview, loadWholeGraph } from '../../src/lib/repositories/graph';
+import { loadCompactGraph } from '../../src/lib/repositories/compact-graph';
+import {
+  GraphTooLargeError,
+  loadOverview,
+  loadWholeGraph,
+  toCompact,
+} from '../../src/lib/repositories/graph';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
@@ -273,5 +279,71 @@ describeEachDatabase('graph', ({ db }) => {
     expect(paused.edges).toEqual(unpaused.edges);
     expect(unpaused.nodes.length).toBe(3000);
     expect(unpaused.edges.map((e) => e.id)).toEqual([...unpaused.edges.map((e) => e.id)].sort());
+  });
+
+  it('writes the compact form in PostgreSQL as the JSON graph reads, filtered or not, leaving out edges to a participant added meanwhile', async () => {
+    await demo();
+    const options = { participants: 1500, edges: 4000, seed: 9, now: new Date('2026-11-01T00:00:00Z') };
+    const big = await loadSyntheticOrg(db(), { name: 'Compact', timezone: 'UTC' }, options);
+    const scope = createOrgScope({
+      orgId: big.orgId,
+      orgName: 'Compact',
+      timezone: 'UTC',
+      userId: '00000000-0000-4000-8000-000000000001',
+      userEmail: 'x',
+      role: 'viewer',
+    });
+    const limits = { maxNodes: 10_000, maxEdges: 100_000 };
+    for (const query of [
+      graphQuerySchema.parse({}),
+      graphQuerySchema.parse({ stage: 'active', minConfidence: '0.5' }),
+      graphQuerySchema.parse({ segment: 'highly_connected' }),
+    ]) {
+      const expected = await withOrg(db().db, scope, async (tx) =>
+        toCompact(await loadWholeGraph(tx, scope, query, limits)),
+      );
+      const written = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, query, limits));
+      const compact = JSON.parse(written.pieces.join('')) as typeof expected;
+      expect(compact, JSON.stringify(query)).toEqual(expected);
+      expect(written.nodes).toBe(expected.nodes.id.length);
+      expect(written.edges).toBe(expected.edges.source.length);
+    }
+
+    const whole = graphQuerySchema.parse({});
+    const unpaused = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, whole, limits));
+    const late = '00000000-0000-4000-8000-0000000000bb';
+    let pauses = 0;
+    const paused = await withOrg(db().db, scope, (tx) =>
+      loadCompactGraph(tx, scope, whole, limits, async () => {
+        // After the participants were read, before the relationships: a participant and an edge to it.
+        if (++pauses === 2) {
+          await tx.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
+                               VALUES (${big.orgId}, ${late}, 'Late arrival', 'member', 'manual')`);
+          await tx.execute(sql`INSERT INTO relationships (org_id, id, from_participant_id, to_participant_id, type, source, confidence_score)
+                               VALUES (${big.orgId}, 'ffffffff-ffff-4fff-bfff-fffffffffffe',
+                                       ${idFactory(big.orgId, 'participant')(0)}, ${late}, 'knows', 'manual', 1)`);
+        }
+      }),
+    );
+    expect(pauses).toBe(2);
+    expect(paused.pieces.join('')).toBe(unpaused.pieces.join(''));
+    // Read again (the late participant is among the nodes now), in one page and in pages of 700.
+    const single = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, whole, limits));
+    const paged = await withOrg(db().db, scope, (tx) =>
+      loadCompactGraph(tx, scope, whole, { ...limits, edgePage: 700 }),
+    );
+    expect(single.edges).toBe(unpaused.edges + 1);
+    expect(paged.pieces.join('')).toBe(single.pieces.join(''));
+
+    await expect(
+      withOrg(db().db, scope, (tx) =>
+        loadCompactGraph(tx, scope, whole, { maxNodes: 1000, maxEdges: 100_000 }),
+      ),
+    ).rejects.toBeInstanceOf(GraphTooLargeError);
+    await expect(
+      withOrg(db().db, scope, (tx) =>
+        loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 100 }),
+      ),
+    ).rejects.toBeInstanceOf(GraphTooLargeError);
   });
 });

@@ -4,7 +4,8 @@ import { compress } from 'hono/compress';
 import type { JSONParsed } from 'hono/utils/types';
 import { jsonStream } from '../../lib/json-slices';
 import { toCompact, type Graph } from '../../lib/repositories/graph';
-import { viewGraph, viewGraphOverview } from '../../lib/services/views/graph';
+import { textStream } from '../../lib/export-format';
+import { viewCompactGraph, viewGraph, viewGraphOverview } from '../../lib/services/views/graph';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   communityOverviewSchema,
@@ -15,6 +16,7 @@ import {
   MAX_COMPACT_GRAPH_NODES,
   MAX_JSON_GRAPH_NODES,
   type CommunityOverview,
+  type CompactGraph,
 } from '../../lib/validation/graph';
 import type { ApiEnv } from '../context';
 import { problemContent } from '../openapi-schemas';
@@ -81,6 +83,12 @@ graphRoutes.openapi(graphRoute, async (c) => {
       return c.json(body, 200);
     }
     return answer(view.graph);
+  }
+  if (query.format === 'compact' && !query.focus && query.community === undefined) {
+    // The whole (filtered) org, its JSON already written (docs/decisions/041).
+    const { pieces } = await viewCompactGraph(db, c.var.scope, query, pause);
+    const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
+    return response as Response as Response & TypedResponse<JSONParsed<CompactGraph>, 200, 'json'>;
   }
   return answer(await viewGraph(db, c.var.scope, query, pause));
 });

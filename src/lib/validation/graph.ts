@@ -203,3 +203,4 @@ export const communityOverviewSchema = z
     description: 'view=overview after an Atlas run: communities as super-nodes, links weighted by count',
   });
 export type CommunityOverview = z.infer<typeof communityOverviewSchema>;
+export type CompactGraph = z.infer<typeof compactGraphSchema>;

@@ -17,6 +17,7 @@ import {
   loadWholeGraph,
   type Graph,
 } from '../../repositories/graph';
+import { loadCompactGraph, type CompactGraphText } from '../../repositories/compact-graph';
 import type { RequestScope } from '../../scope';
 import {
   COMMUNITY_GRAPH_EDGES,
@@ -61,6 +62,17 @@ async function loadCommunity(db: OrgDb, scope: RequestScope, query: GraphQuery, 
   );
 }
 
+/** 422 for a graph over the limits of its form, saying what to do instead. */
+function tooLarge(error: GraphTooLargeError, compact: boolean): AppError {
+  return new AppError(
+    'unprocessable',
+    `The graph has ${error.nodes} participants with these filters: too many to ${compact ? 'send' : 'draw whole'}. ` +
+      (compact
+        ? 'Filter it, or focus on a participant.'
+        : 'Filter it, focus on a participant, or ask for format=compact.'),
+  );
+}
+
 async function loadGraph(
   db: OrgDb,
   scope: RequestScope,
@@ -93,14 +105,7 @@ async function loadGraph(
             pause,
           );
   } catch (error) {
-    if (!(error instanceof GraphTooLargeError)) throw error;
-    throw new AppError(
-      'unprocessable',
-      `The graph has ${error.nodes} participants with these filters: too many to ${compact ? 'send' : 'draw whole'}. ` +
-        (compact
-          ? 'Filter it, or focus on a participant.'
-          : 'Filter it, focus on a participant, or ask for format=compact.'),
-    );
+    throw error instanceof GraphTooLargeError ? tooLarge(error, compact) : error;
   }
   if (!graph) throw new AppError('not_found', 'The focus participant is not in this org.');
   return graph;
@@ -130,6 +135,29 @@ async function loadAndAudit(
   pause?: () => Promise<void>,
 ): Promise<Graph> {
   const graph = await loadGraph(tx, scope, query, pause);
+  await auditGraphViewed(tx, scope, query, {
+    nodes: graph.nodes.length,
+    edges: graph.edges.length,
+    truncated: graph.truncated,
+    overview: graph.overview,
+    jobId: graph.community?.run.jobId,
+  });
+  return graph;
+}
+
+/** `graph.viewed`: what was asked for and how much of it was sent. */
+async function auditGraphViewed(
+  tx: OrgDb,
+  scope: RequestScope,
+  query: GraphQuery,
+  drawn: {
+    nodes: number;
+    edges: number;
+    truncated: Graph['truncated'];
+    overview?: Graph['overview'];
+    jobId?: string;
+  },
+) {
   const { format, perHop, view, community, ...filters } = query;
   await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
@@ -139,15 +167,36 @@ async function loadAndAudit(
       filters,
       format,
       ...(view === 'overview' ? { view } : {}),
-      ...(community !== undefined ? { community, jobId: graph.community!.run.jobId } : {}),
+      ...(community !== undefined ? { community, jobId: drawn.jobId } : {}),
       ...(query.focus ? { perHop } : {}),
-      nodes: graph.nodes.length,
-      edges: graph.edges.length,
-      truncated: graph.truncated,
-      ...(graph.overview ? { overview: graph.overview } : {}),
+      nodes: drawn.nodes,
+      edges: drawn.edges,
+      truncated: drawn.truncated,
+      ...(drawn.overview ? { overview: drawn.overview } : {}),
     },
   });
-  return graph;
+}
+
+/**
+ * The whole (filtered) org in the compact form, its JSON text written by PostgreSQL
+ * (docs/decisions/041); writes `graph.viewed` as viewGraph does. Over MAX_COMPACT_GRAPH_NODES
+ * participants or MAX_COMPACT_GRAPH_EDGES relationships: 422.
+ */
+export async function viewCompactGraph(
+  db: Database,
+  scope: RequestScope,
+  query: GraphQuery,
+  pause?: () => Promise<void>,
+): Promise<CompactGraphText> {
+  requirePermission(scope, 'graph.read');
+  return withOrg(db, scope, async (tx) => {
+    const limits = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
+    const text = await loadCompactGraph(tx, scope, query, limits, pause).catch((error: unknown) => {
+      throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
+    });
+    await auditGraphViewed(tx, scope, query, { nodes: text.nodes, edges: text.edges, truncated: [] });
+    return text;
+  });
 }
 
 export type GraphOverview =

@@ -1,0 +1,194 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../db';
+import type { OrgDb } from '../database/with-org';
+import type { OrgScope } from '../scope';
+import type { GraphQuery } from '../validation/graph';
+import { GraphTooLargeError, nodeColumns, nodeFilter } from './graph';
+import { getSegmentSettings } from './segments';
+
+// The whole (filtered) graph in the compact form, its JSON written by PostgreSQL a column at a time
+// (docs/decisions/041): one statement for the participants and one per 50,000 relationships, each
+// returning every column as one text of JSON values. The app only turns relationship ends into node
+// indexes.
+// Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
+
+/** The compact form's JSON text in pieces, and what it holds (for the audit event). */
+export interface CompactGraphText {
+  pieces: string[];
+  nodes: number;
+  edges: number;
+}
+
+interface NodeColumns {
+  n: number;
+  ids: string | null;
+  label: string | null;
+  role: string | null;
+  stage: string | null;
+  lastActivityAt: string | null;
+  degree: string | null;
+  segment: string | null;
+}
+
+interface EdgeColumns {
+  m: number;
+  last: string | null;
+  sources: string | null;
+  targets: string | null;
+  types: string | null;
+  confidences: string | null;
+}
+
+/**
+ * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
+ * relationships among them (at most `maxEdges`), as the compact form's JSON: nodes in id order, edges
+ * as pairs of indexes into them. The statements are separate reads: a relationship to a participant
+ * added meanwhile is left out (its participant is not among the nodes), as the paged read did. `pause`
+ * is awaited between them, giving light requests their turn (docs/decisions/031).
+ */
+export async function loadCompactGraph(
+  db: OrgDb,
+  scope: OrgScope,
+  q: GraphQuery,
+  limits: { maxNodes: number; maxEdges: number; edgePage?: number },
+  pause: () => Promise<void> = async () => undefined,
+): Promise<CompactGraphText> {
+  const settings = await getSegmentSettings(db, scope);
+  const filter = nodeFilter(scope, q, settings);
+  const [{ n: matching } = { n: 0 }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM participants p WHERE ${filter}`,
+  );
+  if (matching > limits.maxNodes) throw new GraphTooLargeError(matching);
+  await pause();
+  // One aggregate per column over the same rows: the columns line up whatever order the rows come in;
+  // the sorted subquery makes it the same order every time.
+  const [nodes] = await queryRows<NodeColumns>(
+    db,
+    sql`SELECT count(*)::int AS n, string_agg(page.id::text, ',') AS ids,
+               string_agg(to_json(page.label)::text, ',') AS label,
+               string_agg(to_json(page.role)::text, ',') AS role,
+               string_agg(to_json(page."lifecycleStage")::text, ',') AS stage,
+               string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
+               string_agg(page.degree::text, ',') AS degree,
+               string_agg(to_json(page.segment)::text, ',') AS segment
+        FROM (SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
+              ORDER BY p.id LIMIT ${limits.maxNodes + 1}) page`,
+  );
+  if (nodes!.n > limits.maxNodes) throw new GraphTooLargeError(nodes!.n);
+  const ids = nodes!.ids ? nodes!.ids.split(',') : [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
+  const edges = await readEdges(db, scope, q, filter, index, limits, pause);
+  if (edges === undefined) throw new GraphTooLargeError(ids.length);
+  return {
+    nodes: ids.length,
+    edges: edges.count,
+    pieces: [
+      '{"format":"compact","nodes":{"id":[',
+      ids.length ? `"${nodes!.ids!.replaceAll(',', '","')}"` : '',
+      '],"label":[',
+      nodes!.label ?? '',
+      '],"role":[',
+      nodes!.role ?? '',
+      '],"lifecycleStage":[',
+      nodes!.stage ?? '',
+      '],"lastActivityAt":[',
+      nodes!.lastActivityAt ?? '',
+      '],"degree":[',
+      nodes!.degree ?? '',
+      '],"segment":[',
+      nodes!.segment ?? '',
+      ']},"edges":{"source":[',
+      edges.source.join(','),
+      '],"target":[',
+      edges.target.join(','),
+      '],"type":[',
+      edges.type.join(','),
+      '],"confidence":[',
+      edges.confidence.join(','),
+      ']},"truncated":[]}',
+    ],
+  };
+}
+
+/** How many relationships a statement reads unless told: a page's text stays a few megabytes. */
+const EDGE_PAGE = 50_000;
+
+/**
+ * The relationships among the nodes (`index`: id → position), in id order, a keyset page at a time with
+ * `pause` before each: the ends as node indexes, the types and confidences as JSON text (a page's, or
+ * each relationship's once one was left out). Undefined past `maxEdges`.
+ */
+async function readEdges(
+  db: OrgDb,
+  scope: OrgScope,
+  q: GraphQuery,
+  filter: SQL,
+  index: Map<string, number>,
+  { maxEdges, edgePage = EDGE_PAGE }: { maxEdges: number; edgePage?: number },
+  pause: () => Promise<void>,
+) {
+  const among = sql`(SELECT p.id FROM participants p WHERE ${filter})`;
+  const filtered = Boolean(q.stage || q.role || q.segment);
+  const out = {
+    count: 0,
+    source: [] as number[],
+    target: [] as number[],
+    type: [] as string[],
+    confidence: [] as string[],
+  };
+  for (let after: string | null = null; ;) {
+    await pause();
+    // Types are JSON strings, which never hold a raw line break: a newline separates them safely.
+    const [page]: EdgeColumns[] = await queryRows<EdgeColumns>(
+      db,
+      sql`SELECT count(*)::int AS m, max(r.id::text COLLATE "C") AS last,
+                 string_agg(r.from_participant_id::text, ',') AS sources,
+                 string_agg(r.to_participant_id::text, ',') AS targets,
+                 string_agg(to_json(r.type)::text, E'\n') AS types,
+                 string_agg(r.confidence_score::text, ',') AS confidences
+          FROM (SELECT r.id, r.from_participant_id, r.to_participant_id, r.type, r.confidence_score
+                FROM relationships r
+                WHERE r.org_id = ${scope.orgId} ${after === null ? sql`` : sql`AND r.id > ${after}`}
+                  ${q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``}
+                  ${filtered ? sql`AND r.from_participant_id IN ${among} AND r.to_participant_id IN ${among}` : sql``}
+                ORDER BY r.id LIMIT ${edgePage}) r`,
+    );
+    if (!page || page.m === 0) return out;
+    addEdges(out, index, page);
+    if (out.count > maxEdges) return undefined;
+    if (page.m < edgePage) return out;
+    after = page.last;
+  }
+}
+
+/** A page's relationships into the columns, leaving out any whose end is not among the nodes. */
+function addEdges(
+  out: { count: number; source: number[]; target: number[]; type: string[]; confidence: string[] },
+  index: Map<string, number>,
+  page: EdgeColumns,
+) {
+  const sources = page.sources!.split(',');
+  const targets = page.targets!.split(',');
+  const kept: number[] = [];
+  for (let i = 0; i < sources.length; i++) {
+    const s = index.get(sources[i]!);
+    const t = index.get(targets[i]!);
+    if (s === undefined || t === undefined) continue;
+    out.source.push(s);
+    out.target.push(t);
+    kept.push(i);
+  }
+  out.count += kept.length;
+  if (kept.length === 0) return;
+  if (kept.length === sources.length) {
+    out.type.push(page.types!.replaceAll('\n', ','));
+    out.confidence.push(page.confidences!);
+    return;
+  }
+  const types = page.types!.split('\n');
+  const confidences = page.confidences!.split(',');
+  out.type.push(kept.map((i) => types[i]).join(','));
+  out.confidence.push(kept.map((i) => confidences[i]).join(','));
+}
