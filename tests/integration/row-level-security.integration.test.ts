@@ -34,6 +34,7 @@ const ORG_TABLES = [
   'recommendations',
   'relationship_controls',
   'relationships',
+  'segment_counts',
   'stage_daily_counts',
   'stage_transitions',
 ];

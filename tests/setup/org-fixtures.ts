@@ -58,6 +58,7 @@ export async function orgWithEveryTable(
     .values({ email: `${canary.toLowerCase()}@example.com`, name: canary })
     .returning({ id: users.id });
   await db.insert(orgMemberships).values({ orgId, userId: user!.id, role: 'owner' });
+  // The participants bring the org's segment_counts rows with them (triggers, migration 0018).
   const [p1, p2] = await db
     .insert(participants)
     .values(

@@ -718,6 +718,30 @@ export const stageDailyCounts = pgTable(
   ],
 );
 
+/** What the segment counters count participants by (docs/decisions/042). */
+export const SEGMENT_COUNT_DIMENSIONS = ['system', 'degree', 'created', 'activity'] as const;
+
+/**
+ * The org's participants counted by what the segments ask of them (docs/decisions/042): the automated
+ * accounts (bucket 0), and the others by degree, by the 15-minute slot they were created in and by the
+ * slot they were last active in (-1: never). Kept by triggers on participants (migration 0018) in the
+ * transactions that change them.
+ */
+export const segmentCounts = pgTable(
+  'segment_counts',
+  {
+    orgId: orgId(),
+    dimension: text('dimension').notNull(),
+    bucket: bigint('bucket', { mode: 'number' }).notNull(),
+    participants: bigint('participants', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'segment_counts_pkey', columns: [t.orgId, t.dimension, t.bucket] }),
+    check('segment_counts_dimension_check', oneOf('dimension', SEGMENT_COUNT_DIMENSIONS)),
+    check('segment_counts_participants_check', sql`${t.participants} >= 0`),
+  ],
+);
+
 /** How many participants moved from one stage to another on each org-local day, and by whom. */
 export const stageTransitions = pgTable(
   'stage_transitions',

@@ -1,0 +1,232 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../src/lib/db';
+import { orgSettings, orgs, participants, relationships } from '../../src/lib/database/schema';
+import { withOrg } from '../../src/lib/database/with-org';
+import { SEGMENT_KEYS, SYSTEM_PARTICIPANT_ROLE, type SegmentKey } from '../../src/lib/domain';
+import { countSegments, getSegmentSettings, segmentCondition } from '../../src/lib/repositories/segments';
+import { createOrgScope, type OrgScope } from '../../src/lib/scope';
+import { createRandom } from '../../src/lib/seed/random';
+import { describeEachDatabase, type TestDatabase } from '../setup/databases';
+
+// The segment counters (docs/decisions/042) against a recount of the participants one by one: after
+// inserts, activity, relationships added and removed, role changes and deletions, in time zones whose
+// midnight falls on and off the counters' 15-minute slots, for several settings.
+
+/** The segments counted the way they were before the counters: every participant, each condition. */
+async function recount(db: TestDatabase, scope: OrgScope): Promise<Record<SegmentKey, number>> {
+  return withOrg(db.db, scope, async (tx) => {
+    const settings = await getSegmentSettings(tx, scope);
+    const columns = SEGMENT_KEYS.map(
+      (key) =>
+        sql`count(*) FILTER (WHERE ${segmentCondition(key, scope, settings)})::int AS ${sql.identifier(key)}`,
+    );
+    const [counts] = await queryRows<Record<SegmentKey, number>>(
+      tx,
+      sql`SELECT ${sql.join(columns, sql`, `)} FROM participants p WHERE p.org_id = ${scope.orgId}`,
+    );
+    return counts!;
+  });
+}
+
+async function counted(db: TestDatabase, scope: OrgScope): Promise<Record<SegmentKey, number>> {
+  const segments = await withOrg(db.db, scope, (tx) => countSegments(tx, scope));
+  return Object.fromEntries(segments.map((s) => [s.key, s.count])) as Record<SegmentKey, number>;
+}
+
+/** The counters as stored, and as the participants would give them now, bucket by bucket. */
+async function storedAndRecounted(db: TestDatabase, orgId: string) {
+  const stored = await queryRows<{ key: string; n: number }>(
+    db.db,
+    sql`SELECT dimension || ':' || bucket AS key, participants::int AS n FROM segment_counts
+        WHERE org_id = ${orgId} AND participants <> 0 ORDER BY 1`,
+  );
+  const recounted = await queryRows<{ key: string; n: number }>(
+    db.db,
+    sql`SELECT b.dimension || ':' || b.bucket AS key, count(*)::int AS n FROM participants r
+        CROSS JOIN LATERAL segment_count_buckets(r.role, r.out_degree + r.in_degree, r.created_at, r.last_activity_at) b
+        WHERE r.org_id = ${orgId} GROUP BY 1 ORDER BY 1`,
+  );
+  return { stored, recounted };
+}
+
+// Named zones' midnights all start a 15-minute slot; a POSIX zone seven minutes east of UTC puts
+// midnight inside one, where the counters are read with the participants of that slot.
+const OFF_SLOT = { zone: 'XYZ-0:07', minutes: 7 };
+const ZONES = [
+  'UTC',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Pacific/Chatham',
+  'America/Los_Angeles',
+  OFF_SLOT.zone,
+];
+const SETTINGS = [
+  {
+    newDays: 14,
+    activeDays: 30,
+    dormantDays: 60,
+    highlyConnectedPercentile: 0.9,
+    highlyConnectedMinDegree: 3,
+  },
+  { newDays: 3, activeDays: 7, dormantDays: 8, highlyConnectedPercentile: 0.5, highlyConnectedMinDegree: 1 },
+  {
+    newDays: 90,
+    activeDays: 45,
+    dormantDays: 200,
+    highlyConnectedPercentile: 0.99,
+    highlyConnectedMinDegree: 6,
+  },
+];
+
+describeEachDatabase('segment counters', ({ db }) => {
+  async function org(name: string, seed: number) {
+    const next = createRandom(seed);
+    const [row] = await db().db.insert(orgs).values({ name }).returning({ id: orgs.id });
+    const orgId = row!.id;
+    const day = 86_400_000;
+    const now = Date.now();
+    // Times spread over 250 days, a third of them on an exact quarter hour (where midnights fall).
+    const when = () => {
+      const t = now - Math.floor(next() * 250 * day);
+      return new Date(next() < 0.33 ? t - (t % 900_000) : t);
+    };
+    const rows = Array.from({ length: 240 }, (_, i) => ({
+      orgId,
+      displayName: `P${i}`,
+      role: next() < 0.08 ? SYSTEM_PARTICIPANT_ROLE : next() < 0.5 ? 'member' : 'partner',
+      origin: 'manual',
+      createdAt: when(),
+      lastActivityAt: next() < 0.2 ? null : when(),
+    }));
+    // And some a minute after an off-slot midnight, on each day a setting below makes a threshold.
+    const offset = OFF_SLOT.minutes * 60_000;
+    const midnight = Math.floor((now + offset) / day) * day - offset;
+    for (const days of [3, 7, 8, 14, 30, 45, 60, 90, 200]) {
+      const at = new Date(midnight - days * day + 60_000);
+      rows.push({
+        orgId,
+        displayName: `Edge ${days}`,
+        role: 'member',
+        origin: 'manual',
+        createdAt: at,
+        lastActivityAt: at,
+      });
+    }
+    const ids = (await db().db.insert(participants).values(rows).returning({ id: participants.id })).map(
+      (p) => p.id,
+    );
+    const edges = new Map<string, typeof relationships.$inferInsert>();
+    for (let i = 0; i < 500; i++) {
+      // A few hubs, so that the degree percentile has something to find.
+      const from = ids[Math.floor(next() ** 3 * ids.length)]!;
+      const to = ids[Math.floor(next() * ids.length)]!;
+      if (from === to) continue;
+      edges.set(`${from}>${to}`, {
+        orgId,
+        fromParticipantId: from,
+        toParticipantId: to,
+        type: 'knows',
+        source: 'manual',
+        confidenceScore: next(),
+      });
+    }
+    await db()
+      .db.insert(relationships)
+      .values([...edges.values()]);
+    return { orgId, ids, next, when };
+  }
+
+  const scopeOf = (orgId: string, timezone: string) =>
+    createOrgScope({
+      orgId,
+      orgName: 'Counters',
+      timezone,
+      userId: '00000000-0000-4000-8000-000000000001',
+      userEmail: 'counters@example.com',
+      role: 'viewer',
+    });
+
+  async function expectExact(orgId: string, label: string) {
+    const { stored, recounted } = await storedAndRecounted(db(), orgId);
+    expect(stored, `${label}: the buckets`).toEqual(recounted);
+    for (const settings of SETTINGS) {
+      await db()
+        .db.insert(orgSettings)
+        .values({ orgId, ...settings })
+        .onConflictDoUpdate({ target: orgSettings.orgId, set: settings });
+      for (const zone of ZONES) {
+        const scope = scopeOf(orgId, zone);
+        expect(await counted(db(), scope), `${label}, ${zone}, ${JSON.stringify(settings)}`).toEqual(
+          await recount(db(), scope),
+        );
+      }
+    }
+  }
+
+  it('count every segment exactly as a recount does, through every kind of change', async () => {
+    const { orgId, ids, next, when } = await org('Counters', 7);
+    await expectExact(orgId, 'after the load');
+
+    // Activity moves, one by one and in bulk; some never active again.
+    for (const id of ids.slice(0, 20)) {
+      await db()
+        .db.update(participants)
+        .set({ lastActivityAt: next() < 0.2 ? null : when() })
+        .where(and(eq(participants.orgId, orgId), eq(participants.id, id)));
+    }
+    await db()
+      .db.update(participants)
+      .set({ lastActivityAt: new Date() })
+      .where(and(eq(participants.orgId, orgId), inArray(participants.id, ids.slice(20, 60))));
+    // Roles change in and out of the automated accounts; relationships go; participants go.
+    await db()
+      .db.update(participants)
+      .set({ role: SYSTEM_PARTICIPANT_ROLE })
+      .where(and(eq(participants.orgId, orgId), inArray(participants.id, ids.slice(60, 66))));
+    await db()
+      .db.update(participants)
+      .set({ role: 'member' })
+      .where(
+        and(
+          eq(participants.orgId, orgId),
+          eq(participants.role, SYSTEM_PARTICIPANT_ROLE),
+          inArray(participants.id, ids.slice(0, 120)),
+        ),
+      );
+    await db()
+      .db.delete(relationships)
+      .where(and(eq(relationships.orgId, orgId), sql`${relationships.confidenceScore} < 0.3`));
+    await db()
+      .db.delete(participants)
+      .where(and(eq(participants.orgId, orgId), inArray(participants.id, ids.slice(200, 215))));
+    await expectExact(orgId, 'after the changes');
+
+    // An org deleted takes its counters with it, and leaves the others' alone.
+    const other = await org('Other', 8);
+    await db().db.delete(orgs).where(eq(orgs.id, other.orgId));
+    const [left] = await queryRows<{ n: number }>(
+      db().db,
+      sql`SELECT count(*)::int AS n FROM segment_counts WHERE org_id = ${other.orgId}`,
+    );
+    expect(left!.n).toBe(0);
+    await expectExact(orgId, 'after another org went');
+  });
+
+  it('the migration fills the counters of the participants already there as the triggers keep them', async () => {
+    const { orgId } = await org('Backfill', 11);
+    const before = await storedAndRecounted(db(), orgId);
+    const migration = fs.readFileSync(path.join(process.cwd(), 'drizzle/0018_segment_counters.sql'), 'utf8');
+    const backfill = migration
+      .split('--> statement-breakpoint')
+      .map((statement) => statement.trim())
+      .find((statement) => /^(--.*\n)*INSERT INTO segment_counts/.test(statement));
+    expect(backfill).toBeDefined();
+    await db().db.execute(sql`DELETE FROM segment_counts`);
+    await db().db.execute(sql.raw(backfill!));
+    expect(await storedAndRecounted(db(), orgId)).toEqual(before);
+    expect(before.stored).toEqual(before.recounted);
+  });
+});
