@@ -15,14 +15,25 @@ import { describeEachDatabase, type TestDatabase } from '../setup/databases';
 // inserts, activity, relationships added and removed, role changes and deletions, in time zones whose
 // midnight falls on and off the counters' 15-minute slots, for several settings.
 
-/** The segments counted the way they were before the counters: every participant, each condition. */
+/**
+ * The segments counted the way they were before the counters: every participant, each condition, and
+ * the highly connected threshold by percentile_disc over the org's degrees.
+ */
 async function recount(db: TestDatabase, scope: OrgScope): Promise<Record<SegmentKey, number>> {
   return withOrg(db.db, scope, async (tx) => {
     const settings = await getSegmentSettings(tx, scope);
-    const columns = SEGMENT_KEYS.map(
-      (key) =>
-        sql`count(*) FILTER (WHERE ${segmentCondition(key, scope, settings)})::int AS ${sql.identifier(key)}`,
-    );
+    const threshold = sql`(
+      SELECT greatest(coalesce(percentile_disc(${settings.highlyConnectedPercentile}::float8)
+                               WITHIN GROUP (ORDER BY q.out_degree + q.in_degree), 0),
+                      ${settings.highlyConnectedMinDegree}::int)
+      FROM participants q WHERE q.org_id = ${scope.orgId} AND q.role <> ${SYSTEM_PARTICIPANT_ROLE})`;
+    const columns = SEGMENT_KEYS.map((key) => {
+      const condition =
+        key === 'highly_connected'
+          ? sql`p.role <> ${SYSTEM_PARTICIPANT_ROLE} AND p.out_degree + p.in_degree >= ${threshold}`
+          : segmentCondition(key, scope, settings);
+      return sql`count(*) FILTER (WHERE ${condition})::int AS ${sql.identifier(key)}`;
+    });
     const [counts] = await queryRows<Record<SegmentKey, number>>(
       tx,
       sql`SELECT ${sql.join(columns, sql`, `)} FROM participants p WHERE p.org_id = ${scope.orgId}`,

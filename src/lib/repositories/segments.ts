@@ -40,11 +40,19 @@ const SYSTEM = sql.raw(`'${SYSTEM_PARTICIPANT_ROLE}'`);
 /** A participant's number of relationships, either direction (the counters kept by triggers). */
 const degreeOf = (p: SQL) => sql`(${p}.out_degree + ${p}.in_degree)`;
 
-/** The degree at or above which a participant is highly connected (never below the minimum). */
+/**
+ * The degree at or above which a participant is highly connected (never below the minimum): the degree
+ * percentile_disc would pick over the org's participants — the first the ordered participants reach at
+ * row ceil(fraction × count), never before the first — found in the degree counters (decision 042)
+ * rather than by sorting the org.
+ */
 const highlyConnectedThreshold = (scope: OrgScope, s: SegmentSettings) => sql`(
-  SELECT greatest(coalesce(percentile_disc(${s.highlyConnectedPercentile}::float8) WITHIN GROUP (ORDER BY q.out_degree + q.in_degree), 0),
-                  ${s.highlyConnectedMinDegree}::int)
-  FROM participants q WHERE q.org_id = ${scope.orgId} AND q.role <> ${SYSTEM})`;
+  SELECT greatest(coalesce(min(d.degree) FILTER (
+           WHERE d.reached >= greatest(1, ceil(${s.highlyConnectedPercentile}::float8 * d.regular::float8))), 0),
+         ${s.highlyConnectedMinDegree}::int)
+  FROM (SELECT c.bucket AS degree, sum(c.participants) OVER (ORDER BY c.bucket) AS reached,
+               sum(c.participants) OVER () AS regular
+        FROM segment_counts c WHERE c.org_id = ${scope.orgId} AND c.dimension = 'degree') d)`;
 
 /** The condition for membership of `key`, on the participants row aliased `p`. */
 export function segmentCondition(key: SegmentKey, scope: OrgScope, s: SegmentSettings): SQL {
@@ -98,25 +106,14 @@ export async function countSegments(db: OrgDb, scope: OrgScope): Promise<Segment
          WHERE c.org_id = ${scope.orgId} AND c.dimension = ${dimension} ${where})`;
   const [counts] = await queryRows<Record<SegmentKey, number>>(
     db,
-    sql`WITH degrees AS (
-          SELECT c.bucket AS degree, sum(c.participants) OVER (ORDER BY c.bucket) AS reached
-          FROM segment_counts c WHERE c.org_id = ${scope.orgId} AND c.dimension = 'degree'
-        ), totals AS (
+    sql`WITH totals AS (
           SELECT ${bucket('degree')} AS regular,
                  ${countedSince(scope, 'activity', daysAgo(scope, s.activeDays))} AS active,
                  ${countedSince(scope, 'activity', daysAgo(scope, s.dormantDays))} AS not_dormant
-        ), threshold AS (
-          -- percentile_disc's choice: the first degree the ordered participants reach at row
-          -- ceil(fraction × count), never before the first row.
-          SELECT greatest(coalesce((
-                   SELECT min(d.degree) FROM degrees d
-                   WHERE d.reached >= greatest(1, ceil(${s.highlyConnectedPercentile}::float8 * t.regular::float8))), 0),
-                 ${s.highlyConnectedMinDegree}::int) AS degree
-          FROM totals t
         )
         SELECT ${bucket('system')}::int AS system,
                ${bucket('degree', sql`AND c.bucket = 0`)}::int AS isolated,
-               ${bucket('degree', sql`AND c.bucket >= (SELECT degree FROM threshold)`)}::int AS highly_connected,
+               ${bucket('degree', sql`AND c.bucket >= ${highlyConnectedThreshold(scope, s)}`)}::int AS highly_connected,
                ${countedSince(scope, 'created', daysAgo(scope, s.newDays))}::int AS new,
                t.active::int AS active,
                greatest(t.not_dormant - t.active, 0)::int AS at_risk,
