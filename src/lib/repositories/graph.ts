@@ -223,12 +223,16 @@ export async function loadNeighbourhood(
             SELECT r.from_participant_id FROM relationships r
             WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ANY(${sql.param(frontier)}::uuid[]) ${confidence}
           ), candidates AS (
-            SELECT ${nodeColumns(scope, settings)}
+            SELECT p.id, ${degreeOf} AS degree
             FROM neighbours n JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = n.id
             WHERE ${filter} AND NOT (p.id = ANY(${sql.param([...seen])}::uuid[]))
+          ), kept AS (
+            SELECT c.id, c.degree FROM candidates c ORDER BY c.degree DESC, c.id LIMIT ${q.perHop}
           )
-          SELECT c.*, (SELECT count(*)::int FROM candidates) AS total
-          FROM candidates c ORDER BY c.degree DESC, c.id LIMIT ${q.perHop}`,
+          -- Only the kept few are made into nodes; the rest are counted.
+          SELECT ${nodeColumns(scope, settings)}, (SELECT count(*)::int FROM candidates) AS total
+          FROM kept k JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = k.id
+          ORDER BY k.degree DESC, k.id`,
     );
     const total = rows[0]?.total ?? 0;
     if (total > rows.length) truncated.push({ hop, kept: rows.length, leftOut: total - rows.length });
