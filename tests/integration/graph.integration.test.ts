@@ -4,8 +4,10 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
 import { loadCompactGraph } from '../../src/lib/repositories/compact-graph';
+import { queryRows } from '../../src/lib/db';
 import {
   GraphTooLargeError,
+  loadNeighbourhood,
   loadOverview,
   loadWholeGraph,
   toCompact,
@@ -16,6 +18,17 @@ import { idFactory } from '../../src/lib/seed/synthetic';
 import { graphQuerySchema } from '../../src/lib/validation/graph';
 import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
+
+/** A viewer's scope in an org the test loaded (the reads below run as repository calls). */
+const viewerOf = (orgId: string, orgName: string) =>
+  createOrgScope({
+    orgId,
+    orgName,
+    timezone: 'UTC',
+    userId: '00000000-0000-4000-8000-000000000001',
+    userEmail: 'x',
+    role: 'viewer',
+  });
 
 interface JsonGraph {
   nodes: { id: string; label: string; degree: number; lifecycleStage: string; segment: string }[];
@@ -220,14 +233,7 @@ describeEachDatabase('graph', ({ db }) => {
     await demo();
     const options = { participants: 2000, edges: 8000, seed: 5, now: new Date() };
     const big = await loadSyntheticOrg(db(), { name: 'Overview', timezone: 'UTC' }, options);
-    const scope = createOrgScope({
-      orgId: big.orgId,
-      orgName: 'Overview',
-      timezone: 'UTC',
-      userId: '00000000-0000-4000-8000-000000000001',
-      userEmail: 'x',
-      role: 'viewer',
-    });
+    const scope = viewerOf(big.orgId, 'Overview');
     const query = graphQuerySchema.parse({ view: 'overview' });
     const overview = await withOrg(db().db, scope, (tx) =>
       loadOverview(tx, scope, query, 150, 'no_atlas_run'),
@@ -248,14 +254,7 @@ describeEachDatabase('graph', ({ db }) => {
     await demo();
     const options = { participants: 3000, edges: 6000, seed: 7, now: new Date() };
     const big = await loadSyntheticOrg(db(), { name: 'Paged', timezone: 'UTC' }, options);
-    const scope = createOrgScope({
-      orgId: big.orgId,
-      orgName: 'Paged',
-      timezone: 'UTC',
-      userId: '00000000-0000-4000-8000-000000000001',
-      userEmail: 'x',
-      role: 'viewer',
-    });
+    const scope = viewerOf(big.orgId, 'Paged');
     const query = graphQuerySchema.parse({});
     const limits = { maxNodes: 10_000, maxEdges: 100_000 };
     const unpaused = await withOrg(db().db, scope, (tx) => loadWholeGraph(tx, scope, query, limits));
@@ -285,14 +284,7 @@ describeEachDatabase('graph', ({ db }) => {
     await demo();
     const options = { participants: 1500, edges: 4000, seed: 9, now: new Date('2026-11-01T00:00:00Z') };
     const big = await loadSyntheticOrg(db(), { name: 'Compact', timezone: 'UTC' }, options);
-    const scope = createOrgScope({
-      orgId: big.orgId,
-      orgName: 'Compact',
-      timezone: 'UTC',
-      userId: '00000000-0000-4000-8000-000000000001',
-      userEmail: 'x',
-      role: 'viewer',
-    });
+    const scope = viewerOf(big.orgId, 'Compact');
     const limits = { maxNodes: 10_000, maxEdges: 100_000 };
     for (const query of [
       graphQuerySchema.parse({}),
@@ -345,5 +337,75 @@ describeEachDatabase('graph', ({ db }) => {
         loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 100 }),
       ),
     ).rejects.toBeInstanceOf(GraphTooLargeError);
+  });
+
+  it('keeps, hop by hop, the most connected new neighbours a plain walk of the tables finds, hub or not, filtered or not', async () => {
+    await demo();
+    const options = { participants: 3000, edges: 12_000, seed: 3, now: new Date('2026-11-01T00:00:00Z') };
+    const big = await loadSyntheticOrg(db(), { name: 'Walk', timezone: 'UTC' }, options);
+    const scope = viewerOf(big.orgId, 'Walk');
+    const people = await queryRows<{ id: string; degree: number; stage: string }>(
+      db().db,
+      sql`SELECT id, out_degree + in_degree AS degree, lifecycle_stage AS stage FROM participants WHERE org_id = ${big.orgId}`,
+    );
+    const links = await queryRows<{ from: string; to: string; confidence: number }>(
+      db().db,
+      sql`SELECT from_participant_id AS "from", to_participant_id AS "to", confidence_score AS confidence
+          FROM relationships WHERE org_id = ${big.orgId}`,
+    );
+    const byId = new Map(people.map((p) => [p.id, p]));
+    // The rule, walked in JavaScript: neighbours either way, filtered, unseen, most connected first.
+    const expected = (focus: string, depth: number, perHop: number, stage?: string, minConfidence = 0) => {
+      const seen = new Set([focus]);
+      const order: string[] = [focus];
+      const truncated: { hop: number; kept: number; leftOut: number }[] = [];
+      let frontier = new Set([focus]);
+      for (let hop = 1; hop <= depth && frontier.size; hop++) {
+        const next = new Set<string>();
+        for (const l of links) {
+          if (l.confidence < minConfidence) continue;
+          if (frontier.has(l.from)) next.add(l.to);
+          if (frontier.has(l.to)) next.add(l.from);
+        }
+        const candidates = [...next]
+          .filter((id) => !seen.has(id) && (!stage || byId.get(id)!.stage === stage))
+          .sort((a, b) => byId.get(b)!.degree - byId.get(a)!.degree || (a < b ? 1 : a > b ? -1 : 0));
+        const kept = candidates.slice(0, perHop);
+        if (candidates.length > kept.length)
+          truncated.push({ hop, kept: kept.length, leftOut: candidates.length - kept.length });
+        for (const id of kept) seen.add(id);
+        order.push(...kept);
+        frontier = new Set(kept);
+      }
+      return { order, truncated };
+    };
+    const hub = idFactory(big.orgId, 'participant')(0);
+    const quiet = people.reduce((a, b) => (b.degree > 0 && b.degree < a.degree ? b : a)).id;
+    for (const [focus, depth, perHop, stage, minConfidence] of [
+      [hub, 2, 50],
+      [hub, 2, 3],
+      [hub, 3, 20],
+      [hub, 2, 10, 'dormant'],
+      [hub, 2, 10, undefined, 0.6],
+      // Few of the hub's relationships this strong: the walk's window holds too few, the join answers.
+      [hub, 1, 20, undefined, 0.97],
+      [quiet, 3, 200],
+    ] as const) {
+      const query = graphQuerySchema.parse({ focus, depth, perHop, stage, minConfidence });
+      const graph = await withOrg(db().db, scope, (tx) => loadNeighbourhood(tx, scope, { ...query, focus }));
+      const want = expected(focus, depth, perHop, stage, minConfidence);
+      const label = JSON.stringify({
+        focus: focus === hub ? 'hub' : 'quiet',
+        depth,
+        perHop,
+        stage,
+        minConfidence,
+      });
+      expect(
+        graph!.nodes.map((n) => n.id),
+        label,
+      ).toEqual(want.order);
+      expect(graph!.truncated, label).toEqual(want.truncated);
+    }
   });
 });

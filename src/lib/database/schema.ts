@@ -239,7 +239,8 @@ export const relationships = pgTable(
     }).onDelete('cascade'),
     unique('relationships_org_from_to_type_key').on(t.orgId, t.fromParticipantId, t.toParticipantId, t.type),
     index('relationships_org_from_idx').on(t.orgId, t.fromParticipantId),
-    index('relationships_org_to_idx').on(t.orgId, t.toParticipantId),
+    // With the other end: a neighbourhood's incoming side read from the index alone (decision 043).
+    index('relationships_org_to_from_idx').on(t.orgId, t.toParticipantId, t.fromParticipantId),
     check('relationships_no_self_check', sql`${t.fromParticipantId} <> ${t.toParticipantId}`),
     check('relationships_confidence_check', sql`${t.confidenceScore} >= 0 AND ${t.confidenceScore} <= 1`),
   ],
