@@ -82,7 +82,7 @@ export async function renderPage(
 }
 
 /** The header line of a CSV export (the column names), or nothing for NDJSON. */
-export function exportHeader(format: ExportFormat, columns: ExportColumns): string {
+function exportHeader(format: ExportFormat, columns: ExportColumns): string {
   return format === 'csv' ? `${columns.map(([name]) => name).join(',')}\r\n` : '';
 }
 
