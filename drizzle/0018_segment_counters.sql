@@ -10,10 +10,10 @@ CREATE TABLE "segment_counts" (
 --> statement-breakpoint
 ALTER TABLE "segment_counts" ADD CONSTRAINT "segment_counts_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 -- The segment counters (docs/decisions/042), kept as the degree counters are (migration 0005): statement-
--- level triggers fed the changed rows as transition tables: per statement, one update of every bucket
--- whose count moved (+1 for each new row version in a bucket, -1 for each old one) and one insert of
--- the buckets new to the org (a CHECK is tested on the row an INSERT … ON CONFLICT proposes, so a
--- decrement cannot go through it). An org being deleted is skipped: its counts go with it.
+-- level triggers fed the changed rows as transition tables: per statement, every bucket whose count
+-- moved (+1 for each new row version in it, -1 for each old one) is updated, or inserted when new to
+-- the org (a CHECK is tested on the row an INSERT … ON CONFLICT proposes, so a decrement cannot go
+-- through one). An org being deleted is skipped: its counts go with it.
 -- The buckets a participant counts in: an automated account once, under 'system'; any other once by
 -- degree, once by the 15-minute slot it was created in, once by the slot it was last active in (-1:
 -- never). One SELECT, so the planner inlines it.
@@ -39,28 +39,28 @@ DECLARE
     WHEN 'DELETE' THEN 'SELECT *, -1 AS delta FROM old_rows'
     ELSE 'SELECT *, 1 AS delta FROM new_rows UNION ALL SELECT *, -1 AS delta FROM old_rows'
   END;
+  total record;
 BEGIN
-  EXECUTE format($sql$
-    WITH changed AS (%s), totals AS (
-      SELECT r.org_id, b.dimension, b.bucket, sum(r.delta) AS delta
-      FROM changed r
-      CROSS JOIN LATERAL segment_count_buckets(r.role, r.out_degree + r.in_degree, r.created_at, r.last_activity_at) b
-      WHERE EXISTS (SELECT 1 FROM orgs o WHERE o.id = r.org_id)
-      GROUP BY 1, 2, 3 HAVING sum(r.delta) <> 0
-    )
-    , updated AS (
-      UPDATE segment_counts c SET participants = c.participants + t.delta
-      FROM totals t
-      WHERE c.org_id = t.org_id AND c.dimension = t.dimension AND c.bucket = t.bucket
-      RETURNING c.org_id, c.dimension, c.bucket
-    )
-    INSERT INTO segment_counts AS c (org_id, dimension, bucket, participants)
-    SELECT t.org_id, t.dimension, t.bucket, t.delta FROM totals t
-    WHERE NOT EXISTS (
-      SELECT 1 FROM updated u WHERE u.org_id = t.org_id AND u.dimension = t.dimension AND u.bucket = t.bucket)
+  -- Bucket by bucket in key order: concurrent statements lock the rows they share in the same order,
+  -- so they wait for each other rather than deadlock.
+  FOR total IN EXECUTE format($sql$
+    WITH changed AS (%s)
+    SELECT r.org_id, b.dimension, b.bucket, sum(r.delta)::bigint AS delta
+    FROM changed r
+    CROSS JOIN LATERAL segment_count_buckets(r.role, r.out_degree + r.in_degree, r.created_at, r.last_activity_at) b
+    WHERE EXISTS (SELECT 1 FROM orgs o WHERE o.id = r.org_id)
+    GROUP BY 1, 2, 3 HAVING sum(r.delta) <> 0
     ORDER BY 1, 2, 3
-    ON CONFLICT (org_id, dimension, bucket) DO UPDATE SET participants = c.participants + excluded.participants
-  $sql$, changed);
+  $sql$, changed)
+  LOOP
+    UPDATE segment_counts c SET participants = c.participants + total.delta
+    WHERE c.org_id = total.org_id AND c.dimension = total.dimension AND c.bucket = total.bucket;
+    IF NOT FOUND THEN
+      INSERT INTO segment_counts AS c (org_id, dimension, bucket, participants)
+      VALUES (total.org_id, total.dimension, total.bucket, total.delta)
+      ON CONFLICT (org_id, dimension, bucket) DO UPDATE SET participants = c.participants + excluded.participants;
+    END IF;
+  END LOOP;
   RETURN NULL;
 END;
 $$;

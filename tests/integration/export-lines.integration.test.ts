@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { writeOrgAuditEvent } from '../../src/lib/audit';
+import { orgs } from '../../src/lib/database/schema';
 import { queryRows } from '../../src/lib/db';
 import { inOrg, unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { exportEventLines, searchEvents } from '../../src/lib/repositories/events';
+import { exportParticipantLines } from '../../src/lib/repositories/participants';
 import { exportRelationshipLines } from '../../src/lib/repositories/relationships';
 import { createOrgScope } from '../../src/lib/scope';
+import { participantFiltersSchema } from '../../src/lib/validation/participants';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { createOrgWithMembers } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -143,5 +146,17 @@ describeEachDatabase('export lines', ({ db }) => {
       sql`SELECT count(*)::int AS n FROM relationships WHERE org_id = ${orgId}`,
     )) as [{ n: number }];
     expect(whole.trimEnd().split('\r\n')).toHaveLength(n + 1);
+  });
+
+  it('exports an empty org as a header alone (CSV) or nothing (NDJSON)', async () => {
+    const [org] = await db().db.insert(orgs).values({ name: 'Empty' }).returning({ id: orgs.id });
+    const scope = scopeOf(org!.id);
+    const filters = participantFiltersSchema.parse({ sort: 'lastActivity' });
+    expect(await text(exportParticipantLines(inOrg(db().db, scope), scope, filters, 'csv'))).toBe(
+      'id,displayName,email,role,origin,lifecycleStage,degree,lastActivityAt,createdAt\r\n',
+    );
+    expect(await text(exportParticipantLines(inOrg(db().db, scope), scope, filters, 'ndjson'))).toBe('');
+    expect(await text(exportRelationshipLines(inOrg(db().db, scope), scope, undefined, 'ndjson'))).toBe('');
+    expect(await text(exportEventLines(inOrg(db().db, scope), scope, {}, 'ndjson', 'chain'))).toBe('');
   });
 });

@@ -113,7 +113,7 @@ describeEachDatabase('participants export', ({ db }) => {
       userEmail: 'export@example.com',
       role: 'viewer',
     });
-    for (const sort of ['name', '-lastActivity', 'degree'] as const) {
+    for (const sort of ['name', '-lastActivity', 'lastActivity', 'degree'] as const) {
       const filters = participantFiltersSchema.parse({ sort });
       const ids = async (pageSize: number) => {
         let text = '';

@@ -188,10 +188,13 @@ describeEachDatabase('segment counters', ({ db }) => {
         .set({ lastActivityAt: next() < 0.2 ? null : when() })
         .where(and(eq(participants.orgId, orgId), eq(participants.id, id)));
     }
-    await db()
-      .db.update(participants)
-      .set({ lastActivityAt: new Date() })
-      .where(and(eq(participants.orgId, orgId), inArray(participants.id, ids.slice(20, 60))));
+    // As the app writes: the app role, under the org's row-level security.
+    await withOrg(db().db, scopeOf(orgId, 'UTC'), (tx) =>
+      tx
+        .update(participants)
+        .set({ lastActivityAt: new Date() })
+        .where(and(eq(participants.orgId, orgId), inArray(participants.id, ids.slice(20, 60)))),
+    );
     // Roles change in and out of the automated accounts; relationships go; participants go.
     await db()
       .db.update(participants)

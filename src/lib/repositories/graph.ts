@@ -300,7 +300,7 @@ async function nextHop(
               : sql`(SELECT count(*)::int FROM neighbours n WHERE ${unseen(sql`n.id`)})`,
           )}`,
     );
-    await db.execute(sql`SET LOCAL enable_mergejoin = on`);
+    await db.execute(sql`SET LOCAL enable_mergejoin TO DEFAULT`);
     // Fewer than perHop found in a full window: the rest may lie further down.
     if (rows.length < q.perHop && (rows.length === 0 || rows[0]!.walked === window)) rows = await joined();
   }
