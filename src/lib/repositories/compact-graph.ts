@@ -3,7 +3,8 @@ import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
-import { GraphTooLargeError, nodeColumns, nodeFilter } from './graph';
+import { filtersParticipants, GraphTooLargeError, nodeColumns, nodeFilter } from './graph';
+import { confidenceAtLeast } from './relationships';
 import { getSegmentSettings } from './segments';
 
 // The whole (filtered) graph in the compact form, its JSON written by PostgreSQL a column at a time
@@ -85,32 +86,31 @@ export async function loadCompactGraph(
     nodes: ids.length,
     edges: edges.count,
     pieces: [
-      '{"format":"compact","nodes":{"id":[',
-      ids.length ? `"${nodes!.ids!.replaceAll(',', '","')}"` : '',
-      '],"label":[',
-      nodes!.label ?? '',
-      '],"role":[',
-      nodes!.role ?? '',
-      '],"lifecycleStage":[',
-      nodes!.stage ?? '',
-      '],"lastActivityAt":[',
-      nodes!.lastActivityAt ?? '',
-      '],"degree":[',
-      nodes!.degree ?? '',
-      '],"segment":[',
-      nodes!.segment ?? '',
-      ']},"edges":{"source":[',
-      edges.source.join(','),
-      '],"target":[',
-      edges.target.join(','),
-      '],"type":[',
-      edges.type.join(','),
-      '],"confidence":[',
-      edges.confidence.join(','),
-      ']},"truncated":[]}',
+      '{"format":"compact","nodes":{',
+      ...jsonArrays([
+        ['id', ids.length ? `"${nodes!.ids!.replaceAll(',', '","')}"` : ''],
+        ['label', nodes!.label ?? ''],
+        ['role', nodes!.role ?? ''],
+        ['lifecycleStage', nodes!.stage ?? ''],
+        ['lastActivityAt', nodes!.lastActivityAt ?? ''],
+        ['degree', nodes!.degree ?? ''],
+        ['segment', nodes!.segment ?? ''],
+      ]),
+      '},"edges":{',
+      ...jsonArrays([
+        ['source', edges.source.join(',')],
+        ['target', edges.target.join(',')],
+        ['type', edges.type.join(',')],
+        ['confidence', edges.confidence.join(',')],
+      ]),
+      '},"truncated":[]}',
     ],
   };
 }
+
+/** Object members `"name":[values]`, each array's values already JSON text joined by commas. */
+const jsonArrays = (members: [name: string, values: string][]) =>
+  members.flatMap(([name, values], i) => [`${i ? ',' : ''}"${name}":[`, values, ']']);
 
 /** How many relationships a statement reads unless told: a page's text stays a few megabytes. */
 const EDGE_PAGE = 50_000;
@@ -130,7 +130,6 @@ async function readEdges(
   pause: () => Promise<void>,
 ) {
   const among = sql`(SELECT p.id FROM participants p WHERE ${filter})`;
-  const filtered = Boolean(q.stage || q.role || q.segment);
   const out = {
     count: 0,
     source: [] as number[],
@@ -151,8 +150,8 @@ async function readEdges(
           FROM (SELECT r.id, r.from_participant_id, r.to_participant_id, r.type, r.confidence_score
                 FROM relationships r
                 WHERE r.org_id = ${scope.orgId} ${after === null ? sql`` : sql`AND r.id > ${after}`}
-                  ${q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``}
-                  ${filtered ? sql`AND r.from_participant_id IN ${among} AND r.to_participant_id IN ${among}` : sql``}
+                  ${confidenceAtLeast(q.minConfidence)}
+                  ${filtersParticipants(q) ? sql`AND r.from_participant_id IN ${among} AND r.to_participant_id IN ${among}` : sql``}
                 ORDER BY r.id LIMIT ${edgePage}) r`,
     );
     if (!page || page.m === 0) return out;

@@ -5,7 +5,7 @@ import { type LifecycleStage, type SegmentKey, type SegmentSettings } from '../d
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
 import { keysetPages } from './keyset';
-import { listEdgesAmong, orgEdgePages, type GraphEdge } from './relationships';
+import { confidenceAtLeast, listEdgesAmong, orgEdgePages, type GraphEdge } from './relationships';
 import { getSegmentSettings, segmentCondition } from './segments';
 
 // The graph, always assembled in SQL: whole (filtered) orgs for drawing, or the neighbourhood of one
@@ -92,6 +92,10 @@ export const nodeColumns = (
   to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt",
   ${degreeOf} AS degree, ${primarySegment(scope, settings)} AS segment`;
 
+/** Whether the query filters participants (stage, role or segment), not only relationships. */
+export const filtersParticipants = (q: Pick<GraphQuery, 'stage' | 'role' | 'segment'>): boolean =>
+  Boolean(q.stage || q.role || q.segment);
+
 /** The stage, role and segment filters on `participants` aliased p, the org first. */
 export function nodeFilter(
   scope: OrgScope,
@@ -167,9 +171,8 @@ export async function loadWholeGraph(
     pause,
   );
   for await (const page of nodePages) for (const node of page) nodes.push(node);
-  const unfiltered = !q.stage && !q.role && !q.segment;
   let edges: GraphEdge[];
-  if (unfiltered) {
+  if (!filtersParticipants(q)) {
     const pages = orgEdgePages(
       db,
       scope,
@@ -248,8 +251,7 @@ async function nextHop(
   step: { frontier: string[]; seen: string[] },
   frontierDegree: number,
 ): Promise<{ kept: GraphNode[]; total: number }> {
-  const confidence =
-    q.minConfidence !== undefined ? sql`AND r.confidence_score >= ${q.minConfidence}` : sql``;
+  const confidence = confidenceAtLeast(q.minConfidence);
   const neighbours = sql`neighbours AS MATERIALIZED (
       SELECT r.to_participant_id AS id FROM relationships r
       WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ANY(${sql.param(step.frontier)}::uuid[]) ${confidence}
@@ -280,7 +282,7 @@ async function nextHop(
   if (frontierDegree <= window) {
     rows = await joined();
   } else {
-    const filtered = Boolean(q.stage || q.role || q.segment);
+    const filtered = filtersParticipants(q);
     // The window's few thousand are to be hashed and the neighbours streamed past them; misjudging the
     // neighbours of hubs, the planner sorts both for a merge join instead (80 ms of 240 at L).
     await db.execute(sql`SET LOCAL enable_mergejoin = off`);

@@ -18,7 +18,8 @@ export interface GraphEdge {
 }
 
 const edgeColumns = sql`r.id, r.from_participant_id AS source, r.to_participant_id AS target, r.type, r.confidence_score AS confidence`;
-const confidenceAtLeast = (min: number | undefined) =>
+/** `AND` the relationship (aliased r) is at least this confident; nothing when no minimum is asked. */
+export const confidenceAtLeast = (min: number | undefined) =>
   min !== undefined ? sql`AND r.confidence_score >= ${min}` : sql``;
 const toEdge = (r: GraphEdge): GraphEdge => ({ ...r, confidence: Number(r.confidence) });
 

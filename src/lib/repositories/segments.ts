@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
-import { orgSettings } from '../database/schema';
+import { orgSettings, type SEGMENT_COUNT_DIMENSIONS } from '../database/schema';
 import {
   DEFAULT_SEGMENT_SETTINGS,
   type LifecycleStage,
@@ -77,6 +77,11 @@ export interface SegmentCount {
   count: number;
 }
 
+/** The participants counted in `dimension`'s buckets (those `where` keeps, aliased c). */
+const counted = (scope: OrgScope, dimension: SegmentCountDimension, where = sql``) =>
+  sql`(SELECT coalesce(sum(c.participants), 0) FROM segment_counts c
+       WHERE c.org_id = ${scope.orgId} AND c.dimension = ${dimension} ${where})`;
+
 /** The participants (not automated accounts) counted in `dimension` at or after `since`. */
 function countedSince(scope: OrgScope, dimension: 'created' | 'activity', since: SQL): SQL {
   const column = sql.raw(dimension === 'created' ? 'created_at' : 'last_activity_at');
@@ -84,12 +89,13 @@ function countedSince(scope: OrgScope, dimension: 'created' | 'activity', since:
   const firstWholeSlot = sql`ceil(extract(epoch FROM ${since}) / ${SLOT_SECONDS})::bigint`;
   // The slots that start at or after `since`, and the participants of the slot it falls inside (none
   // when it starts a slot, as midnight does in every time zone today), read from the table's index.
-  return sql`((SELECT coalesce(sum(c.participants), 0) FROM segment_counts c
-               WHERE c.org_id = ${scope.orgId} AND c.dimension = ${dimension} AND c.bucket >= ${firstWholeSlot})
+  return sql`(${counted(scope, dimension, sql`AND c.bucket >= ${firstWholeSlot}`)}
             + (SELECT count(*) FROM participants p
                WHERE p.org_id = ${scope.orgId} AND p.role <> ${SYSTEM} AND p.${column} >= ${since}
                  AND p.${column} < to_timestamp(${firstWholeSlot} * ${SLOT_SECONDS})))`;
 }
+
+type SegmentCountDimension = (typeof SEGMENT_COUNT_DIMENSIONS)[number];
 
 /** The width of the counters' time buckets (migration 0018): every UTC offset in use is a multiple. */
 const SLOT_SECONDS = sql.raw('900');
@@ -101,19 +107,16 @@ const SLOT_SECONDS = sql.raw('900');
  */
 export async function countSegments(db: OrgDb, scope: OrgScope): Promise<SegmentCount[]> {
   const s = await getSegmentSettings(db, scope);
-  const bucket = (dimension: string, where = sql``) =>
-    sql`(SELECT coalesce(sum(c.participants), 0) FROM segment_counts c
-         WHERE c.org_id = ${scope.orgId} AND c.dimension = ${dimension} ${where})`;
   const [counts] = await queryRows<Record<SegmentKey, number>>(
     db,
     sql`WITH totals AS (
-          SELECT ${bucket('degree')} AS regular,
+          SELECT ${counted(scope, 'degree')} AS regular,
                  ${countedSince(scope, 'activity', daysAgo(scope, s.activeDays))} AS active,
                  ${countedSince(scope, 'activity', daysAgo(scope, s.dormantDays))} AS not_dormant
         )
-        SELECT ${bucket('system')}::int AS system,
-               ${bucket('degree', sql`AND c.bucket = 0`)}::int AS isolated,
-               ${bucket('degree', sql`AND c.bucket >= ${highlyConnectedThreshold(scope, s)}`)}::int AS highly_connected,
+        SELECT ${counted(scope, 'system')}::int AS system,
+               ${counted(scope, 'degree', sql`AND c.bucket = 0`)}::int AS isolated,
+               ${counted(scope, 'degree', sql`AND c.bucket >= ${highlyConnectedThreshold(scope, s)}`)}::int AS highly_connected,
                ${countedSince(scope, 'created', daysAgo(scope, s.newDays))}::int AS new,
                t.active::int AS active,
                greatest(t.not_dormant - t.active, 0)::int AS at_risk,

@@ -11,6 +11,7 @@ import {
 } from '../../repositories/atlas-results-queries';
 import {
   countParticipants,
+  filtersParticipants,
   GraphTooLargeError,
   loadNeighbourhood,
   loadOverview,
@@ -43,8 +44,7 @@ export async function graphExplorerSize(
   return { participants: await withOrg(db, scope, (tx) => countParticipants(tx, scope)) };
 }
 
-const hasFilters = (q: GraphQuery) =>
-  Boolean(q.stage || q.role || q.segment || q.minConfidence !== undefined);
+const hasFilters = (q: GraphQuery) => filtersParticipants(q) || q.minConfidence !== undefined;
 
 /** A community of the latest Atlas run; 404 saying whether there is no run or no such community. */
 async function loadCommunity(db: OrgDb, scope: RequestScope, query: GraphQuery, community: number) {
