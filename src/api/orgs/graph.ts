@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
-import { compress } from 'hono/compress';
 import type { JSONParsed } from 'hono/utils/types';
 import { jsonStream } from '../../lib/json-slices';
 import { toCompact, type Graph } from '../../lib/repositories/graph';
@@ -22,6 +21,7 @@ import type { ApiEnv } from '../context';
 import { problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
+import { fastCompression } from '../fast-compression';
 
 const graphRoute = createRoute({
   method: 'get',
@@ -66,7 +66,7 @@ const graphRoute = createRoute({
 });
 
 export const graphRoutes = new OpenAPIHono<ApiEnv>();
-graphRoutes.use('/graph', compress());
+graphRoutes.use('/graph', fastCompression());
 // GET /api/orgs/:orgId/graph
 graphRoutes.openapi(graphRoute, async (c) => {
   const query = c.req.valid('query');
