@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { writeOrgAuditEvent } from '../../src/lib/audit';
 import { orgs } from '../../src/lib/database/schema';
 import { queryRows } from '../../src/lib/db';
-import { inOrg, unsafeWithOrgId } from '../../src/lib/database/with-org';
+import { inOrg, inOrgWithConnection, unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { exportEventLines, searchEvents } from '../../src/lib/repositories/events';
 import { exportParticipantLines } from '../../src/lib/repositories/participants';
 import { exportRelationshipLines } from '../../src/lib/repositories/relationships';
@@ -18,14 +18,23 @@ import { csvCell } from '../support/csv-reference';
 // Exports rendered by PostgreSQL (docs/decisions/040): the cells and objects are those the JavaScript
 // writer made, and a page boundary anywhere changes nothing.
 
-const text = async (lines: AsyncIterable<string>) => {
+const text = async (lines: AsyncIterable<string | Uint8Array>) => {
+  const decoder = new TextDecoder();
   let all = '';
-  for await (const piece of lines) all += piece;
+  for await (const piece of lines) all += typeof piece === 'string' ? piece : decoder.decode(piece);
   return all;
 };
 
 // Cells an export can meet: any Unicode, and the characters the escaping turns on, often.
 const tricky = fc.constantFrom(
+  '\\',
+  '\u0001',
+  '\b',
+  '\f',
+  '\u001f',
+  '\u007f',
+  '{"a":"b"}',
+  '\\"',
   '=',
   '+',
   '-',
@@ -158,5 +167,64 @@ describeEachDatabase('export lines', ({ db }) => {
     expect(await text(exportParticipantLines(inOrg(db().db, scope), scope, filters, 'ndjson'))).toBe('');
     expect(await text(exportRelationshipLines(inOrg(db().db, scope), scope, undefined, 'ndjson'))).toBe('');
     expect(await text(exportEventLines(inOrg(db().db, scope), scope, {}, 'ndjson', 'chain'))).toBe('');
+  });
+
+  // docs/decisions/045: on PostgreSQL a page comes through COPY and its lines are written from the
+  // bytes; they must be the statement's own (renderPage) to the byte. On PGlite both are the statement.
+  it('writes the same bytes through COPY as the statement renders, for every export, format and page size', async () => {
+    const { orgId } = await loadSyntheticOrg(
+      db(),
+      { name: 'Lines copy', timezone: 'UTC' },
+      { participants: 60, edges: 150, seed: 9, now: new Date('2026-11-01T00:00:00Z') },
+    );
+    const samples = fc.sample(cell, { numRuns: 60, seed: 45 });
+    await unsafeWithOrgId(db().db, orgId, async (tx) => {
+      await tx.execute(
+        sql`UPDATE participants p SET display_name = t.v || '.', email = CASE WHEN t.i % 3 = 0 THEN NULL ELSE p.email END
+            FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM participants WHERE org_id = ${orgId}) n
+            JOIN unnest(${sql.param(samples)}::text[]) WITH ORDINALITY AS t(v, i) ON t.i = n.i
+            WHERE p.org_id = ${orgId} AND p.id = n.id`,
+      );
+      for (let i = 0; i < 30; i++) {
+        await writeOrgAuditEvent(
+          tx,
+          orgId,
+          { userId: null, role: null },
+          {
+            type: 'participant.viewed',
+            targetType: 'participant',
+            targetId: samples[i]!,
+            metadata: { i, note: samples[i + 30]!, list: [samples[i]!, null, 0.25, true] },
+          },
+        );
+      }
+    });
+    const scope = scopeOf(orgId);
+    const statement = inOrg(db().db, scope);
+    const copied = inOrgWithConnection(db(), scope);
+    const exports = [
+      ...(['newest', 'chain'] as const).map(
+        (order) => (via: typeof copied, format: 'csv' | 'ndjson', page: number) =>
+          exportEventLines(via, scope, {}, format, order, page),
+      ),
+      ...['name', '-lastActivity', 'degree'].map(
+        (sort) => (via: typeof copied, format: 'csv' | 'ndjson', page: number) =>
+          exportParticipantLines(via, scope, participantFiltersSchema.parse({ sort }), format, page),
+      ),
+      (via: typeof copied, format: 'csv' | 'ndjson', page: number) =>
+        exportRelationshipLines(via, scope, 0.2, format, page),
+    ];
+    for (const [n, lines] of exports.entries()) {
+      for (const format of ['csv', 'ndjson'] as const) {
+        const rendered = await text(lines(statement, format, 5000));
+        expect(rendered.length, `export ${n} ${format}`).toBeGreaterThan(200);
+        for (const page of [7, 5000]) {
+          expect(await text(lines(copied, format, page)), `export ${n} ${format} ${page}`).toBe(rendered);
+        }
+        if (format === 'ndjson') {
+          for (const line of rendered.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+        }
+      }
+    }
   });
 });

@@ -223,7 +223,7 @@ describeEachDatabase(
       });
 
       const filters = { type: 'graph.viewed' };
-      const exported = await withEvent(() => exportAuditLog(db().db, owner, { format: 'csv', filters }));
+      const exported = await withEvent(() => exportAuditLog(db(), owner, { format: 'csv', filters }));
       expect(exported.event).toMatchObject({
         type: 'audit.exported',
         targetType: 'org',
@@ -231,7 +231,8 @@ describeEachDatabase(
         metadata: { format: 'csv', filters },
       });
       let text = '';
-      for await (const lines of exported.result) text += lines;
+      for await (const lines of exported.result)
+        text += typeof lines === 'string' ? lines : Buffer.from(lines).toString();
       const [header, ...lines] = text.trimEnd().split('\r\n');
       const column = header!.split(',').indexOf('eventType');
       expect(lines.length).toBeGreaterThanOrEqual(3);
@@ -243,7 +244,7 @@ describeEachDatabase(
       await expect(viewAuditLog(db().db, viewer, { limit: 10 })).rejects.toBeInstanceOf(
         PermissionDeniedError,
       );
-      await expect(exportAuditLog(db().db, viewer, { format: 'ndjson', filters: {} })).rejects.toBeInstanceOf(
+      await expect(exportAuditLog(db(), viewer, { format: 'ndjson', filters: {} })).rejects.toBeInstanceOf(
         PermissionDeniedError,
       );
       await expect(viewMembers(db().db, viewer, { limit: 10 })).rejects.toBeInstanceOf(AppError);

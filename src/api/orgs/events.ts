@@ -72,7 +72,7 @@ export const eventRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/events/export
   .openapi(exportRoute, async (c) => {
     const { format, order, ...filters } = c.req.valid('query');
-    const lines = await exportAuditLog(c.var.db, c.var.scope, { format, order, filters });
+    const lines = await exportAuditLog(c.var.database, c.var.scope, { format, order, filters });
     return c.body(textStream(lines), 200, exportHeaders(format, `audit-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/events/verify

@@ -122,20 +122,20 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/participants/export (before :participantId, which would claim the path)
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
-    const body = textStream(await exportParticipants(c.var.db, c.var.scope, { format, filters }));
+    const body = textStream(await exportParticipants(c.var.database, c.var.scope, { format, filters }));
     return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/relationships/export
   .openapi(relationshipsExportRoute, async (c) => {
     const query = c.req.valid('query');
-    const body = textStream(await exportRelationships(c.var.db, c.var.scope, query));
+    const body = textStream(await exportRelationships(c.var.database, c.var.scope, query));
     return c.body(body, 200, exportHeaders(query.format, `relationships-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/segments/:segment/export
   .openapi(segmentExportRoute, async (c) => {
     const { segment } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const body = textStream(await exportSegment(c.var.db, c.var.scope, { format, segment }));
+    const body = textStream(await exportSegment(c.var.database, c.var.scope, { format, segment }));
     return c.body(body, 200, exportHeaders(format, `segment-${segment}-${c.var.scope.orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId

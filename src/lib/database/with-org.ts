@@ -99,3 +99,15 @@ export async function withOrgConnection<T>(
     connection.release();
   }
 }
+
+/**
+ * InOrg whose steps also get the transaction's own connection when the database speaks PostgreSQL's
+ * protocol (an export page's `COPY … TO STDOUT`, docs/decisions/045); undefined on the embedded one.
+ * An InOrg is one that never has a connection to give.
+ */
+export type InOrgWithConnection = <T>(fn: (tx: OrgDb, connection?: PoolClient) => Promise<T>) => Promise<T>;
+
+/** Each call opens its own scoped transaction on a connection of its own, as withOrgConnection. */
+export function inOrgWithConnection(handle: BulkDatabase, scope: OrgScope): InOrgWithConnection {
+  return (fn) => withOrgConnection(handle, scope, fn);
+}

@@ -1,5 +1,5 @@
 import { and, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { InOrg, OrgDb } from '../database/with-org';
+import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
 import { renderedPages, type ExportColumns } from './export-lines';
 import { events, orgMemberships, users } from '../database/schema';
@@ -143,13 +143,13 @@ const exportColumns: ExportColumns = [
  * between pages (docs/decisions/028-scoped-executor.md).
  */
 export function exportEventLines(
-  inOrg: InOrg,
+  inOrg: InOrgWithConnection,
   scope: OrgScope,
   filters: EventFilters,
   format: ExportFormat,
   order: After['order'] = 'newest',
-  pageSize = 5000,
-): AsyncGenerator<string> {
+  pageSize = 20_000,
+): AsyncGenerator<string | Uint8Array> {
   return renderedPages(inOrg, format, exportColumns, [
     (last) => {
       const after: After =

@@ -1,7 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
-import type { InOrg, OrgDb } from '../database/with-org';
+import type { PoolClient } from 'pg';
+import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
+import { CopiedLines, copyOut, describePage, inlinedStatement, type PageShape } from './export-copy';
 
 // Exports rendered by PostgreSQL (docs/decisions/040): each page of an export comes back as one text
 // of finished lines, which the app passes through. Building an object per row and formatting it in
@@ -21,7 +23,8 @@ export interface ExportPage {
 }
 
 export interface RenderedPage {
-  text: string;
+  /** The lines: text from renderPage; bytes from copyPage, written when asked for. */
+  lines(): string | Uint8Array;
   rows: number;
   /** The last row's key values as text (null where the value is NULL); empty for an empty page. */
   last: (string | null)[];
@@ -74,11 +77,48 @@ export async function renderPage(
         FROM (SELECT ${fields} ${page.from} ORDER BY ${page.orderBy} LIMIT ${page.limit}) page ${row}`,
   );
   const rows = result?.rows ?? 0;
+  const text = result?.text ?? '';
   return {
-    text: result?.text ?? '',
+    lines: () => text,
     rows,
     last: rows ? page.key.map((_, i) => result![`last_${i}`] ?? null) : [],
   };
+}
+
+/**
+ * The page's lines as renderPage writes them, on PostgreSQL: the rows' values as text through
+ * `COPY … TO STDOUT` and the lines written from their bytes as they arrive (docs/decisions/045).
+ * `shape` holds how the columns are written and the keys read, once a page has asked for it (one
+ * statement describing them, no rows read).
+ */
+export async function copyPage(
+  connection: PoolClient,
+  format: ExportFormat,
+  columns: ExportColumns,
+  page: ExportPage,
+  shape: { known?: PageShape },
+): Promise<RenderedPage> {
+  const select = (cast: SQL) =>
+    sql`SELECT ${sql.join(
+      [
+        ...columns.map(([name, value]) => sql`(${value})${cast} AS ${quoted(name)}`),
+        ...page.key.map((value, i) => sql`${value} AS ${sql.raw(`export_key_${i}`)}`),
+      ],
+      sql`, `,
+    )} ${page.from}`;
+  shape.known ??= await describePage(connection, select(sql``), columns.length);
+  const statement = inlinedStatement(
+    sql`${select(sql`::text`)} ORDER BY ${page.orderBy} LIMIT ${page.limit}`,
+  );
+  const writer = new CopiedLines(
+    format,
+    columns.map(([name]) => name),
+    shape.known,
+    page.limit * 256,
+  );
+  await copyOut(connection, statement, 'export-lines.copyPage', (chunk) => writer.write(chunk));
+  const { lines, rows, last } = writer.finish();
+  return { lines: () => lines, rows, last };
 }
 
 /** The header line of a CSV export (the column names), or nothing for NDJSON. */
@@ -94,26 +134,32 @@ function exportHeader(format: ExportFormat, columns: ExportColumns): string {
  * this one is written out.
  */
 export async function* renderedPages(
-  inOrg: InOrg,
+  inOrg: InOrgWithConnection,
   format: ExportFormat,
   columns: ExportColumns,
   phases: readonly ((after: (string | null)[] | undefined) => ExportPage)[],
-): AsyncGenerator<string> {
+): AsyncGenerator<string | Uint8Array> {
   const header = exportHeader(format, columns);
   if (header) yield header;
+  const shape: { known?: PageShape } = {};
   const read = (phase: number, after: (string | null)[] | undefined) => {
     const described = phases[phase]!(after);
-    const rendered = inOrg((tx) => renderPage(tx, format, columns, described));
+    const rendered = inOrg((tx, connection) =>
+      connection
+        ? copyPage(connection, format, columns, described, shape)
+        : renderPage(tx, format, columns, described),
+    );
     return { phase, limit: described.limit, rendered };
   };
   let next: ReturnType<typeof read> | undefined = phases.length ? read(0, undefined) : undefined;
   while (next) {
     const { phase, limit, rendered } = next;
-    const { text, rows, last } = await rendered;
+    const { lines, rows, last } = await rendered;
     next =
       rows === limit ? read(phase, last) : phase + 1 < phases.length ? read(phase + 1, undefined) : undefined;
     // A read ahead that fails while this page is still being written must not go unhandled.
     next?.rendered.catch(() => undefined);
-    if (text) yield text;
+    const text = lines();
+    if (text.length) yield text;
   }
 }

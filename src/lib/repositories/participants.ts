@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { queryRows } from '../db';
-import type { InOrg, OrgDb } from '../database/with-org';
+import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
 import { events, interventions, participants, recommendations, users } from '../database/schema';
 import {
@@ -240,12 +240,12 @@ const exportColumns: ExportColumns = [
  * pages, each in its own scoped transaction (as exportEventLines; docs/decisions/040).
  */
 export async function* exportParticipantLines(
-  inOrg: InOrg,
+  inOrg: InOrgWithConnection,
   scope: OrgScope,
   filters: ParticipantFilters,
   format: ExportFormat,
-  pageSize = 5000,
-): AsyncGenerator<string> {
+  pageSize = 20_000,
+): AsyncGenerator<string | Uint8Array> {
   const filter = await inOrg((tx) => filterConditions(tx, scope, filters));
   const sortKey = SORT_FIELDS[parseSort(filters.sort).field].key;
   const phases = sortPhases(filters.sort).map((phase) => (last: (string | null)[] | undefined) => ({

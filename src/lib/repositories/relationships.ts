@@ -4,7 +4,7 @@ import type { ExportFormat } from '../export-format';
 import { renderedPages, type ExportColumns } from './export-lines';
 import { isoMillis } from './iso-time';
 import { keysetPages } from './keyset';
-import type { InOrg, OrgDb } from '../database/with-org';
+import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 
 // Relationship reads: edges for the graph, and one participant's links for its detail view.
@@ -142,12 +142,12 @@ const exportColumns: ExportColumns = [
  * PostgreSQL in keyset pages, each in its own scoped transaction (as exportParticipantLines).
  */
 export function exportRelationshipLines(
-  inOrg: InOrg,
+  inOrg: InOrgWithConnection,
   scope: OrgScope,
   minConfidence: number | undefined,
   format: ExportFormat,
-  pageSize = 5000,
-): AsyncGenerator<string> {
+  pageSize = 20_000,
+): AsyncGenerator<string | Uint8Array> {
   return renderedPages(inOrg, format, exportColumns, [
     (after) => ({
       from: sql`FROM relationships r

@@ -3,7 +3,7 @@ import { anchorSignatureValid, type AnchorKeys } from '../../audit-chain/signing
 import type { Anchor } from '../../audit-chain/verifier';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
-import { inOrg, withOrg } from '../../database/with-org';
+import { inOrgWithConnection, withOrg, type BulkDatabase } from '../../database/with-org';
 import type { ExportFormat } from '../../export-format';
 import type { Page } from '../../pagination';
 import { findChainHead, findLatestAnchor } from '../../repositories/audit-chain';
@@ -33,12 +33,12 @@ export async function viewAuditLog(
  * breaks off.
  */
 export async function exportAuditLog(
-  db: Database,
+  database: BulkDatabase,
   scope: RequestScope,
   input: { format: ExportFormat; order?: 'newest' | 'chain'; filters: EventFilters },
-): Promise<AsyncGenerator<string>> {
+): Promise<AsyncGenerator<string | Uint8Array>> {
   requirePermission(scope, 'audit.read');
-  await withOrg(db, scope, (tx) =>
+  await withOrg(database.db, scope, (tx) =>
     writeAuditEvent(tx, scope, {
       type: 'audit.exported',
       targetType: 'org',
@@ -46,7 +46,13 @@ export async function exportAuditLog(
       metadata: { format: input.format, order: input.order ?? 'newest', filters: input.filters },
     }),
   );
-  return exportEventLines(inOrg(db, scope), scope, input.filters, input.format, input.order);
+  return exportEventLines(
+    inOrgWithConnection(database, scope),
+    scope,
+    input.filters,
+    input.format,
+    input.order,
+  );
 }
 
 /** Walks the org's whole audit chain (streaming) and records that it was checked, and the outcome. */

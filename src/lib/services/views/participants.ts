@@ -1,7 +1,7 @@
 import { splitSearch, writeAuditEvent, writeListPageViewed, type AuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
-import { inOrg, withOrg } from '../../database/with-org';
+import { inOrgWithConnection, withOrg, type BulkDatabase } from '../../database/with-org';
 import { AppError } from '../../errors';
 import type { Page } from '../../pagination';
 import {
@@ -78,14 +78,14 @@ export async function viewParticipant(
  * log even if the download breaks off.
  */
 export async function exportParticipants(
-  db: Database,
+  database: BulkDatabase,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; filters: ParticipantFilters },
-): Promise<AsyncGenerator<string>> {
+): Promise<AsyncGenerator<string | Uint8Array>> {
   requirePermission(scope, 'participants.read');
   const { filters, personal } = splitSearch(input.filters);
   return audited(
-    db,
+    database.db,
     scope,
     {
       type: 'participants.exported',
@@ -94,7 +94,7 @@ export async function exportParticipants(
       metadata: { format: input.format, filters },
       personal,
     },
-    () => exportParticipantLines(inOrg(db, scope), scope, input.filters, input.format),
+    () => exportParticipantLines(inOrgWithConnection(database, scope), scope, input.filters, input.format),
   );
 }
 
@@ -114,28 +114,29 @@ async function audited<T>(
  * participant's email too; writes `relationships.exported` first, as the participants export does.
  */
 export async function exportRelationships(
-  db: Database,
+  database: BulkDatabase,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; minConfidence?: number },
-): Promise<AsyncGenerator<string>> {
+): Promise<AsyncGenerator<string | Uint8Array>> {
   requirePermission(scope, 'graph.read');
   return audited(
-    db,
+    database.db,
     scope,
     { type: 'relationships.exported', targetType: 'org', targetId: scope.orgId, metadata: input },
-    () => exportRelationshipLines(inOrg(db, scope), scope, input.minConfidence, input.format),
+    () =>
+      exportRelationshipLines(inOrgWithConnection(database, scope), scope, input.minConfidence, input.format),
   );
 }
 
 /** The members of one segment, by name, streamed like the participants export; writes `segment.exported`. */
 export async function exportSegment(
-  db: Database,
+  database: BulkDatabase,
   scope: RequestScope,
   input: { format: ParticipantExportFormat; segment: SegmentKey },
-): Promise<AsyncGenerator<string>> {
+): Promise<AsyncGenerator<string | Uint8Array>> {
   requirePermission(scope, 'segments.read');
   return audited(
-    db,
+    database.db,
     scope,
     {
       type: 'segment.exported',
@@ -144,6 +145,11 @@ export async function exportSegment(
       metadata: { format: input.format },
     },
     () =>
-      exportParticipantLines(inOrg(db, scope), scope, { segment: input.segment, sort: 'name' }, input.format),
+      exportParticipantLines(
+        inOrgWithConnection(database, scope),
+        scope,
+        { segment: input.segment, sort: 'name' },
+        input.format,
+      ),
   );
 }

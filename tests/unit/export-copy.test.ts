@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CopiedLines,
+  inlinedStatement,
+  keyReader,
+  type PageShape,
+} from '../../src/lib/repositories/export-copy';
+import { sql } from 'drizzle-orm';
+import { csvLine } from '../support/csv-reference';
+
+// COPY's binary format (PostgreSQL documentation, "Binary Format"): a signature, flags, a header
+// extension, then per row a 16-bit field count and each field's 32-bit length (-1: NULL) and bytes,
+// then a 16-bit -1.
+function binaryCopy(rows: (Buffer | null)[][]): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  for (const row of rows) {
+    const count = Buffer.alloc(2);
+    count.writeInt16BE(row.length);
+    parts.push(count);
+    for (const field of row) {
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(field ? field.length : -1);
+      parts.push(length);
+      if (field) parts.push(field);
+    }
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  return Buffer.concat(parts);
+}
+
+const text = (value: string) => Buffer.from(value);
+const micros = (iso: string, extra: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(Date.parse(iso) - 946_684_800_000) * 1000n + BigInt(extra));
+  return b;
+};
+const uuid = (value: string) => Buffer.from(value.replaceAll('-', ''), 'hex');
+
+const shape: PageShape = {
+  kinds: ['safe-string', 'string', 'raw', 'number', 'number'],
+  keys: [],
+};
+const names = ['id', 'name', 'meta', 'n', 'score'];
+const id = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+const values = [
+  [id, 'plain', '{"a": 1}', '7', '0.25'],
+  [id, '=SUM(A1) "quoted"\nline\\ \u0001 \b \f \t \r é 😀', '[1, "x"]', '-3', 'NaN'],
+  [id, '', 'true', null, '-Infinity'],
+] as const;
+
+async function write(data: Buffer, format: 'csv' | 'ndjson', pageShape: PageShape, split: number) {
+  const writer = new CopiedLines(format, names, pageShape, 16);
+  for (let at = 0; at < data.length; at += split) writer.write(data.subarray(at, at + split));
+  return writer.finish();
+}
+
+describe('lines written from COPY bytes', () => {
+  const withKeys: PageShape = {
+    ...shape,
+    keys: [keyReader(2950)!, keyReader(25)!],
+  };
+  const rows = values.map((row, i) => [
+    ...row.map((v) => (v === null ? null : text(v))),
+    uuid(id),
+    i === 2 ? null : text(`key ${i}`),
+  ]);
+  const data = binaryCopy(rows);
+
+  it('writes NDJSON as row_to_json would, whatever the chunks', async () => {
+    const expected = values
+      .map((row) => {
+        const [rowId, name, meta, n, score] = row;
+        const scoreJson = score === 'NaN' || score === '-Infinity' ? JSON.stringify(score) : score;
+        return `{"id":"${rowId}","name":${JSON.stringify(name)},"meta":${meta},"n":${n ?? 'null'},"score":${scoreJson}}\n`;
+      })
+      .join('');
+    for (const split of [1, 2, 3, 7, 64, data.length]) {
+      const page = await write(data, 'ndjson', withKeys, split);
+      expect(page.lines.toString(), `split ${split}`).toBe(expected);
+      expect(page.rows).toBe(3);
+      expect(page.last).toEqual([id, null]);
+    }
+  });
+
+  it('writes CSV as the reference does, whatever the chunks', async () => {
+    const expected = values.map((row) => csvLine(row.map((v) => v))).join('');
+    for (const split of [1, 5, data.length]) {
+      expect((await write(data, 'csv', withKeys, split)).lines.toString()).toBe(expected);
+    }
+  });
+
+  it('reads timestamp keys back with all six digits, before 2000 too', () => {
+    const read = keyReader(1184)!;
+    expect(read(micros('2026-05-20T22:13:45.123Z', 456), 0, 8)).toBe('2026-05-20T22:13:45.123456Z');
+    expect(read(micros('1999-12-31T23:59:59.999Z', 1), 0, 8)).toBe('1999-12-31T23:59:59.999001Z');
+    expect(read(micros('2000-01-01T00:00:00.000Z', 0), 0, 8)).toBe('2000-01-01T00:00:00.000000Z');
+    const infinity = Buffer.alloc(8);
+    infinity.writeBigInt64BE(0x7fffffffffffffffn);
+    expect(read(infinity, 0, 8)).toBe('infinity');
+    const int8 = Buffer.alloc(8);
+    int8.writeBigInt64BE(-42n);
+    expect(keyReader(20)!(int8, 0, 8)).toBe('-42');
+    expect(keyReader(1186)).toBeUndefined(); // interval: no export keys on it
+  });
+
+  it('refuses a COPY that ends early, is not binary, or has rows of the wrong width', async () => {
+    await expect(write(data.subarray(0, data.length - 2), 'csv', withKeys, 10)).rejects.toThrow(
+      /ended early/,
+    );
+    await expect(write(Buffer.from('id\tname\n'.repeat(4)), 'csv', withKeys, 100)).rejects.toThrow(
+      /not a binary/,
+    );
+    await expect(write(data, 'csv', shape, 100)).rejects.toThrow(/row width/);
+  });
+
+  it('writes values into a COPY statement only as literals it can spell', () => {
+    expect(inlinedStatement(sql`SELECT ${"it's \\ here"} AS a, ${5} AS b, ${true} AS c`)).toBe(
+      `SELECT E'it''s \\\\ here' AS a, 5 AS b, true AS c`,
+    );
+    expect(() => inlinedStatement(sql`SELECT ${new Date(0)}`)).toThrow(/cannot write a object/);
+    expect(() => inlinedStatement(sql`SELECT ${Number.NaN}`)).toThrow(/cannot write a number/);
+  });
+});
