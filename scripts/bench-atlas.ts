@@ -38,7 +38,7 @@ interface IgraphReport {
 }
 
 /** Runs scripts/bench-atlas-run.ts against the database in `env` and returns its JSON report. */
-function runChild(env: Record<string, string>, orgId: string, edgePrefix: string): Promise<RunReport> {
+export function runChild(env: Record<string, string>, orgId: string, edgePrefix: string): Promise<RunReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

@@ -1,8 +1,12 @@
 // The suite's cases (issue 11's table): what the app is asked, what it is measured beside, and the
 // target. Throughput cases load the app and the bare server with autocannon, alternating; latency cases
 // time one request at a time beside the same SQL alone (the transaction the app ran it in, replayed).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { encodeCursor } from '../../src/lib/pagination';
+import { runChild } from '../bench-atlas';
 import type { Fixture } from './fixture';
 import { SIZES } from './sizes';
 
@@ -48,6 +52,8 @@ export interface TransferCase extends CaseBase {
   maxRatio: number;
   /** Most the app's resident memory may grow while answering, in MiB; null: not a target. */
   maxRssGrowthMiB: number | null;
+  /** A bracket on the app's median, in ms, at every size; absent: none. */
+  largeMs?: number;
 }
 
 export type BenchCase = ThroughputCase | LatencyCase | TransferCase;
@@ -55,6 +61,32 @@ export type BenchCase = ThroughputCase | LatencyCase | TransferCase;
 const org = (ctx: CaseContext) => `/api/orgs/${ctx.fixture.orgId}`;
 /** The org's id as a SQL literal (a uuid the fixture made: no quoting to escape). */
 const orgLiteral = (ctx: CaseContext) => `'${ctx.fixture.orgId}'::uuid`;
+
+/** The org's latest succeeded Atlas run, as a SQL subquery. */
+const latestAtlasRun = (ctx: CaseContext) =>
+  `(SELECT id FROM jobs WHERE org_id = ${orgLiteral(ctx)} AND kind = 'atlas_run' AND status = 'succeeded'
+    ORDER BY finished_at DESC, id DESC LIMIT 1)`;
+
+/**
+ * An Atlas run of the fixture's org, made once (the overview is its stored result): the job as the
+ * server runs it, in a process of its own (scripts/bench-atlas-run.ts). Not in the fixture itself, so
+ * that fixtures made before this case keep serving.
+ */
+async function ensureAtlasRun(ctx: CaseContext): Promise<void> {
+  const found = await ctx.owner.query(`SELECT 1 FROM jobs WHERE id = ${latestAtlasRun(ctx)}`);
+  if (found.rowCount) return;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-overview-'));
+  try {
+    const report = await runChild(
+      { DATABASE_URL: ctx.fixture.ownerUrl },
+      ctx.fixture.orgId,
+      path.join(work, 'edges'),
+    );
+    if (report.status !== 'succeeded') throw new Error(`the fixture's Atlas run ${report.status}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
 
 /** A participant with `degree` connections (or the nearest to it), the same one every run. */
 async function participantWithDegree(ctx: CaseContext, degree: number): Promise<string> {
@@ -159,6 +191,23 @@ export const CASES: BenchCase[] = [
     ],
     maxRatio: 1.5,
     maxRssGrowthMiB: 200,
+  },
+  {
+    kind: 'transfer',
+    name: 'overview',
+    summary:
+      "the community overview (the latest Atlas run's stored communities and links) beside \\copy of those rows (target ≤ 1.5×; p50 ≤ 300 ms)",
+    path: async (ctx) => {
+      await ensureAtlasRun(ctx);
+      return `${org(ctx)}/graph?view=overview`;
+    },
+    copies: (ctx) => [
+      `SELECT * FROM atlas_communities WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)} ORDER BY community`,
+      `SELECT * FROM atlas_community_links WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)} ORDER BY count DESC`,
+    ],
+    maxRatio: 1.5,
+    maxRssGrowthMiB: null,
+    largeMs: 300,
   },
   {
     kind: 'transfer',
