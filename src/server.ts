@@ -6,6 +6,7 @@ import { getSessionCookie } from 'better-auth/cookies';
 import next from 'next';
 import { createApiApp } from './api/app';
 import { buildApiDependencies } from './api/dependencies';
+import { answerHealthCheck } from './api/health';
 import { getCurrentUser, setAppAuth, type Auth } from './lib/auth';
 import { COOKIE_PREFIX } from './lib/auth-cookie';
 import { ensureMigrated } from './lib/database/migrate';
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
 
   const server = http.createServer((req, res) => {
     for (const [name, value] of baseHeaders) res.setHeader(name, value);
+    if (answerHealthCheck(req, res, deps)) return;
     if (isApiRequest(req.url ?? '/')) void handleApi(req, res);
     else {
       // A page is light work until its answer has gone (decision 031).

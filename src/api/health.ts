@@ -1,7 +1,10 @@
+import type http from 'node:http';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { databaseFor, type DatabaseHandle } from '../lib/db';
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from '../lib/http/database-errors';
-import type { ApiEnv } from './context';
+import { requestIdFrom, runInRequest } from '../lib/observability/request-context';
+import { observeRequestDone } from '../lib/observability/request-observer';
+import type { ApiDependencies, ApiEnv } from './context';
 
 const healthSchema = z
   .object({
@@ -69,11 +72,62 @@ function checkDatabase(database: DatabaseHandle): Promise<Failure | undefined> {
   return pending;
 }
 
-// The ping has a connection of its own: a health check queued behind org work would fail an app that
-// is only busy (docs/decisions/024).
+type HealthBody = z.infer<typeof healthSchema>;
+
+/** The answer to a health check: 200 when the database answered its ping, else 503 and why. */
+async function healthAnswer(database: DatabaseHandle): Promise<{ status: 200 | 503; body: HealthBody }> {
+  // The ping has a connection of its own: a health check queued behind org work would fail an app
+  // that is only busy (docs/decisions/024).
+  const failure = await checkDatabase(databaseFor(database, 'health'));
+  if (!failure) return { status: 200, body: { status: 'ok', database: 'ok' } };
+  return { status: 503, body: { status: 'unavailable', database: 'unreachable', reason: failure } };
+}
+
+const retryAfter = String(RETRY_AFTER_UNAVAILABLE_SECONDS);
+
 export const healthRoutes = new OpenAPIHono<ApiEnv>().openapi(healthRoute, async (c) => {
-  const failure = await checkDatabase(databaseFor(c.var.database, 'health'));
-  if (!failure) return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
-  c.header('retry-after', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
-  return c.json({ status: 'unavailable' as const, database: 'unreachable' as const, reason: failure }, 503);
+  const { status, body } = await healthAnswer(c.var.database);
+  if (status === 200) return c.json(body as HealthBody & { status: 'ok' }, 200);
+  c.header('retry-after', retryAfter);
+  return c.json(body, 503);
 });
+
+/**
+ * `GET /api/health` answered on node:http before the API's router (docs/decisions/046): a load
+ * balancer's probe, many a second, pays for the answer and its record, not for a framework's request
+ * and response objects. The same answer as the route above (which the OpenAPI document and in-process
+ * callers use), with what the API's middleware gives every answer: `Cache-Control: no-store`, the
+ * request id, the latency histogram and the request's log line. False when the request is not one.
+ */
+export function answerHealthCheck(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  deps: Pick<ApiDependencies, 'database' | 'settings'>,
+): boolean {
+  if (req.url !== '/api/health' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const started = performance.now();
+  const requestId = requestIdFrom(req.headers['x-request-id']?.toString(), deps.settings.trustProxy);
+  void runInRequest({ requestId }, async () => {
+    let status: number = 500;
+    try {
+      const answer = await healthAnswer(deps.database);
+      status = answer.status;
+      const text = JSON.stringify(answer.body);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-store',
+        'x-request-id': requestId,
+        ...(status === 503 ? { 'retry-after': retryAfter } : {}),
+      });
+      res.end(req.method === 'HEAD' ? undefined : text);
+    } finally {
+      const ms = performance.now() - started;
+      observeRequestDone(
+        { method: req.method!, route: '/api/health', path: '/api/health', status, ms },
+        true,
+      );
+    }
+  });
+  return true;
+}

@@ -40,6 +40,10 @@ describe('npm start on a fresh embedded database', () => {
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    // Answered before the API's router (decision 046), with every answer's headers all the same.
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('cache-control')).toBe('no-store');
+    expect(health.headers.get('x-request-id')).toBeTruthy();
     const home = await fetch(server.url);
     expect(home.status).toBe(200);
     const html = await home.text();
