@@ -185,6 +185,23 @@ describeEachDatabase('export lines', ({ db }) => {
             JOIN unnest(${sql.param(samples)}::text[]) WITH ORDINALITY AS t(v, i) ON t.i = n.i
             WHERE p.org_id = ${orgId} AND p.id = n.id`,
       );
+      // Times as to_char writes them at their edges: before the common era, past year 9999, the last
+      // microsecond of a second, before 1970 and 2000, far past 2^52 µs from 2000. (The infinities,
+      // which to_char answers with NULL, are in the unit test: the segment counters refuse them.)
+      const edges = [
+        '0044-03-15 12:00:00.999999+00 BC',
+        '10000-01-01 00:00:00+00',
+        '1999-12-31 23:59:59.999999+00',
+        '1969-07-20 20:17:40.000001+00',
+        '2262-04-11 23:47:16.854776+00',
+        '1700-02-28 23:59:59.5+00',
+      ];
+      await tx.execute(
+        sql`UPDATE participants p SET last_activity_at = t.v::timestamptz
+            FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM participants WHERE org_id = ${orgId}) n
+            JOIN unnest(${sql.param(edges)}::text[]) WITH ORDINALITY AS t(v, i) ON t.i = n.i
+            WHERE p.org_id = ${orgId} AND p.id = n.id`,
+      );
       for (let i = 0; i < 30; i++) {
         await writeOrgAuditEvent(
           tx,

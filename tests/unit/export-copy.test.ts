@@ -37,10 +37,16 @@ const micros = (iso: string, extra: number) => {
 const uuid = (value: string) => Buffer.from(value.replaceAll('-', ''), 'hex');
 
 const shape: PageShape = {
-  kinds: ['safe-string', 'string', 'raw', 'number', 'number'],
+  kinds: ['uuid', 'string', 'raw', 'number', 'number', 'time6', 'time3'],
   keys: [],
 };
-const names = ['id', 'name', 'meta', 'n', 'score'];
+const names = ['id', 'name', 'meta', 'n', 'score', 'at', 'day'];
+const infinity = Buffer.from('7fffffffffffffff', 'hex');
+const times = [
+  [micros('2026-05-20T22:13:45.123Z', 456), '"2026-05-20T22:13:45.123456Z"', '"2026-05-20T22:13:45.123Z"'],
+  [micros('1969-07-20T20:17:40.000Z', 999), '"1969-07-20T20:17:40.000999Z"', '"1969-07-20T20:17:40.000Z"'],
+  [infinity, 'null', 'null'],
+] as const;
 const id = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const values = [
   [id, 'plain', '{"a": 1}', '7', '0.25'],
@@ -60,7 +66,10 @@ describe('lines written from COPY bytes', () => {
     keys: [keyReader(2950)!, keyReader(25)!],
   };
   const rows = values.map((row, i) => [
-    ...row.map((v) => (v === null ? null : text(v))),
+    uuid(row[0]),
+    ...row.slice(1).map((v) => (v === null ? null : text(v))),
+    times[i]![0],
+    times[i]![0],
     uuid(id),
     i === 2 ? null : text(`key ${i}`),
   ]);
@@ -68,10 +77,11 @@ describe('lines written from COPY bytes', () => {
 
   it('writes NDJSON as row_to_json would, whatever the chunks', async () => {
     const expected = values
-      .map((row) => {
+      .map((row, i) => {
         const [rowId, name, meta, n, score] = row;
         const scoreJson = score === 'NaN' || score === '-Infinity' ? JSON.stringify(score) : score;
-        return `{"id":"${rowId}","name":${JSON.stringify(name)},"meta":${meta},"n":${n ?? 'null'},"score":${scoreJson}}\n`;
+        const [, at, day] = times[i]!;
+        return `{"id":"${rowId}","name":${JSON.stringify(name)},"meta":${meta},"n":${n ?? 'null'},"score":${scoreJson},"at":${at},"day":${day}}\n`;
       })
       .join('');
     for (const split of [1, 2, 3, 7, 64, data.length]) {
@@ -83,19 +93,23 @@ describe('lines written from COPY bytes', () => {
   });
 
   it('writes CSV as the reference does, whatever the chunks', async () => {
-    const expected = values.map((row) => csvLine(row.map((v) => v))).join('');
+    const unquoted = (time: string) => (time === 'null' ? null : JSON.parse(time));
+    const expected = values
+      .map((row, i) => csvLine([...row, unquoted(times[i]![1]), unquoted(times[i]![2])]))
+      .join('');
     for (const split of [1, 5, data.length]) {
       expect((await write(data, 'csv', withKeys, split)).lines.toString()).toBe(expected);
     }
   });
 
-  it('reads timestamp keys back with all six digits, before 2000 too', () => {
+  it('reads timestamp keys back as PostgreSQL writes them, all six digits, BC years too', () => {
     const read = keyReader(1184)!;
-    expect(read(micros('2026-05-20T22:13:45.123Z', 456), 0, 8)).toBe('2026-05-20T22:13:45.123456Z');
-    expect(read(micros('1999-12-31T23:59:59.999Z', 1), 0, 8)).toBe('1999-12-31T23:59:59.999001Z');
-    expect(read(micros('2000-01-01T00:00:00.000Z', 0), 0, 8)).toBe('2000-01-01T00:00:00.000000Z');
-    const infinity = Buffer.alloc(8);
-    infinity.writeBigInt64BE(0x7fffffffffffffffn);
+    expect(read(micros('2026-05-20T22:13:45.123Z', 456), 0, 8)).toBe('2026-05-20 22:13:45.123456+00');
+    expect(read(micros('1999-12-31T23:59:59.999Z', 1), 0, 8)).toBe('1999-12-31 23:59:59.999001+00');
+    expect(read(micros('2000-01-01T00:00:00.000Z', 0), 0, 8)).toBe('2000-01-01 00:00:00.000000+00');
+    // Astronomical year -43 is 44 BC; 2^52 µs and more from 2000 take the BigInt path.
+    expect(read(micros('-000043-03-15T12:00:00.000Z', 7), 0, 8)).toBe('0044-03-15 12:00:00.000007+00 BC');
+    expect(read(micros('+010000-01-01T00:00:00.000Z', 0), 0, 8)).toBe('10000-01-01 00:00:00.000000+00');
     expect(read(infinity, 0, 8)).toBe('infinity');
     const int8 = Buffer.alloc(8);
     int8.writeBigInt64BE(-42n);

@@ -1,7 +1,7 @@
 import { and, eq, gt, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
-import { renderedPages, type ExportColumns } from './export-lines';
+import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { events, orgMemberships, users } from '../database/schema';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
@@ -116,7 +116,7 @@ export async function searchEvents(
 /** An event as an export writes it (CSV columns in this order), the org along for offline checks. */
 const exportColumns: ExportColumns = [
   ['id', sql`${events.id}`],
-  ['createdAt', isoMicros(events.createdAt)],
+  ['createdAt', exportTime(events.createdAt, 6)],
   ['eventType', sql`${events.eventType}`],
   ['actorUserId', sql`${events.actorUserId}`],
   ['actorEmail', sql`${users.email}`],

@@ -11,19 +11,23 @@ import type { ExportFormat } from '../export-format';
 // 2.5× its COPY output of the same rows; quoting bytes here runs beside it, on the other core.
 // The lines are the same bytes renderPage's statement writes (tested on every export).
 
-/** How a column's text goes into an NDJSON line, by the column's type. */
-export type ColumnKind = 'string' | 'safe-string' | 'raw' | 'number';
+/**
+ * How a column comes and goes into a line. Text: written as a JSON string; raw: as it is (json, jsonb,
+ * boolean); number: as it is when a JSON number (row_to_json writes NaN and Infinity as strings). A
+ * uuid and an export's ISO timestamp (`time3`/`time6`: milliseconds or microseconds, as isoMillis and
+ * isoMicros write them) come in their binary form and are written by the app: PostgreSQL's writing
+ * them as text was 1.6 s of a 3.8 s COPY of 2M events.
+ */
+export type ColumnKind = 'string' | 'raw' | 'number' | 'uuid' | 'time3' | 'time6';
 
-// Types whose text is written as a JSON string, those whose text needs no escaping inside one (uuid),
-// those written as they are (json, jsonb, boolean), and numbers (as they are when a valid JSON number:
-// row_to_json writes NaN and Infinity as strings). Anything else (timestamps, arrays: row_to_json
-// writes them differently from their text) is refused: an export formats such columns itself.
+// By the column's type. Anything else (a timestamp not declared as an export time, an array:
+// row_to_json writes them differently from their text) is refused.
 const KINDS = new Map<number, ColumnKind>([
   [25, 'string'], // text
   [1043, 'string'], // varchar
   [1042, 'string'], // char
   [19, 'string'], // name
-  [2950, 'safe-string'], // uuid
+  [2950, 'uuid'], // uuid
   [114, 'raw'], // json
   [3802, 'raw'], // jsonb
   [16, 'raw'], // boolean
@@ -64,19 +68,18 @@ export function inlinedStatement(query: SQL): string {
 /** Turns a key field's binary value (COPY's binary format) back into text the next page's condition takes. */
 export type KeyReader = (data: Buffer, start: number, end: number) => string;
 
-// 2000-01-01T00:00:00Z, where PostgreSQL's timestamps count microseconds from.
-const POSTGRES_EPOCH_MS = 946_684_800_000;
-const INT64_MAX = 0x7fffffffffffffffn;
+const TIMESTAMPTZ = 1184;
 
-/** A timestamp's microseconds as ISO 8601 with all six digits, as `::timestamptz` reads it back. */
-function timestampText(data: Buffer, start: number): string {
-  const micros = data.readBigInt64BE(start);
-  if (micros === INT64_MAX) return 'infinity';
-  if (micros === -INT64_MAX - 1n) return '-infinity';
-  const fraction = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
-  const seconds = (micros - fraction) / 1_000_000n;
-  const iso = new Date(Number(seconds) * 1000 + POSTGRES_EPOCH_MS).toISOString();
-  return `${iso.slice(0, -5)}.${String(fraction).padStart(6, '0')}Z`;
+/** A timestamp key as PostgreSQL's own text writes it (BC years included), which `::timestamptz` reads. */
+function timestampKey(data: Buffer, start: number): string {
+  const t = timeParts(data, start);
+  if (typeof t === 'string') return t;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const year = String(t.year <= 0 ? 1 - t.year : t.year).padStart(4, '0');
+  return (
+    `${year}-${two(t.month)}-${two(t.day)} ${two(t.hour)}:${two(t.minute)}:${two(t.second)}.` +
+    `${String(t.micros).padStart(6, '0')}+00${t.year <= 0 ? ' BC' : ''}`
+  );
 }
 
 const KEY_READERS = new Map<number, KeyReader>([
@@ -85,8 +88,7 @@ const KEY_READERS = new Map<number, KeyReader>([
   [21, (data, start) => String(data.readInt16BE(start))], // int2
   [23, (data, start) => String(data.readInt32BE(start))], // int4
   [20, (data, start) => String(data.readBigInt64BE(start))], // int8
-  [1184, (data, start) => timestampText(data, start)], // timestamptz
-  [1114, (data, start) => timestampText(data, start)], // timestamp
+  [TIMESTAMPTZ, (data, start) => timestampKey(data, start)],
   [
     2950, // uuid
     (data, start) => {
@@ -107,9 +109,15 @@ export interface PageShape {
 
 /**
  * The shape of a page from the types PostgreSQL describes for its columns and keys (one statement, no
- * rows read). A column or key of a type this module cannot write or read is a programming error.
+ * rows read). `times` holds the digits of the columns declared as export times (else undefined): they
+ * must be timestamptz. A column or key of a type this module cannot write or read is a programming
+ * error.
  */
-export async function describePage(connection: PoolClient, select: SQL, columns: number): Promise<PageShape> {
+export async function describePage(
+  connection: PoolClient,
+  select: SQL,
+  times: readonly (3 | 6 | undefined)[],
+): Promise<PageShape> {
   const query = dialect.sqlToQuery(sql`SELECT * FROM (${select}) probe LIMIT 0`);
   const result = await withQueryLabel('export-copy.describePage', () =>
     connection.query({ text: query.sql, values: query.params as unknown[] }),
@@ -118,11 +126,19 @@ export async function describePage(connection: PoolClient, select: SQL, columns:
     throw new Error(`export-copy: ${name} has a type (oid ${oid}) it cannot write`);
   };
   const fields = result.fields;
+  const columns = times.length;
   return {
-    kinds: fields.slice(0, columns).map((f) => KINDS.get(f.dataTypeID) ?? refused(f.name, f.dataTypeID)),
+    kinds: fields.slice(0, columns).map((f, i) => {
+      const digits = times[i];
+      if (digits === undefined) return KINDS.get(f.dataTypeID) ?? refused(f.name, f.dataTypeID);
+      return f.dataTypeID === TIMESTAMPTZ ? (`time${digits}` as const) : refused(f.name, f.dataTypeID);
+    }),
     keys: fields.slice(columns).map((f) => keyReader(f.dataTypeID) ?? refused(f.name, f.dataTypeID)),
   };
 }
+
+/** Whether the COPY sends the column in its binary form (else as text). */
+export const sentBinary = (kind: ColumnKind) => kind === 'uuid' || kind === 'time3' || kind === 'time6';
 
 /**
  * `COPY (statement) TO STDOUT (FORMAT binary)`, its bytes handed to `take` as they arrive, so the app
@@ -162,6 +178,7 @@ const SHORT_ESCAPES = new Map([
 ]);
 const HEX = '0123456789abcdef';
 const [N, I, MINUS] = [0x4e, 0x49, 0x2d];
+const NULL_TEXT = Buffer.from('null');
 
 /**
  * Whether a number's text is a JSON number: PostgreSQL writes every finite value as one, and NaN,
@@ -238,6 +255,149 @@ function csvCell(out: Output, source: Buffer, start: number, end: number) {
   out.buffer[out.length++] = QUOTE;
 }
 
+// Two hexadecimal digits per byte value, as character codes.
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => [HEX.charCodeAt(b >> 4), HEX.charCodeAt(b & 15)]);
+
+/** A uuid's 16 bytes as its text, quoted (a JSON string and a CSV cell alike). */
+function quotedUuid(out: Output, data: Buffer, start: number, end: number) {
+  if (end - start !== 16) throw new Error('export-copy: a uuid is 16 bytes');
+  out.reserve(38);
+  const target = out.buffer;
+  let at = out.length;
+  target[at++] = QUOTE;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) target[at++] = MINUS;
+    const pair = HEX_PAIRS[data[start + i]!]!;
+    target[at++] = pair[0]!;
+    target[at++] = pair[1]!;
+  }
+  target[at++] = QUOTE;
+  out.length = at;
+}
+
+const US_PER_DAY = 86_400_000_000;
+const US_PER_DAY_BIG = 86_400_000_000n;
+// Days from 1970-01-01 (where civilDate counts from) to 2000-01-01, where PostgreSQL's timestamps
+// count microseconds from.
+const EPOCH_DAYS = 10_957;
+
+/** Writes `n` (≥ 0) in decimal, zero-padded to `width` digits (more when it has more). */
+const POWERS = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+
+function digits(out: Output, n: number, width: number) {
+  if (n >= POWERS[width]!) {
+    const text = String(n);
+    out.reserve(text.length);
+    for (let i = 0; i < text.length; i++) out.buffer[out.length++] = text.charCodeAt(i);
+    return;
+  }
+  out.reserve(width);
+  const target = out.buffer;
+  for (let i = out.length + width - 1; i >= out.length; i--) {
+    const rest = (n / 10) | 0;
+    target[i] = 0x30 + n - rest * 10;
+    n = rest;
+  }
+  out.length += width;
+}
+
+/** Days since 1970-01-01 as a proleptic Gregorian date (H. Hinnant's civil_from_days), into `t`. */
+function civilDate(days: number, t: TimeParts) {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  t.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  t.month = mp < 10 ? mp + 3 : mp - 9;
+  t.year = yoe + era * 400 + (t.month <= 2 ? 1 : 0);
+}
+
+interface TimeParts {
+  /** Astronomical: 0 is 1 BC. */
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  micros: number;
+}
+
+// One value reused for every row: a timestamp's parts are read at once, and an object per row was
+// most of the collector's work.
+const PARTS: TimeParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0 };
+
+/**
+ * A timestamp's 8 bytes (microseconds from 2000-01-01 UTC) as UTC date and time (the shared PARTS,
+ * valid until the next call), or an infinity.
+ */
+function timeParts(data: Buffer, start: number): TimeParts | 'infinity' | '-infinity' {
+  const hi = int32(data, start);
+  const lo = int32(data, start + 4) >>> 0;
+  if (hi === 0x7fffffff && lo === 0xffffffff) return 'infinity';
+  if (hi === -0x80000000 && lo === 0) return '-infinity';
+  let days: number;
+  let rest: number;
+  if (hi >= -0x100000 && hi < 0x100000) {
+    // Under 2^52 microseconds from 2000 (±142 years): exact as a double.
+    const micros = hi * 4_294_967_296 + lo;
+    days = Math.floor(micros / US_PER_DAY);
+    rest = micros - days * US_PER_DAY;
+  } else {
+    const micros = (BigInt(hi) << 32n) | BigInt(lo);
+    let wholeDays = micros / US_PER_DAY_BIG;
+    let remainder = micros % US_PER_DAY_BIG;
+    if (remainder < 0n) {
+      remainder += US_PER_DAY_BIG;
+      wholeDays -= 1n;
+    }
+    days = Number(wholeDays);
+    rest = Number(remainder);
+  }
+  const t = PARTS;
+  civilDate(days + EPOCH_DAYS, t);
+  const seconds = Math.floor(rest / 1_000_000);
+  t.hour = Math.floor(seconds / 3600);
+  t.minute = Math.floor(seconds / 60) % 60;
+  t.second = seconds % 60;
+  t.micros = rest % 1_000_000;
+  return t;
+}
+
+/**
+ * A timestamptz's 8 bytes as `to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` writes
+ * it (`.MS` for 3 digits: truncated), quoted; the infinities as NULL, as to_char answers them. Years as
+ * to_char writes YYYY: at least four digits, a year before the common era by its number (44 BC: 0044).
+ */
+function quotedTime(out: Output, data: Buffer, start: number, end: number, fraction: 3 | 6, csv: boolean) {
+  if (end - start !== 8) throw new Error('export-copy: a timestamp is 8 bytes');
+  const t = timeParts(data, start);
+  if (typeof t === 'string') {
+    if (!csv) out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
+    return;
+  }
+  out.byte(QUOTE);
+  digits(out, t.year <= 0 ? 1 - t.year : t.year, 4);
+  out.byte(MINUS);
+  digits(out, t.month, 2);
+  out.byte(MINUS);
+  digits(out, t.day, 2);
+  out.byte(0x54); // T
+  digits(out, t.hour, 2);
+  out.byte(0x3a); // :
+  digits(out, t.minute, 2);
+  out.byte(0x3a);
+  digits(out, t.second, 2);
+  out.byte(0x2e); // .
+  digits(out, fraction === 6 ? t.micros : Math.floor(t.micros / 1000), fraction);
+  out.byte(0x5a); // Z
+  out.byte(QUOTE);
+}
+
 const int32 = (data: Buffer, at: number) =>
   (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
 const int16 = (data: Buffer, at: number) => ((data[at]! << 24) | (data[at + 1]! << 16)) >> 16;
@@ -252,14 +412,14 @@ const HEADER = 19;
 export class CopiedLines {
   private readonly out: Output;
   private readonly prefixes: Buffer[];
-  private readonly nul = Buffer.from('null');
   private readonly lineEnd: Buffer;
   private pending: Buffer = Buffer.alloc(0);
   private started = false;
   private ended = false;
   private rows = 0;
   // The last complete row's key fields: the chunk they are in and where they start.
-  private lastKey: { data: Buffer; at: number } | undefined;
+  private lastKeyData: Buffer | undefined;
+  private lastKeyAt = 0;
 
   private readonly kinds: readonly ColumnKind[];
   private readonly keys: readonly KeyReader[];
@@ -281,43 +441,76 @@ export class CopiedLines {
   /** Takes the next bytes; writes the lines of every row now complete. */
   write(chunk: Buffer) {
     if (this.ended) throw new Error('export-copy: bytes after the end of the COPY');
-    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    let data = chunk;
     let at = 0;
     if (!this.started) {
-      if (data.length < HEADER) {
-        this.pending = data;
-        return;
+      data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+      const signature = data.subarray(0, SIGNATURE.length);
+      if (!signature.equals(SIGNATURE.subarray(0, signature.length))) {
+        throw new Error('export-copy: not a binary COPY');
       }
-      if (!data.subarray(0, 11).equals(SIGNATURE)) throw new Error('export-copy: not a binary COPY');
-      const extension = data.readUInt32BE(15);
-      if (data.length < HEADER + extension) {
+      if (data.length < HEADER || data.length < HEADER + data.readUInt32BE(15)) {
         this.pending = data;
         return;
       }
       this.started = true;
-      at = HEADER + extension;
+      at = HEADER + data.readUInt32BE(15);
+    } else if (this.pending.length) {
+      const used = this.straddling(chunk);
+      if (used === undefined) return;
+      at = used;
     }
-    for (;;) {
+    at = this.rows_(data, at);
+    this.pending = data.subarray(at);
+  }
+
+  /**
+   * Finishes the row the last chunk ended inside, joined with as little of this chunk as it needs
+   * (joining whole chunks copied every byte once more); how much of the chunk it took, or undefined
+   * when the row goes on past it.
+   */
+  private straddling(chunk: Buffer): number | undefined {
+    const before = this.pending.length;
+    for (let take = Math.min(chunk.length, 1024); ; take = Math.min(chunk.length, take * 4)) {
+      const joined = Buffer.concat([this.pending, chunk.subarray(0, take)]);
+      const end = this.rowEnd(joined, 0);
+      if (end === -1) {
+        this.ended = true;
+        return 2 - before;
+      }
+      if (end !== undefined) {
+        this.writeRow(joined, 2);
+        return end - before;
+      }
+      if (take === chunk.length) {
+        this.pending = joined;
+        return undefined;
+      }
+    }
+  }
+
+  /** Writes every complete row of `data` from `at`; where the first incomplete one starts. */
+  private rows_(data: Buffer, at: number): number {
+    while (!this.ended) {
       const end = this.rowEnd(data, at);
       if (end === undefined) break;
       if (end === -1) {
         this.ended = true;
-        at += 2;
-        break;
+        return at + 2;
       }
       this.writeRow(data, at + 2);
       at = end;
     }
-    this.pending = data.subarray(at);
+    return at;
   }
 
   /** The page: its lines, rows and last key. Throws if the COPY did not end where it should. */
   finish(): CopiedPage {
     if (!this.ended || this.pending.length) throw new Error('export-copy: the COPY ended early');
     const last: (string | null)[] = [];
-    if (this.lastKey) {
-      let { at } = this.lastKey;
-      const { data } = this.lastKey;
+    const data = this.lastKeyData;
+    if (data) {
+      let at = this.lastKeyAt;
       for (const read of this.keys) {
         const length = int32(data, at);
         at += 4;
@@ -350,25 +543,33 @@ export class CopiedLines {
       const start = at + 4;
       const end = length < 0 ? start : start + length;
       at = end;
+      const kind = kinds[c];
       if (csv) {
         if (c) out.byte(0x2c);
-        if (length >= 0) csvCell(out, data, start, end);
+        if (length < 0) continue;
+        // A uuid or a timestamp never starts like a formula: quoted, as export_csv_cell would.
+        if (kind === 'uuid') quotedUuid(out, data, start, end);
+        else if (kind === 'time3' || kind === 'time6')
+          quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, true);
+        else csvCell(out, data, start, end);
         continue;
       }
       out.bytes(this.prefixes[c]!, 0, this.prefixes[c]!.length);
-      const kind = kinds[c];
-      if (length < 0) out.bytes(this.nul, 0, this.nul.length);
+      if (length < 0) out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
+      else if (kind === 'uuid') quotedUuid(out, data, start, end);
+      else if (kind === 'time3' || kind === 'time6')
+        quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, false);
       else if (kind === 'raw') out.bytes(data, start, end);
       else if (kind === 'number' && isJsonNumber(data, start, end)) out.bytes(data, start, end);
       else {
         out.byte(QUOTE);
-        if (kind === 'safe-string') out.bytes(data, start, end);
-        else jsonEscaped(out, data, start, end);
+        jsonEscaped(out, data, start, end);
         out.byte(QUOTE);
       }
     }
     out.bytes(this.lineEnd, 0, this.lineEnd.length);
-    this.lastKey = { data, at };
+    this.lastKeyData = data;
+    this.lastKeyAt = at;
     this.rows++;
   }
 }

@@ -1,16 +1,39 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import type { PoolClient } from 'pg';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
-import { CopiedLines, copyOut, describePage, inlinedStatement, type PageShape } from './export-copy';
+import {
+  CopiedLines,
+  copyOut,
+  describePage,
+  inlinedStatement,
+  sentBinary,
+  type PageShape,
+} from './export-copy';
+import { isoMillis } from './iso-time';
+import { isoMicros } from './keyset';
 
 // Exports rendered by PostgreSQL (docs/decisions/040): each page of an export comes back as one text
 // of finished lines, which the app passes through. Building an object per row and formatting it in
 // JavaScript cost 7× a `\copy` of the same rows.
 
+/** A timestamptz column written as isoMillis (3 digits) or isoMicros (6 digits) write it. */
+export interface ExportTime {
+  at: SQL | AnyColumn;
+  digits: 3 | 6;
+}
+
+export const exportTime = (at: SQL | AnyColumn, digits: 3 | 6): ExportTime => ({ at, digits });
+
 /** An export's columns in file order: the name in the header (CSV) or key (NDJSON), and its value. */
-export type ExportColumns = readonly (readonly [name: string, value: SQL])[];
+export type ExportColumns = readonly (readonly [name: string, value: SQL | ExportTime])[];
+
+const isTime = (value: SQL | ExportTime): value is ExportTime => 'digits' in value;
+
+/** A column's value as SQL: an export time as its ISO text. */
+const textOf = (value: SQL | ExportTime): SQL =>
+  isTime(value) ? (value.digits === 6 ? isoMicros(value.at) : isoMillis(value.at)) : value;
 
 /** One page of an export: what it reads, in which order, and the key the next page starts after. */
 export interface ExportPage {
@@ -47,7 +70,7 @@ export async function renderPage(
 ): Promise<RenderedPage> {
   const fields = sql.join(
     [
-      ...columns.map(([name, value]) => sql`${value} AS ${quoted(name)}`),
+      ...columns.map(([name, value]) => sql`${textOf(value)} AS ${quoted(name)}`),
       ...page.key.map((value, i) => sql`${value} AS ${sql.raw(`export_key_${i}`)}`),
     ],
     sql`, `,
@@ -89,35 +112,46 @@ export async function renderPage(
  * The page's lines as renderPage writes them, on PostgreSQL: the rows' values as text through
  * `COPY … TO STDOUT` and the lines written from their bytes as they arrive (docs/decisions/045).
  * `shape` holds how the columns are written and the keys read, once a page has asked for it (one
- * statement describing them, no rows read).
+ * statement describing them, no rows read), and the largest page's size in bytes so far.
  */
 export async function copyPage(
   connection: PoolClient,
   format: ExportFormat,
   columns: ExportColumns,
   page: ExportPage,
-  shape: { known?: PageShape },
+  shape: { known?: PageShape; lineBytes?: number },
 ): Promise<RenderedPage> {
-  const select = (cast: SQL) =>
+  // Uuids and export times come in their binary form (sentBinary), every other column as its text.
+  const select = (value: (column: SQL | ExportTime, i: number) => SQL) =>
     sql`SELECT ${sql.join(
       [
-        ...columns.map(([name, value]) => sql`(${value})${cast} AS ${quoted(name)}`),
-        ...page.key.map((value, i) => sql`${value} AS ${sql.raw(`export_key_${i}`)}`),
+        ...columns.map(([name, column], i) => sql`${value(column, i)} AS ${quoted(name)}`),
+        ...page.key.map((key, i) => sql`${key} AS ${sql.raw(`export_key_${i}`)}`),
       ],
       sql`, `,
     )} ${page.from}`;
-  shape.known ??= await describePage(connection, select(sql``), columns.length);
+  const raw = (column: SQL | ExportTime) => (isTime(column) ? sql`${column.at}` : column);
+  shape.known ??= await describePage(
+    connection,
+    select(raw),
+    columns.map(([, column]) => (isTime(column) ? column.digits : undefined)),
+  );
+  const kinds = shape.known.kinds;
   const statement = inlinedStatement(
-    sql`${select(sql`::text`)} ORDER BY ${page.orderBy} LIMIT ${page.limit}`,
+    sql`${select((column, i) => (sentBinary(kinds[i]!) ? raw(column) : sql`(${textOf(column)})::text`))}
+        ORDER BY ${page.orderBy} LIMIT ${page.limit}`,
   );
   const writer = new CopiedLines(
     format,
     columns.map(([name]) => name),
     shape.known,
-    page.limit * 256,
+    // Room for the previous page's lines and a tenth more: growing a page's buffer by doubling
+    // allocated and copied twice its size, and the collector paid for it.
+    shape.lineBytes ? Math.ceil(shape.lineBytes * 1.1) : page.limit * 256,
   );
   await copyOut(connection, statement, 'export-lines.copyPage', (chunk) => writer.write(chunk));
   const { lines, rows, last } = writer.finish();
+  shape.lineBytes = Math.max(shape.lineBytes ?? 0, lines.length);
   return { lines: () => lines, rows, last };
 }
 
@@ -141,7 +175,7 @@ export async function* renderedPages(
 ): AsyncGenerator<string | Uint8Array> {
   const header = exportHeader(format, columns);
   if (header) yield header;
-  const shape: { known?: PageShape } = {};
+  const shape: { known?: PageShape; lineBytes?: number } = {};
   const read = (phase: number, after: (string | null)[] | undefined) => {
     const described = phases[phase]!(after);
     const rendered = inOrg((tx, connection) =>

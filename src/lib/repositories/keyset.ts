@@ -9,7 +9,7 @@ export type TimeKey = {
 };
 
 /** The column as an ISO 8601 string with microseconds, UTC. */
-export const isoMicros = (column: AnyColumn) =>
+export const isoMicros = (column: SQL | AnyColumn) =>
   sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Rows strictly after `after` in (created_at DESC, id DESC) order. */

@@ -16,8 +16,7 @@ import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import { cursorTimestampSchema, participantCursorSchema } from '../validation/cursors';
 import type { ParticipantFilters } from '../validation/participants';
-import { renderedPages, type ExportColumns } from './export-lines';
-import { isoMillis } from './iso-time';
+import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
 import { countLinksOfParticipant, listLinksOfParticipant, type ParticipantLink } from './relationships';
@@ -231,8 +230,8 @@ const exportColumns: ExportColumns = [
   ['origin', sql`${p.origin}`],
   ['lifecycleStage', sql`${p.lifecycleStage}`],
   ['degree', degree],
-  ['lastActivityAt', isoMillis(p.lastActivityAt)],
-  ['createdAt', isoMillis(p.createdAt)],
+  ['lastActivityAt', exportTime(p.lastActivityAt, 3)],
+  ['createdAt', exportTime(p.createdAt, 3)],
 ];
 
 /**

@@ -1,8 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
 import type { ExportFormat } from '../export-format';
-import { renderedPages, type ExportColumns } from './export-lines';
-import { isoMillis } from './iso-time';
+import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { keysetPages } from './keyset';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
@@ -134,7 +133,7 @@ const exportColumns: ExportColumns = [
   ['confidence', sql`r.confidence_score`],
   ['fromParticipantId', sql`r.from_participant_id`],
   ['toParticipantId', sql`r.to_participant_id`],
-  ['createdAt', isoMillis(sql`r.created_at`)],
+  ['createdAt', exportTime(sql`r.created_at`, 3)],
 ];
 
 /**
