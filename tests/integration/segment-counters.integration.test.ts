@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type pg from 'pg';
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -51,8 +52,8 @@ async function counted(db: TestDatabase, scope: OrgScope): Promise<Record<Segmen
 async function storedAndRecounted(db: TestDatabase, orgId: string) {
   const stored = await queryRows<{ key: string; n: number }>(
     db.db,
-    sql`SELECT dimension || ':' || bucket AS key, participants::int AS n FROM segment_counts
-        WHERE org_id = ${orgId} AND participants <> 0 ORDER BY 1`,
+    sql`SELECT dimension || ':' || bucket AS key, sum(participants)::int AS n FROM segment_counts
+        WHERE org_id = ${orgId} GROUP BY 1 HAVING sum(participants) <> 0 ORDER BY 1`,
   );
   const recounted = await queryRows<{ key: string; n: number }>(
     db.db,
@@ -92,7 +93,7 @@ const SETTINGS = [
   },
 ];
 
-describeEachDatabase('segment counters', ({ db }) => {
+describeEachDatabase('segment counters', ({ db, kind }) => {
   async function org(name: string, seed: number) {
     const next = createRandom(seed);
     const [row] = await db().db.insert(orgs).values({ name }).returning({ id: orgs.id });
@@ -163,6 +164,13 @@ describeEachDatabase('segment counters', ({ db }) => {
   async function expectExact(orgId: string, label: string) {
     const { stored, recounted } = await storedAndRecounted(db(), orgId);
     expect(stored, `${label}: the buckets`).toEqual(recounted);
+    // One writer at a time folds what it touches (decision 047): a bucket is one row.
+    const [{ most } = { most: 0 }] = await queryRows<{ most: number }>(
+      db().db,
+      sql`SELECT coalesce(max(n), 0)::int AS most FROM (
+            SELECT count(*) AS n FROM segment_counts WHERE org_id = ${orgId} GROUP BY dimension, bucket) b`,
+    );
+    expect(most, `${label}: rows per bucket`).toBeLessThanOrEqual(1);
     for (const settings of SETTINGS) {
       await db()
         .db.insert(orgSettings)
@@ -228,6 +236,52 @@ describeEachDatabase('segment counters', ({ db }) => {
     expect(left!.n).toBe(0);
     await expectExact(orgId, 'after another org went');
   });
+
+  if (kind === 'postgres') {
+    it('lets two writers of one org add to the same buckets at once, neither waiting for the other', async () => {
+      const { orgId } = await org('Concurrent', 12);
+      const at = new Date(Date.now() - 3 * 86_400_000);
+      const add = (client: pg.PoolClient, name: string) =>
+        client.query(
+          `INSERT INTO participants (org_id, display_name, role, origin, created_at) VALUES ($1, $2, 'member', 'manual', $3)`,
+          [orgId, name, at],
+        );
+      const [a, b] = [await db().pool!.connect(), await db().pool!.connect()];
+      try {
+        for (const client of [a, b]) {
+          await client.query('BEGIN');
+          // Counters kept by updating one row per bucket made the second writer wait here, then fail.
+          await client.query(`SET LOCAL lock_timeout = '300ms'`);
+        }
+        // The same three buckets (degree 0, the created slot, never active), in both orders.
+        await add(a, 'First of A');
+        await add(b, 'First of B');
+        await add(b, 'Second of B');
+        await add(a, 'Second of A');
+        await a.query('COMMIT');
+        await b.query('COMMIT');
+      } finally {
+        a.release();
+        b.release();
+      }
+      const { stored, recounted } = await storedAndRecounted(db(), orgId);
+      expect(stored).toEqual(recounted);
+      // B's additions sit beside the folded rows until a later fold; the segments read their sum.
+      const [{ most } = { most: 0 }] = await queryRows<{ most: number }>(
+        db().db,
+        sql`SELECT max(n)::int AS most FROM (
+              SELECT count(*) AS n FROM segment_counts WHERE org_id = ${orgId} GROUP BY dimension, bucket) b`,
+      );
+      expect(most).toBe(2);
+      const scope = scopeOf(orgId, 'UTC');
+      expect(await counted(db(), scope)).toEqual(await recount(db(), scope));
+      // B could not fold while A held the org's fold: its rows wait for the next writer's fold.
+      await db()
+        .db.insert(participants)
+        .values({ orgId, displayName: 'Later', role: 'member', origin: 'manual', createdAt: at });
+      await expectExact(orgId, 'after two writers at once');
+    });
+  }
 
   it('the migration fills the counters of the participants already there as the triggers keep them', async () => {
     const { orgId } = await org('Backfill', 11);

@@ -725,8 +725,11 @@ export const SEGMENT_COUNT_DIMENSIONS = ['system', 'degree', 'created', 'activit
 /**
  * The org's participants counted by what the segments ask of them (docs/decisions/042): the automated
  * accounts (bucket 0), and the others by degree, by the 15-minute slot they were created in and by the
- * slot they were last active in (-1: never). Kept by triggers on participants (migration 0018) in the
- * transactions that change them.
+ * slot they were last active in (-1: never). Kept by triggers on participants (migrations 0018, 0020)
+ * in the transactions that change them, as additions: each writing transaction adds its own row per
+ * bucket (`writer`: its transaction id), so concurrent writers never wait for each other's rows, and
+ * folds a bucket's rows into one (`writer` 0) when no other transaction of the org is folding
+ * (docs/decisions/047). A bucket's count is the sum of its rows.
  */
 export const segmentCounts = pgTable(
   'segment_counts',
@@ -734,12 +737,12 @@ export const segmentCounts = pgTable(
     orgId: orgId(),
     dimension: text('dimension').notNull(),
     bucket: bigint('bucket', { mode: 'number' }).notNull(),
+    writer: bigint('writer', { mode: 'number' }).notNull().default(0),
     participants: bigint('participants', { mode: 'number' }).notNull(),
   },
   (t) => [
-    primaryKey({ name: 'segment_counts_pkey', columns: [t.orgId, t.dimension, t.bucket] }),
+    primaryKey({ name: 'segment_counts_pkey', columns: [t.orgId, t.dimension, t.bucket, t.writer] }),
     check('segment_counts_dimension_check', oneOf('dimension', SEGMENT_COUNT_DIMENSIONS)),
-    check('segment_counts_participants_check', sql`${t.participants} >= 0`),
   ],
 );
 
