@@ -7,12 +7,13 @@ import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { validateSyntheticSize } from '../src/lib/seed/synthetic';
 import { IMPORT_HELP } from './bench-import';
 import { ISOLATION_HELP } from './bench-isolation';
+import { COUNTER_WRITERS_HELP } from './bench-counter-writers';
 import { INDEXES_HELP } from './bench-indexes';
 import { summarize, timeRuns } from './bench/load';
 import { BenchUsageError } from './bench/options';
 import { runSuite, SUITE_CASES, SUITE_HELP } from './bench/suite';
 
-const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|indexes|audit-verify|audit-writers [--participants N] [--edges M] [--embedded] [--seed S]
+const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|indexes|audit-verify|audit-writers|counter-writers [--participants N] [--edges M] [--embedded] [--seed S]
 
   seed   Loads a synthetic org into a new, empty database and reports time, rows/s and peak memory.
          PostgreSQL: BENCH_DATABASE_URL (a superuser URL; default postgresql://postgres@127.0.0.1:5432/postgres),
@@ -31,6 +32,7 @@ const HELP = `Usage: npm run bench -- seed|queries|ui|atlas|isolation|import|ind
          without the hash chain's triggers, then verifies the whole chain (streaming) and anchors it.
   audit-writers  64 writers over 8 orgs on PostgreSQL (--writers, --orgs, --transactions, --work-ms):
          the chain lock taken at commit (as shipped) beside taken at the insert; errors and chains checked.
+${COUNTER_WRITERS_HELP}
 ${ISOLATION_HELP}
 ${IMPORT_HELP}
 ${INDEXES_HELP}
@@ -174,6 +176,7 @@ const benches: Record<string, (argv: string[]) => Promise<void>> = {
   indexes: async (argv) => (await import('./bench-indexes')).benchIndexes(argv),
   'audit-verify': async (argv) => (await import('./bench-audit')).benchAuditVerify(argv),
   'audit-writers': async (argv) => (await import('./bench-audit')).benchAuditWriters(argv),
+  'counter-writers': async (argv) => (await import('./bench-counter-writers')).benchCounterWriters(argv),
   ...Object.fromEntries([...SUITE_CASES, 'all'].map((c) => [c, (argv: string[]) => runSuite(c, argv)])),
 };
 if (!name || !benches[name]) {

@@ -1,0 +1,123 @@
+// npm run bench -- counter-writers: writers of one org adding participants at once, with the segment
+// counters' triggers (docs/decisions/047) beside the same inserts with those triggers disabled, on a
+// fresh PostgreSQL database. Counters kept by updating one row per bucket made every writer of an org
+// wait for the others' commits: the ratio was about the number of writers.
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { queryRows } from '../src/lib/db';
+import { unsafeCreateOrg } from '../src/lib/repositories/unsafe';
+import { appendResult, withFreshDatabase } from './bench-database';
+
+const TRIGGERS = ['insert', 'update', 'delete'].map((op) => `participants_segment_counts_${op}`);
+
+export const COUNTER_WRITERS_HELP = `  counter-writers  --writers 16 writers of one org, each --transactions 20 transactions that add a
+         participant and hold --work-ms 20 ms of work before committing, with the segment counters'
+         triggers beside the same with them disabled; errors, and the counters against a recount.`;
+
+export async function benchCounterWriters(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      writers: { type: 'string', default: '16' },
+      transactions: { type: 'string', default: '20' },
+      'work-ms': { type: 'string', default: '20' },
+    },
+    strict: true,
+  });
+  const writers = Number(values.writers);
+  const perWriter = Number(values.transactions);
+  const workMs = Number(values['work-ms']);
+  for (const [name, n] of [
+    ['--writers', writers],
+    ['--transactions', perWriter],
+    ['--work-ms', workMs],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number`);
+  }
+  await withFreshDatabase(false, async (handle) => {
+    const url = (handle.pool!.options as { connectionString: string }).connectionString;
+    const result: Record<
+      string,
+      { transactionsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }
+    > = {};
+    // The counters first, so that their check below reads only rows they counted.
+    for (const mode of ['counters', 'without'] as const) {
+      if (mode === 'without') {
+        for (const trigger of TRIGGERS) {
+          await handle.db.execute(sql.raw(`ALTER TABLE participants DISABLE TRIGGER ${trigger}`));
+        }
+      }
+      const org = await unsafeCreateOrg(handle.db, { name: `Writers ${mode}`, timezone: 'UTC' });
+      const pool = new pg.Pool({ connectionString: url, max: writers, options: '-c lock_timeout=5000' });
+      const latencies: number[] = [];
+      const errors: string[] = [];
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          const client = await pool.connect();
+          try {
+            for (let t = 0; t < perWriter; t++) {
+              const at = performance.now();
+              try {
+                await client.query('BEGIN');
+                // New participants, all in the same buckets: degree 0, this slot, never active.
+                await client.query(
+                  `INSERT INTO participants (org_id, display_name, role, origin) VALUES ($1, $2, 'member', 'manual')`,
+                  [org.id, `Writer ${w} ${t}`],
+                );
+                await client.query('SELECT pg_sleep($1)', [workMs / 1000]);
+                await client.query('COMMIT');
+                latencies.push(performance.now() - at);
+              } catch (error) {
+                errors.push(error instanceof Error ? error.message : String(error));
+                await client.query('ROLLBACK');
+              }
+            }
+          } finally {
+            client.release();
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      await pool.end();
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) =>
+        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+      result[mode] = {
+        transactionsPerSecond: Math.round(latencies.length / seconds),
+        p50Ms: pct(0.5),
+        p99Ms: pct(0.99),
+        errors: errors.length,
+      };
+      console.log(
+        `${mode.padEnd(9)} ${writers} writers of one org, ${workMs} ms of work after the insert: ${JSON.stringify(result[mode])}`,
+      );
+      if (errors.length) console.log(`  first error: ${errors[0]}`);
+      if (mode === 'counters') {
+        const [check] = await queryRows<{ counted: number; participants: number; rows: number }>(
+          handle.db,
+          sql`SELECT (SELECT coalesce(sum(participants), 0)::int FROM segment_counts
+                      WHERE org_id = ${org.id} AND dimension = 'degree') AS counted,
+                     (SELECT count(*)::int FROM participants WHERE org_id = ${org.id}) AS participants,
+                     (SELECT count(*)::int FROM segment_counts WHERE org_id = ${org.id}) AS rows`,
+        );
+        console.log(
+          `  counted ${check!.counted} of ${check!.participants} participants, in ${check!.rows} counter rows`,
+        );
+        if (check!.counted !== check!.participants) throw new Error('the counters disagree with a recount');
+      }
+    }
+    const ratio = result.counters!.transactionsPerSecond / result.without!.transactionsPerSecond;
+    console.log(`with the counters: ${ratio.toFixed(2)}× the transactions a second without them`);
+    appendResult({
+      bench: 'counter-writers',
+      writers,
+      perWriter,
+      workMs,
+      ...result,
+      ratio: Number(ratio.toFixed(2)),
+      at: new Date().toISOString(),
+    });
+  });
+}
