@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
+import { OVERVIEW_COMMUNITIES, OVERVIEW_LINKS } from '../../src/lib/atlas/overview-limits';
 import { encodeCursor } from '../../src/lib/pagination';
 import { runChild } from '../bench-atlas';
 import type { Fixture } from './fixture';
@@ -65,7 +66,7 @@ const orgLiteral = (ctx: CaseContext) => `'${ctx.fixture.orgId}'::uuid`;
 /** The org's latest succeeded Atlas run, as a SQL subquery. */
 const latestAtlasRun = (ctx: CaseContext) =>
   `(SELECT id FROM jobs WHERE org_id = ${orgLiteral(ctx)} AND kind = 'atlas_run' AND status = 'succeeded'
-    ORDER BY finished_at DESC, id DESC LIMIT 1)`;
+    ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1)`;
 
 /**
  * An Atlas run of the fixture's org, made once (the overview is its stored result): the job as the
@@ -201,9 +202,15 @@ export const CASES: BenchCase[] = [
       await ensureAtlasRun(ctx);
       return `${org(ctx)}/graph?view=overview`;
     },
+    // The rows the overview shows: the largest communities but those of one, and the strongest links
+    // among them (src/lib/repositories/atlas-results-queries.ts).
     copies: (ctx) => [
-      `SELECT * FROM atlas_communities WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)} ORDER BY community`,
-      `SELECT * FROM atlas_community_links WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)} ORDER BY count DESC`,
+      `SELECT * FROM atlas_communities WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)}
+         AND community < ${OVERVIEW_COMMUNITIES} AND size > 1 ORDER BY community`,
+      `SELECT * FROM atlas_community_links WHERE org_id = ${orgLiteral(ctx)} AND job_id = ${latestAtlasRun(ctx)}
+         AND to_community < (SELECT count(*) FROM atlas_communities WHERE org_id = ${orgLiteral(ctx)}
+                             AND job_id = ${latestAtlasRun(ctx)} AND community < ${OVERVIEW_COMMUNITIES} AND size > 1)
+         ORDER BY count DESC, from_community, to_community LIMIT ${OVERVIEW_LINKS}`,
     ],
     maxRatio: 1.5,
     maxRssGrowthMiB: null,

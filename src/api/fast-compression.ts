@@ -39,7 +39,9 @@ export function fastCompression(): MiddlewareHandler {
     if (
       !res.body ||
       c.req.method === 'HEAD' ||
+      res.status === 206 ||
       res.headers.has('content-encoding') ||
+      res.headers.has('transfer-encoding') ||
       (length !== null && Number(length) < 1024) ||
       !/^application\/(?:[\w.+-]+\+)?json\b/i.test(res.headers.get('content-type') ?? '') ||
       /(?:^|,)\s*no-transform\s*(?:,|$)/i.test(res.headers.get('cache-control') ?? '')
@@ -62,5 +64,8 @@ export function fastCompression(): MiddlewareHandler {
     c.res = new Response(compressed, res);
     c.res.headers.delete('content-length');
     c.res.headers.set('content-encoding', encoding);
+    // The compressed bytes are not the ones a strong validator named.
+    const etag = c.res.headers.get('etag');
+    if (etag && !etag.startsWith('W/')) c.res.headers.set('etag', `W/${etag}`);
   };
 }

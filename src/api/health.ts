@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { databaseFor, type DatabaseHandle } from '../lib/db';
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from '../lib/http/database-errors';
 import { requestIdFrom, runInRequest } from '../lib/observability/request-context';
+import { logger } from '../lib/observability/logger';
 import { observeRequestDone } from '../lib/observability/request-observer';
 import type { ApiDependencies, ApiEnv } from './context';
 
@@ -107,20 +108,33 @@ export function answerHealthCheck(
   if (req.url !== '/api/health' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
   const started = performance.now();
   const requestId = requestIdFrom(req.headers['x-request-id']?.toString(), deps.settings.trustProxy);
+  const send = (status: number, body: object, headers: Record<string, string>, type = 'application/json') => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+      'x-request-id': requestId,
+      ...headers,
+    });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  };
   void runInRequest({ requestId }, async () => {
-    let status: number = 500;
+    let status = 500;
     try {
       const answer = await healthAnswer(deps.database);
       status = answer.status;
-      const text = JSON.stringify(answer.body);
-      res.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-        'cache-control': 'no-store',
-        'x-request-id': requestId,
-        ...(status === 503 ? { 'retry-after': retryAfter } : {}),
-      });
-      res.end(req.method === 'HEAD' ? undefined : text);
+      send(answer.status, answer.body, answer.status === 503 ? { 'retry-after': retryAfter } : {});
+    } catch (error) {
+      // Nothing above throws today (the ping's failures are its answer); were it to, the check gets
+      // the API's answer to an error rather than no answer.
+      logger().error({ err: error }, 'health check failed');
+      send(
+        500,
+        { type: 'about:blank', title: 'Internal Server Error', status: 500 },
+        {},
+        'application/problem+json',
+      );
     } finally {
       const ms = performance.now() - started;
       observeRequestDone(

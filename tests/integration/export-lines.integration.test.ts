@@ -6,6 +6,7 @@ import { orgs } from '../../src/lib/database/schema';
 import { queryRows } from '../../src/lib/db';
 import { inOrg, inOrgWithConnection, unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { exportEventLines, searchEvents } from '../../src/lib/repositories/events';
+import { copyOut } from '../../src/lib/repositories/export-copy';
 import { exportParticipantLines } from '../../src/lib/repositories/participants';
 import { exportRelationshipLines } from '../../src/lib/repositories/relationships';
 import { createOrgScope } from '../../src/lib/scope';
@@ -54,7 +55,7 @@ const cell = fc
   .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }), tricky), { maxLength: 6 })
   .map((parts) => parts.join(''));
 
-describeEachDatabase('export lines', ({ db }) => {
+describeEachDatabase('export lines', ({ db, kind }) => {
   const scopeOf = (orgId: string) =>
     createOrgScope({
       orgId,
@@ -244,4 +245,33 @@ describeEachDatabase('export lines', ({ db }) => {
       }
     }
   });
+
+  if (kind === 'postgres') {
+    it('rolls back and gives the connection back when writing a COPY’s lines fails half-way', async () => {
+      const [org] = await db().db.insert(orgs).values({ name: 'Copy failure' }).returning({ id: orgs.id });
+      const scope = scopeOf(org!.id);
+      const pool = db().pool!;
+      const failing = inOrgWithConnection({ db: db().db, kind: 'postgres', pool }, scope);
+      await expect(
+        failing((_tx, connection) =>
+          copyOut(
+            connection!,
+            'SELECT g, repeat($$x$$, 100) FROM generate_series(1, 50000) g',
+            'test.copy',
+            () => {
+              throw new Error('the writer broke');
+            },
+          ),
+        ),
+      ).rejects.toThrow('the writer broke');
+      // Every connection of the pool is usable again: none is left waiting for the rest of a COPY.
+      const clients = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+      try {
+        for (const client of clients)
+          expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        for (const client of clients) client.release();
+      }
+    });
+  }
 });

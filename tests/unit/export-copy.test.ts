@@ -133,5 +133,6 @@ describe('lines written from COPY bytes', () => {
     );
     expect(() => inlinedStatement(sql`SELECT ${new Date(0)}`)).toThrow(/cannot write a object/);
     expect(() => inlinedStatement(sql`SELECT ${Number.NaN}`)).toThrow(/cannot write a number/);
+    expect(() => inlinedStatement(sql`SELECT 1-${-5}`)).toThrow(/cannot write a number/);
   });
 });

@@ -29,6 +29,8 @@ function app(options: { cancelled?: { value: boolean } } = {}) {
     });
     return c.body(stream, 200, { 'content-type': 'application/json' });
   });
+  hono.get('/partial', (c) => c.body(body, 206, { 'content-type': 'application/json' }));
+  hono.get('/tagged', (c) => c.body(body, 200, { 'content-type': 'application/json', etag: '"v1"' }));
   hono.get('/small', (c) =>
     c.body('{"ok":true}', 200, { 'content-type': 'application/json', 'content-length': '11' }),
   );
@@ -50,6 +52,12 @@ describe('fast compression', () => {
     expect(gunzipSync(zipped).toString()).toBe(body);
   });
 
+  it('weakens a strong ETag: the compressed bytes are not the ones it named', async () => {
+    const response = await app().request('/tagged', { headers: { 'accept-encoding': 'gzip' } });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('etag')).toBe('W/"v1"');
+  });
+
   it('deflates when only deflate is accepted', async () => {
     const response = await app().request('/stream', { headers: { 'accept-encoding': 'deflate' } });
     expect(response.headers.get('content-encoding')).toBe('deflate');
@@ -68,6 +76,7 @@ describe('fast compression', () => {
     expect(await plain('/small', 'gzip')).toBe('{"ok":true}'); // under 1 KiB
     expect(await plain('/text', 'gzip')).toBe(body); // not JSON
     expect(await plain('/no-transform', 'gzip')).toBe(body);
+    expect(await plain('/partial', 'gzip')).toBe(body);
   });
 
   it('stops reading the body when the client goes away', async () => {

@@ -50,8 +50,8 @@ const dialect = new LiteralDialect();
 
 /**
  * The statement's text with its values written in as literals: COPY takes no parameters. Only
- * strings, finite numbers and booleans are written; anything else is refused rather than written by
- * its `toString`.
+ * strings, finite numbers not below zero and booleans are written; anything else is refused rather
+ * than written by its `toString`.
  */
 export function inlinedStatement(query: SQL): string {
   const { params } = dialect.sqlToQuery(query);
@@ -59,7 +59,8 @@ export function inlinedStatement(query: SQL): string {
     const ok =
       typeof value === 'string' ||
       typeof value === 'boolean' ||
-      (typeof value === 'number' && Number.isFinite(value));
+      // Not a negative one: written after a minus in the statement, it would start a comment.
+      (typeof value === 'number' && Number.isFinite(value) && value >= 0);
     if (!ok) throw new Error(`export-copy: cannot write a ${typeof value} into a COPY statement`);
   }
   return dialect.sqlToQuery(sql`${query}`.inlineParams()).sql;
@@ -153,7 +154,19 @@ export async function copyOut(
   const stream = withQueryLabel(label, () =>
     connection.query(copyTo(`COPY (${statement}) TO STDOUT (FORMAT binary)`)),
   );
-  for await (const chunk of stream) take(chunk as Buffer);
+  // A COPY left half-read leaves the connection waiting for its end (the copy stream gives the
+  // connection back only at CopyDone or an error from the server): after a failure here the rest is
+  // read and dropped, so the transaction can roll back and the connection go back to the pool.
+  let failure: { error: unknown } | undefined;
+  for await (const chunk of stream) {
+    if (failure) continue;
+    try {
+      take(chunk as Buffer);
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  if (failure) throw failure.error;
 }
 
 /** A page as COPY sent it: its lines, how many rows, the last row's key values as text. */
