@@ -207,7 +207,8 @@ async function throughput(
       metric: 'p99 ms',
       app: spread(p99.app, 0),
       baseline: spread(p99.base, 0),
-      ratio: `${(p99.app.median / p99.base.median).toFixed(2)}×`,
+      // autocannon reports whole milliseconds: a baseline under 1 ms has no ratio to show.
+      ratio: p99.base.median > 0 ? `${(p99.app.median / p99.base.median).toFixed(2)}×` : '—',
       target: benchCase.maxP99Ratio === null ? '—' : `≤ ${benchCase.maxP99Ratio}×`,
       pass: benchCase.maxP99Ratio === null || p99.app.median <= benchCase.maxP99Ratio * p99.base.median,
     },
