@@ -2,13 +2,12 @@
 import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { parseSigningKey } from '../src/lib/audit-chain/signing';
 import { queryRows, type DatabaseHandle } from '../src/lib/db';
 import { unsafeCreateOrg } from '../src/lib/repositories/unsafe';
 import { createSystemScope } from '../src/lib/scope';
 import { anchorAuditChain, verifyAuditChain } from '../src/lib/services/audit-chain';
-import { appendResult, withFreshDatabase } from './bench-database';
+import { appendResult, concurrentWriters, withFreshDatabase } from './bench-database';
 
 const BATCH = 50_000;
 
@@ -126,58 +125,26 @@ export async function benchAuditWriters(argv: string[]): Promise<void> {
           unsafeCreateOrg(handle.db, { name: `${mode} ${i}`, timezone: 'UTC' }),
         ),
       );
-      const pool = new pg.Pool({ connectionString: url, max: writers });
-      const latencies: number[] = [];
-      const errors: string[] = [];
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: writers }, async (_, w) => {
-          const client = await pool.connect();
-          try {
-            for (let t = 0; t < perWriter; t++) {
-              const at = performance.now();
-              try {
-                await client.query('BEGIN');
-                if (mode === 'immediate') await client.query('SET CONSTRAINTS events_chain_link IMMEDIATE');
-                await client.query(
-                  `INSERT INTO events (org_id, event_type, metadata) VALUES ($1, 'graph.viewed', $2)`,
-                  [orgs[(w + t) % orgCount]!.id, { w, t }],
-                );
-                await client.query('SELECT pg_sleep($1)', [workMs / 1000]);
-                await client.query('COMMIT');
-                latencies.push(performance.now() - at);
-              } catch (error) {
-                errors.push(error instanceof Error ? error.message : String(error));
-                await client.query('ROLLBACK');
-              }
-            }
-          } finally {
-            client.release();
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      await pool.end();
+      const run = await concurrentWriters(url, writers, perWriter, async (client, w, t) => {
+        if (mode === 'immediate') await client.query('SET CONSTRAINTS events_chain_link IMMEDIATE');
+        await client.query(
+          `INSERT INTO events (org_id, event_type, metadata) VALUES ($1, 'graph.viewed', $2)`,
+          [orgs[(w + t) % orgCount]!.id, { w, t }],
+        );
+        await client.query('SELECT pg_sleep($1)', [workMs / 1000]);
+      });
       let broken = 0;
       for (const org of orgs) {
         const report = await verifyAuditChain(handle.db, createSystemScope(org), null);
         if (report.status !== 'verified') broken += 1;
       }
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) =>
-        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!);
-      result[mode] = {
-        transactionsPerSecond: Math.round(latencies.length / seconds),
-        p50Ms: pct(0.5),
-        p99Ms: pct(0.99),
-        errors: errors.length,
-        brokenChains: broken,
-      };
+      const { firstError, ...figures } = run;
+      result[mode] = { ...figures, brokenChains: broken };
       console.log(
         `${mode.padEnd(9)} ${writers} writers, ${orgCount} orgs, ${workMs} ms of work after the audit write: ` +
           `${JSON.stringify(result[mode])}`,
       );
-      if (errors.length) console.log(`  first error: ${errors[0]}`);
+      if (firstError) console.log(`  first error: ${firstError}`);
     }
     appendResult({
       bench: 'audit-writers',

@@ -4,10 +4,9 @@
 // wait for the others' commits: the ratio was about the number of writers.
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { queryRows } from '../src/lib/db';
 import { unsafeCreateOrg } from '../src/lib/repositories/unsafe';
-import { appendResult, withFreshDatabase } from './bench-database';
+import { appendResult, concurrentWriters, withFreshDatabase, type WritersResult } from './bench-database';
 
 const TRIGGERS = ['insert', 'update', 'delete'].map((op) => `participants_segment_counts_${op}`);
 
@@ -37,10 +36,7 @@ export async function benchCounterWriters(argv: string[]): Promise<void> {
   }
   await withFreshDatabase(false, async (handle) => {
     const url = (handle.pool!.options as { connectionString: string }).connectionString;
-    const result: Record<
-      string,
-      { transactionsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }
-    > = {};
+    const result: Record<string, Omit<WritersResult, 'firstError'>> = {};
     // The counters first, so that their check below reads only rows they counted.
     for (const mode of ['counters', 'without'] as const) {
       if (mode === 'without') {
@@ -49,52 +45,26 @@ export async function benchCounterWriters(argv: string[]): Promise<void> {
         }
       }
       const org = await unsafeCreateOrg(handle.db, { name: `Writers ${mode}`, timezone: 'UTC' });
-      const pool = new pg.Pool({ connectionString: url, max: writers, options: '-c lock_timeout=5000' });
-      pool.on('error', () => undefined);
-      const latencies: number[] = [];
-      const errors: string[] = [];
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: writers }, async (_, w) => {
-          const client = await pool.connect();
-          try {
-            for (let t = 0; t < perWriter; t++) {
-              const at = performance.now();
-              try {
-                await client.query('BEGIN');
-                // New participants, all in the same buckets: degree 0, this slot, never active.
-                await client.query(
-                  `INSERT INTO participants (org_id, display_name, role, origin) VALUES ($1, $2, 'member', 'manual')`,
-                  [org.id, `Writer ${w} ${t}`],
-                );
-                await client.query('SELECT pg_sleep($1)', [workMs / 1000]);
-                await client.query('COMMIT');
-                latencies.push(performance.now() - at);
-              } catch (error) {
-                errors.push(error instanceof Error ? error.message : String(error));
-                await client.query('ROLLBACK').catch(() => undefined);
-              }
-            }
-          } finally {
-            client.release();
-          }
-        }),
+      const run = await concurrentWriters(
+        url,
+        writers,
+        perWriter,
+        async (client, w, t) => {
+          // New participants, all in the same buckets: degree 0, this slot, never active.
+          await client.query(
+            `INSERT INTO participants (org_id, display_name, role, origin) VALUES ($1, $2, 'member', 'manual')`,
+            [org.id, `Writer ${w} ${t}`],
+          );
+          await client.query('SELECT pg_sleep($1)', [workMs / 1000]);
+        },
+        { options: '-c lock_timeout=5000' },
       );
-      const seconds = (performance.now() - started) / 1000;
-      await pool.end();
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) =>
-        Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
-      result[mode] = {
-        transactionsPerSecond: Math.round(latencies.length / seconds),
-        p50Ms: pct(0.5),
-        p99Ms: pct(0.99),
-        errors: errors.length,
-      };
+      const { firstError, ...figures } = run;
+      result[mode] = figures;
       console.log(
         `${mode.padEnd(9)} ${writers} writers of one org, ${workMs} ms of work after the insert: ${JSON.stringify(result[mode])}`,
       );
-      if (errors.length) console.log(`  first error: ${errors[0]}`);
+      if (firstError) console.log(`  first error: ${firstError}`);
       if (mode === 'counters') {
         // Every bucket against the participants as they are now; and how many rows hold them.
         const [check] = await queryRows<{ wrong: number; participants: number; rows: number }>(

@@ -49,6 +49,67 @@ export async function withFreshDatabase<T>(
   }
 }
 
+/** What concurrent writers achieved: transactions a second, latency percentiles, failures. */
+export interface WritersResult {
+  transactionsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  firstError?: string;
+}
+
+/**
+ * `writers` connections to `url`, each running `perWriter` transactions of `work` one after another
+ * (BEGIN, the work, COMMIT; ROLLBACK on a failure, counted), all at once.
+ */
+export async function concurrentWriters(
+  url: string,
+  writers: number,
+  perWriter: number,
+  work: (client: pg.PoolClient, writer: number, transaction: number) => Promise<void>,
+  options: pg.PoolConfig = {},
+): Promise<WritersResult> {
+  const pool = new pg.Pool({ connectionString: url, max: writers, ...options });
+  // The benches drop their database at the end, which ends any idle connection left here.
+  pool.on('error', () => undefined);
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const client = await pool.connect();
+      try {
+        for (let t = 0; t < perWriter; t++) {
+          const at = performance.now();
+          try {
+            await client.query('BEGIN');
+            await work(client, w, t);
+            await client.query('COMMIT');
+            latencies.push(performance.now() - at);
+          } catch (error) {
+            errors.push(error instanceof Error ? error.message : String(error));
+            await client.query('ROLLBACK').catch(() => undefined);
+          }
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
+  return {
+    transactionsPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    errors: errors.length,
+    ...(errors.length ? { firstError: errors[0] } : {}),
+  };
+}
+
 export function appendResult(record: Record<string, unknown>): void {
   fs.mkdirSync('bench-results', { recursive: true });
   fs.appendFileSync(path.join('bench-results', 'results.ndjson'), `${JSON.stringify(record)}\n`);

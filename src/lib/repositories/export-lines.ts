@@ -46,8 +46,8 @@ export interface ExportPage {
 }
 
 export interface RenderedPage {
-  /** The lines: text from renderPage; bytes from copyPage, written when asked for. */
-  lines(): string | Uint8Array;
+  /** The lines: text from renderPage, bytes from copyPage. */
+  text: string | Uint8Array;
   rows: number;
   /** The last row's key values as text (null where the value is NULL); empty for an empty page. */
   last: (string | null)[];
@@ -100,9 +100,8 @@ export async function renderPage(
         FROM (SELECT ${fields} ${page.from} ORDER BY ${page.orderBy} LIMIT ${page.limit}) page ${row}`,
   );
   const rows = result?.rows ?? 0;
-  const text = result?.text ?? '';
   return {
-    lines: () => text,
+    text: result?.text ?? '',
     rows,
     last: rows ? page.key.map((_, i) => result![`last_${i}`] ?? null) : [],
   };
@@ -152,7 +151,7 @@ export async function copyPage(
   await copyOut(connection, statement, 'export-lines.copyPage', (chunk) => writer.write(chunk));
   const { lines, rows, last } = writer.finish();
   shape.lineBytes = Math.max(shape.lineBytes ?? 0, lines.length);
-  return { lines: () => lines, rows, last };
+  return { text: lines, rows, last };
 }
 
 /** The header line of a CSV export (the column names), or nothing for NDJSON. */
@@ -188,12 +187,11 @@ export async function* renderedPages(
   let next: ReturnType<typeof read> | undefined = phases.length ? read(0, undefined) : undefined;
   while (next) {
     const { phase, limit, rendered } = next;
-    const { lines, rows, last } = await rendered;
+    const { text, rows, last } = await rendered;
     next =
       rows === limit ? read(phase, last) : phase + 1 < phases.length ? read(phase + 1, undefined) : undefined;
     // A read ahead that fails while this page is still being written must not go unhandled.
     next?.rendered.catch(() => undefined);
-    const text = lines();
     if (text.length) yield text;
   }
 }
