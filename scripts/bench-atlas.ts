@@ -1,6 +1,6 @@
 // `npm run bench -- atlas`: a whole Atlas run (the real job: load, compute in its worker thread, write)
 // on a synthetic org, with time and peak memory per phase, beside igraph's PageRank and Louvain on the
-// same edge list, run by the same script. The run happens in a child process of its own, so its peak
+// same edge list (scripts/graph-baseline.py). The run happens in a child process of its own, so its peak
 // memory is the run's alone (not the seeding's).
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { appendResult, withFreshDatabase } from './bench-database';
 
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
-interface RunReport {
+export interface RunReport {
   wallMs: number;
   peakRssMiB: number;
   status: string;
@@ -26,8 +26,10 @@ interface RunReport {
   };
 }
 
-interface IgraphReport {
-  igraphVersion: string;
+/** What scripts/graph-baseline.py prints for one tool. */
+export interface GraphBaselineReport {
+  tool: 'igraph' | 'networkx';
+  version: string;
   buildSeconds: number;
   pagerankSeconds: number;
   undirectSeconds: number;
@@ -36,6 +38,24 @@ interface IgraphReport {
   modularity: number;
   peakRssMiB: number;
 }
+
+/** PageRank and Louvain by igraph or networkx on the edge list a run wrote at `edgePrefix`. */
+export async function graphBaseline(
+  tool: GraphBaselineReport['tool'],
+  edgePrefix: string,
+  nodes: number,
+): Promise<GraphBaselineReport> {
+  const { stdout } = await promisify(execFile)(
+    PYTHON,
+    [path.join('scripts', 'graph-baseline.py'), tool, edgePrefix, String(nodes)],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim()) as GraphBaselineReport;
+}
+
+/** Seconds the baseline took from the edge list to the communities: load, PageRank, undirect, Louvain. */
+export const baselineSeconds = (r: GraphBaselineReport) =>
+  r.buildSeconds + r.pagerankSeconds + r.undirectSeconds + r.louvainSeconds;
 
 /** Runs scripts/bench-atlas-run.ts against the database in `env` and returns its JSON report. */
 export function runChild(env: Record<string, string>, orgId: string, edgePrefix: string): Promise<RunReport> {
@@ -111,12 +131,7 @@ export async function benchAtlas(argv: string[]): Promise<void> {
 
     async function finish(run: RunReport, database: string) {
       if (run.status !== 'succeeded') throw new Error(`the Atlas run ${run.status}: ${run.error}`);
-      const { stdout } = await promisify(execFile)(PYTHON, [
-        path.join('scripts', 'igraph-baseline.py'),
-        edgePrefix,
-        String(run.result.graph.participants),
-      ]);
-      const igraph = JSON.parse(stdout.trim()) as IgraphReport;
+      const igraph = await graphBaseline('igraph', edgePrefix, run.result.graph.participants);
       const t = run.result.timings;
       const ours = ((t.pagerankMs ?? 0) + (t.communitiesMs ?? 0)) / 1000;
       const theirs = igraph.pagerankSeconds + igraph.louvainSeconds;

@@ -26,7 +26,7 @@ const EMAIL = 'operator@ironfront.example';
 /** How long each page is watched after its first frame for long tasks. */
 const WATCH_MS = 5_000;
 
-interface PageMeasure {
+export interface PageMeasure {
   firstFrameMs: number;
   longestTaskAfterMs: number;
 }
@@ -162,25 +162,24 @@ async function measure(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function benchUi(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      participants: { type: 'string', default: '10000' },
-      edges: { type: 'string', default: '50000' },
-      runs: { type: 'string', default: '2' },
-      embedded: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const size = { participants: Number(values.participants), edges: Number(values.edges) };
-  const runs = Number(values.runs);
-  const problem = validateSyntheticSize(size.participants, size.edges);
-  if (problem) throw new Error(problem);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
+/** Each run of each page. */
+export interface UiMeasure {
+  explorer: PageMeasure[];
+  bare: PageMeasure[];
+}
 
-  ensureProductionBuild(ROOT, (line) => console.log(line));
-  const database = await prepareDatabase(values.embedded, size);
+/**
+ * The graph explorer and the bare sigma page, `runs` times each in turn, on a fresh database holding a
+ * synthetic org of `size` (the suite's `ui` case too).
+ */
+export async function measureUi(
+  size: { participants: number; edges: number },
+  runs: number,
+  embedded: boolean,
+  log: (line: string) => void,
+): Promise<UiMeasure> {
+  ensureProductionBuild(ROOT, log);
+  const database = await prepareDatabase(embedded, size);
   let server: StartedServer | undefined;
   let bare: { url: string; close: () => void } | undefined;
   let browser: Browser | undefined;
@@ -204,35 +203,56 @@ export async function benchUi(argv: string[]): Promise<void> {
         }),
       );
     }
-    const record = {
-      bench: 'ui',
-      database: values.embedded ? 'pglite' : 'postgres',
-      participants: size.participants,
-      edges: size.edges,
-      runs,
-      explorerFirstFrameMs: median(explorer.map((m) => m.firstFrameMs)),
-      bareFirstFrameMs: median(reference.map((m) => m.firstFrameMs)),
-      ratio: 0,
-      explorerLongestTaskAfterFirstFrameMs: Math.max(...explorer.map((m) => m.longestTaskAfterMs)),
-      bareLongestTaskAfterFirstFrameMs: Math.max(...reference.map((m) => m.longestTaskAfterMs)),
-      samples: { explorer, bare: reference },
-      renderer: 'headless Chromium, --disable-gpu (SwiftShader)',
-      cpus: os.cpus().length,
-      at: new Date().toISOString(),
-    };
-    record.ratio = Number((record.explorerFirstFrameMs / record.bareFirstFrameMs).toFixed(2));
-    console.log(
-      `ui on ${record.database}, ${size.participants} participants + ${size.edges} edges (median of ${runs}):\n` +
-        `  first frame      explorer ${record.explorerFirstFrameMs} ms, bare sigma ${record.bareFirstFrameMs} ms ` +
-        `→ ${record.ratio}× (target ≤ 1.5×)\n` +
-        `  longest task after the first frame: explorer ${record.explorerLongestTaskAfterFirstFrameMs} ms, ` +
-        `bare ${record.bareLongestTaskAfterFirstFrameMs} ms (target ≤ 200 ms)`,
-    );
-    appendResult(record);
+    return { explorer, bare: reference };
   } finally {
     await browser?.close();
     bare?.close();
     server?.child.kill('SIGTERM');
     await database.drop();
   }
+}
+
+export async function benchUi(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      participants: { type: 'string', default: '10000' },
+      edges: { type: 'string', default: '50000' },
+      runs: { type: 'string', default: '2' },
+      embedded: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const size = { participants: Number(values.participants), edges: Number(values.edges) };
+  const runs = Number(values.runs);
+  const problem = validateSyntheticSize(size.participants, size.edges);
+  if (problem) throw new Error(problem);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
+
+  const { explorer, bare } = await measureUi(size, runs, values.embedded, (line) => console.log(line));
+  const record = {
+    bench: 'ui',
+    database: values.embedded ? 'pglite' : 'postgres',
+    participants: size.participants,
+    edges: size.edges,
+    runs,
+    explorerFirstFrameMs: median(explorer.map((m) => m.firstFrameMs)),
+    bareFirstFrameMs: median(bare.map((m) => m.firstFrameMs)),
+    ratio: 0,
+    explorerLongestTaskAfterFirstFrameMs: Math.max(...explorer.map((m) => m.longestTaskAfterMs)),
+    bareLongestTaskAfterFirstFrameMs: Math.max(...bare.map((m) => m.longestTaskAfterMs)),
+    samples: { explorer, bare },
+    renderer: 'headless Chromium, --disable-gpu (SwiftShader)',
+    cpus: os.cpus().length,
+    at: new Date().toISOString(),
+  };
+  record.ratio = Number((record.explorerFirstFrameMs / record.bareFirstFrameMs).toFixed(2));
+  console.log(
+    `ui on ${record.database}, ${size.participants} participants + ${size.edges} edges (median of ${runs}):\n` +
+      `  first frame      explorer ${record.explorerFirstFrameMs} ms, bare sigma ${record.bareFirstFrameMs} ms ` +
+      `→ ${record.ratio}× (target ≤ 1.5×)\n` +
+      `  longest task after the first frame: explorer ${record.explorerLongestTaskAfterFirstFrameMs} ms, ` +
+      `bare ${record.bareLongestTaskAfterFirstFrameMs} ms (target ≤ 200 ms)`,
+  );
+  appendResult(record);
 }

@@ -1,6 +1,8 @@
 // The suite's cases (issue 11's table): what the app is asked, what it is measured beside, and the
 // target. Throughput cases load the app and the bare server with autocannon, alternating; latency cases
-// time one request at a time beside the same SQL alone (the transaction the app ran it in, replayed).
+// time one request at a time beside the same SQL alone (the transaction the app ran it in, replayed);
+// transfer cases read a large answer beside psql's `\copy`; run cases measure on their own
+// (run-cases.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +11,9 @@ import { OVERVIEW_COMMUNITIES, OVERVIEW_LINKS } from '../../src/lib/atlas/overvi
 import { encodeCursor } from '../../src/lib/pagination';
 import { runChild } from '../bench-atlas';
 import type { Fixture } from './fixture';
+import type { SuiteOptions } from './options';
+import type { Row } from './row';
+import { RUN_CASES } from './run-cases';
 import { SIZES } from './sizes';
 
 export interface CaseContext {
@@ -57,7 +62,20 @@ export interface TransferCase extends CaseBase {
   largeMs?: number;
 }
 
-export type BenchCase = ThroughputCase | LatencyCase | TransferCase;
+/**
+ * A case that measures on its own, once the HTTP cases are done and the suite's servers stopped: a job,
+ * an import, a browser. It reports its rows, targets included.
+ */
+export interface RunCase {
+  kind: 'run';
+  name: string;
+  summary: string;
+  run(ctx: CaseContext, options: SuiteOptions, log: (line: string) => void): Promise<Row[]>;
+}
+
+/** A case asked of the suite's app over HTTP. */
+export type HttpCase = ThroughputCase | LatencyCase | TransferCase;
+export type BenchCase = HttpCase | RunCase;
 
 const org = (ctx: CaseContext) => `/api/orgs/${ctx.fixture.orgId}`;
 /** The org's id as a SQL literal (a uuid the fixture made: no quoting to escape). */
@@ -101,7 +119,7 @@ async function participantWithDegree(ctx: CaseContext, degree: number): Promise<
   return found.rows[0]!.id;
 }
 
-export const CASES: BenchCase[] = [
+const HTTP_CASES: HttpCase[] = [
   {
     kind: 'throughput',
     name: 'health',
@@ -239,3 +257,5 @@ export const CASES: BenchCase[] = [
     maxRssGrowthMiB: 256,
   },
 ];
+
+export const CASES: BenchCase[] = [...HTTP_CASES, ...RUN_CASES];

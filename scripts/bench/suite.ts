@@ -13,13 +13,16 @@ import {
   CASES,
   type BenchCase,
   type CaseContext,
+  type HttpCase,
   type LatencyCase,
+  type RunCase,
   type ThroughputCase,
   type TransferCase,
 } from './cases';
 import { ensureFixture, type Fixture } from './fixture';
 import { load, summarize, timeRuns, type LoadResult } from './load';
 import { parseSuiteOptions, SUITE_FLAGS_HELP, type SuiteOptions } from './options';
+import { spread, type Row } from './row';
 import { signIn, startApp, startBare, type RunningServer } from './servers';
 
 export const SUITE_CASES = CASES.map((c) => c.name);
@@ -39,18 +42,8 @@ const POOL_SIZE = 10;
 /** Requests timed one at a time per round in a latency case (and as many of the SQL alone). */
 const LATENCY_RUNS = 15;
 
-interface Row {
-  case: string;
-  metric: string;
-  app: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  pass: boolean;
-}
-
 interface Prepared {
-  benchCase: BenchCase;
+  benchCase: HttpCase;
   path: string;
   /** Null for a transfer case: its baseline is psql's, not the app's statements. */
   captured: CapturedRequest | null;
@@ -70,8 +63,15 @@ export async function runSuite(name: string, argv: string[]): Promise<void> {
   const owner = new pg.Client({ connectionString: fixture.ownerUrl });
   await owner.connect();
   try {
-    const prepared = await capture(fixture, { fixture, owner }, cases, workDir, log);
-    const rows = await measure(fixture, prepared, options, workDir, log);
+    const ctx = { fixture, owner };
+    const http = cases.filter((c): c is HttpCase => c.kind !== 'run');
+    const rows = http.length
+      ? await measure(fixture, await capture(fixture, ctx, http, workDir, log), options, workDir, log)
+      : [];
+    for (const runCase of cases.filter((c): c is RunCase => c.kind === 'run')) {
+      log(`measuring ${runCase.name}…`);
+      rows.push(...(await runCase.run(ctx, options, log).catch(failedRows(runCase, log))));
+    }
     report(rows, options, fixture, (performance.now() - started) / 1000);
     if (rows.some((row) => !row.pass)) process.exitCode = 1;
   } finally {
@@ -84,7 +84,7 @@ export async function runSuite(name: string, argv: string[]): Promise<void> {
 async function capture(
   fixture: Fixture,
   ctx: CaseContext,
-  cases: BenchCase[],
+  cases: HttpCase[],
   workDir: string,
   log: (line: string) => void,
 ): Promise<Prepared[]> {
@@ -148,17 +148,7 @@ async function measure(
         }
       } catch (error) {
         // A case the app cannot answer (the compact graph over its caps at L: 422) fails; the rest run.
-        const message = error instanceof Error ? error.message : String(error);
-        log(`  ${benchCase.name} failed: ${message}`);
-        rows.push({
-          case: benchCase.name,
-          metric: 'answer',
-          app: message,
-          baseline: '',
-          ratio: '',
-          target: 'answered',
-          pass: false,
-        });
+        rows.push(...failedRows(benchCase, log)(error));
       }
     }
     return rows;
@@ -167,6 +157,25 @@ async function measure(
     await Promise.all([app.stop(), bare.stop()]);
   }
 }
+
+/** The one row of a case that could not be measured: it fails, and the rest of the suite runs. */
+const failedRows =
+  (benchCase: BenchCase, log: (line: string) => void) =>
+  (error: unknown): Row[] => {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`  ${benchCase.name} failed: ${message}`);
+    return [
+      {
+        case: benchCase.name,
+        metric: 'answer',
+        app: message,
+        baseline: '',
+        ratio: '',
+        target: 'answered',
+        pass: false,
+      },
+    ];
+  };
 
 async function throughput(
   benchCase: ThroughputCase,
@@ -382,9 +391,6 @@ async function transfer(
     },
   ];
 }
-
-const spread = (s: { median: number; min: number; max: number }, digits: number) =>
-  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 function report(rows: Row[], options: SuiteOptions, fixture: Fixture, seconds: number): void {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
