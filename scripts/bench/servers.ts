@@ -48,10 +48,14 @@ function start(args: string[], env: NodeJS.ProcessEnv, what: string): Promise<Ru
 
 /**
  * The app, production build, against the fixture. Its limits are raised out of the way (the suite
- * measures work, not refusals); jobs are off (nothing else runs during a measurement). With `captureFile`,
- * the statements of requests whose X-Request-Id starts with "capture-" are written there.
+ * measures work, not refusals); jobs are off (nothing else runs during a measurement) unless `jobs`,
+ * and then only those asked for run (no schedule). With `captureFile`, the statements of requests whose
+ * X-Request-Id starts with "capture-" are written there.
  */
-export function startApp(fixture: Fixture, captureFile?: string): Promise<RunningServer> {
+export function startApp(
+  fixture: Fixture,
+  { captureFile, jobs = false }: { captureFile?: string; jobs?: boolean } = {},
+): Promise<RunningServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -62,7 +66,10 @@ export function startApp(fixture: Fixture, captureFile?: string): Promise<Runnin
     AUTH_SECRET: 'operator-console-bench-suite-secret-0000000000',
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
     RATE_LIMIT_ORG_PER_MINUTE: '1000000',
-    JOBS_DISABLED: 'true',
+    JOBS_DISABLED: jobs ? '' : 'true',
+    STAGE_SCHEDULE_HOURS: '0',
+    ATLAS_SCHEDULE_HOURS: '0',
+    AUDIT_ANCHOR_HOURS: '0',
     TRUST_PROXY: 'true',
     // As in production: a line per request (the server's stdout is read and dropped).
     LOG_LEVEL: 'info',

@@ -91,7 +91,7 @@ async function capture(
   const captureFile = path.join(workDir, 'statements.ndjson');
   fs.writeFileSync(captureFile, '');
   log('capturing the statements of each case…');
-  const app = await startApp(fixture, captureFile);
+  const app = await startApp(fixture, { captureFile });
   try {
     const cookie = await signIn(app.url);
     const prepared: Prepared[] = [];
