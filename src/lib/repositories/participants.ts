@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { queryRows } from '../db';
@@ -19,7 +19,7 @@ import type { ParticipantFilters } from '../validation/participants';
 import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
-import { countLinksOfParticipant, listLinksOfParticipant, type ParticipantLink } from './relationships';
+import { listLinksOfParticipant } from './relationships';
 import { findParticipantControls } from './target-state';
 
 export interface ParticipantRow {
@@ -256,18 +256,6 @@ export async function* exportParticipantLines(
   yield* renderedPages(inOrg, format, exportColumns, phases);
 }
 
-export async function findParticipant(
-  db: OrgDb,
-  scope: OrgScope,
-  id: string,
-): Promise<ParticipantRow | undefined> {
-  const [row] = await db
-    .select(columns)
-    .from(p)
-    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
-  return row && toParticipant(row);
-}
-
 // The detail view shows the strongest links first; a hub's full neighbourhood belongs to the graph view.
 const DETAIL_RELATIONSHIP_LIMIT = 100;
 const DETAIL_LIST_LIMIT = 20;
@@ -283,19 +271,6 @@ const stageOrNull = (value: unknown): LifecycleStage | null =>
   typeof value === 'string' && (LIFECYCLE_STAGES as readonly string[]).includes(value)
     ? (value as LifecycleStage)
     : null;
-
-/** The neighbours' lifecycle stages beside the links (the ego-graph colours them), in one query. */
-async function withStages(db: OrgDb, scope: OrgScope, links: ParticipantLink[]) {
-  const ids = [...new Set(links.map((l) => l.otherParticipantId))];
-  const rows = ids.length
-    ? await db
-        .select({ id: p.id, stage: sql<LifecycleStage>`${p.lifecycleStage}` })
-        .from(p)
-        .where(and(eq(p.orgId, scope.orgId), inArray(p.id, ids)))
-    : [];
-  const stages = new Map(rows.map((r) => [r.id, r.stage]));
-  return links.map((l) => ({ ...l, otherLifecycleStage: stages.get(l.otherParticipantId) ?? null }));
-}
 
 /** The newest audit events whose target is this participant (of one type, when given), with the actor. */
 async function listEventsAbout(db: OrgDb, scope: OrgScope, id: string, limit: number, type?: string) {
@@ -330,14 +305,14 @@ async function listEventsAbout(db: OrgDb, scope: OrgScope, id: string, limit: nu
 
 /** Everything the participant detail shows, each part limited and filtered by the org. */
 export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
-  const participant = await findParticipant(db, scope, id);
-  if (!participant) return undefined;
-  const links = await withStages(
-    db,
-    scope,
-    await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT),
-  );
-  const relationshipCount = await countLinksOfParticipant(db, scope, id);
+  const [found] = await db
+    .select({ ...columns, erasedAt: p.erasedAt })
+    .from(p)
+    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
+  if (!found) return undefined;
+  const { erasedAt, ...row } = found;
+  const participant = toParticipant(row);
+  const links = await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT);
   const recs = await db
     .select({
       id: recommendations.id,
@@ -373,16 +348,13 @@ export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: stri
   const recent = await listEventsAbout(db, scope, id, DETAIL_LIST_LIMIT);
   const stageHistory = await listEventsAbout(db, scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed');
   const controls = await findParticipantControls(db, scope, id);
-  const [erasure] = await db
-    .select({ erasedAt: p.erasedAt })
-    .from(p)
-    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
   return {
     participant,
-    erasedAt: erasure?.erasedAt?.toISOString() ?? null,
+    erasedAt: erasedAt?.toISOString() ?? null,
     controls,
     relationships: links,
-    relationshipCount,
+    // The degree counters (kept by triggers on relationships) count every relationship, shown or not.
+    relationshipCount: participant.degree,
     recommendations: recs.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
     interventions: acts.map((a) => ({
       ...a,

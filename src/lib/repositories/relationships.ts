@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../db';
+import type { LifecycleStage } from '../domain';
 import type { ExportFormat } from '../export-format';
 import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { keysetPages } from './keyset';
@@ -79,13 +80,18 @@ export interface ParticipantLink {
   direction: 'outgoing' | 'incoming';
   otherParticipantId: string;
   otherDisplayName: string;
+  /** The other participant's stage (the ego-graph colours it). */
+  otherLifecycleStage: LifecycleStage;
   type: string;
   source: string;
   confidence: number;
   createdAt: string;
 }
 
-/** A participant's relationships in both directions, strongest first, with the other participant's name. */
+/**
+ * A participant's relationships in both directions, strongest first, with the other participant's name
+ * and stage.
+ */
 export async function listLinksOfParticipant(
   db: OrgDb,
   scope: OrgScope,
@@ -95,12 +101,12 @@ export async function listLinksOfParticipant(
   const rows = await queryRows<ParticipantLink>(
     db,
     sql`SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS "otherParticipantId", o.display_name AS "otherDisplayName",
-               r.type, r.source, r.confidence_score AS confidence,
+               o.lifecycle_stage AS "otherLifecycleStage", r.type, r.source, r.confidence_score AS confidence,
                to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
         FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
         WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${participantId}
         UNION ALL
-        SELECT r.id, 'incoming', r.from_participant_id, o.display_name, r.type, r.source, r.confidence_score,
+        SELECT r.id, 'incoming', r.from_participant_id, o.display_name, o.lifecycle_stage, r.type, r.source, r.confidence_score,
                to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
         FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
         WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${participantId}
@@ -108,18 +114,6 @@ export async function listLinksOfParticipant(
         LIMIT ${limit}`,
   );
   return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
-}
-
-export async function countLinksOfParticipant(
-  db: OrgDb,
-  scope: OrgScope,
-  participantId: string,
-): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    db,
-    sql`SELECT out_degree + in_degree AS n FROM participants WHERE org_id = ${scope.orgId} AND id = ${participantId}`,
-  );
-  return row?.n ?? 0;
 }
 
 /** A relationship as an export writes it (CSV columns in this order): its two participants by email
