@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { participants } from '../../src/lib/database/schema';
 import { createLogger, setLogger } from '../../src/lib/observability/logger';
 import { setSlowQueryThreshold } from '../../src/lib/observability/query-observer';
@@ -105,6 +106,28 @@ describeEachDatabase(
       expect(names).toContain('memberships.unsafeFindOrgAccess');
       expect(names).toContain('audit.writeOrgAuditEvent');
       for (const line of queries) expect(line.query).not.toBe('unlabelled');
+    });
+
+    it("reads a participant's detail in one statement, all its lists included", async () => {
+      const [zebulon] = await db()
+        .db.select({ id: participants.id })
+        .from(participants)
+        .where(eq(participants.orgId, orgId));
+      lines = [];
+      const response = await api.request(`/api/orgs/${orgId}/participants/${zebulon!.id}`, { cookie });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ participant: { displayName: 'Zebulon Quartz' } });
+      const requestId = response.headers.get('x-request-id');
+      const names = lines
+        .filter((line) => line.requestId === requestId && line.msg === 'query')
+        .map((l) => l.query);
+      // Who is asking, the scoped transaction, the detail, its audit event.
+      expect(names.filter((name) => !name?.startsWith('with-org'))).toEqual([
+        '@better-auth/drizzle-adapter',
+        'memberships.unsafeFindOrgAccess',
+        'participants.findParticipantDetail',
+        'audit.writeOrgAuditEvent',
+      ]);
     });
 
     it('logs a slow statement by the function that issued it, never with its values', async () => {

@@ -1,10 +1,10 @@
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { queryRows } from '../db';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
-import { events, interventions, participants, recommendations, users } from '../database/schema';
+import { participants } from '../database/schema';
 import {
   LIFECYCLE_STAGES,
   type LifecycleStage,
@@ -19,8 +19,10 @@ import type { ParticipantFilters } from '../validation/participants';
 import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
-import { listLinksOfParticipant } from './relationships';
-import { findParticipantControls } from './target-state';
+import { isoMillis } from './iso-time';
+import { jsonRows } from './json-rows';
+import { linksOfParticipant, type ParticipantLink } from './relationships';
+import { participantControls, type ParticipantControlsView } from './target-state';
 
 export interface ParticipantRow {
   id: string;
@@ -273,96 +275,100 @@ const stageOrNull = (value: unknown): LifecycleStage | null =>
     : null;
 
 /** The newest audit events whose target is this participant (of one type, when given), with the actor. */
-async function listEventsAbout(db: OrgDb, scope: OrgScope, id: string, limit: number, type?: string) {
-  const rows = await db
-    .select({
-      id: events.id,
-      eventType: events.eventType,
-      actorUserId: events.actorUserId,
-      actorEmail: users.email,
-      actorRole: events.actorRole,
-      metadata: events.metadata,
-      createdAt: events.createdAt,
-    })
-    .from(events)
-    .leftJoin(users, eq(users.id, events.actorUserId))
-    .where(
-      and(
-        eq(events.orgId, scope.orgId),
-        eq(events.targetType, 'participant'),
-        eq(events.targetId, id),
-        type ? eq(events.eventType, type) : undefined,
-      ),
-    )
-    .orderBy(desc(events.createdAt), desc(events.id))
-    .limit(limit);
-  return rows.map((e) => ({
-    ...e,
-    metadata: e.metadata as Record<string, unknown>,
-    createdAt: e.createdAt.toISOString(),
-  }));
+const eventsAbout = (scope: OrgScope, id: string, limit: number, type?: string) =>
+  jsonRows(
+    sql`SELECT e.id, e.event_type AS "eventType", e.actor_user_id AS "actorUserId", u.email AS "actorEmail",
+               e.actor_role AS "actorRole", e.metadata, ${isoMillis(sql`e.created_at`)} AS "createdAt",
+               e.created_at AS at
+        FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
+        WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
+          ${type ? sql`AND e.event_type = ${type}` : sql``}
+        ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}`,
+    sql`r.at DESC, r.id DESC`,
+  );
+
+interface DetailEvent {
+  id: string;
+  eventType: string;
+  actorUserId: string | null;
+  actorEmail: string | null;
+  actorRole: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
 }
 
-/** Everything the participant detail shows, each part limited and filtered by the org. */
+interface DetailRow {
+  participant: (ParticipantRow & { erasedAt: string | null }) | null;
+  relationships: ParticipantLink[];
+  recommendations: {
+    id: string;
+    suggestedAction: string;
+    reason: string;
+    confidence: number;
+    status: RecommendationStatus;
+    createdAt: string;
+  }[];
+  interventions: {
+    id: string;
+    type: string;
+    scope: string;
+    reason: string;
+    createdAt: string;
+    reversedAt: string | null;
+  }[];
+  recentEvents: DetailEvent[];
+  stageEvents: DetailEvent[];
+  controls: ParticipantControlsView;
+}
+
+/**
+ * Everything the participant detail shows, each part limited and filtered by the org: one statement,
+ * each part a JSON value written by PostgreSQL, so the view costs one round trip (and reads one
+ * snapshot) however many parts it has.
+ */
 export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
-  const [found] = await db
-    .select({ ...columns, erasedAt: p.erasedAt })
-    .from(p)
-    .where(and(eq(p.orgId, scope.orgId), eq(p.id, id)));
-  if (!found) return undefined;
-  const { erasedAt, ...row } = found;
-  const participant = toParticipant(row);
-  const links = await listLinksOfParticipant(db, scope, id, DETAIL_RELATIONSHIP_LIMIT);
-  const recs = await db
-    .select({
-      id: recommendations.id,
-      suggestedAction: recommendations.suggestedAction,
-      reason: recommendations.reason,
-      confidence: recommendations.confidence,
-      status: sql<RecommendationStatus>`${recommendations.status}`,
-      createdAt: recommendations.createdAt,
-    })
-    .from(recommendations)
-    .where(
-      and(
-        eq(recommendations.orgId, scope.orgId),
-        eq(recommendations.targetType, 'participant'),
-        eq(recommendations.targetId, id),
-      ),
-    )
-    .orderBy(desc(recommendations.createdAt))
-    .limit(DETAIL_LIST_LIMIT);
-  const acts = await db
-    .select({
-      id: interventions.id,
-      type: interventions.type,
-      scope: interventions.scope,
-      reason: interventions.reason,
-      createdAt: interventions.createdAt,
-      reversedAt: interventions.reversedAt,
-    })
-    .from(interventions)
-    .where(and(eq(interventions.orgId, scope.orgId), sql`${interventions.targetIds} @> ARRAY[${id}]::uuid[]`))
-    .orderBy(desc(interventions.createdAt))
-    .limit(DETAIL_LIST_LIMIT);
-  const recent = await listEventsAbout(db, scope, id, DETAIL_LIST_LIMIT);
-  const stageHistory = await listEventsAbout(db, scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed');
-  const controls = await findParticipantControls(db, scope, id);
+  const org = scope.orgId;
+  const [detail] = await queryRows<DetailRow>(
+    db,
+    sql`SELECT
+      (SELECT json_build_object('id', p.id, 'displayName', p.display_name, 'email', p.email, 'role', p.role,
+                'origin', p.origin, 'lifecycleStage', p.lifecycle_stage,
+                'lastActivityAt', ${isoMillis(sql`p.last_activity_at`)}, 'createdAt', ${isoMillis(sql`p.created_at`)},
+                'degree', p.out_degree + p.in_degree, 'erasedAt', ${isoMillis(sql`p.erased_at`)})
+       FROM participants p WHERE p.org_id = ${org} AND p.id = ${id}) AS participant,
+      ${jsonRows(linksOfParticipant(scope, id, DETAIL_RELATIONSHIP_LIMIT), sql`r.confidence DESC, r.id`)} AS relationships,
+      ${jsonRows(
+        sql`SELECT id, suggested_action AS "suggestedAction", reason, confidence, status,
+                   ${isoMillis(sql`created_at`)} AS "createdAt", created_at AS at
+            FROM recommendations
+            WHERE org_id = ${org} AND target_type = 'participant' AND target_id = ${id}
+            ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
+        sql`r.at DESC`,
+      )} AS recommendations,
+      ${jsonRows(
+        sql`SELECT id, type, scope, reason, ${isoMillis(sql`created_at`)} AS "createdAt",
+                   ${isoMillis(sql`reversed_at`)} AS "reversedAt", created_at AS at
+            FROM interventions WHERE org_id = ${org} AND target_ids @> ARRAY[${id}]::uuid[]
+            ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
+        sql`r.at DESC`,
+      )} AS interventions,
+      ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)} AS "recentEvents",
+      ${eventsAbout(scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed')} AS "stageEvents",
+      ${participantControls(scope, id)} AS controls`,
+  );
+  if (!detail?.participant) return undefined;
+  const { erasedAt, ...participant } = detail.participant;
   return {
     participant,
-    erasedAt: erasedAt?.toISOString() ?? null,
-    controls,
-    relationships: links,
+    erasedAt,
+    controls: detail.controls,
+    relationships: detail.relationships,
     // The degree counters (kept by triggers on relationships) count every relationship, shown or not.
     relationshipCount: participant.degree,
-    recommendations: recs.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-    interventions: acts.map((a) => ({
-      ...a,
-      createdAt: a.createdAt.toISOString(),
-      reversedAt: a.reversedAt?.toISOString() ?? null,
-    })),
-    recentEvents: recent,
-    stageHistory: stageHistory.map((e) => ({
+    recommendations: detail.recommendations,
+    interventions: detail.interventions,
+    recentEvents: detail.recentEvents,
+    stageHistory: detail.stageEvents.map((e) => ({
       id: e.id,
       at: e.createdAt,
       from: stageOrNull(e.metadata.from),

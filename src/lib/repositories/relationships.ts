@@ -3,6 +3,7 @@ import { queryRows } from '../db';
 import type { LifecycleStage } from '../domain';
 import type { ExportFormat } from '../export-format';
 import { exportTime, renderedPages, type ExportColumns } from './export-lines';
+import { isoMillis } from './iso-time';
 import { keysetPages } from './keyset';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
@@ -90,31 +91,21 @@ export interface ParticipantLink {
 
 /**
  * A participant's relationships in both directions, strongest first, with the other participant's name
- * and stage.
+ * and stage: the rows, for a larger statement (the participant detail's).
  */
-export async function listLinksOfParticipant(
-  db: OrgDb,
-  scope: OrgScope,
-  participantId: string,
-  limit: number,
-): Promise<ParticipantLink[]> {
-  const rows = await queryRows<ParticipantLink>(
-    db,
-    sql`SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS "otherParticipantId", o.display_name AS "otherDisplayName",
-               o.lifecycle_stage AS "otherLifecycleStage", r.type, r.source, r.confidence_score AS confidence,
-               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
-        FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
-        WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${participantId}
-        UNION ALL
-        SELECT r.id, 'incoming', r.from_participant_id, o.display_name, o.lifecycle_stage, r.type, r.source, r.confidence_score,
-               to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-        FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
-        WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${participantId}
-        ORDER BY confidence DESC, id
-        LIMIT ${limit}`,
-  );
-  return rows.map((r) => ({ ...r, confidence: Number(r.confidence) }));
-}
+export const linksOfParticipant = (scope: OrgScope, participantId: string, limit: number) =>
+  sql`SELECT r.id, 'outgoing' AS direction, r.to_participant_id AS "otherParticipantId", o.display_name AS "otherDisplayName",
+             o.lifecycle_stage AS "otherLifecycleStage", r.type, r.source, r.confidence_score AS confidence,
+             ${isoMillis(sql`r.created_at`)} AS "createdAt"
+      FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.to_participant_id
+      WHERE r.org_id = ${scope.orgId} AND r.from_participant_id = ${participantId}
+      UNION ALL
+      SELECT r.id, 'incoming', r.from_participant_id, o.display_name, o.lifecycle_stage, r.type, r.source,
+             r.confidence_score, ${isoMillis(sql`r.created_at`)}
+      FROM relationships r JOIN participants o ON o.org_id = r.org_id AND o.id = r.from_participant_id
+      WHERE r.org_id = ${scope.orgId} AND r.to_participant_id = ${participantId}
+      ORDER BY confidence DESC, id
+      LIMIT ${limit}`;
 
 /** A relationship as an export writes it (CSV columns in this order): its two participants by email
  * too, so a file imports back. */

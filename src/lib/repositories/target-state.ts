@@ -4,6 +4,8 @@ import type { OrgDb } from '../database/with-org';
 import type { LifecycleStage } from '../domain';
 import type { OrgScope } from '../scope';
 import type { ReviewFlagState } from '../validation/interventions';
+import { isoMillis } from './iso-time';
+import { jsonRows } from './json-rows';
 
 // The state that interventions change, read and written per target in set-based statements (a bulk
 // intervention of 10,000 participants is a handful of queries, not 10,000).
@@ -192,25 +194,22 @@ export interface ParticipantControlsView extends Omit<ParticipantState, 'lifecyc
   notes: { id: string; body: string; authorUserId: string | null; createdAt: string }[];
 }
 
-/** What the participant detail shows of flags, pauses and notes. */
-export async function findParticipantControls(
-  db: OrgDb,
-  scope: OrgScope,
-  participantId: string,
-): Promise<ParticipantControlsView> {
-  const state = (await selectParticipantStates(db, scope, [participantId], false)).get(participantId);
-  const notes = await queryRows<{ id: string; body: string; authorUserId: string | null; createdAt: string }>(
-    db,
-    sql`SELECT id, body, author_user_id AS "authorUserId",
-               to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
-        FROM participant_notes WHERE org_id = ${scope.orgId} AND participant_id = ${participantId}
-        ORDER BY created_at DESC LIMIT 50`,
-  );
-  return {
-    outreachPaused: state?.outreachPaused ?? false,
-    flaggedForReview: state?.flaggedForReview ?? false,
-    recommendationsSuppressed: state?.recommendationsSuppressed ?? false,
-    recommendationsSuppressedUntil: state?.recommendationsSuppressedUntil ?? null,
-    notes,
-  };
-}
+/**
+ * What the participant detail shows of flags, pauses and notes, as one JSON value (for the detail's one
+ * statement): the defaults when no control was ever set.
+ */
+export const participantControls = (scope: OrgScope, participantId: string) =>
+  sql`(SELECT json_build_object(
+         'outreachPaused', coalesce(c.outreach_paused, false),
+         'flaggedForReview', coalesce(c.flagged_for_review, false),
+         'recommendationsSuppressed', coalesce(c.recommendations_suppressed, false),
+         'recommendationsSuppressedUntil', ${isoMillis(sql`c.recommendations_suppressed_until`)},
+         'notes', ${jsonRows(
+           sql`SELECT id, body, author_user_id AS "authorUserId", ${isoMillis(sql`created_at`)} AS "createdAt",
+                      created_at AS at
+               FROM participant_notes WHERE org_id = ${scope.orgId} AND participant_id = ${participantId}
+               ORDER BY created_at DESC LIMIT 50`,
+           sql`r.at DESC`,
+         )})
+       FROM (SELECT) one
+       LEFT JOIN participant_controls c ON c.org_id = ${scope.orgId} AND c.participant_id = ${participantId})`;
