@@ -392,7 +392,16 @@ describeEachDatabase('graph', ({ db }) => {
       [quiet, 3, 200],
     ] as const) {
       const query = graphQuerySchema.parse({ focus, depth, perHop, stage, minConfidence });
-      const graph = await withOrg(db().db, scope, (tx) => loadNeighbourhood(tx, scope, { ...query, focus }));
+      const { graph, mergeJoin } = await withOrg(db().db, scope, async (tx) => {
+        const found = await loadNeighbourhood(tx, scope, { ...query, focus });
+        // The walks turn merge joins off; what the transaction runs next is planned as usual again.
+        const [setting] = await queryRows<{ on: string }>(
+          tx,
+          sql`SELECT current_setting('enable_mergejoin') AS on`,
+        );
+        return { graph: found, mergeJoin: setting!.on };
+      });
+      expect(mergeJoin).toBe('on');
       const want = expected(focus, depth, perHop, stage, minConfidence);
       const label = JSON.stringify({
         focus: focus === hub ? 'hub' : 'quiet',

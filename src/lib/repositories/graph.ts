@@ -213,10 +213,11 @@ export async function loadNeighbourhood(
   const nodes: GraphNode[] = [focus];
   const seen = new Set([focus.id]);
   const truncated: Graph['truncated'] = [];
+  const planner = new MergeJoinSwitch(db);
   let frontier = [focus];
   for (let hop = 1; hop <= (q.depth ?? 1) && frontier.length; hop++) {
     const step = { frontier: frontier.map((node) => node.id), seen: [...seen] };
-    const { kept, total } = await nextHop(db, scope, q, settings, filter, step, sumOf(frontier));
+    const { kept, total } = await nextHop(db, scope, q, settings, filter, step, sumOf(frontier), planner);
     if (total > kept.length) truncated.push({ hop, kept: kept.length, leftOut: total - kept.length });
     frontier = kept;
     for (const node of kept) {
@@ -224,8 +225,27 @@ export async function loadNeighbourhood(
       seen.add(node.id);
     }
   }
+  await planner.allow(true);
   const edges = await listEdgesAmong(db, scope, [...seen], q.minConfidence, Number.MAX_SAFE_INTEGER);
   return { nodes, edges, truncated };
+}
+
+/**
+ * The planner's merge joins, turned off for the walks of a hub's hops (see nextHop) and back on only
+ * before a statement planned with the default: a hub's two walks in a row cost one SET LOCAL, not two
+ * pairs.
+ */
+class MergeJoinSwitch {
+  private allowed = true;
+  constructor(private readonly db: OrgDb) {}
+
+  async allow(allowed: boolean): Promise<void> {
+    if (allowed === this.allowed) return;
+    await this.db.execute(
+      allowed ? sql`SET LOCAL enable_mergejoin TO DEFAULT` : sql`SET LOCAL enable_mergejoin = off`,
+    );
+    this.allowed = allowed;
+  }
 }
 
 const sumOf = (nodes: GraphNode[]) => nodes.reduce((sum, node) => sum + node.degree, 0);
@@ -250,6 +270,7 @@ async function nextHop(
   filter: SQL,
   step: { frontier: string[]; seen: string[] },
   frontierDegree: number,
+  planner: MergeJoinSwitch,
 ): Promise<{ kept: GraphNode[]; total: number }> {
   const confidence = confidenceAtLeast(q.minConfidence);
   const neighbours = sql`neighbours AS MATERIALIZED (
@@ -269,14 +290,16 @@ async function nextHop(
   const asNodes = (total: SQL) => sql`SELECT ${nodeColumns(scope, settings)}, ${total} AS total, k.walked
       FROM kept k JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = k.id
       ORDER BY k.degree DESC, k.id DESC`;
-  const joined = async () =>
-    queryRows<GraphNode & { total: number }>(
+  const joined = async () => {
+    await planner.allow(true);
+    return queryRows<GraphNode & { total: number }>(
       db,
       sql`WITH ${neighbours}, ${candidates}, kept AS (
             SELECT c.id, c.degree, 0 AS walked FROM candidates c ORDER BY c.degree DESC, c.id DESC LIMIT ${q.perHop}
           )
           ${asNodes(sql`(SELECT count(*)::int FROM candidates)`)}`,
     );
+  };
   const window = q.perHop * WALK_PER_KEPT;
   let rows: (GraphNode & { total: number; walked?: number })[];
   if (frontierDegree <= window) {
@@ -285,7 +308,7 @@ async function nextHop(
     const filtered = filtersParticipants(q);
     // The window's few thousand are to be hashed and the neighbours streamed past them; misjudging the
     // neighbours of hubs, the planner sorts both for a merge join instead (80 ms of 240 at L).
-    await db.execute(sql`SET LOCAL enable_mergejoin = off`);
+    await planner.allow(false);
     rows = await queryRows<GraphNode & { total: number; walked: number }>(
       db,
       sql`WITH ${neighbours}, ${filtered ? sql`${candidates},` : sql``} walked AS (
@@ -302,7 +325,6 @@ async function nextHop(
               : sql`(SELECT count(*)::int FROM neighbours n WHERE ${unseen(sql`n.id`)})`,
           )}`,
     );
-    await db.execute(sql`SET LOCAL enable_mergejoin TO DEFAULT`);
     // Fewer than perHop found in a full window: the rest may lie further down.
     if (rows.length < q.perHop && (rows.length === 0 || rows[0]!.walked === window)) rows = await joined();
   }
