@@ -19,6 +19,7 @@ import { resolveAnchorKeys } from './lib/audit-chain/signing';
 import { JOB_HANDLERS } from './lib/jobs/handlers';
 import { JobRunner } from './lib/jobs/runner';
 import { JobSchedule } from './lib/jobs/schedule';
+import type { LightFirst } from './lib/light-first';
 import { AuditStreamDispatcher } from './lib/audit-stream/dispatcher';
 import { ensureProductionBuild } from './lib/next-build';
 import { saveCounts } from './lib/rate-limit';
@@ -114,12 +115,13 @@ async function slideSessionCookie(
  * Background jobs in this process: a runner that claims queued jobs (Atlas runs, stage updates) and the
  * schedule that queues them per org. Returns how to stop both.
  */
-function startJobs(database: DatabaseHandle, env: Env): () => Promise<void> {
+function startJobs(database: DatabaseHandle, env: Env, lightFirst: LightFirst): () => Promise<void> {
   if (env.JOBS_DISABLED) return async () => undefined;
   // Jobs have connections of their own: an Atlas run never holds the ones requests need.
   const jobs = databaseFor(database, 'job');
   const { db } = jobs;
-  const runner = new JobRunner(db, JOB_HANDLERS, { log, bulk: jobs });
+  // A job's work on this event loop gives way to light requests as heavy requests' does.
+  const runner = new JobRunner(db, JOB_HANDLERS, { log, bulk: jobs, giveWay: () => lightFirst.giveWay() });
   // Anchoring needs the signing key; without one (PostgreSQL and no AUDIT_SIGNING_KEY) it is not scheduled.
   const anchorHours = resolveAnchorKeys(env) ? env.AUDIT_ANCHOR_HOURS : 0;
   if (!anchorHours && env.AUDIT_ANCHOR_HOURS)
@@ -209,7 +211,7 @@ async function main(): Promise<void> {
     server.listen(env.PORT, env.HOST, resolve);
   });
 
-  const stopJobs = startJobs(database, env);
+  const stopJobs = startJobs(database, env, deps.lightFirst);
 
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -131,7 +131,12 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
     expect([...graph.participantIds, ...uuidsOf(graph.relationshipIds)].some((id) => demoIds.has(id))).toBe(
       false,
     );
-    const whole = await loadOrgGraph(inOrg(db().db, scopeFor(big.orgId)), scopeFor(big.orgId));
+    // The default batches, giving the loop a turn every thousand rows or so (4,200 rows here).
+    let turns = 0;
+    const whole = await loadOrgGraph(inOrg(db().db, scopeFor(big.orgId)), scopeFor(big.orgId), {
+      giveWay: async () => void turns++,
+    });
+    expect(turns).toBeGreaterThanOrEqual(4);
     expect(whole.participantIds).toEqual(graph.participantIds);
     expect(uuidsOf(whole.relationshipIds)).toEqual(uuidsOf(graph.relationshipIds));
   });

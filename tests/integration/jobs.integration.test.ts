@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { withOrg } from '../../src/lib/database/with-org';
 import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -5,6 +7,7 @@ import { writeAuditEvent } from '../../src/lib/audit';
 import { events, jobs } from '../../src/lib/database/schema';
 import { uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { JOB_KINDS, type JobKind } from '../../src/lib/domain';
+import { COMPUTE_NICENESS } from '../../src/lib/jobs/compute-tasks';
 import { JobSchedule } from '../../src/lib/jobs/schedule';
 import { JobRunner, type JobContext, type JobHandler, type JobHandlers } from '../../src/lib/jobs/runner';
 import { unsafeClaimNextJob } from '../../src/lib/repositories/job-queue';
@@ -40,6 +43,14 @@ async function setup(db: TestDatabase) {
 
 const statusOf = async (db: TestDatabase, scope: Parameters<typeof findJob>[1], id: string) =>
   (await withOrg(db.db, scope, (tx) => findJob(tx, scope, id)))!;
+
+/** The niceness of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
+const threadNiceness = () =>
+  fs
+    .readdirSync('/proc/self/task')
+    .map((tid) =>
+      Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]),
+    );
 
 /** Waits (polling the database) until `check` holds; fails after a generous bound. */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -332,6 +343,14 @@ describeEachDatabase('background jobs', ({ db }) => {
             },
             [0.1, 0.9],
           );
+          // The thread that thinks yields the cores (nice 19); the thread that answers does not.
+          if (process.platform === 'linux') {
+            await until(
+              async () => threadNiceness().includes(COMPUTE_NICENESS),
+              'the computing thread to yield',
+            );
+            expect(os.getPriority()).toBe(0);
+          }
           // While the worker thinks, requests are answered.
           for (let i = 0; i < 3; i++) {
             const response = await api.request(`/api/orgs/${org.id}/jobs/${job.id}`, { cookie: viewer });

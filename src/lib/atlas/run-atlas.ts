@@ -49,7 +49,7 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   await ctx.progress('reading the graph', STEPS.load[0]);
   const settings = await scoped((tx) => findOrgSettings(tx, ctx.scope));
   const now = new Date();
-  const graph = await step('load', () => loadOrgGraph(scoped, ctx.scope, { now }));
+  const graph = await step('load', () => loadOrgGraph(scoped, ctx.scope, { now, giveWay: ctx.giveWay }));
   ctx.checkpoint();
   const { newDays, activeDays, dormantDays } = settings;
   const output = await step('compute', () =>

@@ -8,6 +8,9 @@ export const COMPUTE_TASKS = {
   'atlas.run': computeAtlasRun,
 } as const;
 
+/** The niceness of a computing thread: it yields the cores to requests and to the database. */
+export const COMPUTE_NICENESS = 19;
+
 export type ComputeTaskName = keyof typeof COMPUTE_TASKS;
 export type ComputeInput<K extends ComputeTaskName> = Parameters<(typeof COMPUTE_TASKS)[K]>[0];
 export type ComputeOutput<K extends ComputeTaskName> = ReturnType<(typeof COMPUTE_TASKS)[K]>;

@@ -1,5 +1,6 @@
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { COMPUTE_TASKS, type ComputeTaskName } from './compute-tasks';
+import { COMPUTE_NICENESS, COMPUTE_TASKS, type ComputeTaskName } from './compute-tasks';
 
 // Runs one task in this worker thread and posts its progress, then its result (or its error). Typed
 // arrays in the result are transferred, not copied.
@@ -21,6 +22,10 @@ function transferables(value: unknown, found: Set<ArrayBuffer> = new Set()): Arr
   }
   return [...found];
 }
+
+// On Linux a thread has a niceness of its own, and setpriority(0) names the calling thread: only this
+// one yields, never the thread that answers requests. Elsewhere it would name the whole process.
+if (process.platform === 'linux') os.setPriority(COMPUTE_NICENESS);
 
 const { task, input } = workerData as { task: ComputeTaskName; input: never };
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>

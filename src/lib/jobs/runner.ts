@@ -1,6 +1,7 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import type { Database } from '../db';
+import { LightFirst } from '../light-first';
 import { inOrg, withOrg, type BulkDatabase, type InOrg, type OrgDb } from '../database/with-org';
 import { writeAuditEvent } from '../audit';
 import { JOB_TIME_LIMITS, type JobKind } from '../domain';
@@ -51,6 +52,12 @@ export interface JobContext {
   progress(phase: string, fraction: number): Promise<void>;
   /** Throws JobStoppedError when the job must stop. */
   checkpoint(): void;
+  /**
+   * Long work on this process's event loop (a large read's rows, a large write's text) calls this
+   * between chunks: requests of the same process get their turn (the server's light-first, decision
+   * 031; otherwise a turn of the loop every few milliseconds).
+   */
+  giveWay(): Promise<void>;
   /** Runs a pure computation in a worker thread, mapping its progress into [from, to] of the job's. */
   compute<K extends ComputeTaskName>(
     task: K,
@@ -81,6 +88,8 @@ export interface JobRunnerOptions {
   onProgress?: (job: JobRow, phase: string, fraction: number) => void;
   /** The handle behind `db`, when it has a pool for COPY (JobContext.bulk). */
   bulk?: BulkDatabase;
+  /** JobContext.giveWay: the server's light-first; by default a turn of the loop every few ms. */
+  giveWay?: () => Promise<void>;
 }
 
 export const DEFAULT_JOB_STALE_SECONDS = 30;
@@ -100,6 +109,7 @@ export class JobRunner {
   private readonly log: (line: string) => void;
   private readonly onProgress: NonNullable<JobRunnerOptions['onProgress']>;
   private readonly bulk: BulkDatabase;
+  private readonly giveWay: () => Promise<void>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private current: { job: ClaimedJob; abort: AbortController } | undefined;
@@ -117,6 +127,8 @@ export class JobRunner {
     this.log = options.log ?? ((line) => logger().info(line));
     this.onProgress = options.onProgress ?? (() => undefined);
     this.bulk = options.bulk ?? { db };
+    const slices = new LightFirst();
+    this.giveWay = options.giveWay ?? (() => slices.giveWay());
   }
 
   /** Polls for work until stop(); one job at a time per runner (analytics use a core each). */
@@ -240,6 +252,7 @@ export class JobRunner {
       job,
       signal: abort.signal,
       checkpoint,
+      giveWay: this.giveWay,
       progress: async (phase, fraction) => {
         latest = { phase, fraction };
         this.onProgress(job, phase, fraction);

@@ -47,7 +47,7 @@ export interface OrgGraph {
   skippedRelationships: number;
 }
 
-export const ATLAS_GRAPH_BATCH_SIZE = 50_000;
+export const ATLAS_GRAPH_BATCH_SIZE = 10_000;
 
 /**
  * `buildCsr` refuses non-positive weights, but a relationship with confidence 0 still exists: it keeps
@@ -100,7 +100,16 @@ const int32 = (n: number) => new Int32Array(n);
 const float32 = (n: number) => new Float32Array(n);
 const uint8 = (n: number) => new Uint8Array(n);
 
-async function loadNodes(inOrg: InOrg, scope: OrgScope, batchSize: number, now: Date) {
+/** Rows handled between two calls of the loader's `giveWay`: a few milliseconds of work. */
+const ROWS_PER_TURN = 1_000;
+
+async function loadNodes(
+  inOrg: InOrg,
+  scope: OrgScope,
+  batchSize: number,
+  now: Date,
+  giveWay: () => Promise<void>,
+) {
   const participantIds: string[] = [];
   const activity = new Columns(float64(1024), float64);
   const created = new Columns(float64(1024), float64);
@@ -126,6 +135,7 @@ async function loadNodes(inOrg: InOrg, scope: OrgScope, batchSize: number, now: 
   for await (const rows of pages) {
     for (const columns of all) columns.ensure(rows.length);
     for (const row of rows) {
+      if (participantIds.length % ROWS_PER_TURN === 0) await giveWay();
       const i = participantIds.length;
       participantIds.push(row.id);
       activity.data[i] = row.lastActivityMs === null ? NaN : Number(row.lastActivityMs);
@@ -146,11 +156,20 @@ async function loadNodes(inOrg: InOrg, scope: OrgScope, batchSize: number, now: 
   };
 }
 
-async function loadEdges(inOrg: InOrg, scope: OrgScope, participantIds: string[], batchSize: number) {
+async function loadEdges(
+  inOrg: InOrg,
+  scope: OrgScope,
+  participantIds: string[],
+  batchSize: number,
+  giveWay: () => Promise<void>,
+) {
   // A Map rather than a binary search over the sorted ids: 5M edges × 2 endpoints × ~20 string
   // comparisons each would dominate the load.
   const denseId = new Map<string, number>();
-  participantIds.forEach((id, i) => denseId.set(id, i));
+  for (let i = 0; i < participantIds.length; i++) {
+    if (i % (10 * ROWS_PER_TURN) === 0) await giveWay();
+    denseId.set(participantIds[i]!, i);
+  }
   const relationshipIds = new UuidColumnBuilder();
   const from = new Columns(int32(1024), int32);
   const to = new Columns(int32(1024), int32);
@@ -175,9 +194,11 @@ async function loadEdges(inOrg: InOrg, scope: OrgScope, participantIds: string[]
     ),
   );
   const all = [from, to, weight, confidence, inferred, flagged, sourceIndex];
+  let handled = 0;
   for await (const rows of pages) {
     for (const columns of all) columns.ensure(rows.length);
     for (const row of rows) {
+      if (handled++ % ROWS_PER_TURN === 0) await giveWay();
       const u = denseId.get(row.fromId);
       const v = denseId.get(row.toId);
       if (u === undefined || v === undefined) {
@@ -219,16 +240,19 @@ async function loadEdges(inOrg: InOrg, scope: OrgScope, participantIds: string[]
  * Reads the org's participants, then its relationships, into dense typed arrays ready for `buildCsr`.
  * Participants are read first, so a relationship whose endpoint appeared in between is counted in
  * `skippedRelationships` rather than pointing at a node that does not exist. `now` (default: the
- * clock) decides which suppressions still hold.
+ * clock) decides which suppressions still hold. `giveWay` is awaited every ROWS_PER_TURN rows: a
+ * batch's rows take hundreds of milliseconds to handle, which the requests of the same process
+ * would otherwise wait out (a job's JobContext.giveWay).
  */
 export async function loadOrgGraph(
   inOrg: InOrg,
   scope: OrgScope,
-  options: { batchSize?: number; now?: Date } = {},
+  options: { batchSize?: number; now?: Date; giveWay?: () => Promise<void> } = {},
 ): Promise<OrgGraph> {
   const batchSize = options.batchSize ?? ATLAS_GRAPH_BATCH_SIZE;
-  const nodes = await loadNodes(inOrg, scope, batchSize, options.now ?? new Date());
-  const edges = await loadEdges(inOrg, scope, nodes.participantIds, batchSize);
+  const giveWay = options.giveWay ?? (async () => undefined);
+  const nodes = await loadNodes(inOrg, scope, batchSize, options.now ?? new Date(), giveWay);
+  const edges = await loadEdges(inOrg, scope, nodes.participantIds, batchSize, giveWay);
   return {
     participantIds: nodes.participantIds,
     csrInput: {
