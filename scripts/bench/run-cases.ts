@@ -9,6 +9,7 @@ import type { GraphBaselineReport, RunReport } from '../bench-atlas';
 import type { CaseContext, RunCase } from './cases';
 import { summarize } from './load';
 import { spread, type Row } from './row';
+import { signIn, startApp } from './servers';
 import { SIZES } from './sizes';
 
 /**
@@ -55,7 +56,6 @@ const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor
  * the API, run by the app's own job runner, as in production), beside its p99 idle just before.
  */
 async function latencyDuringRun(ctx: CaseContext, log: (line: string) => void) {
-  const { signIn, startApp } = await import('./servers');
   const app = await startApp(ctx.fixture, { jobs: true });
   try {
     const cookie = await signIn(app.url);
