@@ -12,7 +12,7 @@ import { encodeCursor } from '../../src/lib/pagination';
 import { runChild } from '../bench-atlas';
 import type { Fixture } from './fixture';
 import type { SuiteOptions } from './options';
-import type { Row } from './row';
+import type { CaseRow } from './row';
 import { RUN_CASES } from './run-cases';
 import { SIZES } from './sizes';
 
@@ -70,7 +70,8 @@ export interface RunCase {
   kind: 'run';
   name: string;
   summary: string;
-  run(ctx: CaseContext, options: SuiteOptions, log: (line: string) => void): Promise<Row[]>;
+  /** Its rows, but for the case's name, which the suite writes into each. */
+  run(ctx: CaseContext, options: SuiteOptions, log: (line: string) => void): Promise<CaseRow[]>;
 }
 
 /** A case asked of the suite's app over HTTP. */

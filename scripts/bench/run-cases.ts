@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { GraphBaselineReport, RunReport } from '../bench-atlas';
 import type { CaseContext, RunCase } from './cases';
 import { summarize } from './load';
-import { spread, type Row } from './row';
+import { spread, type CaseRow } from './row';
 import { signIn, startApp } from './servers';
 import { SIZES } from './sizes';
 
@@ -61,7 +62,6 @@ async function latencyDuringRun(ctx: CaseContext, log: (line: string) => void) {
     const cookie = await signIn(app.url);
     const org = `${app.url}/api/orgs/${ctx.fixture.orgId}`;
     const light = `${org}/participants?limit=50`;
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await sampleLatency(light, cookie, pause(2_000));
     const idle = await sampleLatency(light, cookie, pause(IDLE_SAMPLING_MS));
     const queued = await fetch(`${org}/atlas/run`, { method: 'POST', headers: { cookie, origin: app.url } });
@@ -105,10 +105,12 @@ const atlas: RunCase = {
         ours.push(run);
         igraph.push(await graphBaseline('igraph', edges, run.result.graph.participants));
       }
-      const nodes = ours[0]!.result.graph.participants;
       // networkx on the L org would take the better part of an hour; its target is at M.
-      if (options.size !== 'L') log('  networkx on the same edge list…');
-      const networkx = options.size === 'L' ? null : await graphBaseline('networkx', edges, nodes);
+      let networkx: GraphBaselineReport | null = null;
+      if (options.size !== 'L') {
+        log('  networkx on the same edge list…');
+        networkx = await graphBaseline('networkx', edges, ours[0]!.result.graph.participants);
+      }
       const target = ATLAS_TARGETS[options.size];
       const digits = options.size === 'S' ? 2 : 1;
       const wall = summarize(ours.map((r) => r.wallMs / 1000));
@@ -122,9 +124,8 @@ const atlas: RunCase = {
         igraph: summarize(igraph.map((r) => r.pagerankSeconds + r.louvainSeconds)),
       };
       const peak = Math.max(...ours.map((r) => r.peakRssMiB));
-      const rows: Row[] = [
+      const rows: CaseRow[] = [
         {
-          case: 'atlas-run',
           metric: 's end to end',
           app: spread(wall, digits),
           baseline: `igraph ${spread(base, digits)}`,
@@ -134,7 +135,6 @@ const atlas: RunCase = {
         },
         {
           // Not a target: where the end to end time goes, the two algorithms alone on both sides.
-          case: 'atlas-run',
           metric: 's PageRank + Louvain',
           app: spread(algorithms.ours, 2),
           baseline: `igraph ${spread(algorithms.igraph, 2)}`,
@@ -143,7 +143,6 @@ const atlas: RunCase = {
           pass: true,
         },
         {
-          case: 'atlas-run',
           metric: 'peak RSS MiB',
           app: String(peak),
           baseline: `igraph ${Math.max(...igraph.map((r) => r.peakRssMiB))}`,
@@ -154,7 +153,6 @@ const atlas: RunCase = {
       ];
       const api = await latencyDuringRun(ctx, log);
       rows.push({
-        case: 'atlas-run',
         metric: `API p99 ms during a run (${api.requests} reads)`,
         app: api.during.toFixed(1),
         baseline: `idle ${api.idle.toFixed(1)}`,
@@ -165,7 +163,6 @@ const atlas: RunCase = {
       if (networkx) {
         const theirs = baselineSeconds(networkx);
         rows.push({
-          case: 'atlas-run',
           metric: 's end to end vs networkx',
           app: wall.median.toFixed(digits),
           baseline: `networkx ${theirs.toFixed(digits)}`,
@@ -202,7 +199,6 @@ const importCase: RunCase = {
     return [
       {
         // The same work in the database: the rows into a table with participants' checks and indexes.
-        case: 'csv-import',
         metric: `rows/s (${(measured.bytes / 2 ** 20).toFixed(1)} MiB)`,
         app: first.toFixed(0),
         baseline: `into participants' shape ${spread(intoShape, 0)}`,
@@ -212,7 +208,6 @@ const importCase: RunCase = {
       },
       {
         // Not a target: the database's floor, text into a table without an index or a check.
-        case: 'csv-import',
         metric: 'rows/s beside a bare table',
         app: first.toFixed(0),
         baseline: `into a bare table ${spread(intoBare, 0)}`,
@@ -222,7 +217,6 @@ const importCase: RunCase = {
       },
       {
         // Not a target: the same file again, every row found unchanged.
-        case: 'csv-import',
         metric: 'rows/s, again (unchanged)',
         app: (rows / measured.again.seconds).toFixed(0),
         baseline: '',
@@ -231,7 +225,6 @@ const importCase: RunCase = {
         pass: true,
       },
       {
-        case: 'csv-import',
         metric: 'server RSS growth MiB',
         app: growth.toFixed(0),
         baseline: '',
@@ -261,7 +254,6 @@ const ui: RunCase = {
     const longest = Math.max(...explorer.map((m) => m.longestTaskAfterMs));
     return [
       {
-        case: 'first-frame',
         metric: 'first frame ms',
         app: spread(ours, 0),
         baseline: spread(theirs, 0),
@@ -270,7 +262,6 @@ const ui: RunCase = {
         pass: ours.median <= UI_MAX_RATIO * theirs.median,
       },
       {
-        case: 'first-frame',
         metric: 'longest task after it ms',
         app: String(longest),
         baseline: String(Math.max(...bare.map((m) => m.longestTaskAfterMs))),

@@ -70,7 +70,13 @@ export async function runSuite(name: string, argv: string[]): Promise<void> {
       : [];
     for (const runCase of cases.filter((c): c is RunCase => c.kind === 'run')) {
       log(`measuring ${runCase.name}…`);
-      rows.push(...(await runCase.run(ctx, options, log).catch(failedRows(runCase, log))));
+      const measured = await runCase
+        .run(ctx, options, log)
+        .then(
+          (caseRows) => caseRows.map((row) => ({ case: runCase.name, ...row })),
+          failedRows(runCase, log),
+        );
+      rows.push(...measured);
     }
     report(rows, options, fixture, (performance.now() - started) / 1000);
     if (rows.some((row) => !row.pass)) process.exitCode = 1;
