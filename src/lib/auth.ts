@@ -10,8 +10,9 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword 
 import { can, type Permission } from './permissions';
 import { writeAuditEvent, writeOrgAuditEvent } from './audit';
 import { unsafeWithOrgId, withOrg } from './database/with-org';
-import { unsafeFindOrgAccess } from './repositories/memberships';
-import { deleteSession } from './repositories/sessions';
+import { unsafeFindOrgAccess, type OrgAccess } from './repositories/memberships';
+import { deleteSession, unsafeFindSessionByToken, type SessionWithUser } from './repositories/sessions';
+import { hasCookieStartingWith, readCookie, verifiedToken } from './session-cookie';
 import { createOrgScope, type MemberScope, type RequestScope } from './scope';
 import { logger } from './observability/logger';
 
@@ -89,31 +90,117 @@ export interface CurrentUser {
   session: { id: string; createdAt: Date; expiresAt: Date };
   /** Set-Cookie headers from a session refresh, for the response. */
   setCookies: string[];
+  /**
+   * The org getCurrentUser was asked about and the user's role there (access null: no such org), read
+   * with the session; absent when it was not (the library answered).
+   */
+  readWithSession?: MembershipRead;
+}
+
+/** A membership check made for `orgId`. */
+export interface MembershipRead {
+  orgId: string;
+  access: OrgAccess | null;
+}
+
+/** What reading a session without the library needs to know of the library's settings. */
+interface SessionRules {
+  secret: string;
+  tokenCookie: string;
+  sessionDataCookie: string;
+  dontRememberCookie: string;
+  expiresInMs: number;
+  updateAgeMs: number;
+}
+
+const sessionRules = new WeakMap<Auth, Promise<SessionRules>>();
+
+function rulesOf(auth: Auth): Promise<SessionRules> {
+  let rules = sessionRules.get(auth);
+  if (!rules) {
+    rules = auth.$context.then((context) => ({
+      secret: context.secret,
+      tokenCookie: context.authCookies.sessionToken.name,
+      sessionDataCookie: context.authCookies.sessionData.name,
+      dontRememberCookie: context.authCookies.dontRememberToken.name,
+      expiresInMs: context.sessionConfig.expiresIn * 1000,
+      updateAgeMs: context.sessionConfig.updateAge * 1000,
+    }));
+    sessionRules.set(auth, rules);
+  }
+  return rules;
+}
+
+/**
+ * The session when reading it needs nothing of better-auth (decision 051): a well-signed cookie and
+ * nothing beside it the library would act on, a session that has neither expired nor come due for its
+ * idle refresh — then one statement reads it, its user and the membership of `orgId`. Null otherwise:
+ * better-auth decides (it deletes, extends or refuses), exactly as it did before this path existed.
+ */
+async function readSessionDirectly(
+  auth: Auth,
+  db: Database,
+  headers: Headers,
+  orgId: string | null,
+): Promise<SessionWithUser | null> {
+  const cookies = headers.get('cookie');
+  if (!cookies) return null;
+  const rules = await rulesOf(auth);
+  const signed = readCookie(cookies, rules.tokenCookie);
+  if (signed === null || readCookie(cookies, rules.dontRememberCookie) !== null) return null;
+  if (hasCookieStartingWith(cookies, rules.sessionDataCookie)) return null;
+  const token = verifiedToken(signed, rules.secret);
+  if (token === null) return null;
+  const found = await unsafeFindSessionByToken(db, token, orgId);
+  if (!found) return null;
+  const now = Date.now();
+  const expiresAt = found.session.expiresAt.getTime();
+  if (expiresAt <= now || expiresAt - rules.expiresInMs + rules.updateAgeMs <= now) return null;
+  return found;
+}
+
+async function readSessionWithLibrary(auth: Auth, headers: Headers): Promise<CurrentUser | null> {
+  const result = await auth.api.getSession({ headers, returnHeaders: true });
+  const found = result.response;
+  if (!found) return null;
+  return {
+    user: { id: found.user.id, email: found.user.email, name: found.user.name },
+    session: {
+      id: found.session.id,
+      createdAt: new Date(found.session.createdAt),
+      expiresAt: new Date(found.session.expiresAt),
+    },
+    setCookies: result.headers.getSetCookie(),
+  };
 }
 
 /**
  * The signed-in user of a request, or null. Enforces the absolute session lifetime beside
- * better-auth's idle expiry: a session older than `absoluteHours` is deleted and counts as none.
+ * better-auth's idle expiry: a session older than `absoluteHours` is deleted and counts as none. With
+ * `orgId` (a well-formed id), the membership there is read in the same statement when it can be.
  */
 export async function getCurrentUser(
   auth: Auth,
   db: Database,
   headers: Headers,
   absoluteHours: number,
+  orgId: string | null = null,
 ): Promise<CurrentUser | null> {
-  const result = await auth.api.getSession({ headers, returnHeaders: true });
-  const found = result.response;
-  if (!found) return null;
-  const createdAt = new Date(found.session.createdAt);
-  if (Date.now() - createdAt.getTime() >= absoluteHours * 3_600_000) {
-    await deleteSession(db, found.session.id);
+  const direct = await readSessionDirectly(auth, db, headers, orgId);
+  const current: CurrentUser | null = direct
+    ? {
+        user: direct.user,
+        session: direct.session,
+        setCookies: [],
+        ...(orgId === null ? {} : { readWithSession: { orgId, access: direct.orgAccess } }),
+      }
+    : await readSessionWithLibrary(auth, headers);
+  if (!current) return null;
+  if (Date.now() - current.session.createdAt.getTime() >= absoluteHours * 3_600_000) {
+    await deleteSession(db, current.session.id);
     return null;
   }
-  return {
-    user: { id: found.user.id, email: found.user.email, name: found.user.name },
-    session: { id: found.session.id, createdAt, expiresAt: new Date(found.session.expiresAt) },
-    setCookies: result.headers.getSetCookie(),
-  };
+  return current;
 }
 
 /** A denied attempt, as the audit log records it. */
@@ -154,9 +241,12 @@ export async function resolveOrgContext(
   user: { id: string; email: string },
   orgId: string,
   attempt: AttemptedAction,
+  /** The membership as read with the session (CurrentUser.readWithSession), when it was. */
+  readWithSession?: MembershipRead,
 ): Promise<MemberScope> {
   // The org asked for is not verified yet: the lookup is what verifies it.
-  const access = await unsafeFindOrgAccess(db, user.id, orgId);
+  const access =
+    readWithSession?.orgId === orgId ? readWithSession.access : await unsafeFindOrgAccess(db, user.id, orgId);
   if (access && !access.role) {
     await unsafeWithOrgId(db, orgId, (tx) =>
       writeOrgAuditEvent(

@@ -98,12 +98,12 @@ describeEachDatabase(
       expect(queries.length).toBeGreaterThanOrEqual(4);
       // Named by module and function: the page's own statement, the membership check, the audit event.
       const names = queries.map((line) => line.query);
-      // Who is asking costs two statements (decision 039): the session with its user, then the org and
-      // the role in it.
-      expect(names.slice(0, 2)).toEqual(['@better-auth/drizzle-adapter', 'memberships.unsafeFindOrgAccess']);
-      expect(names.filter((name) => name === '@better-auth/drizzle-adapter')).toHaveLength(1);
+      // Who is asking costs one statement (decision 051): the session, its user, the org and the role
+      // in it; the auth library is not asked.
+      expect(names[0]).toBe('sessions.unsafeFindSessionByToken');
+      expect(names).not.toContain('@better-auth/drizzle-adapter');
+      expect(names).not.toContain('memberships.unsafeFindOrgAccess');
       expect(names).toContainEqual(expect.stringMatching(/^participants\.\w+$/));
-      expect(names).toContain('memberships.unsafeFindOrgAccess');
       expect(names).toContain('audit.writeOrgAuditEvent');
       for (const line of queries) expect(line.query).not.toBe('unlabelled');
     });
@@ -123,8 +123,7 @@ describeEachDatabase(
         .map((l) => l.query);
       // Who is asking, the scoped transaction, the detail, its audit event.
       expect(names.filter((name) => !name?.startsWith('with-org'))).toEqual([
-        '@better-auth/drizzle-adapter',
-        'memberships.unsafeFindOrgAccess',
+        'sessions.unsafeFindSessionByToken',
         'participants.findParticipantDetail',
         'audit.writeOrgAuditEvent',
       ]);

@@ -27,9 +27,11 @@ import { logger } from '../../lib/observability/logger';
  */
 export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const secret = bearerSecret(c.req.header('authorization'));
-  const current = secret === null ? await requireCurrentUser(c) : null;
   const orgId = c.req.param('orgId') ?? '';
-  if (!uuidSchema.safeParse(orgId).success) {
+  const wellFormed = uuidSchema.safeParse(orgId).success;
+  // The session first (401 before 400), with the membership of a well-formed org id read beside it.
+  const current = secret === null ? await requireCurrentUser(c, wellFormed ? orgId : null) : null;
+  if (!wellFormed) {
     throw new AppError('bad_request', 'The org id is not valid.', [
       { path: 'orgId', message: 'must be a UUID' },
     ]);
@@ -37,7 +39,7 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
   const { database } = c.var.deps;
   const attempt = { method: c.req.method, path: c.req.path };
   const scope = current
-    ? await resolveOrgContext(database.db, current.user, orgId, attempt)
+    ? await resolveOrgContext(database.db, current.user, orgId, attempt, current.readWithSession)
     : await resolveApiKeyContext(database.db, secret!, orgId, attempt);
   c.set('scope', scope);
   c.set('db', database.db);
