@@ -2,6 +2,7 @@ import type { OrgDb } from './database/with-org';
 import { events } from './database/schema';
 import type { MembershipRole } from './domain';
 import { actorMetadata, auditActor, type OrgScope } from './scope';
+import { compiledSql, statementBuilder } from './repositories/compiled-sql';
 
 /** The event types of DESIGN.md §6 (and `overview.viewed`: docs/decisions/013-view-services.md). */
 export type AuditEventType =
@@ -188,14 +189,23 @@ export async function writeOrgAuditEvent(
   actor: { userId: string | null; role: MembershipRole | 'system' | null },
   event: AuditEvent,
 ): Promise<void> {
-  await tx.insert(events).values({
-    orgId,
-    actorUserId: actor.userId,
-    actorRole: actor.role,
-    eventType: event.type,
-    targetType: event.targetType ?? null,
-    targetId: event.targetId ?? null,
-    metadata: event.metadata ?? {},
-    personal: personalOf(event),
-  });
+  await tx.execute(
+    insertEvent({
+      orgId,
+      actorUserId: actor.userId,
+      actorRole: actor.role,
+      eventType: event.type,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      metadata: event.metadata ?? {},
+      personal: personalOf(event),
+    }),
+  );
 }
+
+// Every request writes one (decision 052): the statement is built once, its values encoded by the
+// columns as drizzle's insert encodes them.
+const insertEvent = compiledSql(
+  ['orgId', 'actorUserId', 'actorRole', 'eventType', 'targetType', 'targetId', 'metadata', 'personal'],
+  (p) => statementBuilder.insert(events).values(p),
+);

@@ -1,6 +1,7 @@
 import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { compiledSql } from './compiled-sql';
 import { queryRows } from '../db';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
@@ -321,16 +322,12 @@ interface DetailRow {
   controls: ParticipantControlsView;
 }
 
-/**
- * Everything the participant detail shows, each part limited and filtered by the org: one statement,
- * each part a JSON value written by PostgreSQL, so the view costs one round trip (and reads one
- * snapshot) however many parts it has.
- */
-export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
-  const org = scope.orgId;
-  const [detail] = await queryRows<DetailRow>(
-    db,
-    sql`SELECT
+// The detail's statement, built once (decision 052). The fragments it shares with other statements
+// take a scope and an id; here both stand for placeholders (they read nothing of a scope but its org).
+const detailStatement = compiledSql(['org', 'id'], ({ org, id: idPlaceholder }) => {
+  const scope = { orgId: org } as unknown as OrgScope;
+  const id = idPlaceholder as unknown as string;
+  return sql`SELECT
       (SELECT json_build_object('id', p.id, 'displayName', p.display_name, 'email', p.email, 'role', p.role,
                 'origin', p.origin, 'lifecycleStage', p.lifecycle_stage,
                 'lastActivityAt', ${isoMillis(sql`p.last_activity_at`)}, 'createdAt', ${isoMillis(sql`p.created_at`)},
@@ -354,8 +351,16 @@ export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: stri
       )} AS interventions,
       ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)} AS "recentEvents",
       ${eventsAbout(scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed')} AS "stageEvents",
-      ${participantControls(scope, id)} AS controls`,
-  );
+      ${participantControls(scope, id)} AS controls`;
+});
+
+/**
+ * Everything the participant detail shows, each part limited and filtered by the org: one statement,
+ * each part a JSON value written by PostgreSQL, so the view costs one round trip (and reads one
+ * snapshot) however many parts it has.
+ */
+export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
+  const [detail] = await queryRows<DetailRow>(db, detailStatement({ org: scope.orgId, id }));
   if (!detail?.participant) return undefined;
   const { erasedAt, ...participant } = detail.participant;
   return {
