@@ -337,6 +337,18 @@ describeEachDatabase('graph', ({ db }) => {
         loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 100 }),
       ),
     ).rejects.toBeInstanceOf(GraphTooLargeError);
+    // Over the limit with the next page already asked for: that read ends inside the transaction,
+    // which can go on.
+    const after = await withOrg(db().db, scope, async (tx) => {
+      await expect(
+        loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 1000, edgePage: 700 }),
+      ).rejects.toBeInstanceOf(GraphTooLargeError);
+      return queryRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n FROM participants WHERE org_id = ${big.orgId}`,
+      );
+    });
+    expect(after[0]!.n).toBe(single.nodes);
   });
 
   it('keeps, hop by hop, the most connected new neighbours a plain walk of the tables finds, hub or not, filtered or not', async () => {
