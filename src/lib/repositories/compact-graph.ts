@@ -8,7 +8,7 @@ import { confidenceAtLeast } from './relationships';
 import { getSegmentSettings } from './segments';
 
 // The whole (filtered) graph in the compact form, its JSON written by PostgreSQL a column at a time
-// (docs/decisions/041): one statement for the participants and one per 50,000 relationships, each
+// (docs/decisions/041): one statement for the participants and one per 25,000 relationships, each
 // returning every column as one text of JSON values. The app only turns relationship ends into node
 // indexes.
 // Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
@@ -113,7 +113,7 @@ const jsonArrays = (members: [name: string, values: string][]) =>
   members.flatMap(([name, values], i) => [`${i ? ',' : ''}"${name}":[`, values, ']']);
 
 /** How many relationships a statement reads unless told: a page's text stays a few megabytes. */
-const EDGE_PAGE = 50_000;
+const EDGE_PAGE = 25_000;
 
 /**
  * The relationships among the nodes (`index`: id → position), in id order, a keyset page at a time with
