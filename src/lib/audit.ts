@@ -162,21 +162,24 @@ export function splitSearch<F extends { q?: unknown }>(
 export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEvent[]): Promise<void> {
   if (list.length === 0) return;
   const actor = auditActor(scope);
-  await tx.insert(events).values(
-    list
-      .map((given) => withActor(scope, given))
-      .map((event) => ({
-        orgId: scope.orgId,
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        eventType: event.type,
-        targetType: event.targetType ?? null,
-        targetId: event.targetId ?? null,
-        metadata: event.metadata ?? {},
-        personal: personalOf(event),
-      })),
-  );
+  await tx.insert(events).values(list.map((given) => eventRow(scope.orgId, actor, withActor(scope, given))));
 }
+
+/** An event's columns, as both writers insert them. */
+const eventRow = (
+  orgId: string,
+  actor: { userId: string | null; role: MembershipRole | 'system' | null },
+  event: AuditEvent,
+) => ({
+  orgId,
+  actorUserId: actor.userId,
+  actorRole: actor.role,
+  eventType: event.type,
+  targetType: event.targetType ?? null,
+  targetId: event.targetId ?? null,
+  metadata: event.metadata ?? {},
+  personal: personalOf(event),
+});
 
 /**
  * For events that happen before a scope exists (denied access, sign-ins): the org is known to exist,
@@ -189,18 +192,7 @@ export async function writeOrgAuditEvent(
   actor: { userId: string | null; role: MembershipRole | 'system' | null },
   event: AuditEvent,
 ): Promise<void> {
-  await tx.execute(
-    insertEvent({
-      orgId,
-      actorUserId: actor.userId,
-      actorRole: actor.role,
-      eventType: event.type,
-      targetType: event.targetType ?? null,
-      targetId: event.targetId ?? null,
-      metadata: event.metadata ?? {},
-      personal: personalOf(event),
-    }),
-  );
+  await tx.execute(insertEvent(eventRow(orgId, actor, event)));
 }
 
 // Every request writes one (decision 052): the statement is built once, its values encoded by the
