@@ -234,22 +234,21 @@ class Output {
   }
 }
 
-/** A JSON string's content: the bytes with `"`, `\` and control characters escaped as escape_json does. */
-function jsonEscaped(out: Output, source: Buffer, start: number, end: number) {
-  out.reserve(end - start);
-  for (let i = start; i < end; i++) {
-    const b = source[i]!;
-    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) {
-      out.buffer[out.length++] = b;
-      continue;
-    }
-    // An escape takes up to six bytes for one: room for it and the rest of the value.
-    out.reserve(6 + end - i);
-    out.buffer[out.length++] = BACKSLASH;
-    const short = SHORT_ESCAPES.get(b);
-    if (short !== undefined) out.buffer[out.length++] = short;
-    else out.length += out.buffer.write(`u00${HEX[b >> 4]}${HEX[b & 15]}`, out.length, 'latin1');
+// 1 for the bytes a JSON string escapes as PostgreSQL's escape_json does: control characters, `"`, `\`.
+const ESCAPED = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
+ESCAPED[QUOTE] = 1;
+ESCAPED[BACKSLASH] = 1;
+
+/** Writes byte `b`'s JSON escape at `pos` (room made by the caller); where it ends. */
+function writeEscape(target: Buffer, pos: number, b: number): number {
+  target[pos++] = BACKSLASH;
+  const short = SHORT_ESCAPES.get(b);
+  if (short !== undefined) {
+    target[pos++] = short;
+    return pos;
   }
+  return pos + target.write(`u00${HEX[b >> 4]}${HEX[b & 15]}`, pos, 'latin1');
 }
 
 /** A CSV cell as export_csv_cell writes it: quoted, quotes doubled, an apostrophe before a formula. */
@@ -426,6 +425,7 @@ export class CopiedLines {
   private readonly out: Output;
   private readonly prefixes: Buffer[];
   private readonly lineEnd: Buffer;
+  private readonly prefixBytes: number;
   private pending: Buffer = Buffer.alloc(0);
   private started = false;
   private ended = false;
@@ -449,6 +449,7 @@ export class CopiedLines {
     // `"name":` with the comma before it, and the object's opening brace before the first.
     this.prefixes = names.map((name, i) => Buffer.from(`${i ? ',' : '{'}${JSON.stringify(name)}:`));
     this.lineEnd = Buffer.from(format === 'csv' ? '\r\n' : '}\n');
+    this.prefixBytes = this.prefixes.reduce((sum, prefix) => sum + prefix.length, this.lineEnd.length);
   }
 
   /** Takes the next bytes; writes the lines of every row now complete. */
@@ -492,7 +493,7 @@ export class CopiedLines {
         return 2 - before;
       }
       if (end !== undefined) {
-        this.writeRow(joined, 2);
+        this.writeRow(joined, 2, end);
         return end - before;
       }
       if (take === chunk.length) {
@@ -511,7 +512,7 @@ export class CopiedLines {
         this.ended = true;
         return at + 2;
       }
-      this.writeRow(data, at + 2);
+      this.writeRow(data, at + 2, end);
       at = end;
     }
     return at;
@@ -548,41 +549,74 @@ export class CopiedLines {
     return at <= data.length ? at : undefined;
   }
 
-  private writeRow(data: Buffer, at: number) {
-    const { out, names, kinds } = this;
-    const csv = this.format === 'csv';
-    for (let c = 0; c < names.length; c++) {
+  private writeRow(data: Buffer, at: number, end: number) {
+    if (this.format === 'csv') this.writeCsvRow(data, at);
+    else this.writeJsonRow(data, at, end);
+    this.lastKeyData = data;
+    this.rows++;
+  }
+
+  private writeCsvRow(data: Buffer, at: number) {
+    const { out, kinds } = this;
+    for (let c = 0; c < kinds.length; c++) {
       const length = int32(data, at);
       const start = at + 4;
       const end = length < 0 ? start : start + length;
       at = end;
       const kind = kinds[c];
-      if (csv) {
-        if (c) out.byte(0x2c);
-        if (length < 0) continue;
-        // A uuid or a timestamp never starts like a formula: quoted, as export_csv_cell would.
-        if (kind === 'uuid') quotedUuid(out, data, start, end);
-        else if (kind === 'time3' || kind === 'time6')
-          quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, true);
-        else csvCell(out, data, start, end);
-        continue;
-      }
-      out.bytes(this.prefixes[c]!, 0, this.prefixes[c]!.length);
-      if (length < 0) out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
-      else if (kind === 'uuid') quotedUuid(out, data, start, end);
+      if (c) out.byte(0x2c);
+      if (length < 0) continue;
+      // A uuid or a timestamp never starts like a formula: quoted, as export_csv_cell would.
+      if (kind === 'uuid') quotedUuid(out, data, start, end);
       else if (kind === 'time3' || kind === 'time6')
-        quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, false);
-      else if (kind === 'raw') out.bytes(data, start, end);
-      else if (kind === 'number' && isJsonNumber(data, start, end)) out.bytes(data, start, end);
-      else {
-        out.byte(QUOTE);
-        jsonEscaped(out, data, start, end);
-        out.byte(QUOTE);
-      }
+        quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, true);
+      else csvCell(out, data, start, end);
     }
     out.bytes(this.lineEnd, 0, this.lineEnd.length);
-    this.lastKeyData = data;
     this.lastKeyAt = at;
-    this.rows++;
+  }
+
+  /**
+   * An NDJSON line, written without a bounds check per byte: room is made once for the row's worst
+   * case (every byte escaped to six, the names and the line's end), the bytes then go straight in.
+   */
+  private writeJsonRow(data: Buffer, at: number, rowEnd: number) {
+    const { out, kinds, prefixes } = this;
+    out.reserve(this.prefixBytes + 6 * (rowEnd - at));
+    const target = out.buffer;
+    let pos = out.length;
+    for (let c = 0; c < kinds.length; c++) {
+      const length = int32(data, at);
+      const start = at + 4;
+      const end = length < 0 ? start : start + length;
+      at = end;
+      const prefix = prefixes[c]!;
+      for (let i = 0; i < prefix.length; i++) target[pos++] = prefix[i]!;
+      const kind = kinds[c];
+      if (length < 0) {
+        for (let i = 0; i < NULL_TEXT.length; i++) target[pos++] = NULL_TEXT[i]!;
+      } else if (kind === 'uuid') {
+        out.length = pos;
+        quotedUuid(out, data, start, end);
+        pos = out.length;
+      } else if (kind === 'time3' || kind === 'time6') {
+        out.length = pos;
+        quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, false);
+        pos = out.length;
+      } else if (kind === 'raw' || (kind === 'number' && isJsonNumber(data, start, end))) {
+        for (let i = start; i < end; i++) target[pos++] = data[i]!;
+      } else {
+        target[pos++] = QUOTE;
+        for (let i = start; i < end; i++) {
+          const b = data[i]!;
+          if (ESCAPED[b] === 0) target[pos++] = b;
+          else pos = writeEscape(target, pos, b);
+        }
+        target[pos++] = QUOTE;
+      }
+    }
+    for (let i = 0; i < this.lineEnd.length; i++) target[pos++] = this.lineEnd[i]!;
+    out.length = pos;
+    this.lastKeyAt = at;
   }
 }
