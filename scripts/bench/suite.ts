@@ -173,11 +173,12 @@ const failedRows =
     return [
       {
         case: benchCase.name,
-        metric: 'answer',
+        // An HTTP case that got no answer, or a run case whose run failed.
+        metric: benchCase.kind === 'run' ? 'run' : 'answer',
         app: message,
         baseline: '',
         ratio: '',
-        target: 'answered',
+        target: benchCase.kind === 'run' ? 'completed' : 'answered',
         pass: false,
       },
     ];
