@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { sessions } from '../../src/lib/database/schema';
+import { metrics } from '../../src/lib/observability/metrics';
 import { verifiedToken } from '../../src/lib/session-cookie';
 import { createOrgWithMembers, createTestApi, signIn, type TestApi } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -81,6 +82,37 @@ describeEachDatabase('reading the session without the auth library', ({ db }) =>
     expect(cookie).toMatch(/dont_remember=/);
     const answer = await api.request(`/api/orgs/${orgId}/participants`, { cookie });
     expect(answer.status).toBe(200);
+  });
+
+  it('reads the Secure-prefixed cookie of production the same way', async () => {
+    const base = 'https://console.example.com';
+    const api = createTestApi(db(), { NODE_ENV: 'production', PUBLIC_URL: base });
+    const { org } = await createOrgWithMembers(db(), 'Alpha', { operator: 'sam@example.com' });
+    const signedIn = await api.app.request(`${base}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { origin: base, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'sam@example.com', password: 'test password 12345' }),
+    });
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('__Secure-'))!
+      .split(';')[0]!;
+    const directReads = async () =>
+      (await metrics().queryDuration.get()).values
+        .filter(
+          (v) =>
+            v.metricName === 'db_query_duration_seconds_count' &&
+            v.labels.query === 'sessions.unsafeFindSessionByToken',
+        )
+        .reduce((sum, v) => sum + v.value, 0);
+    const before = await directReads();
+    const answer = await api.app.request(`${base}/api/orgs/${org.id}/participants`, {
+      headers: { cookie, origin: base, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.getSetCookie()).toEqual([]);
+    // Read by the direct path (one statement), not handed to the library.
+    expect(await directReads()).toBe(before + 1);
   });
 
   it('reads the membership of the org asked for, never of another', async () => {
