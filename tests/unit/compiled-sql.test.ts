@@ -38,6 +38,14 @@ describe('compiledSql', () => {
     expect(direct.params).toEqual(['o-1', 'x.done', '{"n":1,"s":"a\\"b"}', null]);
   });
 
+  it('passes an array as one parameter, as a placeholder stands for one value', () => {
+    const compiled = compiledSql(['ids'], ({ ids }) => sql`SELECT * FROM t WHERE id = ANY(${ids}::uuid[])`);
+    expect(text(compiled({ ids: ['a', 'b'] }))).toEqual({
+      statement: 'SELECT * FROM t WHERE id = ANY($1::uuid[])',
+      params: [['a', 'b']],
+    });
+  });
+
   it('refuses a statement whose text holds a "$" of its own, at its first use', () => {
     const compiled = compiledSql(['a'], ({ a }) => sql`SELECT '$1 dollar' || ${a}`);
     expect(() => compiled({ a: 'x' })).toThrow(/holds a "\$" that is not a parameter/);

@@ -32,10 +32,11 @@ export function compiledSql<const K extends string>(
   return (values) => {
     compiled ??= compile(names, build);
     const { pieces, slots } = compiled;
+    // Each value as a Param: drizzle would spread a bare array into a list of parameters.
     const params = slots.map((slot) => {
-      if (slot.kind === 'constant') return slot.value;
+      if (slot.kind === 'constant') return new Param(slot.value);
       const value = values[slot.name] ?? null;
-      return slot.kind === 'encoded' && value !== null ? slot.encode(value) : value;
+      return new Param(slot.kind === 'encoded' && value !== null ? slot.encode(value) : value);
     });
     return sql(pieces as unknown as TemplateStringsArray, ...params);
   };
