@@ -1,6 +1,7 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import type { CsrGraph } from './csr';
+import { exactForceAtlas2 } from './force-atlas2-exact';
 
 // The building blocks of the stored layouts: a deterministic placement in order of centrality, which
 // every node gets, and ForceAtlas2 (graphology-layout-forceatlas2) refining a group's most central
@@ -109,7 +110,8 @@ export function edgesAmong(
 
 /**
  * ForceAtlas2 over `members[0..k)` from their current positions, for `iterations` steps, with the
- * library's settings for a graph of that size (strong gravity keeps loose nodes in view).
+ * library's settings for a graph of that size (strong gravity keeps loose nodes in view): exact
+ * repulsion by exactForceAtlas2 up to EXACT_REPULSION_MAX nodes, Barnes–Hut by the library above.
  */
 export function refineWithForceAtlas2(
   members: Int32Array,
@@ -119,6 +121,18 @@ export function refineWithForceAtlas2(
   at: Placement,
 ): void {
   if (k < 3 || iterations <= 0) return;
+  const settings = { ...forceAtlas2.inferSettings(k), edgeWeightInfluence: 1 };
+  if (k <= EXACT_REPULSION_MAX) {
+    // The same layout, a third of the time (decision 054).
+    const x = Float64Array.from({ length: k }, (_, i) => at.x[members[i]!]!);
+    const y = Float64Array.from({ length: k }, (_, i) => at.y[members[i]!]!);
+    exactForceAtlas2(x, y, edges, iterations, settings);
+    for (let i = 0; i < k; i++) {
+      at.x[members[i]!] = x[i]!;
+      at.y[members[i]!] = y[i]!;
+    }
+    return;
+  }
   const graph = new Graph<{ x: number; y: number }, { weight: number }>({ type: 'undirected' });
   for (let i = 0; i < k; i++) graph.addNode(i, { x: at.x[members[i]!]!, y: at.y[members[i]!]! });
   for (let e = 0; e < edges.from.length; e++)
@@ -126,11 +140,7 @@ export function refineWithForceAtlas2(
   forceAtlas2.assign(graph, {
     iterations,
     getEdgeWeight: 'weight',
-    settings: {
-      ...forceAtlas2.inferSettings(k),
-      barnesHutOptimize: k > EXACT_REPULSION_MAX,
-      edgeWeightInfluence: 1,
-    },
+    settings: { ...settings, barnesHutOptimize: true },
   });
   graph.forEachNode((key, attributes) => {
     const u = members[Number(key)]!;
