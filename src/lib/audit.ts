@@ -165,12 +165,11 @@ export async function writeAuditEvents(tx: OrgDb, scope: OrgScope, list: AuditEv
   await tx.insert(events).values(list.map((given) => eventRow(scope.orgId, actor, withActor(scope, given))));
 }
 
+/** Who an event names as its actor: anonymous (null), a user without a role there, or the system. */
+type EventActor = { userId: string | null; role: MembershipRole | 'system' | null };
+
 /** An event's columns, as both writers insert them. */
-const eventRow = (
-  orgId: string,
-  actor: { userId: string | null; role: MembershipRole | 'system' | null },
-  event: AuditEvent,
-) => ({
+const eventRow = (orgId: string, actor: EventActor, event: AuditEvent) => ({
   orgId,
   actorUserId: actor.userId,
   actorRole: actor.role,
@@ -189,7 +188,7 @@ const eventRow = (
 export async function writeOrgAuditEvent(
   tx: OrgDb,
   orgId: string,
-  actor: { userId: string | null; role: MembershipRole | 'system' | null },
+  actor: EventActor,
   event: AuditEvent,
 ): Promise<void> {
   await tx.execute(insertEvent(eventRow(orgId, actor, event)));

@@ -37,7 +37,6 @@ export function exactForceAtlas2(
   const oldDx = new Float64Array(k);
   const oldDy = new Float64Array(k);
   const convergence = new Float64Array(k).fill(1);
-  const strongGravity = gravity / scalingRatio;
   for (let step = 0; step < iterations; step++) {
     oldDx.set(dx);
     oldDy.set(dy);
@@ -65,10 +64,9 @@ export function exactForceAtlas2(
       dx[i]! += ax;
       dy[i]! += ay;
     }
-    // Strong gravity towards the origin.
+    // Strong gravity towards the origin (the library's scalingRatio · mass · gravity / scalingRatio).
     for (let i = 0; i < k; i++) {
-      if (x[i] === 0 && y[i] === 0) continue;
-      const factor = scalingRatio * mass[i]! * strongGravity;
+      const factor = mass[i]! * gravity;
       dx[i]! -= x[i]! * factor;
       dy[i]! -= y[i]! * factor;
     }

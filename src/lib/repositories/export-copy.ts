@@ -550,13 +550,13 @@ export class CopiedLines {
   }
 
   private writeRow(data: Buffer, at: number, end: number) {
-    if (this.format === 'csv') this.writeCsvRow(data, at);
-    else this.writeJsonRow(data, at, end);
+    this.lastKeyAt = this.format === 'csv' ? this.writeCsvRow(data, at) : this.writeJsonRow(data, at, end);
     this.lastKeyData = data;
     this.rows++;
   }
 
-  private writeCsvRow(data: Buffer, at: number) {
+  /** Writes a CSV line; where the row's key fields start. */
+  private writeCsvRow(data: Buffer, at: number): number {
     const { out, kinds } = this;
     for (let c = 0; c < kinds.length; c++) {
       const length = int32(data, at);
@@ -573,14 +573,15 @@ export class CopiedLines {
       else csvCell(out, data, start, end);
     }
     out.bytes(this.lineEnd, 0, this.lineEnd.length);
-    this.lastKeyAt = at;
+    return at;
   }
 
   /**
    * An NDJSON line, written without a bounds check per byte: room is made once for the row's worst
    * case (every byte escaped to six, the names and the line's end), the bytes then go straight in.
+   * Where the row's key fields start.
    */
-  private writeJsonRow(data: Buffer, at: number, rowEnd: number) {
+  private writeJsonRow(data: Buffer, at: number, rowEnd: number): number {
     const { out, kinds, prefixes } = this;
     out.reserve(this.prefixBytes + 6 * (rowEnd - at));
     const target = out.buffer;
@@ -617,6 +618,6 @@ export class CopiedLines {
     }
     for (let i = 0; i < this.lineEnd.length; i++) target[pos++] = this.lineEnd[i]!;
     out.length = pos;
-    this.lastKeyAt = at;
+    return at;
   }
 }
