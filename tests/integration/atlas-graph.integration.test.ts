@@ -106,7 +106,15 @@ describeEachDatabase('atlas graph loader', ({ db }) => {
 
   it('loads the demo org: every participant a node, every relationship an edge between its participants', async () => {
     const { orgId } = await seedDemo(db().db, { operatorPassword: TEST_PASSWORD });
+    // One participant never active, one active to the microsecond: both come through as they are.
+    await db().db.execute(sql`
+      UPDATE participants SET last_activity_at = CASE
+          WHEN id = (SELECT id FROM participants WHERE org_id = ${orgId} ORDER BY id LIMIT 1) THEN NULL
+          ELSE '2026-03-04T05:06:07.123456Z'::timestamptz END
+      WHERE org_id = ${orgId} AND id IN (SELECT id FROM participants WHERE org_id = ${orgId} ORDER BY id LIMIT 2)`);
     const graph = await loadOrgGraph(inOrg(db().db, scopeFor(orgId)), scopeFor(orgId));
+    expect(graph.lastActivityAt[0]).toBeNaN();
+    expect(graph.lastActivityAt[1]).toBe(Date.parse('2026-03-04T05:06:07.123Z') + 0.456);
     expect(graph.csrInput.nodeCount).toBe(12);
     expect(uuidsOf(graph.relationshipIds)).toHaveLength(16);
     expect(graph.isSystem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);

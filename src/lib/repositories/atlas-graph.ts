@@ -1,18 +1,19 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { CsrInput } from '../atlas/csr';
-import { UuidColumnBuilder, type UuidColumn } from '../atlas/uuid-column';
+import { UuidColumnBuilder, UuidIndex, type UuidColumn } from '../atlas/uuid-column';
 import { queryRows } from '../db';
-import { keysetPages } from './keyset';
+import { aggregatedKeysetPages, type AggregatedPage } from './keyset';
 import type { InOrg } from '../database/with-org';
 import { INFERRED_RELATIONSHIP_SOURCES, LIFECYCLE_STAGES, SYSTEM_PARTICIPANT_ROLE } from '../domain';
 import type { OrgScope } from '../scope';
 
 // The org's whole graph for Atlas, read into typed arrays for `buildCsr`. An org can hold 1M
 // participants and 5M relationships, so rows are read in keyset batches ordered by id (each a bounded
-// set-based query that an index serves, never OFFSET, never one query per row) and copied at once into
-// columns, so only one batch of row objects is alive at a time. No transaction is held: on the embedded
-// database that would block every request for the whole read. The controls operators set (suppressed
-// recommendations, review flags) come in the same batches through a left join on their primary keys.
+// set-based query that an index serves, never OFFSET, never one query per row), each batch answered
+// as one buffer of binary records copied at once into columns (decision 055). No transaction is held:
+// on the embedded database that would block every request for the whole read. The controls operators
+// set (suppressed recommendations, review flags) come in the same batches through a left join on their
+// primary keys.
 
 export interface OrgGraph {
   /** Participant ids by dense id: participant `participantIds[i]` is node i (ascending id order). */
@@ -55,27 +56,42 @@ export const ATLAS_GRAPH_BATCH_SIZE = 10_000;
  */
 export const MIN_EDGE_WEIGHT = 1e-6;
 
-const STAGE_INDEX = new Map<string, number>(LIFECYCLE_STAGES.map((stage, i) => [stage, i]));
-
 const INFERRED = new Set<string>(INFERRED_RELATIONSHIP_SOURCES);
 
-interface ParticipantRow {
-  id: string;
-  lastActivityMs: number | null;
-  createdMs: number;
-  stage: string;
-  role: string;
-  suppressed: boolean;
+/**
+ * A page of rows as one row of aggregates (decision 055): PostgreSQL packs each row's fields into a
+ * fixed-size binary record, so this process reads a page as one buffer instead of parsing thousands of
+ * row objects and strings. Within a page, records are in id order.
+ */
+interface RecordPage extends AggregatedPage {
+  records: Uint8Array;
 }
 
-interface RelationshipRow {
-  id: string;
-  fromId: string;
-  toId: string;
-  confidence: number;
-  source: string;
-  flagged: boolean;
+/**
+ * A participant's record: id, last activity and creation (PostgreSQL's binary timestamps), stage,
+ * system, suppressed, whether it has a last activity.
+ */
+const PARTICIPANT_RECORD = 16 + 8 + 8 + 4;
+
+/** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
+const POSTGRES_EPOCH_MICROS = 946_684_800_000_000;
+
+/**
+ * A binary timestamptz (microseconds since 2000-01-01, big-endian; ±infinity at the int64 ends) as
+ * epoch milliseconds: the value `(extract(epoch FROM t) * 1000)::float8` gives, rounded once.
+ */
+function epochMs(view: DataView, at: number): number {
+  const high = view.getInt32(at);
+  const low = view.getUint32(at + 4);
+  if (high === 0x7fffffff && low === 0xffffffff) return Infinity;
+  if (high === -0x80000000 && low === 0) return -Infinity;
+  return (high * 2 ** 32 + low + POSTGRES_EPOCH_MICROS) / 1000;
 }
+
+/** A relationship's record: id, both ends, confidence (float8), flagged. */
+const RELATIONSHIP_RECORD = 16 + 16 + 16 + 8 + 1;
+
+const asDataView = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Typed arrays that grow by doubling, so no count query (racing with writers) has to size them. */
 class Columns<A extends Float64Array | Int32Array | Float32Array | Uint8Array> {
@@ -103,6 +119,9 @@ const uint8 = (n: number) => new Uint8Array(n);
 /** Rows handled between two calls of the loader's `giveWay`: a few milliseconds of work. */
 const ROWS_PER_TURN = 1_000;
 
+/** A byte of a record: 1 when the condition holds, else 0. */
+const flagByte = (condition: SQL) => sql`CASE WHEN ${condition} THEN '\\x01'::bytea ELSE '\\x00'::bytea END`;
+
 async function loadNodes(
   inOrg: InOrg,
   scope: OrgScope,
@@ -111,43 +130,59 @@ async function loadNodes(
   giveWay: () => Promise<void>,
 ) {
   const participantIds: string[] = [];
+  const idBytes = new UuidColumnBuilder();
   const activity = new Columns(float64(1024), float64);
   const created = new Columns(float64(1024), float64);
   const stage = new Columns(uint8(1024), uint8);
   const isSystem = new Columns(uint8(1024), uint8);
   const suppressed = new Columns(uint8(1024), uint8);
-  const pages = keysetPages<ParticipantRow>(batchSize, 'p.id', (after, limit) =>
-    inOrg((tx) =>
-      queryRows<ParticipantRow>(
+  const pages = aggregatedKeysetPages<RecordPage & { ids: string }>(batchSize, 'p.id', (after, limit) =>
+    inOrg(async (tx) => {
+      const [page] = await queryRows<Omit<RecordPage, 'last'> & { ids: string | null }>(
         tx,
-        sql`SELECT p.id, (extract(epoch FROM p.last_activity_at) * 1000)::float8 AS "lastActivityMs",
-                 (extract(epoch FROM p.created_at) * 1000)::float8 AS "createdMs",
-                 p.lifecycle_stage AS stage, p.role,
-                 coalesce(c.recommendations_suppressed AND (c.recommendations_suppressed_until IS NULL
-                   OR c.recommendations_suppressed_until > ${now.toISOString()}::timestamptz), false) AS suppressed
-          FROM participants p
-          LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
-          WHERE p.org_id = ${scope.orgId} ${after} ORDER BY p.id LIMIT ${limit}`,
-      ),
-    ),
+        sql`SELECT count(*)::int AS n, string_agg(p.id::text, ',') AS ids,
+                 string_agg(uuid_send(p.id)
+                   || coalesce(timestamptz_send(p.last_activity_at), '\\x0000000000000000'::bytea)
+                   || timestamptz_send(p.created_at)
+                   || set_byte('\\x00'::bytea, 0, coalesce(array_position(${sql.param(LIFECYCLE_STAGES)}::text[], p.lifecycle_stage) - 1, 0))
+                   || ${flagByte(sql`p.role = ${SYSTEM_PARTICIPANT_ROLE}`)}
+                   || ${flagByte(sql`p.suppressed`)}
+                   || ${flagByte(sql`p.last_activity_at IS NOT NULL`)}, ''::bytea) AS records
+          FROM (SELECT p.id, p.last_activity_at, p.created_at, p.lifecycle_stage, p.role,
+                       coalesce(c.recommendations_suppressed AND (c.recommendations_suppressed_until IS NULL
+                         OR c.recommendations_suppressed_until > ${now.toISOString()}::timestamptz), false) AS suppressed
+                FROM participants p
+                LEFT JOIN participant_controls c ON c.org_id = p.org_id AND c.participant_id = p.id
+                WHERE p.org_id = ${scope.orgId} ${after} ORDER BY p.id LIMIT ${limit}) p`,
+      );
+      // The ids are in order (below): the last is the greatest.
+      return page && { ...page, ids: page.ids ?? '', last: page.ids?.slice(-36) ?? null };
+    }),
   );
   const all = [activity, created, stage, isSystem, suppressed];
-  for await (const rows of pages) {
-    for (const columns of all) columns.ensure(rows.length);
-    for (const row of rows) {
+  for await (const page of pages) {
+    for (const columns of all) columns.ensure(page.n);
+    const view = asDataView(page.records);
+    const ids = page.ids.split(',');
+    for (let k = 0; k < page.n; k++) {
       if (participantIds.length % ROWS_PER_TURN === 0) await giveWay();
       const i = participantIds.length;
-      participantIds.push(row.id);
-      activity.data[i] = row.lastActivityMs === null ? NaN : Number(row.lastActivityMs);
-      created.data[i] = Number(row.createdMs);
-      stage.data[i] = STAGE_INDEX.get(row.stage)!;
-      isSystem.data[i] = row.role === SYSTEM_PARTICIPANT_ROLE ? 1 : 0;
-      suppressed.data[i] = row.suppressed ? 1 : 0;
+      const at = k * PARTICIPANT_RECORD;
+      // Dense ids follow id order, which the page's ordered subquery gives its aggregates.
+      if (i > 0 && !(ids[k]! > participantIds[i - 1]!)) throw new Error('participants read out of id order');
+      participantIds.push(ids[k]!);
+      idBytes.pushBytes(page.records, at);
+      activity.data[i] = page.records[at + 35] ? epochMs(view, at + 16) : NaN;
+      created.data[i] = epochMs(view, at + 24);
+      stage.data[i] = page.records[at + 32]!;
+      isSystem.data[i] = page.records[at + 33]!;
+      suppressed.data[i] = page.records[at + 34]!;
     }
     for (const columns of all) columns.length = participantIds.length;
   }
   return {
     participantIds,
+    index: new UuidIndex(idBytes.build()),
     lastActivityAt: activity.trimmed(),
     createdAt: created.trimmed(),
     stage: stage.trimmed(),
@@ -159,17 +194,10 @@ async function loadNodes(
 async function loadEdges(
   inOrg: InOrg,
   scope: OrgScope,
-  participantIds: string[],
+  participants: UuidIndex,
   batchSize: number,
   giveWay: () => Promise<void>,
 ) {
-  // A Map rather than a binary search over the sorted ids: 5M edges × 2 endpoints × ~20 string
-  // comparisons each would dominate the load.
-  const denseId = new Map<string, number>();
-  for (let i = 0; i < participantIds.length; i++) {
-    if (i % (10 * ROWS_PER_TURN) === 0) await giveWay();
-    denseId.set(participantIds[i]!, i);
-  }
   const relationshipIds = new UuidColumnBuilder();
   const from = new Columns(int32(1024), int32);
   const to = new Columns(int32(1024), int32);
@@ -181,42 +209,52 @@ async function loadEdges(
   const sourceNames: string[] = [];
   const sourceIds = new Map<string, number>();
   let skippedRelationships = 0;
-  const pages = keysetPages<RelationshipRow>(batchSize, 'r.id', (after, limit) =>
-    inOrg((tx) =>
-      queryRows<RelationshipRow>(
+  // A source is free text: the page's sources come as a JSON array beside the records.
+  const pages = aggregatedKeysetPages<RecordPage & { sources: string[] }>(batchSize, 'r.id', (after, limit) =>
+    inOrg(async (tx) => {
+      const [page] = await queryRows<RecordPage & { sources: string[] }>(
         tx,
-        sql`SELECT r.id, r.from_participant_id AS "fromId", r.to_participant_id AS "toId",
-                 r.confidence_score AS confidence, r.source, coalesce(rc.flagged_for_review, false) AS flagged
-          FROM relationships r
-          LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
-          WHERE r.org_id = ${scope.orgId} ${after} ORDER BY r.id LIMIT ${limit}`,
-      ),
-    ),
+        sql`SELECT count(*)::int AS n, max(r.id::text COLLATE "C") AS last,
+                 json_agg(r.source) AS sources,
+                 string_agg(uuid_send(r.id) || uuid_send(r.from_participant_id) || uuid_send(r.to_participant_id)
+                   || float8send(r.confidence_score) || ${flagByte(sql`r.flagged`)}, ''::bytea) AS records
+          FROM (SELECT r.id, r.from_participant_id, r.to_participant_id, r.confidence_score, r.source,
+                       coalesce(rc.flagged_for_review, false) AS flagged
+                FROM relationships r
+                LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
+                WHERE r.org_id = ${scope.orgId} ${after} ORDER BY r.id LIMIT ${limit}) r`,
+      );
+      return page;
+    }),
   );
   const all = [from, to, weight, confidence, inferred, flagged, sourceIndex];
   let handled = 0;
-  for await (const rows of pages) {
-    for (const columns of all) columns.ensure(rows.length);
-    for (const row of rows) {
+  for await (const page of pages) {
+    for (const columns of all) columns.ensure(page.n);
+    const view = asDataView(page.records);
+    for (let k = 0; k < page.n; k++) {
       if (handled++ % ROWS_PER_TURN === 0) await giveWay();
-      const u = denseId.get(row.fromId);
-      const v = denseId.get(row.toId);
-      if (u === undefined || v === undefined) {
+      const at = k * RELATIONSHIP_RECORD;
+      const u = participants.find(view, at + 16);
+      const v = participants.find(view, at + 32);
+      if (u < 0 || v < 0) {
         skippedRelationships++;
         continue;
       }
       const e = relationshipIds.length;
-      relationshipIds.push(row.id);
+      relationshipIds.pushBytes(page.records, at);
       from.data[e] = u;
       to.data[e] = v;
-      weight.data[e] = Math.max(Number(row.confidence), MIN_EDGE_WEIGHT);
-      confidence.data[e] = Number(row.confidence);
-      inferred.data[e] = INFERRED.has(row.source) ? 1 : 0;
-      flagged.data[e] = row.flagged ? 1 : 0;
-      let source = sourceIds.get(row.source);
+      const score = view.getFloat64(at + 48);
+      weight.data[e] = Math.max(score, MIN_EDGE_WEIGHT);
+      confidence.data[e] = score;
+      flagged.data[e] = page.records[at + 56]!;
+      const name = page.sources[k]!;
+      inferred.data[e] = INFERRED.has(name) ? 1 : 0;
+      let source = sourceIds.get(name);
       if (source === undefined) {
-        source = sourceNames.push(row.source) - 1;
-        sourceIds.set(row.source, source);
+        source = sourceNames.push(name) - 1;
+        sourceIds.set(name, source);
       }
       sourceIndex.data[e] = source;
     }
@@ -252,7 +290,7 @@ export async function loadOrgGraph(
   const batchSize = options.batchSize ?? ATLAS_GRAPH_BATCH_SIZE;
   const giveWay = options.giveWay ?? (async () => undefined);
   const nodes = await loadNodes(inOrg, scope, batchSize, options.now ?? new Date(), giveWay);
-  const edges = await loadEdges(inOrg, scope, nodes.participantIds, batchSize, giveWay);
+  const edges = await loadEdges(inOrg, scope, nodes.index, batchSize, giveWay);
   return {
     participantIds: nodes.participantIds,
     csrInput: {

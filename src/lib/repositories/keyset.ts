@@ -27,30 +27,70 @@ export { timeKeyCursorSchema } from '../validation/cursors';
  * page). With `pause` (a request's heavy read, docs/decisions/031), each page waits for it instead:
  * the database's side of the work gives way to light requests too, not only the formatting.
  */
-export async function* keysetPages<T extends { id: string }>(
+export function keysetPages<T extends { id: string }>(
   batchSize: number,
   column: string,
   query: (after: SQL, limit: number) => Promise<T[]>,
   pause?: () => Promise<void>,
 ): AsyncGenerator<T[]> {
+  return pagesAfter(
+    column,
+    (after) => query(after, batchSize),
+    (rows) => (rows.length === batchSize ? rows[rows.length - 1]!.id : undefined),
+    (rows): rows is T[] => rows.length > 0,
+    pause,
+  );
+}
+
+/** A page read as one aggregated row: how many rows it holds and the last of their ids. */
+export interface AggregatedPage {
+  n: number;
+  last: string | null;
+}
+
+/**
+ * `keysetPages` for a query that answers each page as one row of aggregates (decision 055): `n` rows
+ * counted, `last` their greatest id. Asked for early in the same way.
+ */
+export function aggregatedKeysetPages<T extends AggregatedPage>(
+  batchSize: number,
+  column: string,
+  query: (after: SQL, limit: number) => Promise<T | undefined>,
+): AsyncGenerator<T> {
+  return pagesAfter(
+    column,
+    (after) => query(after, batchSize),
+    (page) => (page && page.n === batchSize ? page.last! : undefined),
+    (page): page is T => page !== undefined && page.n > 0,
+  );
+}
+
+async function* pagesAfter<P, Q extends P = P>(
+  column: string,
+  read: (after: SQL) => Promise<P>,
+  nextAfter: (page: P) => string | undefined,
+  holdsRows: (page: P) => page is Q,
+  pause?: () => Promise<void>,
+): AsyncGenerator<Q> {
   const page = (after: string | undefined) =>
-    query(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`, batchSize);
+    read(after === undefined ? sql`` : sql`AND ${sql.raw(column)} > ${after}`);
   if (pause) {
     for (let after: string | undefined, more = true; more;) {
       await pause();
       const rows = await page(after);
-      more = rows.length === batchSize;
-      after = rows[rows.length - 1]?.id;
-      if (rows.length) yield rows;
+      after = nextAfter(rows);
+      more = after !== undefined;
+      if (holdsRows(rows)) yield rows;
     }
     return;
   }
-  let next: Promise<T[]> | undefined = page(undefined);
+  let next: Promise<P> | undefined = page(undefined);
   while (next) {
-    const rows: T[] = await next;
-    next = rows.length < batchSize ? undefined : page(rows[rows.length - 1]!.id);
+    const rows: P = await next;
+    const after = nextAfter(rows);
+    next = after === undefined ? undefined : page(after);
     // A prefetch that fails while the caller still works on this page must not go unhandled.
     next?.catch(() => undefined);
-    if (rows.length) yield rows;
+    if (holdsRows(rows)) yield rows;
   }
 }
