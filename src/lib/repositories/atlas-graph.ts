@@ -122,6 +122,9 @@ const ROWS_PER_TURN = 1_000;
 /** A byte of a record: 1 when the condition holds, else 0. */
 const flagByte = (condition: SQL) => sql`CASE WHEN ${condition} THEN '\\x01'::bytea ELSE '\\x00'::bytea END`;
 
+/** A batch of participants: their ids as text too, and how many relationships start at them. */
+type NodePage = RecordPage & { ids: string; relationships: number };
+
 async function loadNodes(
   inOrg: InOrg,
   scope: OrgScope,
@@ -136,11 +139,12 @@ async function loadNodes(
   const stage = new Columns(uint8(1024), uint8);
   const isSystem = new Columns(uint8(1024), uint8);
   const suppressed = new Columns(uint8(1024), uint8);
-  const pages = aggregatedKeysetPages<RecordPage & { ids: string }>(batchSize, 'p.id', (after, limit) =>
+  const pages = aggregatedKeysetPages<NodePage>(batchSize, 'p.id', (after, limit) =>
     inOrg(async (tx) => {
-      const [page] = await queryRows<Omit<RecordPage, 'last'> & { ids: string | null }>(
+      const [page] = await queryRows<Omit<NodePage, 'last' | 'ids'> & { ids: string | null }>(
         tx,
         sql`SELECT count(*)::int AS n, string_agg(p.id::text, ',') AS ids,
+                 coalesce(sum(p.out_degree), 0)::int AS relationships,
                  string_agg(uuid_send(p.id)
                    || coalesce(timestamptz_send(p.last_activity_at), '\\x0000000000000000'::bytea)
                    || timestamptz_send(p.created_at)
@@ -148,7 +152,7 @@ async function loadNodes(
                    || ${flagByte(sql`p.role = ${SYSTEM_PARTICIPANT_ROLE}`)}
                    || ${flagByte(sql`p.suppressed`)}
                    || ${flagByte(sql`p.last_activity_at IS NOT NULL`)}, ''::bytea) AS records
-          FROM (SELECT p.id, p.last_activity_at, p.created_at, p.lifecycle_stage, p.role,
+          FROM (SELECT p.id, p.last_activity_at, p.created_at, p.lifecycle_stage, p.role, p.out_degree,
                        coalesce(c.recommendations_suppressed AND (c.recommendations_suppressed_until IS NULL
                          OR c.recommendations_suppressed_until > ${now.toISOString()}::timestamptz), false) AS suppressed
                 FROM participants p
@@ -160,7 +164,9 @@ async function loadNodes(
     }),
   );
   const all = [activity, created, stage, isSystem, suppressed];
+  let relationships = 0;
   for await (const page of pages) {
+    relationships += page.relationships;
     for (const columns of all) columns.ensure(page.n);
     const view = asDataView(page.records);
     const ids = page.ids.split(',');
@@ -182,6 +188,7 @@ async function loadNodes(
   }
   return {
     participantIds,
+    relationships,
     index: new UuidIndex(idBytes.build()),
     lastActivityAt: activity.trimmed(),
     createdAt: created.trimmed(),
@@ -191,12 +198,16 @@ async function loadNodes(
   };
 }
 
-async function loadEdges(
+type EdgeColumns = Awaited<ReturnType<typeof loadEdgeRange>>;
+
+/** The relationships whose ids lie in `range` (a condition on r.id), in id order. */
+async function loadEdgeRange(
   inOrg: InOrg,
   scope: OrgScope,
   participants: UuidIndex,
   batchSize: number,
   giveWay: () => Promise<void>,
+  range: SQL,
 ) {
   const relationshipIds = new UuidColumnBuilder();
   const from = new Columns(int32(1024), int32);
@@ -222,7 +233,7 @@ async function loadEdges(
                        coalesce(rc.flagged_for_review, false) AS flagged
                 FROM relationships r
                 LEFT JOIN relationship_controls rc ON rc.org_id = r.org_id AND rc.relationship_id = r.id
-                WHERE r.org_id = ${scope.orgId} ${after} ORDER BY r.id LIMIT ${limit}) r`,
+                WHERE r.org_id = ${scope.orgId} ${range} ${after} ORDER BY r.id LIMIT ${limit}) r`,
       );
       return page;
     }),
@@ -274,6 +285,77 @@ async function loadEdges(
   };
 }
 
+/** Relationships from which the read goes two ways at once. */
+const TWO_WAY_READ_MIN = 4;
+
+/**
+ * The org's relationships in id order. With at least TWO_WAY_READ_MIN batches of them, the first and
+ * the second half of the ids are read at once on two connections: the read is bound by PostgreSQL,
+ * which then works on both cores (decision 055). The halves meet at the middle relationship, found in
+ * the primary key; they come together in id order, as one read would give them.
+ */
+async function loadEdges(
+  inOrg: InOrg,
+  scope: OrgScope,
+  participants: UuidIndex,
+  relationships: number,
+  batchSize: number,
+  giveWay: () => Promise<void>,
+): Promise<EdgeColumns> {
+  const read = (range: SQL) => loadEdgeRange(inOrg, scope, participants, batchSize, giveWay, range);
+  if (relationships < TWO_WAY_READ_MIN * batchSize) return read(sql``);
+  const [middle] = await inOrg((tx) =>
+    queryRows<{ id: string }>(
+      tx,
+      sql`SELECT r.id FROM relationships r WHERE r.org_id = ${scope.orgId}
+          ORDER BY r.id OFFSET ${Math.floor(relationships / 2)} LIMIT 1`,
+    ),
+  );
+  if (!middle) return read(sql``);
+  // Both are settled before either's failure goes up: none is left running unwatched.
+  const [first, second] = await Promise.allSettled([
+    read(sql`AND r.id < ${middle.id}`),
+    read(sql`AND r.id >= ${middle.id}`),
+  ]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return joinEdges(first.value, second.value);
+}
+
+function joined<A extends Int32Array | Float32Array | Uint8Array>(a: A, b: A): A {
+  const out = new (a.constructor as new (length: number) => A)(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The second half's columns after the first's; its sources renumbered into the first's list. */
+function joinEdges(a: EdgeColumns, b: EdgeColumns): EdgeColumns {
+  const sourceNames = [...a.sourceNames];
+  const renumbered = b.sourceNames.map((name) => {
+    const known = sourceNames.indexOf(name);
+    return known >= 0 ? known : sourceNames.push(name) - 1;
+  });
+  return {
+    relationshipIds: {
+      length: a.relationshipIds.length + b.relationshipIds.length,
+      bytes: joined(a.relationshipIds.bytes, b.relationshipIds.bytes),
+    },
+    from: joined(a.from, b.from),
+    to: joined(a.to, b.to),
+    weight: joined(a.weight, b.weight),
+    confidence: joined(a.confidence, b.confidence),
+    inferred: joined(a.inferred, b.inferred),
+    flagged: joined(a.flagged, b.flagged),
+    sourceIndex: joined(
+      a.sourceIndex,
+      b.sourceIndex.map((source) => renumbered[source]!),
+    ),
+    sourceNames,
+    skippedRelationships: a.skippedRelationships + b.skippedRelationships,
+  };
+}
+
 /**
  * Reads the org's participants, then its relationships, into dense typed arrays ready for `buildCsr`.
  * Participants are read first, so a relationship whose endpoint appeared in between is counted in
@@ -290,7 +372,7 @@ export async function loadOrgGraph(
   const batchSize = options.batchSize ?? ATLAS_GRAPH_BATCH_SIZE;
   const giveWay = options.giveWay ?? (async () => undefined);
   const nodes = await loadNodes(inOrg, scope, batchSize, options.now ?? new Date(), giveWay);
-  const edges = await loadEdges(inOrg, scope, nodes.index, batchSize, giveWay);
+  const edges = await loadEdges(inOrg, scope, nodes.index, nodes.relationships, batchSize, giveWay);
   return {
     participantIds: nodes.participantIds,
     csrInput: {
