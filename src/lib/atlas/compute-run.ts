@@ -1,6 +1,7 @@
 import type { OrgGraph } from '../repositories/atlas-graph';
 import { analyseGraph, type AnalysisTimings } from './analysis';
 import { detectAll, type DetectorOptions, type RecommendationCandidate } from './detectors';
+import { startLayoutHelper, type ExactLayouts } from './exact-layouts';
 import { buildOverview, type AtlasOverview } from './overview';
 
 // What an Atlas run computes in its worker thread, from the org's graph to everything the run writes.
@@ -54,6 +55,21 @@ export function computeAtlasRun(
     previous = step;
     if (step) progress(...PHASES[step]);
   };
+  // Started first, so that it is ready when the layouts are (loading its code takes a moment).
+  const helper = startLayoutHelper();
+  try {
+    return computeWith(input, helper, startPhase, peakRssMiB);
+  } finally {
+    helper.close();
+  }
+}
+
+function computeWith(
+  input: AtlasComputeInput,
+  layouts: ExactLayouts,
+  startPhase: (step: keyof ComputeTimings | undefined) => void,
+  peakRssMiB: AtlasComputeOutput['peakRssMiB'],
+): AtlasComputeOutput {
   const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase);
   startPhase('detectorsMs');
   let started = performance.now();
@@ -61,7 +77,7 @@ export function computeAtlasRun(
   const detectorsMs = performance.now() - started;
   startPhase('overviewMs');
   started = performance.now();
-  const overview = buildOverview(analysis);
+  const overview = buildOverview(analysis, {}, layouts);
   const timings: ComputeTimings = {
     ...analysisTimings,
     detectorsMs,

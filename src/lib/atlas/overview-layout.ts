@@ -1,7 +1,7 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import type { CsrGraph } from './csr';
-import { exactForceAtlas2 } from './force-atlas2-exact';
+import { layoutsHere, type ExactLayoutJob, type ExactLayouts } from './exact-layouts';
 
 // The building blocks of the stored layouts: a deterministic placement in order of centrality, which
 // every node gets, and ForceAtlas2 (graphology-layout-forceatlas2) refining a group's most central
@@ -108,31 +108,55 @@ export function edgesAmong(
   return edges;
 }
 
+/** A group to refine: its `k` most central `members` and the edges among them (local indexes). */
+export interface LayoutGroup {
+  members: Int32Array;
+  k: number;
+  edges: { from: number[]; to: number[]; weight: number[] };
+}
+
 /**
- * ForceAtlas2 over `members[0..k)` from their current positions, for `iterations` steps, with the
- * library's settings for a graph of that size (strong gravity keeps loose nodes in view): exact
- * repulsion by exactForceAtlas2 up to EXACT_REPULSION_MAX nodes, Barnes–Hut by the library above.
+ * ForceAtlas2 over each group's `members[0..k)` from their current positions, for `iterations` steps,
+ * with the library's settings for a graph of that size (strong gravity keeps loose nodes in view):
+ * exact repulsion by exactForceAtlas2 up to EXACT_REPULSION_MAX nodes — those handed to `layouts`
+ * together, which may work them out on two threads — and Barnes–Hut by the library above.
  */
 export function refineWithForceAtlas2(
-  members: Int32Array,
-  k: number,
-  edges: { from: number[]; to: number[]; weight: number[] },
+  groups: LayoutGroup[],
   iterations: number,
   at: Placement,
+  layouts: ExactLayouts = layoutsHere,
 ): void {
-  if (k < 3 || iterations <= 0) return;
-  const settings = { ...forceAtlas2.inferSettings(k), edgeWeightInfluence: 1 };
-  if (k <= EXACT_REPULSION_MAX) {
+  if (iterations <= 0) return;
+  const exact: { group: LayoutGroup; job: ExactLayoutJob }[] = [];
+  for (const group of groups) {
+    const { members, k, edges } = group;
+    if (k < 3) continue;
+    const settings = { ...forceAtlas2.inferSettings(k), edgeWeightInfluence: 1 };
+    if (k > EXACT_REPULSION_MAX) {
+      barnesHut(group, iterations, settings, at);
+      continue;
+    }
     // The same layout, a third of the time (decision 054).
     const x = Float64Array.from({ length: k }, (_, i) => at.x[members[i]!]!);
     const y = Float64Array.from({ length: k }, (_, i) => at.y[members[i]!]!);
-    exactForceAtlas2(x, y, edges, iterations, settings);
-    for (let i = 0; i < k; i++) {
-      at.x[members[i]!] = x[i]!;
-      at.y[members[i]!] = y[i]!;
-    }
-    return;
+    exact.push({ group, job: { x, y, edges, iterations, settings } });
   }
+  layouts.run(exact.map(({ job }) => job));
+  for (const { group, job } of exact) {
+    for (let i = 0; i < group.k; i++) {
+      at.x[group.members[i]!] = job.x[i]!;
+      at.y[group.members[i]!] = job.y[i]!;
+    }
+  }
+}
+
+function barnesHut(
+  { members, k, edges }: LayoutGroup,
+  iterations: number,
+  settings: ReturnType<typeof forceAtlas2.inferSettings>,
+  at: Placement,
+): void {
   const graph = new Graph<{ x: number; y: number }, { weight: number }>({ type: 'undirected' });
   for (let i = 0; i < k; i++) graph.addNode(i, { x: at.x[members[i]!]!, y: at.y[members[i]!]! });
   for (let e = 0; e < edges.from.length; e++)

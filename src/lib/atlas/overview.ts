@@ -12,7 +12,9 @@ import {
   Placement,
   refineWithForceAtlas2,
   ringBeyond,
+  type LayoutGroup,
 } from './overview-layout';
+import { layoutsHere, type ExactLayouts } from './exact-layouts';
 
 // The graph overview an Atlas run stores (decision 021): each community as a super-node (size, stage
 // mix, most central members, activity, a position from ForceAtlas2 over the communities) with the
@@ -214,7 +216,8 @@ function layOutCommunities(sizes: Int32Array, links: OverviewLink[], drawn: numb
   const at = new Placement(drawn);
   const group = { of: null, id: 0 };
   placeInOrder(superGraph, group, order, 0, drawn, 0, at);
-  refineWithForceAtlas2(order, drawn, edgesAmong(superGraph, group, order, order, drawn), iterations, at);
+  const edges = edgesAmong(superGraph, group, order, order, drawn);
+  refineWithForceAtlas2([{ members: order, k: drawn, edges }], iterations, at);
   const outer = normalise(order, drawn, at);
   const x = new Float64Array(count);
   const y = new Float64Array(count);
@@ -254,15 +257,14 @@ export function coreSizeWithin(sizes: Int32Array, cap: number, iterations: numbe
  * lasts) placed in order of centrality and refined by ForceAtlas2, then everyone else placed beside
  * their most central neighbour already there. Every participant gets a position.
  */
-function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>) {
+function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>, layouts: ExactLayouts) {
   const { order, start, indexInGroup } = membersByCentrality(a);
   const sizes = a.communitySizes;
   const iterations = options.drillDownIterations;
   const coreSize = coreSizeWithin(sizes, options.drillDownNodes, iterations, options.drillDownBudget);
   const at = new Placement(a.community.length);
   let spent = 0;
-  let forceAtlas2Members = 0;
-  let forceAtlas2Communities = 0;
+  const cores: LayoutGroup[] = [];
   for (let c = 0; c < sizes.length; c++) {
     const members = order.subarray(start[c]!, start[c + 1]!);
     const group = { of: a.community, id: c };
@@ -272,14 +274,33 @@ function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>) {
     if (k > 0) {
       spent += cost;
       placeInOrder(a.csr, group, members, 0, k, 0, at);
-      refineWithForceAtlas2(members, k, edgesAmong(a.csr, group, members, indexInGroup, k), iterations, at);
-      normalise(members, k, at);
-      forceAtlas2Members += k;
-      forceAtlas2Communities++;
+      cores.push({ members, k, edges: edgesAmong(a.csr, group, members, indexInGroup, k) });
     }
-    // The rest continue the core's sunflower outwards, each on the side of whom they know.
-    placeInOrder(a.csr, group, members, k, members.length, LAYOUT_UNIT * Math.sqrt(k + 0.5), at);
   }
+  // Each community's core on its own: refined together, on two threads where `layouts` has them.
+  refineWithForceAtlas2(cores, iterations, at, layouts);
+  const coreSizes = new Int32Array(sizes.length);
+  for (const core of cores) {
+    normalise(core.members, core.k, at);
+    coreSizes[a.community[core.members[0]!]!] = core.k;
+  }
+  // The rest continue their core's sunflower outwards, each on the side of whom they know (only
+  // members of the same community count: the order of communities does not matter).
+  for (let c = 0; c < sizes.length; c++) {
+    const members = order.subarray(start[c]!, start[c + 1]!);
+    const k = coreSizes[c]!;
+    placeInOrder(
+      a.csr,
+      { of: a.community, id: c },
+      members,
+      k,
+      members.length,
+      LAYOUT_UNIT * Math.sqrt(k + 0.5),
+      at,
+    );
+  }
+  const forceAtlas2Members = cores.reduce((sum, core) => sum + core.k, 0);
+  const forceAtlas2Communities = cores.length;
   const positions = new Float32Array(2 * a.community.length);
   for (let u = 0; u < a.community.length; u++) {
     positions[2 * u] = at.x[u]!;
@@ -293,13 +314,17 @@ function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>) {
  * activity and position; the relationships between communities, counted; and every participant's
  * position in its community's drill-down. Deterministic: the same analysis gives the same overview.
  */
-export function buildOverview(a: AtlasAnalysis, options: OverviewOptions = {}): AtlasOverview {
+export function buildOverview(
+  a: AtlasAnalysis,
+  options: OverviewOptions = {},
+  layouts: ExactLayouts = layoutsHere,
+): AtlasOverview {
   const settings = { ...DEFAULT_OVERVIEW_OPTIONS, ...options };
   const summaries = summarise(a);
   const links = communityLinks(a);
   const drawn = drawnCount(a.communitySizes, settings.drawnCommunities);
   const spots = layOutCommunities(a.communitySizes, links, drawn, settings.overviewIterations);
-  const members = layOutMembers(a, settings);
+  const members = layOutMembers(a, settings, layouts);
   return {
     communities: summaries.map((summary, c) => ({ ...summary, x: spots.x[c]!, y: spots.y[c]! })),
     links,
