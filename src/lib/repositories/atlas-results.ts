@@ -174,8 +174,14 @@ export async function writeAtlasResults(
   const named = [...new Set(overview.communities.flatMap((c) => c.centralParticipantIds))];
   const names = await displayNames(inOrg, scope, named);
   await insertCommunities(inOrg, scope, jobId, overview.communities, names, batchSize);
-  await insertLinks(inOrg, scope, jobId, overview.links, batchSize);
-  await insertScores(inOrg, scope, jobId, overview.positions, scores, batchSize);
+  // The links beside the scores, on a connection of their own: nothing reads either before the run
+  // succeeds, and the scores must only follow the communities (pruneAtlasResults finds runs by them).
+  const [links, written] = await Promise.allSettled([
+    insertLinks(inOrg, scope, jobId, overview.links, batchSize),
+    insertScores(inOrg, scope, jobId, overview.positions, scores, batchSize),
+  ]);
+  if (links.status === 'rejected') throw links.reason;
+  if (written.status === 'rejected') throw written.reason;
 }
 
 /**
