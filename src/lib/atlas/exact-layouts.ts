@@ -86,14 +86,9 @@ export function startLayoutHelper(): ExactLayouts & { close(): void; readonly wo
     run(jobs) {
       if (!worker || jobs.length < 2) return layoutsHere.run(jobs);
       const [here, there] = twoLanes(jobs);
-      const sizes = there.map((job) => job.x.length);
-      const positions = new SharedArrayBuffer(
-        8 *
-          Math.max(
-            1,
-            sizes.reduce((sum, k) => sum + 2 * k, 0),
-          ),
-      );
+      // Each job's x then y, one after the other.
+      const length = there.reduce((sum, job) => sum + 2 * job.x.length, 0);
+      const positions = new SharedArrayBuffer(8 * Math.max(1, length));
       const values = new Float64Array(positions);
       const batch: HelperBatch = { jobs: [], positions, state: new SharedArrayBuffer(4) };
       let at = 0;

@@ -265,6 +265,7 @@ function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>, lay
   const at = new Placement(a.community.length);
   let spent = 0;
   const cores: LayoutGroup[] = [];
+  const coreSizes = new Int32Array(sizes.length);
   for (let c = 0; c < sizes.length; c++) {
     const members = order.subarray(start[c]!, start[c + 1]!);
     const group = { of: a.community, id: c };
@@ -275,15 +276,12 @@ function layOutMembers(a: AtlasAnalysis, options: Required<OverviewOptions>, lay
       spent += cost;
       placeInOrder(a.csr, group, members, 0, k, 0, at);
       cores.push({ members, k, edges: edgesAmong(a.csr, group, members, indexInGroup, k) });
+      coreSizes[c] = k;
     }
   }
   // Each community's core on its own: refined together, on two threads where `layouts` has them.
   refineWithForceAtlas2(cores, iterations, at, layouts);
-  const coreSizes = new Int32Array(sizes.length);
-  for (const core of cores) {
-    normalise(core.members, core.k, at);
-    coreSizes[a.community[core.members[0]!]!] = core.k;
-  }
+  for (const core of cores) normalise(core.members, core.k, at);
   // The rest continue their core's sunflower outwards, each on the side of whom they know (only
   // members of the same community count: the order of communities does not matter).
   for (let c = 0; c < sizes.length; c++) {
