@@ -35,7 +35,7 @@ export function ensureProductionBuild(root: string, log: (line: string) => void)
   if (!buildIsStale(root)) return;
   // Test files running in parallel may each ask for the build: one builds, the others wait for it.
   const lock = `${distDir(root)}.build-lock`;
-  const release = acquireLock(lock);
+  const release = acquireBuildLock(lock, log);
   try {
     if (!buildIsStale(root)) return;
     log('Building the console pages (first start or changed sources)…');
@@ -53,18 +53,52 @@ export function ensureProductionBuild(root: string, log: (line: string) => void)
 
 const LOCK_STALE_MS = 15 * 60_000;
 
-/** A lock file made with O_EXCL; one left behind by a crashed build is taken over after 15 minutes. */
-function acquireLock(file: string): () => void {
+/** Whether process `pid` is running on this machine (one we may not signal is running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A lock file made with O_EXCL, holding its builder's pid. A lock whose builder is no longer running
+ * (killed mid-build) is taken over at once; one without a pid, after 15 minutes. While it waits, it
+ * says so once: a start that waits in silence looks hung.
+ */
+export function acquireBuildLock(file: string, log: (line: string) => void): () => void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  let told = false;
   for (;;) {
     try {
-      fs.closeSync(fs.openSync(file, 'wx'));
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
       return () => fs.rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > LOCK_STALE_MS) fs.rmSync(file, { force: true });
-      else Atomics.wait(pause, 0, 0, 500);
+      let holder: number;
+      let age: number;
+      try {
+        holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+        age = Date.now() - fs.statSync(file).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      const gone = Number.isInteger(holder) && holder > 0 && !isRunning(holder);
+      if (gone || age > LOCK_STALE_MS) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      if (!told) {
+        log(
+          `Waiting for the build of another process (${Number.isInteger(holder) ? `pid ${holder}` : 'unknown'}, lock ${file})…`,
+        );
+        told = true;
+      }
+      Atomics.wait(pause, 0, 0, 500);
     }
   }
 }
