@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAlive } from './database/embedded-lock';
 
 const INPUTS = ['src', 'public', 'next.config.ts', 'package.json', 'tsconfig.json'];
 
@@ -53,16 +54,6 @@ export function ensureProductionBuild(root: string, log: (line: string) => void)
 
 const LOCK_STALE_MS = 15 * 60_000;
 
-/** Whether process `pid` is running on this machine (one we may not signal is running). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * A lock file made with O_EXCL, holding its builder's pid. A lock whose builder is no longer running
  * (killed mid-build) is taken over at once; one without a pid, after 15 minutes. While it waits, it
@@ -87,7 +78,7 @@ export function acquireBuildLock(file: string, log: (line: string) => void): () 
       } catch {
         continue; // released meanwhile
       }
-      const gone = Number.isInteger(holder) && holder > 0 && !isRunning(holder);
+      const gone = Number.isInteger(holder) && holder > 0 && !isAlive(holder);
       if (gone || age > LOCK_STALE_MS) {
         fs.rmSync(file, { force: true });
         continue;

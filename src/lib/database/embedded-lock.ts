@@ -33,7 +33,8 @@ export function lockPath(dataDir: string): string {
   return path.join(dataDir, 'console.lock');
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` is running on this machine. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
