@@ -10,8 +10,13 @@ import {
   loadNeighbourhood,
   loadOverview,
   loadWholeGraph,
+  nodeColumns,
   toCompact,
+  type Graph,
+  type GraphNode,
 } from '../../src/lib/repositories/graph';
+import { listEdgesAmong } from '../../src/lib/repositories/relationships';
+import { getSegmentSettings } from '../../src/lib/repositories/segments';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
@@ -174,8 +179,15 @@ describeEachDatabase('graph', ({ db }) => {
     const hub = idFactory(big.orgId, 'participant')(0);
     const response = await api.request(`/api/orgs/${big.orgId}/graph?focus=${hub}&perHop=50`, { cookie });
     const g = (await response.json()) as JsonGraph;
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(g.nodes.length).toBe(51);
     expect(g.truncated[0]!.leftOut).toBeGreaterThan(100);
+    // The compact form of a neighbourhood is the JSON form's columns.
+    const compact = await api.request(`/api/orgs/${big.orgId}/graph?focus=${hub}&perHop=50&format=compact`, {
+      cookie,
+    });
+    expect(compact.status).toBe(200);
+    expect(await compact.json()).toEqual(JSON.parse(JSON.stringify(await toCompact(g as Graph))));
 
     const scope = createOrgScope({
       orgId: big.orgId,
@@ -404,16 +416,35 @@ describeEachDatabase('graph', ({ db }) => {
       [quiet, 3, 200],
     ] as const) {
       const query = graphQuerySchema.parse({ focus, depth, perHop, stage, minConfidence });
-      const { graph, mergeJoin } = await withOrg(db().db, scope, async (tx) => {
+      const { graph, written, asObjects, mergeJoin } = await withOrg(db().db, scope, async (tx) => {
         const found = await loadNeighbourhood(tx, scope, { ...query, focus });
         // The walks turn merge joins off; what the transaction runs next is planned as usual again.
         const [setting] = await queryRows<{ on: string }>(
           tx,
           sql`SELECT current_setting('enable_mergejoin') AS on`,
         );
-        return { graph: found, mergeJoin: setting!.on };
+        const graph = JSON.parse(found!.pieces.join('')) as Graph;
+        // The same nodes and edges read as rows and serialised by the app: the text PostgreSQL wrote
+        // must be exactly that (key order, numbers, nulls).
+        const ids = graph.nodes.map((n) => n.id);
+        const settings = await getSegmentSettings(tx, scope);
+        const nodes = await queryRows<GraphNode>(
+          tx,
+          sql`SELECT ${nodeColumns(scope, settings)} FROM participants p
+              WHERE p.org_id = ${scope.orgId} AND p.id = ANY(${sql.param(ids)}::uuid[])
+              ORDER BY array_position(${sql.param(ids)}::uuid[], p.id)`,
+        );
+        const edges = await listEdgesAmong(tx, scope, ids, query.minConfidence, 1_000_000);
+        return {
+          graph,
+          written: found!.pieces.join(''),
+          asObjects: JSON.stringify({ nodes, edges, truncated: graph.truncated }),
+          mergeJoin: setting!.on,
+        };
       });
       expect(mergeJoin).toBe('on');
+      expect(written).toBe(asObjects);
+      expect(graph.edges.length).toBeGreaterThan(0);
       const want = expected(focus, depth, perHop, stage, minConfidence);
       const label = JSON.stringify({
         focus: focus === hub ? 'hub' : 'quiet',
@@ -423,10 +454,10 @@ describeEachDatabase('graph', ({ db }) => {
         minConfidence,
       });
       expect(
-        graph!.nodes.map((n) => n.id),
+        graph.nodes.map((n) => n.id),
         label,
       ).toEqual(want.order);
-      expect(graph!.truncated, label).toEqual(want.truncated);
+      expect(graph.truncated, label).toEqual(want.truncated);
     }
   });
 });

@@ -4,7 +4,12 @@ import type { JSONParsed } from 'hono/utils/types';
 import { jsonStream } from '../../lib/json-slices';
 import { toCompact, type Graph } from '../../lib/repositories/graph';
 import { textStream } from '../../lib/export-format';
-import { viewCompactGraph, viewGraph, viewGraphOverview } from '../../lib/services/views/graph';
+import {
+  viewCompactGraph,
+  viewGraph,
+  viewGraphOverview,
+  viewNeighbourhood,
+} from '../../lib/services/views/graph';
 import { orgParamsSchema } from '../../lib/validation/common-api';
 import {
   communityOverviewSchema,
@@ -87,11 +92,21 @@ graphRoutes.openapi(graphRoute, async (c) => {
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
     // The whole (filtered) org, its JSON already written (docs/decisions/041).
     const { pieces } = await viewCompactGraph(db, c.var.scope, query, pause);
-    const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
-    return response as Response as Response & TypedResponse<JSONParsed<CompactGraph>, 200, 'json'>;
+    return writtenJson<CompactGraph>(c, pieces);
+  }
+  if (query.focus && query.format !== 'compact') {
+    // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).
+    const { pieces } = await viewNeighbourhood(db, c.var.scope, { ...query, focus: query.focus });
+    return writtenJson<Graph>(c, pieces);
   }
   return answer(await viewGraph(db, c.var.scope, query, pause));
 });
+
+/** An answer whose JSON text is already written, in pieces (the declared type is kept). */
+function writtenJson<T>(c: Context<ApiEnv>, pieces: string[]) {
+  const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
+  return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+}
 
 /** What `c.json(value, 200)` answers, its text written a slice at a time (the declared type is kept). */
 function slicedJson<T>(c: Context<ApiEnv>, value: T, pause: () => Promise<void>) {

@@ -5,7 +5,13 @@ import { type LifecycleStage, type SegmentKey, type SegmentSettings } from '../d
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
 import { keysetPages } from './keyset';
-import { confidenceAtLeast, listEdgesAmong, orgEdgePages, type GraphEdge } from './relationships';
+import {
+  confidenceAtLeast,
+  edgesAmongText,
+  listEdgesAmong,
+  orgEdgePages,
+  type GraphEdge,
+} from './relationships';
 import { getSegmentSettings, segmentCondition } from './segments';
 
 // The graph, always assembled in SQL: whole (filtered) orgs for drawing, or the neighbourhood of one
@@ -194,23 +200,46 @@ export async function loadWholeGraph(
 }
 
 /**
+ * A neighbourhood's answer: the Graph's JSON text, written by PostgreSQL a node and the edges at a time
+ * (docs/decisions/057), and how much it holds (for the audit event).
+ */
+export interface NeighbourhoodText {
+  pieces: string[];
+  nodes: number;
+  edges: number;
+  truncated: Graph['truncated'];
+}
+
+/** A node of a neighbourhood: its id and degree for the walk, its JSON (a GraphNode) for the answer. */
+interface NodeText {
+  id: string;
+  degree: number;
+  json: string;
+}
+
+/** A node's id and degree, and its GraphNode as JSON text, from `participants` aliased p. */
+const nodeText = (scope: OrgScope, settings: SegmentSettings) =>
+  sql`p.id, ${degreeOf} AS degree,
+      (SELECT row_to_json(node)::text FROM (SELECT ${nodeColumns(scope, settings)}) node) AS json`;
+
+/**
  * The focus participant and its neighbours up to `depth` hops (either direction), keeping at each hop
- * the `perHop` most connected new neighbours (degree, then id, both descending) and counting the rest.
- * Undefined when the focus is not a participant of this org.
+ * the `perHop` most connected new neighbours (degree, then id, both descending) and counting the rest;
+ * then the relationships among them. Undefined when the focus is not a participant of this org.
  */
 export async function loadNeighbourhood(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery & { focus: string },
-): Promise<Graph | undefined> {
+): Promise<NeighbourhoodText | undefined> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
-  const [focus] = await queryRows<GraphNode>(
+  const [focus] = await queryRows<NodeText>(
     db,
-    sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${q.focus}`,
+    sql`SELECT ${nodeText(scope, settings)} FROM participants p WHERE p.org_id = ${scope.orgId} AND p.id = ${q.focus}`,
   );
   if (!focus) return undefined;
-  const nodes: GraphNode[] = [focus];
+  const nodes: NodeText[] = [focus];
   const seen = new Set([focus.id]);
   const truncated: Graph['truncated'] = [];
   const planner = new MergeJoinSwitch(db);
@@ -226,8 +255,19 @@ export async function loadNeighbourhood(
     }
   }
   await planner.allow(true);
-  const edges = await listEdgesAmong(db, scope, [...seen], q.minConfidence, Number.MAX_SAFE_INTEGER);
-  return { nodes, edges, truncated };
+  const edges = await edgesAmongText(db, scope, [...seen], q.minConfidence);
+  return {
+    nodes: nodes.length,
+    edges: edges.count,
+    truncated,
+    pieces: [
+      '{"nodes":[',
+      nodes.map((node) => node.json).join(','),
+      '],"edges":[',
+      edges.json,
+      `],"truncated":${JSON.stringify(truncated)}}`,
+    ],
+  };
 }
 
 /**
@@ -248,7 +288,7 @@ class MergeJoinSwitch {
   }
 }
 
-const sumOf = (nodes: GraphNode[]) => nodes.reduce((sum, node) => sum + node.degree, 0);
+const sumOf = (nodes: NodeText[]) => nodes.reduce((sum, node) => sum + node.degree, 0);
 
 /** How far down the most connected participants a hop looks for its neighbours, per participant kept. */
 const WALK_PER_KEPT = 20;
@@ -271,7 +311,7 @@ async function nextHop(
   step: { frontier: string[]; seen: string[] },
   frontierDegree: number,
   planner: MergeJoinSwitch,
-): Promise<{ kept: GraphNode[]; total: number }> {
+): Promise<{ kept: NodeText[]; total: number }> {
   const confidence = confidenceAtLeast(q.minConfidence);
   const neighbours = sql`neighbours AS MATERIALIZED (
       SELECT r.to_participant_id AS id FROM relationships r
@@ -287,12 +327,12 @@ async function nextHop(
       WHERE ${filter} AND ${unseen(sql`p.id`)}
     )`;
   // Only the kept few are made into nodes.
-  const asNodes = (total: SQL) => sql`SELECT ${nodeColumns(scope, settings)}, ${total} AS total, k.walked
+  const asNodes = (total: SQL) => sql`SELECT ${nodeText(scope, settings)}, ${total} AS total, k.walked
       FROM kept k JOIN participants p ON p.org_id = ${scope.orgId} AND p.id = k.id
       ORDER BY k.degree DESC, k.id DESC`;
   const joined = async () => {
     await planner.allow(true);
-    return queryRows<GraphNode & { total: number }>(
+    return queryRows<NodeText & { total: number }>(
       db,
       sql`WITH ${neighbours}, ${candidates}, kept AS (
             SELECT c.id, c.degree, 0 AS walked FROM candidates c ORDER BY c.degree DESC, c.id DESC LIMIT ${q.perHop}
@@ -301,7 +341,7 @@ async function nextHop(
     );
   };
   const window = q.perHop * WALK_PER_KEPT;
-  let rows: (GraphNode & { total: number; walked?: number })[];
+  let rows: (NodeText & { total: number; walked?: number })[];
   if (frontierDegree <= window) {
     rows = await joined();
   } else {
@@ -309,7 +349,7 @@ async function nextHop(
     // The window's few thousand are to be hashed and the neighbours streamed past them; misjudging the
     // neighbours of hubs, the planner sorts both for a merge join instead (80 ms of 240 at L).
     await planner.allow(false);
-    rows = await queryRows<GraphNode & { total: number; walked: number }>(
+    rows = await queryRows<NodeText & { total: number; walked: number }>(
       db,
       sql`WITH ${neighbours}, ${filtered ? sql`${candidates},` : sql``} walked AS (
             SELECT p.id, ${degreeOf} AS degree FROM participants p WHERE ${filter}
@@ -330,7 +370,7 @@ async function nextHop(
   }
   return {
     total: rows[0]?.total ?? 0,
-    kept: rows.map(({ total: _total, walked: _walked, ...node }) => node),
+    kept: rows.map(({ id, degree, json }) => ({ id, degree, json })),
   };
 }
 

@@ -54,6 +54,13 @@ export function orgEdgePages(
   );
 }
 
+/** The relationships (aliased r) whose both ends are among `ids`, as a WHERE clause. */
+const endsAmong = (scope: OrgScope, ids: string[], minConfidence: number | undefined) =>
+  sql`r.org_id = ${scope.orgId}
+      AND r.from_participant_id = ANY(${sql.param(ids)}::uuid[])
+      AND r.to_participant_id = ANY(${sql.param(ids)}::uuid[])
+      ${confidenceAtLeast(minConfidence)}`;
+
 /** The relationships whose both ends are among `ids` (at most `limit`). */
 export async function listEdgesAmong(
   db: OrgDb,
@@ -65,15 +72,29 @@ export async function listEdgesAmong(
   if (ids.length === 0) return [];
   const rows = await queryRows<GraphEdge>(
     db,
-    sql`SELECT ${edgeColumns}
-        FROM relationships r
-        WHERE r.org_id = ${scope.orgId}
-          AND r.from_participant_id = ANY(${sql.param(ids)}::uuid[])
-          AND r.to_participant_id = ANY(${sql.param(ids)}::uuid[])
-          ${confidenceAtLeast(minConfidence)}
+    sql`SELECT ${edgeColumns} FROM relationships r WHERE ${endsAmong(scope, ids, minConfidence)}
         ORDER BY r.id LIMIT ${Math.min(limit, 2 ** 31 - 1)}`,
   );
   return rows.map(toEdge);
+}
+
+/**
+ * The relationships whose both ends are among `ids`, in id order, as the JSON text of GraphEdge objects
+ * joined by commas (written by PostgreSQL: docs/decisions/057), and how many.
+ */
+export async function edgesAmongText(
+  db: OrgDb,
+  scope: OrgScope,
+  ids: string[],
+  minConfidence: number | undefined,
+): Promise<{ count: number; json: string }> {
+  if (ids.length === 0) return { count: 0, json: '' };
+  const [row] = await queryRows<{ count: number; json: string | null }>(
+    db,
+    sql`SELECT count(*)::int AS count, string_agg(row_to_json(e)::text, ',' ORDER BY e.id) AS json
+        FROM (SELECT ${edgeColumns} FROM relationships r WHERE ${endsAmong(scope, ids, minConfidence)}) e`,
+  );
+  return { count: row?.count ?? 0, json: row?.json ?? '' };
 }
 
 export interface ParticipantLink {

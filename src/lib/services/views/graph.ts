@@ -17,6 +17,7 @@ import {
   loadOverview,
   loadWholeGraph,
   type Graph,
+  type NeighbourhoodText,
 } from '../../repositories/graph';
 import { loadCompactGraph, type CompactGraphText } from '../../repositories/compact-graph';
 import type { RequestScope } from '../../scope';
@@ -73,6 +74,20 @@ function tooLarge(error: GraphTooLargeError, compact: boolean): AppError {
   );
 }
 
+/** The focus's neighbourhood as JSON text; 404 when the focus is not a participant of this org. */
+async function findNeighbourhood(
+  db: OrgDb,
+  scope: RequestScope,
+  query: GraphQuery & { focus: string },
+): Promise<NeighbourhoodText> {
+  const text = await loadNeighbourhood(db, scope, query);
+  if (!text) throw new AppError('not_found', 'The focus participant is not in this org.');
+  return text;
+}
+
+/** A neighbourhood's text as the Graph it writes (for the compact form). */
+const parseNeighbourhood = (text: NeighbourhoodText): Graph => JSON.parse(text.pieces.join('')) as Graph;
+
 async function loadGraph(
   db: OrgDb,
   scope: RequestScope,
@@ -81,10 +96,10 @@ async function loadGraph(
 ): Promise<Graph> {
   const compact = query.format === 'compact';
   if (query.community !== undefined) return loadCommunity(db, scope, query, query.community);
-  let graph: Graph | undefined;
+  let graph: Graph;
   try {
     graph = query.focus
-      ? await loadNeighbourhood(db, scope, { ...query, focus: query.focus })
+      ? parseNeighbourhood(await findNeighbourhood(db, scope, { ...query, focus: query.focus }))
       : query.view === 'overview'
         ? await loadOverview(
             db,
@@ -107,7 +122,6 @@ async function loadGraph(
   } catch (error) {
     throw error instanceof GraphTooLargeError ? tooLarge(error, compact) : error;
   }
-  if (!graph) throw new AppError('not_found', 'The focus participant is not in this org.');
   return graph;
 }
 
@@ -195,6 +209,23 @@ export async function viewCompactGraph(
       throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
     });
     await auditGraphViewed(tx, scope, query, { nodes: text.nodes, edges: text.edges, truncated: [] });
+    return text;
+  });
+}
+
+/**
+ * The neighbourhood of `focus` in the JSON form, its text written by PostgreSQL (docs/decisions/057);
+ * writes `graph.viewed` as viewGraph does. A focus outside the org: 404.
+ */
+export async function viewNeighbourhood(
+  db: Database,
+  scope: RequestScope,
+  query: GraphQuery & { focus: string },
+): Promise<NeighbourhoodText> {
+  requirePermission(scope, 'graph.read');
+  return withOrg(db, scope, async (tx) => {
+    const text = await findNeighbourhood(tx, scope, query);
+    await auditGraphViewed(tx, scope, query, text);
     return text;
   });
 }
