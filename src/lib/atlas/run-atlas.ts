@@ -49,16 +49,21 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   await ctx.progress('reading the graph', STEPS.load[0]);
   const settings = await scoped((tx) => findOrgSettings(tx, ctx.scope));
   const now = new Date();
-  const graph = await step('load', () => loadOrgGraph(scoped, ctx.scope, { now, giveWay: ctx.giveWay }));
-  ctx.checkpoint();
+  const loading = step('load', () => loadOrgGraph(scoped, ctx.scope, { now, giveWay: ctx.giveWay }));
   const { newDays, activeDays, dormantDays } = settings;
-  const output = await step('compute', () =>
-    ctx.compute(
-      'atlas.run',
-      { graph, now: now.getTime(), detectorOptions: { newDays, activeDays, dormantDays } },
-      [...STEPS.compute],
-    ),
+  // The computing thread starts now and loads its code while the graph is read.
+  const computing = ctx.compute(
+    'atlas.run',
+    loading.then((graph) => {
+      ctx.checkpoint();
+      return { graph, now: now.getTime(), detectorOptions: { newDays, activeDays, dormantDays } };
+    }),
+    [...STEPS.compute],
   );
+  // A failed read fails both; the read's error is the one thrown.
+  computing.catch(() => undefined);
+  const graph = await loading;
+  const output = await step('compute', () => computing);
   for (const [name, ms] of Object.entries(output.timings)) timings[name] = Math.round(ms);
   Object.assign(peakRssMiB, output.peakRssMiB);
 

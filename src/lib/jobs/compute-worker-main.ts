@@ -1,9 +1,13 @@
-import os from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
-import { COMPUTE_NICENESS, COMPUTE_TASKS, type ComputeTaskName } from './compute-tasks';
+import { parentPort } from 'node:worker_threads';
+import { COMPUTE_TASKS, type ComputeTaskName } from './compute-tasks';
 
-// Runs one task in this worker thread and posts its progress, then its result (or its error). Typed
-// arrays in the result are transferred, not copied.
+// Runs one task in this worker thread — the first message names it and brings its input — and posts
+// its progress, then its result (or its error). Typed arrays in the result are transferred, not copied.
+
+export interface ComputeRequest {
+  task: ComputeTaskName;
+  input: unknown;
+}
 
 export type WorkerMessage =
   | { type: 'progress'; phase: string; fraction: number }
@@ -23,16 +27,15 @@ function transferables(value: unknown, found: Set<ArrayBuffer> = new Set()): Arr
   return [...found];
 }
 
-// On Linux a thread has a niceness of its own, and setpriority(0) names the calling thread: only this
-// one yields, never the thread that answers requests. Elsewhere it would name the whole process.
-if (process.platform === 'linux') os.setPriority(COMPUTE_NICENESS);
-
-const { task, input } = workerData as { task: ComputeTaskName; input: never };
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);
-try {
-  const value = COMPUTE_TASKS[task](input, (phase, fraction) => post({ type: 'progress', phase, fraction }));
-  post({ type: 'result', value }, transferables(value));
-} catch (error) {
-  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-}
+parentPort!.once('message', ({ task, input }: ComputeRequest) => {
+  try {
+    const value = COMPUTE_TASKS[task](input as never, (phase, fraction) =>
+      post({ type: 'progress', phase, fraction }),
+    );
+    post({ type: 'result', value }, transferables(value));
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+});

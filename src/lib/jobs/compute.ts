@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import type { ComputeInput, ComputeOutput, ComputeProgress, ComputeTaskName } from './compute-tasks';
-import type { WorkerMessage } from './compute-worker-main';
+import {
+  COMPUTE_NICENESS,
+  type ComputeInput,
+  type ComputeOutput,
+  type ComputeProgress,
+  type ComputeTaskName,
+} from './compute-tasks';
+import type { ComputeRequest, WorkerMessage } from './compute-worker-main';
 
 /** A computation stopped because its job was cancelled or ran out of time. */
 export class ComputeAbortedError extends Error {
@@ -9,17 +15,20 @@ export class ComputeAbortedError extends Error {
 
 /**
  * Runs a named pure computation in a worker thread of its own, so that no request waits while it
- * thinks. Aborting `signal` terminates the thread at once (a pure computation leaves nothing behind).
+ * thinks. The thread starts at once and loads its code (a quarter of a second) while `input` is still
+ * on its way — a promise, say, of the graph being read — and is sent the input when it comes. Aborting
+ * `signal`, or `input` failing, terminates the thread at once (a pure computation leaves nothing
+ * behind).
  */
 export function runCompute<K extends ComputeTaskName>(
   task: K,
-  input: ComputeInput<K>,
+  input: ComputeInput<K> | PromiseLike<ComputeInput<K>>,
   options: { signal?: AbortSignal; onProgress?: ComputeProgress; maxOldGenerationSizeMb?: number } = {},
 ): Promise<ComputeOutput<K>> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new ComputeAbortedError(String(options.signal.reason)));
     const worker = new Worker(new URL('./compute-worker.mjs', import.meta.url), {
-      workerData: { task, input },
+      workerData: { niceness: COMPUTE_NICENESS },
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
     });
     let settled = false;
@@ -40,6 +49,12 @@ export function runCompute<K extends ComputeTaskName>(
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) =>
       settle(() => reject(new Error(`The computation stopped unexpectedly (worker exit code ${code}).`))),
+    );
+    Promise.resolve(input).then(
+      (value) => {
+        if (!settled) worker.postMessage({ task, input: value } satisfies ComputeRequest);
+      },
+      (error: unknown) => settle(() => reject(error)),
     );
   });
 }

@@ -58,10 +58,13 @@ export interface JobContext {
    * 031; otherwise a turn of the loop every few milliseconds).
    */
   giveWay(): Promise<void>;
-  /** Runs a pure computation in a worker thread, mapping its progress into [from, to] of the job's. */
+  /**
+   * Runs a pure computation in a worker thread, mapping its progress into [from, to] of the job's. The
+   * thread starts at once; `input` may be a promise of what it is to work on (runCompute).
+   */
   compute<K extends ComputeTaskName>(
     task: K,
-    input: ComputeInput<K>,
+    input: ComputeInput<K> | PromiseLike<ComputeInput<K>>,
     range: [from: number, to: number],
   ): Promise<ComputeOutput<K>>;
   /**
