@@ -1,7 +1,7 @@
 import type { OrgGraph } from '../repositories/atlas-graph';
 import { analyseGraph, type AnalysisTimings } from './analysis';
 import { detectAll, type DetectorOptions, type RecommendationCandidate } from './detectors';
-import { startLayoutHelper, type ExactLayouts } from './exact-layouts';
+import { startHelperThread, type HelperThread } from './exact-layouts';
 import { buildOverview, type AtlasOverview } from './overview';
 
 // What an Atlas run computes in its worker thread, from the org's graph to everything the run writes.
@@ -36,8 +36,8 @@ export interface AtlasComputeOutput {
 
 const PHASES: Record<keyof ComputeTimings, [string, number]> = {
   csrMs: ['building the graph', 0],
-  pagerankMs: ['PageRank', 0.1],
-  communitiesMs: ['communities', 0.35],
+  communitiesMs: ['communities', 0.1],
+  pagerankMs: ['PageRank', 0.5],
   bridgingMs: ['bridging scores', 0.75],
   activityMs: ['community activity', 0.8],
   detectorsMs: ['detectors', 0.82],
@@ -55,8 +55,8 @@ export function computeAtlasRun(
     previous = step;
     if (step) progress(...PHASES[step]);
   };
-  // Started first, so that it is ready when the layouts are (loading its code takes a moment).
-  const helper = startLayoutHelper();
+  // Started first, so that it is ready when PageRank is (loading its code takes a moment).
+  const helper = startHelperThread();
   try {
     return computeWith(input, helper, startPhase, peakRssMiB);
   } finally {
@@ -66,18 +66,18 @@ export function computeAtlasRun(
 
 function computeWith(
   input: AtlasComputeInput,
-  layouts: ExactLayouts,
+  helper: HelperThread,
   startPhase: (step: keyof ComputeTimings | undefined) => void,
   peakRssMiB: AtlasComputeOutput['peakRssMiB'],
 ): AtlasComputeOutput {
-  const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase);
+  const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase, helper);
   startPhase('detectorsMs');
   let started = performance.now();
   const candidates = detectAll(analysis, input.detectorOptions);
   const detectorsMs = performance.now() - started;
   startPhase('overviewMs');
   started = performance.now();
-  const overview = buildOverview(analysis, {}, layouts);
+  const overview = buildOverview(analysis, {}, helper);
   const timings: ComputeTimings = {
     ...analysisTimings,
     detectorsMs,

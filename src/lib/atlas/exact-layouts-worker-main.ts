@@ -1,5 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { serveLayouts, type HelperBatch } from './exact-layouts';
+import { serveLayouts, servePagerank, type HelperMessage } from './exact-layouts';
 
-// The layout helper thread: works out each batch of layouts it is sent (exact-layouts.ts).
-parentPort!.on('message', (batch: HelperBatch) => serveLayouts(batch));
+// The helper thread: works out each piece of work it is sent (exact-layouts.ts).
+parentPort!.on('message', (message: HelperMessage) =>
+  message.kind === 'pagerank' ? servePagerank(message.request) : serveLayouts(message.batch),
+);

@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
+import type { CsrGraph } from './csr';
 import { exactForceAtlas2, type ExactForceAtlas2Settings } from './force-atlas2-exact';
+import { pagerankScores, type CentralityResult } from './pagerank';
 
-// The drill-downs' exact ForceAtlas2 layouts (decision 054) are independent of one another: a run
-// hands them over together, and they are worked out here or — on a second thread — half of them
-// there, so that the layout phase of a run uses both cores (decision 055). The same arithmetic in
-// either thread: the positions do not depend on where a layout ran.
+// A run's second thread, so that its computation uses both cores. The drill-downs' exact ForceAtlas2
+// layouts (decision 054) are independent of one another: a run hands them over together, and they are
+// worked out here or — on the helper — half of them there (decision 055). PageRank is worked out there
+// while the run's thread finds the communities (decision 059). The same arithmetic in either thread:
+// the results do not depend on where they were worked out.
 
 /** One group's layout: nodes 0..k-1 start at (x[i], y[i]) and are moved in place. */
 export interface ExactLayoutJob {
@@ -35,6 +38,19 @@ export interface HelperBatch {
   state: SharedArrayBuffer;
 }
 
+/** What the helper is asked to work out PageRank of: the out-edges, and shared memory for the answer. */
+export interface PagerankRequest {
+  graph: Pick<CsrGraph, 'nodeCount' | 'outOffsets' | 'outTargets' | 'outWeights'>;
+  /** One Float64 per node: the scores. */
+  scores: SharedArrayBuffer;
+  /** Int32s: 0 while the helper works, DONE or FAILED after; the iterations; 1 if it converged. */
+  state: SharedArrayBuffer;
+}
+
+/** A message to the helper thread. */
+export type HelperMessage =
+  { kind: 'layouts'; batch: HelperBatch } | { kind: 'pagerank'; request: PagerankRequest };
+
 export const DONE = 1;
 export const FAILED = 2;
 
@@ -57,16 +73,42 @@ export function twoLanes(jobs: ExactLayoutJob[]): [ExactLayoutJob[], ExactLayout
   return lanes;
 }
 
-/** How long this thread waits for the helper's lane beyond its own lane's time before doing it itself. */
+/**
+ * How long this thread waits for the helper beyond the time its own share of the work took before
+ * doing the helper's share itself.
+ */
 const PATIENCE = { factor: 3, minimumMs: 2_000 };
 
+/** Waits for the helper's state to leave 0, patiently (PATIENCE); whether it says DONE. */
+function awaitHelper(state: Int32Array, ownShareMs: number): boolean {
+  const deadline = performance.now() + Math.max(PATIENCE.minimumMs, PATIENCE.factor * ownShareMs);
+  while (Atomics.load(state, 0) === 0) {
+    const left = deadline - performance.now();
+    if (left <= 0) break;
+    Atomics.wait(state, 0, 0, left);
+  }
+  return Atomics.load(state, 0) === DONE;
+}
+
+/** The helper thread: layouts in two lanes, and PageRank beside the caller's own work. */
+export interface HelperThread extends ExactLayouts {
+  /**
+   * Starts PageRank of `graph` (pagerankScores' defaults) on the helper and returns what waits for
+   * it: the caller does something else meanwhile. Without a helper, the returned function works it out.
+   */
+  pagerankBeside(graph: CsrGraph): () => CentralityResult;
+  /** Whether the helper is still there to take work. */
+  readonly working: boolean;
+  close(): void;
+}
+
 /**
- * Layouts on this thread and a helper thread started now (so it is ready by the time the layouts
- * are), which `close` stops. The helper's lane is handed over in shared memory and waited for with
- * Atomics.wait, so the caller stays synchronous. Should the helper fail, or take far longer than this
- * thread's own lane (PATIENCE), its lane is worked out here instead, and later batches stay here.
+ * A helper thread started now (so that it is ready by the time it is needed), which `close` stops.
+ * Work is handed over in shared memory and waited for with Atomics.wait, so the caller stays
+ * synchronous. Should the helper fail, or take far longer than the caller's own share (PATIENCE), its
+ * share is worked out here instead, and later work stays here.
  */
-export function startLayoutHelper(): ExactLayouts & { close(): void; readonly working: boolean } {
+export function startHelperThread(): HelperThread {
   // A thread starts at its creator's niceness: started from the computing thread, it yields as that
   // thread does (decision 050).
   let worker: Worker | undefined = new Worker(new URL('./exact-layouts-worker.mjs', import.meta.url));
@@ -78,8 +120,8 @@ export function startLayoutHelper(): ExactLayouts & { close(): void; readonly wo
     void worker?.terminate();
     worker = undefined;
   };
+  const send = (message: HelperMessage) => worker!.postMessage(message);
   return {
-    /** Whether the helper is still there to take a lane. */
     get working() {
       return worker !== undefined;
     },
@@ -99,18 +141,10 @@ export function startLayoutHelper(): ExactLayouts & { close(): void; readonly wo
         batch.jobs.push({ edges: job.edges, iterations: job.iterations, settings: job.settings, at, k });
         at += 2 * k;
       }
-      worker.postMessage(batch);
+      send({ kind: 'layouts', batch });
       const started = performance.now();
       layoutsHere.run(here);
-      const patience = Math.max(PATIENCE.minimumMs, PATIENCE.factor * (performance.now() - started));
-      const state = new Int32Array(batch.state);
-      const deadline = performance.now() + patience;
-      while (Atomics.load(state, 0) === 0) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        Atomics.wait(state, 0, 0, left);
-      }
-      if (Atomics.load(state, 0) !== DONE) {
+      if (!awaitHelper(new Int32Array(batch.state), performance.now() - started)) {
         stop();
         return layoutsHere.run(there);
       }
@@ -120,23 +154,63 @@ export function startLayoutHelper(): ExactLayouts & { close(): void; readonly wo
         job.y.set(values.subarray(from + k, from + 2 * k));
       }
     },
+    pagerankBeside(graph) {
+      if (!worker) return () => pagerankScores(graph);
+      const { nodeCount, outOffsets, outTargets, outWeights } = graph;
+      const request: PagerankRequest = {
+        graph: { nodeCount, outOffsets, outTargets, outWeights },
+        scores: new SharedArrayBuffer(8 * Math.max(1, nodeCount)),
+        state: new SharedArrayBuffer(12),
+      };
+      send({ kind: 'pagerank', request });
+      const started = performance.now();
+      return () => {
+        const state = new Int32Array(request.state);
+        if (!awaitHelper(state, performance.now() - started)) {
+          stop();
+          return pagerankScores(graph);
+        }
+        return {
+          scores: new Float64Array(request.scores).slice(0, nodeCount),
+          iterations: state[1]!,
+          converged: state[2] === 1,
+        };
+      };
+    },
     close: stop,
   };
 }
 
-/** The helper's side: works out each batch in the shared positions and says when it is done. */
-export function serveLayouts(batch: HelperBatch): void {
-  const state = new Int32Array(batch.state);
+/** Marks a piece of the helper's work DONE (or FAILED if `work` throws) and wakes the caller. */
+function answer(stateBuffer: SharedArrayBuffer, work: (state: Int32Array) => void): void {
+  const state = new Int32Array(stateBuffer);
   try {
+    work(state);
+    Atomics.store(state, 0, DONE);
+  } catch {
+    Atomics.store(state, 0, FAILED);
+  }
+  Atomics.notify(state, 0);
+}
+
+/** The helper's side: works out a PageRank into the shared scores and says when it is done. */
+export function servePagerank(request: PagerankRequest): void {
+  answer(request.state, (state) => {
+    const { scores, iterations, converged } = pagerankScores(request.graph);
+    new Float64Array(request.scores).set(scores);
+    state[1] = iterations;
+    state[2] = converged ? 1 : 0;
+  });
+}
+
+/** The helper's side: works out each batch of layouts in the shared positions and says when it is done. */
+export function serveLayouts(batch: HelperBatch): void {
+  answer(batch.state, () => {
     const values = new Float64Array(batch.positions);
     for (const job of batch.jobs) {
       const x = values.subarray(job.at, job.at + job.k);
       const y = values.subarray(job.at + job.k, job.at + 2 * job.k);
       exactForceAtlas2(x, y, job.edges, job.iterations, job.settings);
     }
-    Atomics.store(state, 0, DONE);
-  } catch {
-    Atomics.store(state, 0, FAILED);
-  }
-  Atomics.notify(state, 0);
+  });
 }

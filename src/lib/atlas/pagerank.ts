@@ -25,14 +25,18 @@ export interface CentralityResult {
  * where s(u) is u's total outgoing weight and D the score held by dangling nodes (s(u) = 0), which is
  * spread evenly over all nodes so no score leaks out and the scores keep summing to 1.
  */
-export function pagerankScores(g: CsrGraph, options: CentralityOptions = {}): CentralityResult {
+export function pagerankScores(
+  g: Pick<CsrGraph, 'nodeCount' | 'outOffsets' | 'outTargets' | 'outWeights'> &
+    Partial<Pick<CsrGraph, 'undirectedOffsets' | 'undirectedNeighbours' | 'undirectedWeights'>>,
+  options: CentralityOptions = {},
+): CentralityResult {
   const { damping = 0.85, tolerance = 1e-10, maxIterations = 100, undirected = false } = options;
   const n = g.nodeCount;
   if (n === 0) return { scores: new Float64Array(0), iterations: 0, converged: true };
 
-  const offsets = undirected ? g.undirectedOffsets : g.outOffsets;
-  const targets = undirected ? g.undirectedNeighbours : g.outTargets;
-  const weights = undirected ? g.undirectedWeights : g.outWeights;
+  const offsets = undirected ? g.undirectedOffsets! : g.outOffsets;
+  const targets = undirected ? g.undirectedNeighbours! : g.outTargets;
+  const weights = undirected ? g.undirectedWeights! : g.outWeights;
 
   const strength = new Float64Array(n);
   for (let u = 0; u < n; u++) {
