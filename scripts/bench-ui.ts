@@ -1,7 +1,8 @@
 // `npm run bench -- ui`: the graph explorer on a generated org, beside a bare sigma page drawing the same
 // nodes and edges in the same browser. Loads a synthetic org (10,000 × 50,000 by default) into a fresh
 // database, starts the production server on it, signs in, and in headless Chromium measures for each
-// page the first frame (navigation start → the graph presented) and the longest task after it.
+// page the first frame (navigation start → the graph presented) and the longest task after it. The
+// suite's `first-frame-overview` case measures the same way on its fixture's community overview.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -25,6 +26,9 @@ const PASSWORD = 'bench operator password';
 const EMAIL = 'operator@ironfront.example';
 /** How long each page is watched after its first frame for long tasks. */
 const WATCH_MS = 5_000;
+
+/** A session cookie as a browser context takes it. */
+type BrowserCookie = { name: string; value: string; url: string };
 
 export interface PageMeasure {
   firstFrameMs: number;
@@ -128,11 +132,7 @@ async function serveBarePage(graphJson: Buffer): Promise<{ url: string; close: (
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
-async function measure(
-  browser: Browser,
-  url: string,
-  cookie?: { name: string; value: string; url: string },
-): Promise<PageMeasure> {
+async function measure(browser: Browser, url: string, cookie?: BrowserCookie): Promise<PageMeasure> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   if (cookie) await context.addCookies([cookie]);
   const page = await context.newPage();
@@ -169,8 +169,45 @@ export interface UiMeasure {
 }
 
 /**
+ * The explorer page and the bare page serving `data` (what the explorer draws, as its API answered),
+ * `runs` times each in turn, in one headless Chromium.
+ */
+async function measurePages(
+  explorerUrl: string,
+  cookie: BrowserCookie,
+  data: Buffer,
+  runs: number,
+): Promise<UiMeasure> {
+  const bare = await serveBarePage(data);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    // A first visit of each, not counted: the server's first answers of the page load its code.
+    await measure(browser, bare.url);
+    await measure(browser, explorerUrl, cookie);
+    const explorer: PageMeasure[] = [];
+    const reference: PageMeasure[] = [];
+    for (let run = 0; run < runs; run++) {
+      reference.push(await measure(browser, bare.url));
+      explorer.push(await measure(browser, explorerUrl, cookie));
+    }
+    return { explorer, bare: reference };
+  } finally {
+    await browser?.close();
+    bare.close();
+  }
+}
+
+/** GET `path` of the app as the signed-in user: its body, or an error naming the status. */
+async function fetchApi(base: string, path: string, cookie: BrowserCookie): Promise<Buffer> {
+  const response = await fetch(`${base}${path}`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/**
  * The graph explorer and the bare sigma page, `runs` times each in turn, on a fresh database holding a
- * synthetic org of `size` (the suite's `ui` case too).
+ * synthetic org of `size` (the suite's `first-frame` case too).
  */
 export async function measureUi(
   size: { participants: number; edges: number },
@@ -181,35 +218,35 @@ export async function measureUi(
   ensureProductionBuild(ROOT, log);
   const database = await prepareDatabase(embedded, size);
   let server: StartedServer | undefined;
-  let bare: { url: string; close: () => void } | undefined;
-  let browser: Browser | undefined;
   try {
     server = await startServer({ ...database.serverEnv, SEED_OPERATOR_PASSWORD: PASSWORD });
-    const cookie = await signIn(server.url);
-    const graph = await fetch(`${server.url}/api/orgs/${database.orgId}/graph?format=compact`, {
-      headers: { cookie: `${cookie.name}=${cookie.value}` },
-    });
-    if (!graph.ok) throw new Error(`the graph API answered ${graph.status}`);
-    bare = await serveBarePage(Buffer.from(await graph.arrayBuffer()));
-    browser = await launchBrowser();
-    const explorer: PageMeasure[] = [];
-    const reference: PageMeasure[] = [];
-    for (let run = 0; run < runs; run++) {
-      reference.push(await measure(browser, bare.url));
-      explorer.push(
-        await measure(browser, `${server.url}/console/${database.orgId}/graph`, {
-          ...cookie,
-          url: server.url,
-        }),
-      );
-    }
-    return { explorer, bare: reference };
+    const cookie = { ...(await signIn(server.url)), url: server.url };
+    const graph = await fetchApi(server.url, `/api/orgs/${database.orgId}/graph?format=compact`, cookie);
+    return await measurePages(`${server.url}/console/${database.orgId}/graph`, cookie, graph, runs);
   } finally {
-    await browser?.close();
-    bare?.close();
     server?.child.kill('SIGTERM');
     await database.drop();
   }
+}
+
+/**
+ * The graph explorer opening on the community overview of a large org's latest Atlas run (the app at
+ * `base`, `cookie` a session of a member who may read the graph), beside the bare sigma page drawing
+ * the same communities, links and positions: `runs` times each in turn (the suite's
+ * `first-frame-overview` case).
+ */
+export async function measureOverviewUi(
+  base: string,
+  orgId: string,
+  cookie: string,
+  runs: number,
+): Promise<UiMeasure> {
+  const at = cookie.indexOf('=');
+  const session = { name: cookie.slice(0, at), value: cookie.slice(at + 1), url: base };
+  const overview = await fetchApi(base, `/api/orgs/${orgId}/graph?view=overview`, session);
+  if ((JSON.parse(overview.toString()) as { view?: string }).view !== 'communities')
+    throw new Error('the org has no community overview: it needs a succeeded Atlas run');
+  return measurePages(`${base}/console/${orgId}/graph`, session, overview, runs);
 }
 
 export async function benchUi(argv: string[]): Promise<void> {

@@ -92,7 +92,7 @@ const latestAtlasRun = (ctx: CaseContext) =>
  * server runs it, in a process of its own (scripts/bench-atlas-run.ts). Not in the fixture itself, so
  * that fixtures made before this case keep serving.
  */
-async function ensureAtlasRun(ctx: CaseContext): Promise<void> {
+export async function ensureAtlasRun(ctx: CaseContext): Promise<void> {
   const found = await ctx.owner.query(`SELECT 1 FROM jobs WHERE id = ${latestAtlasRun(ctx)}`);
   if (found.rowCount) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oc-bench-overview-'));

@@ -19,7 +19,7 @@ import {
   type ThroughputCase,
   type TransferCase,
 } from './cases';
-import { ensureFixture, type Fixture } from './fixture';
+import { ensureFixture, vacuumWrittenTables, type Fixture } from './fixture';
 import { load, summarize, timeRuns, type LoadResult } from './load';
 import { parseSuiteOptions, SUITE_FLAGS_HELP, type SuiteOptions } from './options';
 import { spread, type Row } from './row';
@@ -63,6 +63,7 @@ export async function runSuite(name: string, argv: string[]): Promise<void> {
   const owner = new pg.Client({ connectionString: fixture.ownerUrl });
   await owner.connect();
   try {
+    await vacuumWrittenTables(owner);
     const ctx = { fixture, owner };
     const http = cases.filter((c): c is HttpCase => c.kind !== 'run');
     const rows = http.length

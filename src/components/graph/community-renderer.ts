@@ -2,6 +2,8 @@ import type Graph from 'graphology';
 import type Sigma from 'sigma';
 import { communityNodeSize, dominantStage, linkWidth, type CommunityOverview } from './community-model';
 import { edgeColour, type GraphPalette } from './graph-model';
+import { markFirstFrame } from './first-frame';
+import { loadSigmaModules } from './sigma-modules';
 import { WebGLUnavailableError, webgl2Available } from './graph-renderer';
 
 // The canvas of the overview: each community a disc at the position the Atlas run stored, sized by its
@@ -52,10 +54,7 @@ export class CommunityRenderer {
     signal?: AbortSignal,
   ): Promise<CommunityRenderer> {
     if (!webgl2Available()) throw new WebGLUnavailableError();
-    const [{ default: GraphClass }, { default: SigmaClass }] = await Promise.all([
-      import('graphology'),
-      import('sigma'),
-    ]);
+    const [{ default: GraphClass }, { default: SigmaClass }] = await loadSigmaModules();
     // A canvas given up while the modules loaded must not draw into the container its successor uses.
     if (signal?.aborted) throw signal.reason;
     const graph = new GraphClass<NodeAttributes, EdgeAttributes>({ type: 'undirected' });
@@ -98,6 +97,7 @@ export class CommunityRenderer {
       edgeReducer: (edge, _display, attrs) => renderer.reduceEdge(edge, attrs),
     });
     renderer.sigma = sigma;
+    markFirstFrame();
     sigma.on('enterNode', ({ node, event }) => {
       callbacks.onHover?.(graph.getNodeAttribute(node, 'i'), { x: event.x, y: event.y });
       container.style.cursor = 'pointer';

@@ -14,6 +14,8 @@ import {
   type GraphPalette,
   type LegendEntry,
 } from './graph-model';
+import { markFirstFrame } from './first-frame';
+import { loadSigmaModules } from './sigma-modules';
 
 // The canvas behind the explorer: a graphology graph built in chunks (so the page keeps answering while
 // 50,000 edges go in), drawn by sigma (WebGL 2) and laid out by ForceAtlas2 in a web worker. Browser
@@ -105,10 +107,7 @@ export class GraphRenderer {
     },
   ): Promise<GraphRenderer> {
     if (!webgl2Available()) throw new WebGLUnavailableError();
-    const [{ default: GraphClass }, { default: SigmaClass }] = await Promise.all([
-      import('graphology'),
-      import('sigma'),
-    ]);
+    const [{ default: GraphClass }, { default: SigmaClass }] = await loadSigmaModules();
     const callbacks = options.callbacks ?? {};
     const graph = new GraphClass<NodeAttributes, EdgeAttributes>({
       type: 'directed',
@@ -137,14 +136,7 @@ export class GraphRenderer {
       edgeReducer: (key, data, attrs) => renderer.reduceEdge(key, data, attrs),
     });
     renderer.sigma = sigma;
-    // Sigma draws inside its constructor; the frame is on screen once the browser has presented it,
-    // i.e. when the next animation frame after it begins (the bench measures this mark).
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
-        performance.mark('graph:first-frame');
-        callbacks.onFirstFrame?.();
-      }),
-    );
+    markFirstFrame(callbacks.onFirstFrame);
     sigma.on('enterNode', ({ node, event }) => {
       callbacks.onHover?.(graph.getNodeAttribute(node, 'i'), { x: event.x, y: event.y });
       container.style.cursor = 'pointer';

@@ -14,6 +14,7 @@ import {
   type LegendEntry,
 } from '../../../../components/graph/graph-model';
 import { resolveGraphPalette, watchTheme } from '../../../../components/graph/graph-palette';
+import { loadSigmaModules } from '../../../../components/graph/sigma-modules';
 import {
   GraphRenderer,
   LARGE_GRAPH_NODES,
@@ -130,6 +131,8 @@ export function GraphExplorer({
     const previous = renderer.current?.positions();
     const setStatus = (next: Status) => setLoaded({ key: loadKey, status: next });
     (async () => {
+      // The canvas's code comes while the graph does (a failure shows when a renderer asks for it).
+      loadSigmaModules().catch(() => undefined);
       const response = await data(
         api.GET('/api/orgs/{orgId}/graph', { params: { path: { orgId }, query }, signal: controller.signal }),
       );
