@@ -1,7 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/lib/db';
 import { unsafeAddMembership } from '../src/lib/repositories/unsafe';
 import { createOrgScope } from '../src/lib/scope';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
@@ -78,9 +80,26 @@ describe('graph explorer', () => {
       role: 'admin',
       via: 'e2e',
     });
+    // The communities, a large org's first view once Atlas has run, are read by the page as it
+    // renders; before that, and for the views that follow, the explorer asks the API.
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/orgs/${large.orgId}/graph`) asked.push(request.url());
+    });
+    const graphViews = async () =>
+      (
+        await queryRows<{ view: string | null }>(
+          database.db,
+          sql`SELECT metadata->>'view' AS view FROM events
+              WHERE org_id = ${large.orgId} AND event_type = 'graph.viewed' ORDER BY created_at, id`,
+        )
+      ).map((row) => row.view);
     try {
       await page.goto(`${server().url}/console/${large.orgId}/graph`);
       await page.getByText('Atlas has not run for this org yet').waitFor({ timeout: 60_000 });
+      expect(asked.map((url) => new URL(url).searchParams.get('view'))).toEqual(['overview']);
+      expect(await graphViews()).toEqual(['overview']);
+      asked.length = 0;
       expect(
         await page.getByRole('link', { name: 'Run Atlas on the Recommendations page' }).getAttribute('href'),
       ).toBe(`/console/${large.orgId}/recommendations`);
@@ -103,6 +122,8 @@ describe('graph explorer', () => {
       // The overview's first frame is marked, as the whole graph's is: the bench suite measures it.
       await page.waitForFunction(() => performance.getEntriesByName('graph:first-frame').length === 1);
       expect(await list.getByRole('button').count()).toBe(overview.drawnCommunities);
+      expect(asked).toEqual([]);
+      expect(await graphViews()).toEqual(['overview', 'overview']);
       await page.screenshot({ path: path.join(os.tmpdir(), 'operator-console-graph-communities.png') });
 
       await list.getByRole('button').nth(1).focus();
@@ -116,9 +137,13 @@ describe('graph explorer', () => {
       );
       expect(drawn).toBe(overview.communities[1]!.size);
 
+      expect(asked.map((url) => new URL(url).searchParams.get('community'))).toEqual(['1']);
+
+      // Back to the overview: now asked of the API (the page's answer was for its first view only).
       await trail.getByRole('button', { name: 'Communities' }).click();
       await list.waitFor({ timeout: 60_000 });
       expect(new URL(page.url()).searchParams.get('community')).toBeNull();
+      expect(asked.map((url) => new URL(url).searchParams.get('view'))).toEqual([null, 'overview']);
     } finally {
       await context.close();
     }

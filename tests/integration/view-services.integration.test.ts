@@ -8,7 +8,7 @@ import type { MemberScope } from '../../src/lib/scope';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { applyIntervention } from '../../src/lib/services/interventions';
 import { exportAuditLog, viewAuditLog } from '../../src/lib/services/views/events';
-import { viewGraph } from '../../src/lib/services/views/graph';
+import { viewGraph, viewStoredCommunities } from '../../src/lib/services/views/graph';
 import { viewInterventions } from '../../src/lib/services/views/interventions';
 import { viewMembers } from '../../src/lib/services/views/members';
 import { viewOverview } from '../../src/lib/services/views/overview';
@@ -19,6 +19,7 @@ import { listEventsQuerySchema } from '../../src/lib/validation/events';
 import { graphQuerySchema } from '../../src/lib/validation/graph';
 import { listParticipantsQuerySchema } from '../../src/lib/validation/participants';
 import { createTestApi, createUser, signIn, TEST_PASSWORD } from '../setup/api';
+import { insertAtlasJob, writeRun } from '../setup/atlas-runs';
 import { describeEachDatabase } from '../setup/databases';
 
 // The view services are what pages call: each must return what the API returns and write the event
@@ -287,6 +288,26 @@ describeEachDatabase(
         const viaService = await withEvent(view);
         expect(viaService.event, path).toEqual(viaApi.event);
       }
+    });
+
+    // Last: it gives the shared org an Atlas run.
+    it('graph: the stored communities as the API answers view=overview, written alike; nothing before a run', async () => {
+      const before = await eventCount();
+      expect(await viewStoredCommunities(db().db, viewer)).toBeUndefined();
+      expect(await eventCount()).toBe(before);
+
+      await writeRun(db(), owner, await insertAtlasJob(db(), orgId, 'succeeded', new Date()));
+      const viaApi = await withEvent(async () => {
+        const response = await api().request(`/api/orgs/${orgId}/graph?view=overview&format=compact`, {
+          cookie,
+        });
+        expect(response.status).toBe(200);
+        return response.json();
+      });
+      const viaService = await withEvent(() => viewStoredCommunities(db().db, owner));
+      expect(viaService.result).toMatchObject({ view: 'communities' });
+      expect(JSON.parse(JSON.stringify(viaService.result))).toEqual(viaApi.result);
+      expect(viaService.event).toEqual(viaApi.event);
     });
   },
   { keepData: true },

@@ -30,6 +30,7 @@ import {
   OVERVIEW_COMMUNITIES,
   OVERVIEW_GRAPH_NODES,
   OVERVIEW_LINKS,
+  type CommunityOverview,
   type GraphQuery,
 } from '../../validation/graph';
 
@@ -254,14 +255,21 @@ async function loadOverviewAndAudit(
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<GraphOverview> {
-  const stored = hasFilters(query)
-    ? undefined
-    : await findLatestOverview(tx, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
+  const stored = hasFilters(query) ? undefined : await findStoredOverview(tx, scope);
   if (!stored)
     return {
       kind: 'participants',
       graph: await loadAndAudit(tx, scope, { ...query, view: 'overview' }, pause),
     };
+  await auditStoredOverview(tx, scope, stored);
+  return { kind: 'communities', overview: stored };
+}
+
+const findStoredOverview = (tx: OrgDb, scope: RequestScope) =>
+  findLatestOverview(tx, scope, { communities: OVERVIEW_COMMUNITIES, links: OVERVIEW_LINKS });
+
+/** `graph.viewed` for the stored communities of a run. */
+async function auditStoredOverview(tx: OrgDb, scope: RequestScope, stored: StoredOverview) {
   await writeAuditEvent(tx, scope, {
     type: 'graph.viewed',
     targetType: 'org',
@@ -274,5 +282,24 @@ async function loadOverviewAndAudit(
       leftOut: stored.leftOut,
     },
   });
-  return { kind: 'communities', overview: stored };
+}
+
+/**
+ * The communities of the org's latest succeeded Atlas run as `GET …/graph?view=overview` answers them
+ * (whatever the format), audited alike — or undefined, writing nothing, before the first run. The
+ * graph page reads a large org's first view with it while it renders, rather than the explorer asking
+ * for it once loaded (docs/decisions/060). Only the stored rows: the fallback before a run reads the
+ * org's most connected participants, a heavy read left to the API and its queue for heavy requests.
+ */
+export async function viewStoredCommunities(
+  db: Database,
+  scope: RequestScope,
+): Promise<CommunityOverview | undefined> {
+  requirePermission(scope, 'graph.read');
+  return withOrg(db, scope, async (tx) => {
+    const stored = await findStoredOverview(tx, scope);
+    if (!stored) return undefined;
+    await auditStoredOverview(tx, scope, stored);
+    return { view: 'communities', ...stored };
+  });
 }

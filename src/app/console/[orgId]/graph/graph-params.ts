@@ -1,9 +1,16 @@
-import { createParser, parseAsFloat, parseAsInteger, parseAsString, parseAsStringLiteral } from 'nuqs';
+import {
+  createLoader,
+  createParser,
+  parseAsFloat,
+  parseAsInteger,
+  parseAsString,
+  parseAsStringLiteral,
+} from 'nuqs/server';
 import { LIFECYCLE_STAGES, SEGMENT_KEYS, type LifecycleStage, type SegmentKey } from '../../../../lib/domain';
 
 // The explorer's state in the URL, so a view reloads and shares as it was: the community drilled into,
 // the focus and its depth, the colour mode, the API's own filters and the minimum confidence. This module maps the URL to the graph
-// API's query and back; it holds no React.
+// API's query and back, for the explorer and for the page on the server; it holds no React.
 
 export const COLOUR_MODES = ['stage', 'segment', 'role'] as const;
 export type ColourMode = (typeof COLOUR_MODES)[number];
@@ -54,6 +61,9 @@ export const graphParsers = {
   segment: parseAsStringLiteral(SEGMENT_KEYS),
   minConfidence: parseAsConfidence.withDefault(0),
 };
+
+/** The explorer's state from a request's search params (the page, on the server). */
+export const loadGraphSearchParams = createLoader(graphParsers);
 
 export interface GraphViewState {
   community: number | null;
