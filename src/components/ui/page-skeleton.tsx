@@ -4,7 +4,7 @@ import { Skeleton } from './skeleton';
  * A page's shape while the server reads it: the title, then cards or rows. Pages whose data takes
  * more than a moment (the overview of a large org counts its segments) show it at once on navigation.
  */
-export function PageSkeleton({ label, layout }: { label: string; layout: 'cards' | 'rows' }) {
+export function PageSkeleton({ label, layout }: { label: string; layout: 'cards' | 'rows' | 'canvas' }) {
   return (
     <div className="grid gap-4" aria-busy="true">
       <span role="status" className="sr-only">
@@ -25,6 +25,15 @@ export function PageSkeleton({ label, layout }: { label: string; layout: 'cards'
             <Skeleton className="h-72" />
             <Skeleton className="h-72" />
           </div>
+        </>
+      ) : layout === 'canvas' ? (
+        <>
+          <div className="flex flex-wrap gap-2">
+            {Array.from({ length: 3 }, (_, i) => (
+              <Skeleton key={i} className="h-9 w-32" />
+            ))}
+          </div>
+          <Skeleton className="h-[calc(100vh-16rem)] min-h-80" />
         </>
       ) : (
         <div className="overflow-hidden rounded-lg border border-border bg-card">

@@ -45,6 +45,10 @@ type Status =
 
 const number = new Intl.NumberFormat('en');
 
+// The page is the canvas: its code (sigma, graphology) is asked for as soon as this module runs in the
+// browser, while the page hydrates, rather than when the first view is drawn.
+if (typeof window !== 'undefined') loadSigmaModules().catch(() => undefined);
+
 // The legend starts open on wide screens and folded on phones, where it would cover the graph.
 const WIDE = '(min-width: 768px)';
 const isWide = () => window.matchMedia(WIDE).matches;
@@ -137,14 +141,15 @@ export function GraphExplorer({
     const previous = renderer.current?.positions();
     const setStatus = (next: Status) => setLoaded({ key: loadKey, status: next });
     (async () => {
-      // The canvas's code comes while the graph does (a failure shows when a renderer asks for it).
-      loadSigmaModules().catch(() => undefined);
       const given = attempt === 0 && initialAnswer.current?.key === queryKey ? initialAnswer.current : null;
       initialAnswer.current = undefined;
       const response =
         given?.response ??
         (await data(
-          api.GET('/api/orgs/{orgId}/graph', { params: { path: { orgId }, query }, signal: controller.signal }),
+          api.GET('/api/orgs/{orgId}/graph', {
+            params: { path: { orgId }, query },
+            signal: controller.signal,
+          }),
         ));
       if (controller.signal.aborted) return;
       renderer.current?.kill();

@@ -1,0 +1,3 @@
+import { permissionLayout } from '../../permission-layout';
+
+export default permissionLayout('graph.read');
