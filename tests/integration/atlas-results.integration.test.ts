@@ -204,7 +204,7 @@ describeEachDatabase('atlas results', ({ db }) => {
     expect(await rowsOf(other.orgId)).toEqual(before);
   });
 
-  it('writes a larger org in several batches, every participant once', async () => {
+  it('writes a larger org in several batches, every participant once, giving way before each', async () => {
     await demo();
     const big = await loadSyntheticOrg(
       db(),
@@ -213,7 +213,12 @@ describeEachDatabase('atlas results', ({ db }) => {
     );
     const scope = scopeFor(big.orgId);
     const jobId = await insertAtlasJob(db(), big.orgId, 'succeeded', new Date());
-    const { overview } = await writeRun(db(), scope, jobId, 400);
+    let turns = 0;
+    const { overview } = await writeRun(db(), scope, jobId, 400, async () => {
+      turns++;
+    });
+    // Light requests get their turn before each batch of links and of scores (decision 031).
+    expect(turns).toBe(Math.ceil(1500 / 400) + Math.ceil(overview.links.length / 400));
     expect(await rowsOf(big.orgId)).toEqual({
       communities: overview.communities.length,
       links: overview.links.length,

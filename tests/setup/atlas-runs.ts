@@ -32,6 +32,7 @@ export async function writeRun(
   scope: OrgScope,
   jobId: string,
   batchSize?: number,
+  giveWay?: () => Promise<void>,
 ) {
   const graph = await loadOrgGraph(inOrg(db.db, scope), scope);
   const { analysis } = analyseGraph(graph, Date.now());
@@ -48,7 +49,7 @@ export async function writeRun(
       pagerankTop: analysis.pagerankTop,
       bridging: analysis.bridging.participation,
     },
-    { batchSize },
+    { batchSize, giveWay },
   );
   return { graph, analysis, overview };
 }

@@ -71,10 +71,14 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
   await step('write', async () => {
     // A resumed run first clears what its earlier attempt wrote.
     if (ctx.job.attempts > 1) await deleteAtlasResults(scoped, ctx.scope, ctx.job.id);
-    await writeAtlasResults(scoped, ctx.scope, ctx.job.id, output.overview, {
-      participantIds: graph.participantIds,
-      ...output.scores,
-    });
+    await writeAtlasResults(
+      scoped,
+      ctx.scope,
+      ctx.job.id,
+      output.overview,
+      { participantIds: graph.participantIds, ...output.scores },
+      { giveWay: ctx.giveWay },
+    );
   });
   await ctx.progress('saving the recommendations', 0.97);
   await withOrg(ctx.db, ctx.scope, async (tx) => {

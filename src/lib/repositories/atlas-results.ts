@@ -92,8 +92,10 @@ async function insertLinks(
   jobId: string,
   links: AtlasOverview['links'],
   batchSize: number,
+  giveWay: () => Promise<void>,
 ) {
   for (const [start, end] of batches(links.length, batchSize)) {
+    await giveWay();
     const batch = links.slice(start, end);
     await inOrg((tx) =>
       tx.execute(
@@ -117,6 +119,7 @@ async function insertScores(
   positions: Float32Array,
   scores: ParticipantScores,
   batchSize: number,
+  giveWay: () => Promise<void>,
 ): Promise<void> {
   // Each column goes as one array literal written here: the driver's writing of a JavaScript array,
   // element by element, was a third of a second of the event loop for 100,000 participants.
@@ -143,6 +146,7 @@ async function insertScores(
   const inFlight = new Set<Promise<unknown>>();
   try {
     for (const [start, end] of batches(scores.participantIds.length, batchSize)) {
+      await giveWay();
       const write: Promise<unknown> = insert(start, end).finally(() => inFlight.delete(write));
       inFlight.add(write);
       if (inFlight.size >= SCORE_WRITES_IN_FLIGHT) await Promise.race(inFlight);
@@ -156,7 +160,9 @@ async function insertScores(
 
 /**
  * Stores a run's overview and per-participant scores under its job id, labelling each community with
- * its central members' names as they are now. Not one transaction: see the top of this file.
+ * its central members' names as they are now. Not one transaction: see the top of this file. Each
+ * batch of links or scores first awaits `giveWay` (a job's: the server's light requests in flight
+ * finish first, decision 031), so that the database's cores are not all writing while they wait.
  */
 export async function writeAtlasResults(
   inOrg: InOrg,
@@ -164,9 +170,10 @@ export async function writeAtlasResults(
   jobId: string,
   overview: Pick<AtlasOverview, 'communities' | 'links' | 'positions'>,
   scores: ParticipantScores,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; giveWay?: () => Promise<void> } = {},
 ): Promise<void> {
   const batchSize = options.batchSize ?? ATLAS_RESULTS_BATCH_SIZE;
+  const giveWay = options.giveWay ?? (async () => undefined);
   if (overview.positions.length !== 2 * scores.participantIds.length)
     throw new RangeError(
       `positions holds ${overview.positions.length / 2} participants, scores ${scores.participantIds.length}`,
@@ -177,8 +184,8 @@ export async function writeAtlasResults(
   // The links beside the scores, on a connection of their own: nothing reads either before the run
   // succeeds, and the scores must only follow the communities (pruneAtlasResults finds runs by them).
   const [links, written] = await Promise.allSettled([
-    insertLinks(inOrg, scope, jobId, overview.links, batchSize),
-    insertScores(inOrg, scope, jobId, overview.positions, scores, batchSize),
+    insertLinks(inOrg, scope, jobId, overview.links, batchSize, giveWay),
+    insertScores(inOrg, scope, jobId, overview.positions, scores, batchSize, giveWay),
   ]);
   if (links.status === 'rejected') throw links.reason;
   if (written.status === 'rejected') throw written.reason;
