@@ -1,5 +1,5 @@
 // graphology and sigma, loaded on demand (they are most of the canvas's code) and once: the explorer
-// asks for them as it asks the API for the graph, so that both arrive together, and the renderers
+// asks for them as soon as its module runs in the browser, while the page hydrates, and the renderers
 // take them from here.
 
 const load = () => Promise.all([import('graphology'), import('sigma')]);

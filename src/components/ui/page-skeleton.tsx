@@ -1,7 +1,7 @@
 import { Skeleton } from './skeleton';
 
 /**
- * A page's shape while the server reads it: the title, then cards or rows. Pages whose data takes
+ * A page's shape while the server reads it: the title, then cards, rows or a canvas. Pages whose data takes
  * more than a moment (the overview of a large org counts its segments) show it at once on navigation.
  */
 export function PageSkeleton({ label, layout }: { label: string; layout: 'cards' | 'rows' | 'canvas' }) {

@@ -7,7 +7,7 @@ import { pagerankScores } from './pagerank';
 import { topShares } from './percentile';
 
 // Everything Atlas computes about an org's graph before the detectors and layouts read it: one pure,
-// synchronous pass over typed arrays, run in a worker thread (src/lib/jobs/compute-worker.ts).
+// synchronous pass over typed arrays, run in a worker thread (src/lib/jobs/compute-worker-main.ts).
 
 export const DAY_MS = 86_400_000;
 
