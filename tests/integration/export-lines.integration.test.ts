@@ -6,7 +6,7 @@ import { orgs } from '../../src/lib/database/schema';
 import { queryRows } from '../../src/lib/db';
 import { inOrg, inOrgWithConnection, unsafeWithOrgId } from '../../src/lib/database/with-org';
 import { exportEventLines, searchEvents } from '../../src/lib/repositories/events';
-import { copyOut } from '../../src/lib/repositories/export-copy';
+import { copyOut } from '../../src/lib/repositories/copy-binary';
 import { exportParticipantLines } from '../../src/lib/repositories/participants';
 import { exportRelationshipLines } from '../../src/lib/repositories/relationships';
 import { createOrgScope } from '../../src/lib/scope';
@@ -271,6 +271,43 @@ describeEachDatabase('export lines', ({ db, kind }) => {
           expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       } finally {
         for (const client of clients) client.release();
+      }
+    });
+
+    it('reads a COPY whole, through notices, and hands the server’s errors on', async () => {
+      const pool = db().pool!;
+      const client = await pool.connect();
+      try {
+        const read = async (statement: string) => {
+          const chunks: Buffer[] = [];
+          await copyOut(client, statement, 'test.copy', (chunk) => {
+            chunks.push(Buffer.from(chunk));
+          });
+          return Buffer.concat(chunks);
+        };
+        // Every byte of a large COPY, as psql's own COPY reader gets them: rows of every length.
+        const rows = 'SELECT g, repeat($$é$$, g % 300) FROM generate_series(1, 20000) g';
+        const expected = await client.query<{ data: Buffer }>(
+          `SELECT string_agg(int2send(2::int2) || int4send(4) || int4send(g) || int4send(octet_length(t)) || convert_to(t, 'UTF8'), ''::bytea) AS data
+           FROM (SELECT g, repeat($$é$$, g % 300) AS t FROM generate_series(1, 20000) g) r`,
+        );
+        const whole = await read(rows);
+        expect(whole.subarray(19, whole.length - 2).equals(expected.rows[0]!.data)).toBe(true);
+        // A notice in the middle of the rows is not data.
+        await client.query(`CREATE FUNCTION pg_temp.noted(i int) RETURNS int LANGUAGE plpgsql AS
+                            $$BEGIN IF i = 5000 THEN RAISE NOTICE 'half-way'; END IF; RETURN i; END$$`);
+        const noted = await read(rows.replace('SELECT g,', 'SELECT pg_temp.noted(g),'));
+        expect(noted.equals(whole)).toBe(true);
+        // An error after rows have come, and one before any: each rejects, and the connection goes on.
+        await expect(read('SELECT 1 / (g - 15000) FROM generate_series(1, 20000) g')).rejects.toThrow(
+          /division by zero/,
+        );
+        await expect(read('SELECT no_such_column FROM generate_series(1, 3) g')).rejects.toThrow(
+          /no_such_column/,
+        );
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        client.release();
       }
     });
   }

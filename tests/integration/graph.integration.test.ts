@@ -1,9 +1,9 @@
-import { withOrg } from '../../src/lib/database/with-org';
+import { withOrg, withOrgConnection, type OrgDb } from '../../src/lib/database/with-org';
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
-import { loadCompactGraph } from '../../src/lib/repositories/compact-graph';
+import { loadCompactGraph, type CompactGraphText } from '../../src/lib/repositories/compact-graph';
 import { queryRows } from '../../src/lib/db';
 import {
   GraphTooLargeError,
@@ -20,7 +20,7 @@ import { getSegmentSettings } from '../../src/lib/repositories/segments';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
-import { graphQuerySchema } from '../../src/lib/validation/graph';
+import { graphQuerySchema, type GraphQuery } from '../../src/lib/validation/graph';
 import { createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
 
@@ -292,75 +292,118 @@ describeEachDatabase('graph', ({ db }) => {
     expect(unpaused.edges.map((e) => e.id)).toEqual([...unpaused.edges.map((e) => e.id)].sort());
   });
 
-  it('writes the compact form in PostgreSQL as the JSON graph reads, filtered or not, leaving out edges to a participant added meanwhile', async () => {
+  it('writes the compact form as the JSON graph reads, through COPY and through aggregates alike, filtered or not, leaving out edges to a participant added meanwhile', async () => {
     await demo();
     const options = { participants: 1500, edges: 4000, seed: 9, now: new Date('2026-11-01T00:00:00Z') };
     const big = await loadSyntheticOrg(db(), { name: 'Compact', timezone: 'UTC' }, options);
     const scope = viewerOf(big.orgId, 'Compact');
     const limits = { maxNodes: 10_000, maxEdges: 100_000 };
+    type Limits = Parameters<typeof loadCompactGraph>[3];
+    type Read = (
+      q: GraphQuery,
+      limits: Limits,
+      pause?: (tx: OrgDb) => Promise<void>,
+    ) => Promise<CompactGraphText>;
+    // Aggregates (docs/decisions/041) on both databases; COPY (decision 062) where the transaction has
+    // a connection to give, i.e. on PostgreSQL.
+    const aggregated: Read = (q, l, pause) =>
+      withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, q, l, pause && (() => pause(tx))));
+    let copies = 0;
+    const copied: Read = (q, l, pause) =>
+      withOrgConnection(db(), scope, (tx, connection) => {
+        if (connection) copies++;
+        return loadCompactGraph(tx, scope, q, l, pause && (() => pause(tx)), connection);
+      });
+    const text = (graph: CompactGraphText) =>
+      Buffer.concat(
+        graph.pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+      ).toString();
+
     for (const query of [
       graphQuerySchema.parse({}),
       graphQuerySchema.parse({ stage: 'active', minConfidence: '0.5' }),
       graphQuerySchema.parse({ segment: 'highly_connected' }),
+      graphQuerySchema.parse({ segment: 'dormant' }),
     ]) {
       const expected = await withOrg(db().db, scope, async (tx) =>
         toCompact(await loadWholeGraph(tx, scope, query, limits)),
       );
-      const written = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, query, limits));
-      const compact = JSON.parse(written.pieces.join('')) as typeof expected;
+      const written = await aggregated(query, limits);
+      const compact = JSON.parse(text(written)) as typeof expected;
       expect(compact, JSON.stringify(query)).toEqual(expected);
       expect(written.nodes).toBe(expected.nodes.id.length);
       expect(written.edges).toBe(expected.edges.source.length);
+      // The same bytes through COPY, read in one go and giving way every 700 rows.
+      for (const edgePage of [undefined, 700]) {
+        const throughCopy = await copied(query, { ...limits, edgePage });
+        expect(text(throughCopy), JSON.stringify(query)).toBe(text(written));
+        expect([throughCopy.nodes, throughCopy.edges]).toEqual([written.nodes, written.edges]);
+      }
     }
+    expect(copies).toBe(db().kind === 'postgres' ? 8 : 0);
 
     const whole = graphQuerySchema.parse({});
-    const unpaused = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, whole, limits));
-    const late = '00000000-0000-4000-8000-0000000000bb';
-    let pauses = 0;
-    const paused = await withOrg(db().db, scope, (tx) =>
-      loadCompactGraph(tx, scope, whole, limits, async () => {
+    for (const read of [aggregated, copied]) {
+      const unpaused = await read(whole, limits);
+      const late = `00000000-0000-4000-8000-0000000000${read === copied ? 'cc' : 'bb'}`;
+      let pauses = 0;
+      const paused = await read(whole, limits, async (tx) => {
         // After the participants were read, before the relationships: a participant and an edge to it.
         if (++pauses === 2) {
           await tx.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
                                VALUES (${big.orgId}, ${late}, 'Late arrival', 'member', 'manual')`);
-          await tx.execute(sql`INSERT INTO relationships (org_id, id, from_participant_id, to_participant_id, type, source, confidence_score)
-                               VALUES (${big.orgId}, 'ffffffff-ffff-4fff-bfff-fffffffffffe',
-                                       ${idFactory(big.orgId, 'participant')(0)}, ${late}, 'knows', 'manual', 1)`);
+          await tx.execute(sql`INSERT INTO relationships (org_id, from_participant_id, to_participant_id, type, source, confidence_score)
+                               VALUES (${big.orgId}, ${idFactory(big.orgId, 'participant')(0)}, ${late}, 'knows', 'manual', 1)`);
         }
-      }),
-    );
-    expect(pauses).toBe(2);
-    expect(paused.pieces.join('')).toBe(unpaused.pieces.join(''));
-    // Read again (the late participant is among the nodes now), in one page and in pages of 700.
-    const single = await withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, whole, limits));
-    const paged = await withOrg(db().db, scope, (tx) =>
-      loadCompactGraph(tx, scope, whole, { ...limits, edgePage: 700 }),
-    );
-    expect(single.edges).toBe(unpaused.edges + 1);
-    expect(paged.pieces.join('')).toBe(single.pieces.join(''));
+      });
+      expect(pauses).toBe(2);
+      expect(text(paused)).toBe(text(unpaused));
+      // Read again (the late participant is among the nodes now), giving way once and every 700.
+      let small = 0;
+      const single = await read(whole, limits);
+      const paged = await read(whole, { ...limits, edgePage: 700 }, async () => {
+        small++;
+      });
+      expect(single.edges).toBe(unpaused.edges + 1);
+      expect(text(paged)).toBe(text(single));
+      // Before each statement and after each 700 relationships (a COPY's pauses fall between the
+      // chunks it arrives in: fewer, never more).
+      expect(small).toBeGreaterThanOrEqual(
+        read === copied && copies ? 3 : 2 + Math.floor(single.edges / 700),
+      );
+      expect(small).toBeLessThanOrEqual(2 + Math.ceil(single.nodes / 700) + Math.ceil(single.edges / 700));
 
-    await expect(
-      withOrg(db().db, scope, (tx) =>
-        loadCompactGraph(tx, scope, whole, { maxNodes: 1000, maxEdges: 100_000 }),
-      ),
-    ).rejects.toBeInstanceOf(GraphTooLargeError);
-    await expect(
-      withOrg(db().db, scope, (tx) =>
-        loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 100 }),
-      ),
-    ).rejects.toBeInstanceOf(GraphTooLargeError);
-    // Over the limit with the next page already asked for: that read ends inside the transaction,
-    // which can go on.
-    const after = await withOrg(db().db, scope, async (tx) => {
-      await expect(
-        loadCompactGraph(tx, scope, whole, { maxNodes: 10_000, maxEdges: 1000, edgePage: 700 }),
-      ).rejects.toBeInstanceOf(GraphTooLargeError);
+      // Refused with the number of participants that match, however many were read.
+      const refused = await read(whole, { maxNodes: 1000, maxEdges: 100_000 }).catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(GraphTooLargeError);
+      expect((refused as GraphTooLargeError).nodes).toBe(single.nodes);
+      await expect(read(whole, { maxNodes: 10_000, maxEdges: 100 })).rejects.toBeInstanceOf(
+        GraphTooLargeError,
+      );
+    }
+    // Over the limit with more relationships on their way: that read ends inside the transaction, which
+    // can go on.
+    const after = await withOrgConnection(db(), scope, async (tx, connection) => {
+      for (const through of [undefined, connection]) {
+        await expect(
+          loadCompactGraph(
+            tx,
+            scope,
+            whole,
+            { maxNodes: 10_000, maxEdges: 1000, edgePage: 700 },
+            undefined,
+            through,
+          ),
+        ).rejects.toBeInstanceOf(GraphTooLargeError);
+      }
       return queryRows<{ n: number }>(
         tx,
         sql`SELECT count(*)::int AS n FROM participants WHERE org_id = ${big.orgId}`,
       );
     });
-    expect(after[0]!.n).toBe(single.nodes);
+    expect(after[0]!.n).toBe(1502);
   });
 
   it('keeps, hop by hop, the most connected new neighbours a plain walk of the tables finds, hub or not, filtered or not', async () => {

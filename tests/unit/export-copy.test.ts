@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CopiedLines,
-  inlinedStatement,
-  keyReader,
-  type PageShape,
-} from '../../src/lib/repositories/export-copy';
+import { inlinedStatement } from '../../src/lib/repositories/copy-binary';
+import { CopiedLines, keyReader, type PageShape } from '../../src/lib/repositories/export-copy';
 import { sql } from 'drizzle-orm';
 import { csvLine } from '../support/csv-reference';
-
-// COPY's binary format (PostgreSQL documentation, "Binary Format"): a signature, flags, a header
-// extension, then per row a 16-bit field count and each field's 32-bit length (-1: NULL) and bytes,
-// then a 16-bit -1.
-function binaryCopy(rows: (Buffer | null)[][]): Buffer {
-  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
-  for (const row of rows) {
-    const count = Buffer.alloc(2);
-    count.writeInt16BE(row.length);
-    parts.push(count);
-    for (const field of row) {
-      const length = Buffer.alloc(4);
-      length.writeInt32BE(field ? field.length : -1);
-      parts.push(length);
-      if (field) parts.push(field);
-    }
-  }
-  parts.push(Buffer.from([0xff, 0xff]));
-  return Buffer.concat(parts);
-}
+import { binaryCopy } from '../support/binary-copy';
 
 const text = (value: string) => Buffer.from(value);
 const micros = (iso: string, extra: number) => {

@@ -91,7 +91,7 @@ graphRoutes.openapi(graphRoute, async (c) => {
   }
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
     // The whole (filtered) org, its JSON already written (docs/decisions/041).
-    const { pieces } = await viewCompactGraph(db, c.var.scope, query, pause);
+    const { pieces } = await viewCompactGraph(c.var.database, c.var.scope, query, pause);
     return writtenJson<CompactGraph>(c, pieces);
   }
   if (query.focus && query.format !== 'compact') {
@@ -103,7 +103,7 @@ graphRoutes.openapi(graphRoute, async (c) => {
 });
 
 /** An answer whose JSON text is already written, in pieces (the declared type is kept). */
-function writtenJson<T>(c: Context<ApiEnv>, pieces: string[]) {
+function writtenJson<T>(c: Context<ApiEnv>, pieces: (string | Uint8Array)[]) {
   const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
   return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }

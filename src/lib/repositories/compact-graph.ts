@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { PoolClient } from 'pg';
 import { UuidIndex } from '../atlas/uuid-column';
 import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
@@ -7,16 +8,23 @@ import type { GraphQuery } from '../validation/graph';
 import { filtersParticipants, GraphTooLargeError, nodeColumns, nodeFilter } from './graph';
 import { confidenceAtLeast } from './relationships';
 import { getSegmentSettings } from './segments';
+import {
+  copyRowsGivingWay,
+  EDGE_COLUMNS,
+  EdgeColumnsCopy,
+  NODE_COLUMNS,
+  NodeColumnsCopy,
+} from './compact-graph-copy';
 
-// The whole (filtered) graph in the compact form, its JSON written by PostgreSQL a column at a time
-// (docs/decisions/041): one statement for the participants and one per 25,000 relationships, each
-// returning every column as one text of JSON values. The app only turns relationship ends, sent as
-// bytes, into node indexes.
+// The whole (filtered) graph in the compact form, written a column at a time: on PostgreSQL from the
+// rows of two COPYs as they arrive (docs/decisions/062), on the embedded database as one aggregate per
+// column (docs/decisions/041). Either way the JSON values are PostgreSQL's text; the app only turns
+// relationship ends, sent as bytes, into node indexes.
 // Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
 
 /** The compact form's JSON text in pieces, and what it holds (for the audit event). */
 export interface CompactGraphText {
-  pieces: string[];
+  pieces: (string | Uint8Array)[];
   nodes: number;
   edges: number;
 }
@@ -43,26 +51,142 @@ interface EdgeColumns {
   confidences: string | null;
 }
 
+/** A column's values as JSON text joined by commas, by the compact form's member name. */
+type Columns = [name: string, values: string | Uint8Array][];
+
+/** The compact form's two objects of columns, and how many nodes and edges they hold. */
+interface CompactColumns {
+  nodes: Columns;
+  edges: Columns;
+  nodeCount: number;
+  edgeCount: number;
+}
+
+interface Limits {
+  maxNodes: number;
+  maxEdges: number;
+  /** Relationships between two pauses (and per statement, on the aggregate path). */
+  edgePage?: number;
+}
+
 /**
  * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
  * relationships among them (at most `maxEdges`), as the compact form's JSON: nodes in id order, edges
  * as pairs of indexes into them. The statements are separate reads: a relationship to a participant
  * added meanwhile is left out (its participant is not among the nodes), as the paged read did. `pause`
- * is awaited between them, giving light requests their turn (docs/decisions/031).
+ * is awaited between them, giving light requests their turn (docs/decisions/031). Given the
+ * transaction's connection (PostgreSQL), the rows come through COPY (docs/decisions/062); else (the
+ * embedded database) each column comes as one aggregate (docs/decisions/041). Both write the same bytes.
  */
 export async function loadCompactGraph(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
-  limits: { maxNodes: number; maxEdges: number; edgePage?: number },
+  limits: Limits,
   pause: () => Promise<void> = async () => undefined,
+  connection?: PoolClient,
 ): Promise<CompactGraphText> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
-  const [{ n: matching } = { n: 0 }] = await queryRows<{ n: number }>(
+  const page = sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
+                   ORDER BY p.id LIMIT ${limits.maxNodes + 1}`;
+  const columns = connection
+    ? await copiedColumns(db, connection, scope, q, filter, page, limits, pause)
+    : await aggregatedColumns(db, scope, q, filter, page, limits, pause);
+  return {
+    nodes: columns.nodeCount,
+    edges: columns.edgeCount,
+    pieces: [
+      '{"format":"compact","nodes":{',
+      ...jsonArrays(columns.nodes),
+      '},"edges":{',
+      ...jsonArrays(columns.edges),
+      '},"truncated":[]}',
+    ],
+  };
+}
+
+/** How many participants match the filters (for the refusal's message). */
+async function countMatching(db: OrgDb, filter: SQL): Promise<number> {
+  const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM participants p WHERE ${filter}`,
   );
+  return n;
+}
+
+/** The relationships the compact form reads (before their ends are checked against the nodes). */
+const edgeCondition = (scope: OrgScope, q: GraphQuery, filter: SQL) => {
+  const among = sql`(SELECT p.id FROM participants p WHERE ${filter})`;
+  return sql`r.org_id = ${scope.orgId} ${confidenceAtLeast(q.minConfidence)}
+             ${filtersParticipants(q) ? sql`AND r.from_participant_id IN ${among} AND r.to_participant_id IN ${among}` : sql``}`;
+};
+
+/**
+ * On PostgreSQL: the participants, then the relationships, each one `COPY … (FORMAT binary)` whose
+ * rows are written into the columns as they arrive. At most `maxNodes + 1` participants and
+ * `maxEdges + 1` relationships are read: one more than the limit is enough to refuse.
+ */
+async function copiedColumns(
+  db: OrgDb,
+  connection: PoolClient,
+  scope: OrgScope,
+  q: GraphQuery,
+  filter: SQL,
+  page: SQL,
+  { maxNodes, maxEdges, edgePage = EDGE_PAGE }: Limits,
+  pause: () => Promise<void>,
+): Promise<CompactColumns> {
+  await pause();
+  const nodes = new NodeColumnsCopy();
+  await copyRowsGivingWay(
+    connection,
+    sql`SELECT page.id, to_json(page.label)::text, to_json(page.role)::text,
+               to_json(page."lifecycleStage")::text, to_json(page."lastActivityAt")::text,
+               page.degree::text, to_json(page.segment)::text
+        FROM (${page}) page`,
+    'compact-graph.copyNodes',
+    nodes,
+    pause,
+    edgePage,
+  );
+  const index = nodes.index();
+  if (nodes.rowsRead > maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
+  await pause();
+  const edges = new EdgeColumnsCopy(index);
+  await copyRowsGivingWay(
+    connection,
+    sql`SELECT r.from_participant_id, r.to_participant_id, to_json(r.type)::text, r.confidence_score::text
+        FROM relationships r WHERE ${edgeCondition(scope, q, filter)}
+        ORDER BY r.id LIMIT ${maxEdges + 1}`,
+    'compact-graph.copyEdges',
+    edges,
+    pause,
+    edgePage,
+  );
+  edges.done();
+  if (edges.rowsRead > maxEdges) throw new GraphTooLargeError(nodes.rowsRead);
+  const written = (columns: { out: { written(): Buffer } }[], names: string[]): Columns =>
+    columns.map((column, i) => [names[i]!, column.out.written()]);
+  return {
+    nodes: written(nodes.columns, NODE_COLUMNS),
+    edges: written(edges.columns, EDGE_COLUMNS),
+    nodeCount: nodes.rowsRead,
+    edgeCount: edges.kept,
+  };
+}
+
+/** On the embedded database: each column as one aggregate (docs/decisions/041). */
+async function aggregatedColumns(
+  db: OrgDb,
+  scope: OrgScope,
+  q: GraphQuery,
+  filter: SQL,
+  page: SQL,
+  limits: Limits,
+  pause: () => Promise<void>,
+): Promise<CompactColumns> {
+  const matching = await countMatching(db, filter);
   if (matching > limits.maxNodes) throw new GraphTooLargeError(matching);
   await pause();
   // One aggregate per column over the same rows: the columns line up whatever order the rows come in;
@@ -77,8 +201,7 @@ export async function loadCompactGraph(
                string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
                string_agg(page.degree::text, ',') AS degree,
                string_agg(to_json(page.segment)::text, ',') AS segment
-        FROM (SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
-              ORDER BY p.id LIMIT ${limits.maxNodes + 1}) page`,
+        FROM (${page}) page`,
   );
   if (nodes!.n > limits.maxNodes) throw new GraphTooLargeError(nodes!.n);
   const count = nodes!.n;
@@ -86,33 +209,28 @@ export async function loadCompactGraph(
   const edges = await readEdges(db, scope, q, filter, index, limits, pause);
   if (edges === undefined) throw new GraphTooLargeError(count);
   return {
-    nodes: count,
-    edges: edges.count,
-    pieces: [
-      '{"format":"compact","nodes":{',
-      ...jsonArrays([
-        ['id', count ? `"${nodes!.ids!.replaceAll(',', '","')}"` : ''],
-        ['label', nodes!.label ?? ''],
-        ['role', nodes!.role ?? ''],
-        ['lifecycleStage', nodes!.stage ?? ''],
-        ['lastActivityAt', nodes!.lastActivityAt ?? ''],
-        ['degree', nodes!.degree ?? ''],
-        ['segment', nodes!.segment ?? ''],
-      ]),
-      '},"edges":{',
-      ...jsonArrays([
-        ['source', edges.source.join(',')],
-        ['target', edges.target.join(',')],
-        ['type', edges.type.join(',')],
-        ['confidence', edges.confidence.join(',')],
-      ]),
-      '},"truncated":[]}',
+    nodes: [
+      ['id', count ? `"${nodes!.ids!.replaceAll(',', '","')}"` : ''],
+      ['label', nodes!.label ?? ''],
+      ['role', nodes!.role ?? ''],
+      ['lifecycleStage', nodes!.stage ?? ''],
+      ['lastActivityAt', nodes!.lastActivityAt ?? ''],
+      ['degree', nodes!.degree ?? ''],
+      ['segment', nodes!.segment ?? ''],
     ],
+    edges: [
+      ['source', edges.source.join(',')],
+      ['target', edges.target.join(',')],
+      ['type', edges.type.join(',')],
+      ['confidence', edges.confidence.join(',')],
+    ],
+    nodeCount: count,
+    edgeCount: edges.count,
   };
 }
 
 /** Object members `"name":[values]`, each array's values already JSON text joined by commas. */
-const jsonArrays = (members: [name: string, values: string][]) =>
+const jsonArrays = (members: Columns) =>
   members.flatMap(([name, values], i) => [`${i ? ',' : ''}"${name}":[`, values, ']']);
 
 /** How many relationships a statement reads unless told: a page's text stays a few megabytes. */
@@ -131,10 +249,9 @@ async function readEdges(
   q: GraphQuery,
   filter: SQL,
   index: UuidIndex,
-  { maxEdges, edgePage = EDGE_PAGE }: { maxEdges: number; edgePage?: number },
+  { maxEdges, edgePage = EDGE_PAGE }: Limits,
   pause: () => Promise<void>,
 ) {
-  const among = sql`(SELECT p.id FROM participants p WHERE ${filter})`;
   const out = {
     count: 0,
     source: [] as number[],
@@ -154,9 +271,7 @@ async function readEdges(
                    string_agg(r.confidence_score::text, ',') AS confidences
             FROM (SELECT r.id, r.from_participant_id, r.to_participant_id, r.type, r.confidence_score
                   FROM relationships r
-                  WHERE r.org_id = ${scope.orgId} ${after === null ? sql`` : sql`AND r.id > ${after}`}
-                    ${confidenceAtLeast(q.minConfidence)}
-                    ${filtersParticipants(q) ? sql`AND r.from_participant_id IN ${among} AND r.to_participant_id IN ${among}` : sql``}
+                  WHERE ${edgeCondition(scope, q, filter)} ${after === null ? sql`` : sql`AND r.id > ${after}`}
                   ORDER BY r.id LIMIT ${edgePage}) r`,
       )
       .then((result) => (result as unknown as { rows: EdgeColumns[] }).rows[0]);

@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { withQueryLabel } from '../observability/query-label';
 import type { ExportFormat } from '../export-format';
+import { ByteOutput, CopyRows, int32, quotedUuid } from './copy-binary';
 
 // An export page on PostgreSQL (docs/decisions/045): the page's fields come back through
 // `COPY (…) TO STDOUT (FORMAT binary)`, each as its text's bytes, and the app writes the lines from
@@ -38,33 +38,6 @@ const KINDS = new Map<number, ColumnKind>([
   [701, 'number'], // float8
   [1700, 'number'], // numeric
 ]);
-
-// Strings written as E'' literals, backslashes doubled: read the same whatever
-// standard_conforming_strings says.
-class LiteralDialect extends PgDialect {
-  override escapeString(str: string): string {
-    return `E'${str.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  }
-}
-const dialect = new LiteralDialect();
-
-/**
- * The statement's text with its values written in as literals: COPY takes no parameters. Only
- * strings, finite numbers not below zero and booleans are written; anything else is refused rather
- * than written by its `toString`.
- */
-export function inlinedStatement(query: SQL): string {
-  const { params } = dialect.sqlToQuery(query);
-  for (const value of params) {
-    const ok =
-      typeof value === 'string' ||
-      typeof value === 'boolean' ||
-      // Not a negative one: written after a minus in the statement, it would start a comment.
-      (typeof value === 'number' && Number.isFinite(value) && value >= 0);
-    if (!ok) throw new Error(`export-copy: cannot write a ${typeof value} into a COPY statement`);
-  }
-  return dialect.sqlToQuery(sql`${query}`.inlineParams()).sql;
-}
 
 /** Turns a key field's binary value (COPY's binary format) back into text the next page's condition takes. */
 export type KeyReader = (data: Buffer, start: number, end: number) => string;
@@ -119,7 +92,7 @@ export async function describePage(
   select: SQL,
   times: readonly (3 | 6 | undefined)[],
 ): Promise<PageShape> {
-  const query = dialect.sqlToQuery(sql`SELECT * FROM (${select}) probe LIMIT 0`);
+  const query = new PgDialect().sqlToQuery(sql`SELECT * FROM (${select}) probe LIMIT 0`);
   const result = await withQueryLabel('export-copy.describePage', () =>
     connection.query({ text: query.sql, values: query.params as unknown[] }),
   );
@@ -141,34 +114,6 @@ export async function describePage(
 /** Whether the COPY sends the column in its binary form (else as text). */
 export const sentBinary = (kind: ColumnKind) => kind === 'uuid' || kind === 'time3' || kind === 'time6';
 
-/**
- * `COPY (statement) TO STDOUT (FORMAT binary)`, its bytes handed to `take` as they arrive, so the app
- * writes a page's first lines while PostgreSQL is still sending its last.
- */
-export async function copyOut(
-  connection: PoolClient,
-  statement: string,
-  label: string,
-  take: (chunk: Buffer) => void,
-): Promise<void> {
-  const stream = withQueryLabel(label, () =>
-    connection.query(copyTo(`COPY (${statement}) TO STDOUT (FORMAT binary)`)),
-  );
-  // A COPY left half-read leaves the connection waiting for its end (the copy stream gives the
-  // connection back only at CopyDone or an error from the server): after a failure here the rest is
-  // read and dropped, so the transaction can roll back and the connection go back to the pool.
-  let failure: { error: unknown } | undefined;
-  for await (const chunk of stream) {
-    if (failure) continue;
-    try {
-      take(chunk as Buffer);
-    } catch (error) {
-      failure = { error };
-    }
-  }
-  if (failure) throw failure.error;
-}
-
 /** A page as COPY sent it: its lines, how many rows, the last row's key values as text. */
 export interface CopiedPage {
   lines: Buffer;
@@ -176,7 +121,6 @@ export interface CopiedPage {
   last: (string | null)[];
 }
 
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]); // = + - @ tab CR
@@ -200,40 +144,6 @@ const NULL_TEXT = Buffer.from('null');
 const isJsonNumber = (data: Buffer, start: number, end: number) =>
   end > start && data[start] !== N && data[start] !== I && !(data[start] === MINUS && data[start + 1] === I);
 
-/**
- * A byte buffer that grows as lines are written into it. Short spans are copied a byte at a time: a
- * view per value (subarray) cost more in allocation and collection than the copy.
- */
-class Output {
-  buffer: Buffer;
-  length = 0;
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(size, 256));
-  }
-  reserve(n: number) {
-    if (this.length + n <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
-  }
-  byte(b: number) {
-    this.reserve(1);
-    this.buffer[this.length++] = b;
-  }
-  bytes(source: Uint8Array, start: number, end: number) {
-    this.reserve(end - start);
-    const target = this.buffer;
-    if (end - start > 64) {
-      target.set(source.subarray(start, end), this.length);
-      this.length += end - start;
-      return;
-    }
-    let at = this.length;
-    for (let i = start; i < end; i++) target[at++] = source[i]!;
-    this.length = at;
-  }
-}
-
 // 1 for the bytes a JSON string escapes as PostgreSQL's escape_json does: control characters, `"`, `\`.
 const ESCAPED = new Uint8Array(256);
 for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
@@ -252,7 +162,7 @@ function writeEscape(target: Buffer, pos: number, b: number): number {
 }
 
 /** A CSV cell as export_csv_cell writes it: quoted, quotes doubled, an apostrophe before a formula. */
-function csvCell(out: Output, source: Buffer, start: number, end: number) {
+function csvCell(out: ByteOutput, source: Buffer, start: number, end: number) {
   out.reserve(3 + end - start);
   out.buffer[out.length++] = QUOTE;
   if (end > start && FORMULA_START.has(source[start]!)) out.buffer[out.length++] = 0x27;
@@ -267,51 +177,11 @@ function csvCell(out: Output, source: Buffer, start: number, end: number) {
   out.buffer[out.length++] = QUOTE;
 }
 
-// Two hexadecimal digits per byte value, as character codes.
-const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => [HEX.charCodeAt(b >> 4), HEX.charCodeAt(b & 15)]);
-
-/** A uuid's 16 bytes as its text, quoted (a JSON string and a CSV cell alike). */
-function quotedUuid(out: Output, data: Buffer, start: number, end: number) {
-  if (end - start !== 16) throw new Error('export-copy: a uuid is 16 bytes');
-  out.reserve(38);
-  const target = out.buffer;
-  let at = out.length;
-  target[at++] = QUOTE;
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) target[at++] = MINUS;
-    const pair = HEX_PAIRS[data[start + i]!]!;
-    target[at++] = pair[0]!;
-    target[at++] = pair[1]!;
-  }
-  target[at++] = QUOTE;
-  out.length = at;
-}
-
 const US_PER_DAY = 86_400_000_000;
 const US_PER_DAY_BIG = 86_400_000_000n;
 // Days from 1970-01-01 (where civilDate counts from) to 2000-01-01, where PostgreSQL's timestamps
 // count microseconds from.
 const EPOCH_DAYS = 10_957;
-
-/** Writes `n` (≥ 0) in decimal, zero-padded to `width` digits (more when it has more). */
-const POWERS = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
-
-function digits(out: Output, n: number, width: number) {
-  if (n >= POWERS[width]!) {
-    const text = String(n);
-    out.reserve(text.length);
-    for (let i = 0; i < text.length; i++) out.buffer[out.length++] = text.charCodeAt(i);
-    return;
-  }
-  out.reserve(width);
-  const target = out.buffer;
-  for (let i = out.length + width - 1; i >= out.length; i--) {
-    const rest = (n / 10) | 0;
-    target[i] = 0x30 + n - rest * 10;
-    n = rest;
-  }
-  out.length += width;
-}
 
 /** Days since 1970-01-01 as a proleptic Gregorian date (H. Hinnant's civil_from_days), into `t`. */
 function civilDate(days: number, t: TimeParts) {
@@ -385,7 +255,14 @@ function timeParts(data: Buffer, start: number): TimeParts | 'infinity' | '-infi
  * it (`.MS` for 3 digits: truncated), quoted; the infinities as NULL, as to_char answers them. Years as
  * to_char writes YYYY: at least four digits, a year before the common era by its number (44 BC: 0044).
  */
-function quotedTime(out: Output, data: Buffer, start: number, end: number, fraction: 3 | 6, csv: boolean) {
+function quotedTime(
+  out: ByteOutput,
+  data: Buffer,
+  start: number,
+  end: number,
+  fraction: 3 | 6,
+  csv: boolean,
+) {
   if (end - start !== 8) throw new Error('export-copy: a timestamp is 8 bytes');
   const t = timeParts(data, start);
   if (typeof t === 'string') {
@@ -393,27 +270,22 @@ function quotedTime(out: Output, data: Buffer, start: number, end: number, fract
     return;
   }
   out.byte(QUOTE);
-  digits(out, t.year <= 0 ? 1 - t.year : t.year, 4);
+  out.digits(t.year <= 0 ? 1 - t.year : t.year, 4);
   out.byte(MINUS);
-  digits(out, t.month, 2);
+  out.digits(t.month, 2);
   out.byte(MINUS);
-  digits(out, t.day, 2);
+  out.digits(t.day, 2);
   out.byte(0x54); // T
-  digits(out, t.hour, 2);
+  out.digits(t.hour, 2);
   out.byte(0x3a); // :
-  digits(out, t.minute, 2);
+  out.digits(t.minute, 2);
   out.byte(0x3a);
-  digits(out, t.second, 2);
+  out.digits(t.second, 2);
   out.byte(0x2e); // .
-  digits(out, fraction === 6 ? t.micros : Math.floor(t.micros / 1000), fraction);
+  out.digits(fraction === 6 ? t.micros : Math.floor(t.micros / 1000), fraction);
   out.byte(0x5a); // Z
   out.byte(QUOTE);
 }
-
-const int32 = (data: Buffer, at: number) =>
-  (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
-const int16 = (data: Buffer, at: number) => ((data[at]! << 24) | (data[at + 1]! << 16)) >> 16;
-const HEADER = 19;
 
 /**
  * Writes a page's lines from COPY's binary rows as they arrive in chunks: each row holds the export's
@@ -421,15 +293,11 @@ const HEADER = 19;
  * for every row cost PostgreSQL as much as the rest of the row). CSV cells as export_csv_cell writes them,
  * NDJSON objects as row_to_json does.
  */
-export class CopiedLines {
-  private readonly out: Output;
+export class CopiedLines extends CopyRows {
+  private readonly out: ByteOutput;
   private readonly prefixes: Buffer[];
   private readonly lineEnd: Buffer;
   private readonly prefixBytes: number;
-  private pending: Buffer = Buffer.alloc(0);
-  private started = false;
-  private ended = false;
-  private rows = 0;
   // The last complete row's key fields: the chunk they are in and where they start.
   private lastKeyData: Buffer | undefined;
   private lastKeyAt = 0;
@@ -439,88 +307,23 @@ export class CopiedLines {
 
   constructor(
     private readonly format: ExportFormat,
-    private readonly names: readonly string[],
+    names: readonly string[],
     shape: PageShape,
     sizeHint: number,
   ) {
+    super(names.length + shape.keys.length);
     this.kinds = shape.kinds;
     this.keys = shape.keys;
-    this.out = new Output(sizeHint);
+    this.out = new ByteOutput(sizeHint);
     // `"name":` with the comma before it, and the object's opening brace before the first.
     this.prefixes = names.map((name, i) => Buffer.from(`${i ? ',' : '{'}${JSON.stringify(name)}:`));
     this.lineEnd = Buffer.from(format === 'csv' ? '\r\n' : '}\n');
     this.prefixBytes = this.prefixes.reduce((sum, prefix) => sum + prefix.length, this.lineEnd.length);
   }
 
-  /** Takes the next bytes; writes the lines of every row now complete. */
-  write(chunk: Buffer) {
-    if (this.ended) throw new Error('export-copy: bytes after the end of the COPY');
-    let data = chunk;
-    let at = 0;
-    if (!this.started) {
-      data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-      const signature = data.subarray(0, SIGNATURE.length);
-      if (!signature.equals(SIGNATURE.subarray(0, signature.length))) {
-        throw new Error('export-copy: not a binary COPY');
-      }
-      if (data.length < HEADER || data.length < HEADER + data.readUInt32BE(15)) {
-        this.pending = data;
-        return;
-      }
-      this.started = true;
-      at = HEADER + data.readUInt32BE(15);
-    } else if (this.pending.length) {
-      const used = this.straddling(chunk);
-      if (used === undefined) return;
-      at = used;
-    }
-    at = this.rows_(data, at);
-    this.pending = data.subarray(at);
-  }
-
-  /**
-   * Finishes the row the last chunk ended inside, joined with as little of this chunk as it needs
-   * (joining whole chunks copied every byte once more); how much of the chunk it took, or undefined
-   * when the row goes on past it.
-   */
-  private straddling(chunk: Buffer): number | undefined {
-    const before = this.pending.length;
-    for (let take = Math.min(chunk.length, 1024); ; take = Math.min(chunk.length, take * 4)) {
-      const joined = Buffer.concat([this.pending, chunk.subarray(0, take)]);
-      const end = this.rowEnd(joined, 0);
-      if (end === -1) {
-        this.ended = true;
-        return 2 - before;
-      }
-      if (end !== undefined) {
-        this.writeRow(joined, 2, end);
-        return end - before;
-      }
-      if (take === chunk.length) {
-        this.pending = joined;
-        return undefined;
-      }
-    }
-  }
-
-  /** Writes every complete row of `data` from `at`; where the first incomplete one starts. */
-  private rows_(data: Buffer, at: number): number {
-    while (!this.ended) {
-      const end = this.rowEnd(data, at);
-      if (end === undefined) break;
-      if (end === -1) {
-        this.ended = true;
-        return at + 2;
-      }
-      this.writeRow(data, at + 2, end);
-      at = end;
-    }
-    return at;
-  }
-
   /** The page: its lines, rows and last key. Throws if the COPY did not end where it should. */
   finish(): CopiedPage {
-    if (!this.ended || this.pending.length) throw new Error('export-copy: the COPY ended early');
+    this.finished();
     const last: (string | null)[] = [];
     const data = this.lastKeyData;
     if (data) {
@@ -532,27 +335,12 @@ export class CopiedLines {
         at += Math.max(length, 0);
       }
     }
-    return { lines: this.out.buffer.subarray(0, this.out.length), rows: this.rows, last };
+    return { lines: this.out.written(), rows: this.rowsRead, last };
   }
 
-  /** Where the row at `at` ends; -1 at the trailer; undefined when its bytes have not all come. */
-  private rowEnd(data: Buffer, at: number): number | undefined {
-    if (at + 2 > data.length) return undefined;
-    const fields = int16(data, at);
-    if (fields === -1) return -1;
-    if (fields !== this.names.length + this.keys.length) throw new Error('export-copy: unexpected row width');
-    at += 2;
-    for (let c = 0; c < fields; c++) {
-      if (at + 4 > data.length) return undefined;
-      at += 4 + Math.max(int32(data, at), 0);
-    }
-    return at <= data.length ? at : undefined;
-  }
-
-  private writeRow(data: Buffer, at: number, end: number) {
+  protected row(data: Buffer, at: number, end: number) {
     this.lastKeyAt = this.format === 'csv' ? this.writeCsvRow(data, at) : this.writeJsonRow(data, at, end);
     this.lastKeyData = data;
-    this.rows++;
   }
 
   /** Writes a CSV line; where the row's key fields start. */

@@ -3,14 +3,8 @@ import { queryRows } from '../db';
 import type { PoolClient } from 'pg';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
-import {
-  CopiedLines,
-  copyOut,
-  describePage,
-  inlinedStatement,
-  sentBinary,
-  type PageShape,
-} from './export-copy';
+import { copyOut, inlinedStatement } from './copy-binary';
+import { CopiedLines, describePage, sentBinary, type PageShape } from './export-copy';
 import { isoMillis } from './iso-time';
 import { isoMicros } from './keyset';
 

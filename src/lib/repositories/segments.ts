@@ -31,9 +31,13 @@ export async function getSegmentSettings(db: OrgDb, scope: OrgScope): Promise<Se
   return row ?? DEFAULT_SEGMENT_SETTINGS;
 }
 
-/** Midnight in the org's time zone, `days` days ago, as a timestamptz. */
+/**
+ * Midnight in the org's time zone, `days` days ago, as a timestamptz. A subquery, so that PostgreSQL
+ * works it out once per statement (an InitPlan) rather than once per row it tests: in the segment of
+ * each of 100,000 participants it cost 60–80 ms (docs/decisions/062).
+ */
 const daysAgo = (scope: OrgScope, days: number) =>
-  sql`((date_trunc('day', now() AT TIME ZONE ${scope.timezone}) - make_interval(days => ${days}::int)) AT TIME ZONE ${scope.timezone})`;
+  sql`(SELECT (date_trunc('day', now() AT TIME ZONE ${scope.timezone}) - make_interval(days => ${days}::int)) AT TIME ZONE ${scope.timezone})`;
 
 const SYSTEM = sql.raw(`'${SYSTEM_PARTICIPANT_ROLE}'`);
 

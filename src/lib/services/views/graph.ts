@@ -1,7 +1,7 @@
 import { writeAuditEvent } from '../../audit';
 import { requirePermission } from '../../auth';
 import type { Database } from '../../db';
-import { withOrg, type OrgDb } from '../../database/with-org';
+import { withOrg, withOrgConnection, type BulkDatabase, type OrgDb } from '../../database/with-org';
 import { AppError } from '../../errors';
 import {
   findCommunityGraph,
@@ -193,22 +193,24 @@ async function auditGraphViewed(
 }
 
 /**
- * The whole (filtered) org in the compact form, its JSON text written by PostgreSQL
- * (docs/decisions/041); writes `graph.viewed` as viewGraph does. Over MAX_COMPACT_GRAPH_NODES
+ * The whole (filtered) org in the compact form, its JSON text written from PostgreSQL's rows
+ * (docs/decisions/041, 062), on a connection of its own (COPY needs it); writes `graph.viewed` as viewGraph does. Over MAX_COMPACT_GRAPH_NODES
  * participants or MAX_COMPACT_GRAPH_EDGES relationships: 422.
  */
 export async function viewCompactGraph(
-  db: Database,
+  database: BulkDatabase,
   scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
 ): Promise<CompactGraphText> {
   requirePermission(scope, 'graph.read');
-  return withOrg(db, scope, async (tx) => {
+  return withOrgConnection(database, scope, async (tx, connection) => {
     const limits = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
-    const text = await loadCompactGraph(tx, scope, query, limits, pause).catch((error: unknown) => {
-      throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
-    });
+    const text = await loadCompactGraph(tx, scope, query, limits, pause, connection).catch(
+      (error: unknown) => {
+        throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
+      },
+    );
     await auditGraphViewed(tx, scope, query, { nodes: text.nodes, edges: text.edges, truncated: [] });
     return text;
   });

@@ -1,0 +1,135 @@
+import type { PoolClient } from 'pg';
+import type { SQL } from 'drizzle-orm';
+import { UuidColumnBuilder, UuidIndex } from '../atlas/uuid-column';
+import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, quotedUuid } from './copy-binary';
+
+// The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062): each column
+// written as JSON values into a buffer of its own while PostgreSQL is still sending the rows. The
+// aggregates of decision 041 made PostgreSQL build each column as one text and the app parse the
+// relationship ends' bytes out of their hexadecimal form; here neither happens, and no JavaScript
+// string or number is made per row.
+
+const COMMA = 0x2c;
+const NULL_TEXT = Buffer.from('null');
+
+/** A column's values so far, JSON text separated by commas. */
+class JsonColumn {
+  readonly out: ByteOutput;
+  private empty = true;
+  constructor(size: number) {
+    this.out = new ByteOutput(size);
+  }
+  /** Where the next value goes: after a comma unless it is the first. */
+  next(): ByteOutput {
+    if (this.empty) this.empty = false;
+    else this.out.byte(COMMA);
+    return this.out;
+  }
+  /** A field's bytes as they are (JSON text PostgreSQL wrote), or null. */
+  raw(data: Buffer, at: number): number {
+    const length = int32(data, at);
+    const out = this.next();
+    if (length < 0) {
+      out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
+      return at + 4;
+    }
+    out.bytes(data, at + 4, at + 4 + length);
+    return at + 4 + length;
+  }
+}
+
+/** The participants' columns, in the order of their statement: the id in its binary form, then JSON text. */
+export const NODE_COLUMNS = ['id', 'label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
+
+/** The participants as the compact form writes them: ids as quoted text and as bytes (for the index). */
+export class NodeColumnsCopy extends CopyRows {
+  readonly columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16));
+  readonly ids = new UuidColumnBuilder(1 << 12);
+
+  constructor() {
+    super(NODE_COLUMNS.length);
+  }
+
+  protected row(data: Buffer, at: number) {
+    const length = int32(data, at);
+    if (length !== 16) throw new Error('compact graph: a participant without an id');
+    this.ids.pushBytes(data, at + 4);
+    quotedUuid(this.columns[0]!.next(), data, at + 4, at + 20);
+    at += 20;
+    for (let c = 1; c < this.columns.length; c++) at = this.columns[c]!.raw(data, at);
+  }
+
+  /** Throws unless the COPY ended where it should; the index of the ids read. */
+  index(): UuidIndex {
+    this.finished();
+    return new UuidIndex(this.ids.build());
+  }
+}
+
+/** The relationships' columns, in the order of their statement: the two ends in their binary form, then JSON text. */
+export const EDGE_COLUMNS = ['source', 'target', 'type', 'confidence'];
+
+/**
+ * The relationships as the compact form writes them: the ends as indexes into the nodes, leaving out a
+ * relationship whose end is not among them (a participant added after the nodes were read).
+ */
+export class EdgeColumnsCopy extends CopyRows {
+  readonly columns = EDGE_COLUMNS.map(() => new JsonColumn(1 << 18));
+  /** Relationships kept. */
+  kept = 0;
+  private view: DataView | undefined;
+  private viewOf: Buffer | undefined;
+
+  constructor(private readonly nodes: UuidIndex) {
+    super(EDGE_COLUMNS.length);
+  }
+
+  protected row(data: Buffer, at: number) {
+    if (int32(data, at) !== 16 || int32(data, at + 20) !== 16) {
+      throw new Error('compact graph: a relationship without its two ends');
+    }
+    if (this.viewOf !== data) {
+      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      this.viewOf = data;
+    }
+    const s = this.nodes.find(this.view!, at + 4);
+    const t = this.nodes.find(this.view!, at + 24);
+    if (s < 0 || t < 0) return;
+    const [source, target, type, confidence] = this.columns as [
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+    ];
+    source.next().digits(s);
+    target.next().digits(t);
+    confidence.raw(data, type.raw(data, at + 40));
+    this.kept++;
+  }
+
+  done() {
+    this.finished();
+  }
+}
+
+/**
+ * `COPY (select) TO STDOUT (FORMAT binary)` into `rows`, awaiting `pause` each time another `every`
+ * rows have come (giving light requests their turn, docs/decisions/031; PostgreSQL waits on the
+ * socket meanwhile).
+ */
+export async function copyRowsGivingWay(
+  connection: PoolClient,
+  select: SQL,
+  label: string,
+  rows: CopyRows,
+  pause: () => Promise<void>,
+  every: number,
+): Promise<void> {
+  let pauseAt = every;
+  await copyOut(connection, inlinedStatement(select), label, (chunk) => {
+    rows.write(chunk);
+    if (rows.rowsRead < pauseAt) return;
+    pauseAt = rows.rowsRead + every;
+    return pause();
+  });
+}

@@ -1,0 +1,256 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { withQueryLabel } from '../observability/query-label';
+
+// Reading `COPY (…) TO STDOUT (FORMAT binary)` as its bytes arrive (docs/decisions/045, 062): the
+// statement with its values written in, the stream, its rows found in the chunks, and a byte buffer to
+// write answers into. The exports and the compact graph write their answers from these bytes, never a
+// JavaScript string per value.
+
+// Strings written as E'' literals, backslashes doubled: read the same whatever
+// standard_conforming_strings says.
+class LiteralDialect extends PgDialect {
+  override escapeString(str: string): string {
+    return `E'${str.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+}
+const dialect = new LiteralDialect();
+
+/**
+ * The statement's text with its values written in as literals: COPY takes no parameters. Only
+ * strings, finite numbers not below zero and booleans are written; anything else is refused rather
+ * than written by its `toString`.
+ */
+export function inlinedStatement(query: SQL): string {
+  const { params } = dialect.sqlToQuery(query);
+  for (const value of params) {
+    const ok =
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      // Not a negative one: written after a minus in the statement, it would start a comment.
+      (typeof value === 'number' && Number.isFinite(value) && value >= 0);
+    if (!ok) throw new Error(`copy: cannot write a ${typeof value} into a COPY statement`);
+  }
+  return dialect.sqlToQuery(sql`${query}`.inlineParams()).sql;
+}
+
+/**
+ * `COPY (statement) TO STDOUT (FORMAT binary)`, its bytes handed to `take` as they arrive, so the app
+ * works on the first rows while PostgreSQL is still sending the last. When `take` answers a promise,
+ * the next bytes wait for it (the socket's own backpressure holds PostgreSQL meanwhile).
+ */
+export async function copyOut(
+  connection: PoolClient,
+  statement: string,
+  label: string,
+  take: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
+  const stream = withQueryLabel(label, () =>
+    connection.query(copyTo(`COPY (${statement}) TO STDOUT (FORMAT binary)`)),
+  );
+  // A COPY left half-read leaves the connection waiting for its end (the copy stream gives the
+  // connection back only at CopyDone or an error from the server): after a failure here the rest is
+  // read and dropped, so the transaction can roll back and the connection go back to the pool.
+  let failure: { error: unknown } | undefined;
+  for await (const chunk of stream) {
+    if (failure) continue;
+    try {
+      await take(chunk as Buffer);
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  if (failure) throw failure.error;
+}
+
+/**
+ * A byte buffer that grows as an answer is written into it. Short spans are copied a byte at a time:
+ * a view per value (subarray) cost more in allocation and collection than the copy.
+ */
+export class ByteOutput {
+  buffer: Buffer;
+  length = 0;
+  constructor(size: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(size, 256));
+  }
+  reserve(n: number) {
+    if (this.length + n <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + n));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
+  }
+  byte(b: number) {
+    this.reserve(1);
+    this.buffer[this.length++] = b;
+  }
+  bytes(source: Uint8Array, start: number, end: number) {
+    this.reserve(end - start);
+    const target = this.buffer;
+    if (end - start > 64) {
+      target.set(source.subarray(start, end), this.length);
+      this.length += end - start;
+      return;
+    }
+    let at = this.length;
+    for (let i = start; i < end; i++) target[at++] = source[i]!;
+    this.length = at;
+  }
+  /** `n` (an integer ≥ 0) in decimal, zero-padded to `width` digits (more when it has more). */
+  digits(n: number, width = 1) {
+    for (let power = 10 ** width; n >= power; power *= 10) width++;
+    this.reserve(width);
+    const target = this.buffer;
+    for (let i = this.length + width - 1; i >= this.length; i--) {
+      const rest = Math.floor(n / 10);
+      target[i] = 0x30 + n - rest * 10;
+      n = rest;
+    }
+    this.length += width;
+  }
+  /** What has been written (a view, not a copy). */
+  written(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+const QUOTE = 0x22;
+const MINUS = 0x2d;
+const HEX = '0123456789abcdef';
+// Two hexadecimal digits per byte value, as character codes.
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => [HEX.charCodeAt(b >> 4), HEX.charCodeAt(b & 15)]);
+
+/** A uuid's 16 bytes as its text, quoted (a JSON string and a CSV cell alike). */
+export function quotedUuid(out: ByteOutput, data: Buffer, start: number, end: number) {
+  if (end - start !== 16) throw new Error('copy: a uuid is 16 bytes');
+  out.reserve(38);
+  const target = out.buffer;
+  let at = out.length;
+  target[at++] = QUOTE;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) target[at++] = MINUS;
+    const pair = HEX_PAIRS[data[start + i]!]!;
+    target[at++] = pair[0]!;
+    target[at++] = pair[1]!;
+  }
+  target[at++] = QUOTE;
+  out.length = at;
+}
+
+export const int32 = (data: Buffer, at: number) =>
+  (data[at]! << 24) | (data[at + 1]! << 16) | (data[at + 2]! << 8) | data[at + 3]!;
+const int16 = (data: Buffer, at: number) => ((data[at]! << 24) | (data[at + 1]! << 16)) >> 16;
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER = 19;
+
+/**
+ * COPY's binary rows found in its bytes as they arrive in chunks (PostgreSQL's "Binary Format": a
+ * signature, flags and a header extension, then per row a 16-bit field count and each field's 32-bit
+ * length, -1 for NULL, and bytes, then a 16-bit -1). Each complete row goes to `row`, with where its
+ * first field's length starts.
+ */
+export abstract class CopyRows {
+  private pending: Buffer = Buffer.alloc(0);
+  private started = false;
+  private ended = false;
+  private handed = 0;
+
+  constructor(private readonly width: number) {}
+
+  /** How many rows have been handed on. */
+  get rowsRead(): number {
+    return this.handed;
+  }
+
+  /** A complete row: its fields from `at` (the first field's length) to `end`. */
+  protected abstract row(data: Buffer, at: number, end: number): void;
+
+  /** Takes the next bytes; hands on every row now complete. */
+  write(chunk: Buffer) {
+    if (this.ended) throw new Error('copy: bytes after the end of the COPY');
+    let data = chunk;
+    let at = 0;
+    if (!this.started) {
+      data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+      const signature = data.subarray(0, SIGNATURE.length);
+      if (!signature.equals(SIGNATURE.subarray(0, signature.length))) {
+        throw new Error('copy: not a binary COPY');
+      }
+      if (data.length < HEADER || data.length < HEADER + data.readUInt32BE(15)) {
+        this.pending = data;
+        return;
+      }
+      this.started = true;
+      at = HEADER + data.readUInt32BE(15);
+    } else if (this.pending.length) {
+      const used = this.straddling(chunk);
+      if (used === undefined) return;
+      at = used;
+    }
+    at = this.rows(data, at);
+    this.pending = data.subarray(at);
+  }
+
+  /** Throws unless the COPY ended where it should. */
+  protected finished() {
+    if (!this.ended || this.pending.length) throw new Error('copy: the COPY ended early');
+  }
+
+  /**
+   * Finishes the row the last chunk ended inside, joined with as little of this chunk as it needs
+   * (joining whole chunks copied every byte once more); how much of the chunk it took, or undefined
+   * when the row goes on past it.
+   */
+  private straddling(chunk: Buffer): number | undefined {
+    const before = this.pending.length;
+    for (let take = Math.min(chunk.length, 1024); ; take = Math.min(chunk.length, take * 4)) {
+      const joined = Buffer.concat([this.pending, chunk.subarray(0, take)]);
+      const end = this.rowEnd(joined, 0);
+      if (end === -1) {
+        this.ended = true;
+        return 2 - before;
+      }
+      if (end !== undefined) {
+        this.handed++;
+        this.row(joined, 2, end);
+        return end - before;
+      }
+      if (take === chunk.length) {
+        this.pending = joined;
+        return undefined;
+      }
+    }
+  }
+
+  /** Hands on every complete row of `data` from `at`; where the first incomplete one starts. */
+  private rows(data: Buffer, at: number): number {
+    while (!this.ended) {
+      const end = this.rowEnd(data, at);
+      if (end === undefined) break;
+      if (end === -1) {
+        this.ended = true;
+        return at + 2;
+      }
+      this.handed++;
+      this.row(data, at + 2, end);
+      at = end;
+    }
+    return at;
+  }
+
+  /** Where the row at `at` ends; -1 at the trailer; undefined when its bytes have not all come. */
+  private rowEnd(data: Buffer, at: number): number | undefined {
+    if (at + 2 > data.length) return undefined;
+    const fields = int16(data, at);
+    if (fields === -1) return -1;
+    if (fields !== this.width) throw new Error('copy: unexpected row width');
+    at += 2;
+    for (let c = 0; c < fields; c++) {
+      if (at + 4 > data.length) return undefined;
+      at += 4 + Math.max(int32(data, at), 0);
+    }
+    return at <= data.length ? at : undefined;
+  }
+}
