@@ -52,14 +52,14 @@ describe('graph explorer', () => {
       const elena = url.searchParams.get('focus');
       expect(elena).toMatch(/^[0-9a-f-]{36}$/);
       expect(url.searchParams.get('depth')).toBe('2');
-      await page.getByText(/participants and \d+ relationships drawn/).waitFor();
+      await page.getByText(/participants and [\d,]+ relationships drawn/).waitFor();
       await page.screenshot({ path: path.join(os.tmpdir(), 'operator-console-graph-focus.png') });
 
       await page.reload();
       await page.getByText('Neighbourhood of').waitFor({ timeout: 60_000 });
       expect(await page.getByRole('radio', { name: '2 hops' }).getAttribute('aria-checked')).toBe('true');
       expect(new URL(page.url()).searchParams.get('focus')).toBe(elena);
-      await page.getByText(/participants and \d+ relationships drawn/).waitFor({ timeout: 60_000 });
+      await page.getByText(/participants and [\d,]+ relationships drawn/).waitFor({ timeout: 60_000 });
       expect(await page.textContent('main')).toContain('Elena Petrova');
     } finally {
       await context.close();
@@ -131,7 +131,7 @@ describe('graph explorer', () => {
       await page.waitForURL(/community=1/);
       const trail = page.getByRole('navigation', { name: 'Where you are in the graph' });
       await trail.waitFor();
-      await page.getByText(/participants and \d+ relationships drawn/).waitFor({ timeout: 60_000 });
+      await page.getByText(/participants and [\d,]+ relationships drawn/).waitFor({ timeout: 60_000 });
       const drawn = Number(
         (await page.getByText(/participants and/).textContent())!.split(' ')[0]!.replace(/,/g, ''),
       );

@@ -90,7 +90,7 @@ describe("a first-time operator's journey", () => {
     elenaId = url.searchParams.get('focus')!;
     expect(elenaId).toMatch(new RegExp(`^${UUID}$`));
     expect(url.searchParams.get('depth')).toBe('2');
-    await page.getByText(/participants and \d+ relationships drawn/).waitFor();
+    await page.getByText(/participants and [\d,]+ relationships drawn/).waitFor();
   });
 
   it('opens her page, previews and applies an intervention, then reverses it', async () => {
