@@ -7,6 +7,7 @@ import { loadCompactGraph, type CompactGraphText } from '../../src/lib/repositor
 import { queryRows } from '../../src/lib/db';
 import {
   GraphTooLargeError,
+  PRIMARY_SEGMENT_ORDER,
   loadNeighbourhood,
   loadOverview,
   loadWholeGraph,
@@ -16,7 +17,7 @@ import {
   type GraphNode,
 } from '../../src/lib/repositories/graph';
 import { listEdgesAmong } from '../../src/lib/repositories/relationships';
-import { getSegmentSettings } from '../../src/lib/repositories/segments';
+import { getSegmentSettings, segmentCondition } from '../../src/lib/repositories/segments';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { loadSyntheticOrg } from '../../src/lib/seed/load-synthetic';
 import { idFactory } from '../../src/lib/seed/synthetic';
@@ -404,6 +405,31 @@ describeEachDatabase('graph', ({ db }) => {
       );
     });
     expect(after[0]!.n).toBe(1502);
+  });
+
+  it('gives each participant the first segment, in the graph’s order, whose condition it meets', async () => {
+    const options = { participants: 900, edges: 1800, seed: 5, now: new Date() };
+    const org = await loadSyntheticOrg(db(), { name: 'Segmented', timezone: 'UTC' }, options);
+    const scope = viewerOf(org.orgId, 'Segmented');
+    const limits = { maxNodes: 10_000, maxEdges: 100_000 };
+    const graph = await withOrg(db().db, scope, (tx) =>
+      loadWholeGraph(tx, scope, graphQuerySchema.parse({}), limits),
+    );
+    // Each condition as a WHERE (its thresholds as expressions), beside the graph's CASE (its
+    // thresholds worked out once per statement, docs/decisions/062).
+    const settings = await withOrg(db().db, scope, (tx) => getSegmentSettings(tx, scope));
+    const expected: Record<string, string> = {};
+    for (const key of PRIMARY_SEGMENT_ORDER) {
+      const members = await withOrg(db().db, scope, (tx) =>
+        queryRows<{ id: string }>(
+          tx,
+          sql`SELECT p.id FROM participants p WHERE p.org_id = ${org.orgId} AND ${segmentCondition(key, scope, settings)}`,
+        ),
+      );
+      for (const { id } of members) expected[id] ??= key;
+    }
+    expect(Object.fromEntries(graph.nodes.map((node) => [node.id, node.segment]))).toEqual(expected);
+    expect(new Set(Object.values(expected)).size).toBeGreaterThanOrEqual(4);
   });
 
   it('keeps, hop by hop, the most connected new neighbours a plain walk of the tables finds, hub or not, filtered or not', async () => {

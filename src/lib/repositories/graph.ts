@@ -84,7 +84,7 @@ export const PRIMARY_SEGMENT_ORDER = [
 
 function primarySegment(scope: OrgScope, settings: SegmentSettings): SQL {
   const cases = PRIMARY_SEGMENT_ORDER.slice(0, -1).map(
-    (key) => sql`WHEN ${segmentCondition(key, scope, settings)} THEN ${key}`,
+    (key) => sql`WHEN ${segmentCondition(key, scope, settings, { perRow: true })} THEN ${key}`,
   );
   return sql`CASE ${sql.join(cases, sql` `)} ELSE 'dormant' END`;
 }

@@ -32,12 +32,16 @@ export async function getSegmentSettings(db: OrgDb, scope: OrgScope): Promise<Se
 }
 
 /**
- * Midnight in the org's time zone, `days` days ago, as a timestamptz. A subquery, so that PostgreSQL
- * works it out once per statement (an InitPlan) rather than once per row it tests: in the segment of
- * each of 100,000 participants it cost 60–80 ms (docs/decisions/062).
+ * Midnight in the org's time zone, `days` days ago, as a timestamptz. `once`: as a subquery, which
+ * PostgreSQL works out once per statement (an InitPlan) rather than for every row — for a CASE over
+ * every participant (60–80 ms of 100,000 rows' segments), never in a WHERE: the planner cannot estimate
+ * a range bounded by an InitPlan's value, and the segment counts went from 12 to 138 ms
+ * (docs/decisions/062).
  */
-const daysAgo = (scope: OrgScope, days: number) =>
-  sql`(SELECT (date_trunc('day', now() AT TIME ZONE ${scope.timezone}) - make_interval(days => ${days}::int)) AT TIME ZONE ${scope.timezone})`;
+const daysAgoOf = (scope: OrgScope, days: number, once = false) => {
+  const at = sql`(date_trunc('day', now() AT TIME ZONE ${scope.timezone}) - make_interval(days => ${days}::int)) AT TIME ZONE ${scope.timezone}`;
+  return once ? sql`(SELECT ${at})` : sql`(${at})`;
+};
 
 const SYSTEM = sql.raw(`'${SYSTEM_PARTICIPANT_ROLE}'`);
 
@@ -58,16 +62,25 @@ const highlyConnectedThreshold = (scope: OrgScope, s: SegmentSettings) => sql`(
                sum(c.participants) OVER () AS regular
         FROM segment_counts c WHERE c.org_id = ${scope.orgId} AND c.dimension = 'degree') d)`;
 
-/** The condition for membership of `key`, on the participants row aliased `p`. */
-export function segmentCondition(key: SegmentKey, scope: OrgScope, s: SegmentSettings): SQL {
+/**
+ * The condition for membership of `key`, on the participants row aliased `p`. `perRow`: for a value
+ * worked out for every row (a CASE in the select list), never for a WHERE (see daysAgoOf).
+ */
+export function segmentCondition(
+  key: SegmentKey,
+  scope: OrgScope,
+  s: SegmentSettings,
+  { perRow = false }: { perRow?: boolean } = {},
+): SQL {
   const p = sql.raw('p');
+  const daysAgo = (days: number) => daysAgoOf(scope, days, perRow);
   if (key === 'system') return sql`${p}.role = ${SYSTEM}`;
   const regular = sql`${p}.role <> ${SYSTEM}`;
   const conditions: Record<Exclude<SegmentKey, 'system'>, SQL> = {
-    new: sql`${p}.created_at >= ${daysAgo(scope, s.newDays)}`,
-    active: sql`${p}.last_activity_at >= ${daysAgo(scope, s.activeDays)}`,
-    at_risk: sql`${p}.last_activity_at < ${daysAgo(scope, s.activeDays)} AND ${p}.last_activity_at >= ${daysAgo(scope, s.dormantDays)}`,
-    dormant: sql`(${p}.last_activity_at IS NULL OR ${p}.last_activity_at < ${daysAgo(scope, s.dormantDays)})`,
+    new: sql`${p}.created_at >= ${daysAgo(s.newDays)}`,
+    active: sql`${p}.last_activity_at >= ${daysAgo(s.activeDays)}`,
+    at_risk: sql`${p}.last_activity_at < ${daysAgo(s.activeDays)} AND ${p}.last_activity_at >= ${daysAgo(s.dormantDays)}`,
+    dormant: sql`(${p}.last_activity_at IS NULL OR ${p}.last_activity_at < ${daysAgo(s.dormantDays)})`,
     isolated: sql`${degreeOf(p)} = 0`,
     highly_connected: sql`${degreeOf(p)} >= ${highlyConnectedThreshold(scope, s)}`,
   };
@@ -115,13 +128,13 @@ export async function countSegments(db: OrgDb, scope: OrgScope): Promise<Segment
     db,
     sql`WITH totals AS (
           SELECT ${counted(scope, 'degree')} AS regular,
-                 ${countedSince(scope, 'activity', daysAgo(scope, s.activeDays))} AS active,
-                 ${countedSince(scope, 'activity', daysAgo(scope, s.dormantDays))} AS not_dormant
+                 ${countedSince(scope, 'activity', daysAgoOf(scope, s.activeDays))} AS active,
+                 ${countedSince(scope, 'activity', daysAgoOf(scope, s.dormantDays))} AS not_dormant
         )
         SELECT ${counted(scope, 'system')}::int AS system,
                ${counted(scope, 'degree', sql`AND c.bucket = 0`)}::int AS isolated,
                ${counted(scope, 'degree', sql`AND c.bucket >= ${highlyConnectedThreshold(scope, s)}`)}::int AS highly_connected,
-               ${countedSince(scope, 'created', daysAgo(scope, s.newDays))}::int AS new,
+               ${countedSince(scope, 'created', daysAgoOf(scope, s.newDays))}::int AS new,
                t.active::int AS active,
                greatest(t.not_dormant - t.active, 0)::int AS at_risk,
                (t.regular - t.not_dormant)::int AS dormant
