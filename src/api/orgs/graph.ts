@@ -90,7 +90,7 @@ graphRoutes.openapi(graphRoute, async (c) => {
     return answer(view.graph);
   }
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
-    // The whole (filtered) org, its JSON already written (docs/decisions/041).
+    // The whole (filtered) org, its JSON already written (docs/decisions/041, 062).
     const { pieces } = await viewCompactGraph(c.var.database, c.var.scope, query, pause);
     return writtenJson<CompactGraph>(c, pieces);
   }

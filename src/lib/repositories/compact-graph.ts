@@ -65,7 +65,7 @@ interface CompactColumns {
 interface Limits {
   maxNodes: number;
   maxEdges: number;
-  /** Relationships between two pauses (and per statement, on the aggregate path). */
+  /** Rows read between two pauses through COPY; relationships per statement through aggregates. */
   edgePage?: number;
 }
 
@@ -150,8 +150,8 @@ async function copiedColumns(
     pause,
     edgePage,
   );
-  const index = nodes.index();
   if (nodes.rowsRead > maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
+  const index = nodes.index();
   await pause();
   const edges = new EdgeColumnsCopy(index);
   await copyRowsGivingWay(

@@ -194,8 +194,9 @@ async function auditGraphViewed(
 
 /**
  * The whole (filtered) org in the compact form, its JSON text written from PostgreSQL's rows
- * (docs/decisions/041, 062), on a connection of its own (COPY needs it); writes `graph.viewed` as viewGraph does. Over MAX_COMPACT_GRAPH_NODES
- * participants or MAX_COMPACT_GRAPH_EDGES relationships: 422.
+ * (docs/decisions/041, 062), on a connection of its own (COPY needs it); writes `graph.viewed` as
+ * viewGraph does. Over MAX_COMPACT_GRAPH_NODES participants or MAX_COMPACT_GRAPH_EDGES relationships:
+ * 422.
  */
 export async function viewCompactGraph(
   database: BulkDatabase,
