@@ -56,7 +56,7 @@ describe('compact graph columns from COPY rows', () => {
       ]);
       const edges = new EdgeColumnsCopy(index);
       feed(edges, edgeData, size);
-      edges.done();
+      edges.finished();
       // The relationship to a participant the nodes do not hold is left out.
       expect([edges.rowsRead, edges.kept]).toEqual([3, 2]);
       expect(text(edges.columns), `chunks of ${size}`).toEqual([

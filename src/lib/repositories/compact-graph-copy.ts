@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { UuidColumnBuilder, UuidIndex } from '../atlas/uuid-column';
-import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, quotedUuid } from './copy-binary';
+import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, NULL_TEXT, quotedUuid } from './copy-binary';
 
 // The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062): each column
 // written as JSON values into a buffer of its own while PostgreSQL is still sending the rows. The
@@ -10,7 +10,6 @@ import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, quotedUuid } fr
 // string or number is made per row.
 
 const COMMA = 0x2c;
-const NULL_TEXT = Buffer.from('null');
 
 /** A column's values so far, JSON text separated by commas. */
 class JsonColumn {
@@ -105,10 +104,6 @@ export class EdgeColumnsCopy extends CopyRows {
     target.next().digits(t);
     confidence.raw(data, type.raw(data, at + 40));
     this.kept++;
-  }
-
-  done() {
-    this.finished();
   }
 }
 

@@ -164,7 +164,7 @@ async function copiedColumns(
     pause,
     edgePage,
   );
-  edges.done();
+  edges.finished();
   if (edges.rowsRead > maxEdges) throw new GraphTooLargeError(nodes.rowsRead);
   const written = (columns: { out: { written(): Buffer } }[], names: string[]): Columns =>
     columns.map((column, i) => [names[i]!, column.out.written()]);

@@ -116,6 +116,8 @@ export class ByteOutput {
 }
 
 const QUOTE = 0x22;
+/** JSON's null, for a NULL field. */
+export const NULL_TEXT = Buffer.from('null');
 const MINUS = 0x2d;
 const HEX = '0123456789abcdef';
 // Two hexadecimal digits per byte value, as character codes.
@@ -194,7 +196,7 @@ export abstract class CopyRows {
   }
 
   /** Throws unless the COPY ended where it should. */
-  protected finished() {
+  finished() {
     if (!this.ended || this.pending.length) throw new Error('copy: the COPY ended early');
   }
 

@@ -3,7 +3,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
 import { withQueryLabel } from '../observability/query-label';
 import type { ExportFormat } from '../export-format';
-import { ByteOutput, CopyRows, int32, quotedUuid } from './copy-binary';
+import { ByteOutput, CopyRows, int32, NULL_TEXT, quotedUuid } from './copy-binary';
 
 // An export page on PostgreSQL (docs/decisions/045): the page's fields come back through
 // `COPY (…) TO STDOUT (FORMAT binary)`, each as its text's bytes, and the app writes the lines from
@@ -135,7 +135,6 @@ const SHORT_ESCAPES = new Map([
 ]);
 const HEX = '0123456789abcdef';
 const [N, I, MINUS] = [0x4e, 0x49, 0x2d];
-const NULL_TEXT = Buffer.from('null');
 
 /**
  * Whether a number's text is a JSON number: PostgreSQL writes every finite value as one, and NaN,
