@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
-import { loadCompactGraph, type CompactGraphText } from '../../src/lib/repositories/compact-graph';
+import { readCompactGraph, type CompactGraphRead } from '../../src/lib/repositories/compact-graph';
 import { queryRows } from '../../src/lib/db';
 import {
   GraphTooLargeError,
@@ -293,32 +293,44 @@ describeEachDatabase('graph', ({ db }) => {
     expect(unpaused.edges.map((e) => e.id)).toEqual([...unpaused.edges.map((e) => e.id)].sort());
   });
 
-  it('writes the compact form as the JSON graph reads, through COPY and through aggregates alike, filtered or not, leaving out edges to a participant added meanwhile', async () => {
+  it('writes the compact form as the JSON graph reads, through COPY and through aggregates alike, filtered or not, from one snapshot', async () => {
     await demo();
     const options = { participants: 1500, edges: 4000, seed: 9, now: new Date('2026-11-01T00:00:00Z') };
     const big = await loadSyntheticOrg(db(), { name: 'Compact', timezone: 'UTC' }, options);
     const scope = viewerOf(big.orgId, 'Compact');
     const limits = { maxNodes: 10_000, maxEdges: 100_000 };
-    type Limits = Parameters<typeof loadCompactGraph>[3];
-    type Read = (
-      q: GraphQuery,
-      limits: Limits,
-      pause?: (tx: OrgDb) => Promise<void>,
-    ) => Promise<CompactGraphText>;
+    type Limits = Parameters<typeof readCompactGraph>[3];
+    interface Written {
+      text: string;
+      nodes: number;
+      edges: number;
+    }
+    type Read = (q: GraphQuery, limits: Limits, pause?: (tx: OrgDb) => Promise<void>) => Promise<Written>;
+    // The whole text: the relationships' part, then the participants' (read in the same transaction).
+    const whole = async (graph: CompactGraphRead): Promise<Written> => {
+      const pieces = [...graph.head, ...(await graph.rest())];
+      const text = Buffer.concat(
+        pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+      );
+      return { text: text.toString(), nodes: graph.nodes, edges: graph.edges };
+    };
     // Aggregates (docs/decisions/041) on both databases; COPY (decision 062) where the transaction has
-    // a connection to give, i.e. on PostgreSQL.
+    // a connection to give, i.e. on PostgreSQL, in a snapshot as the service reads (decision 063).
     const aggregated: Read = (q, l, pause) =>
-      withOrg(db().db, scope, (tx) => loadCompactGraph(tx, scope, q, l, pause && (() => pause(tx))));
+      withOrg(db().db, scope, async (tx) =>
+        whole(await readCompactGraph(tx, scope, q, l, pause && (() => pause(tx)))),
+      );
     let copies = 0;
     const copied: Read = (q, l, pause) =>
-      withOrgConnection(db(), scope, (tx, connection) => {
-        if (connection) copies++;
-        return loadCompactGraph(tx, scope, q, l, pause && (() => pause(tx)), connection);
-      });
-    const text = (graph: CompactGraphText) =>
-      Buffer.concat(
-        graph.pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
-      ).toString();
+      withOrgConnection(
+        db(),
+        scope,
+        async (tx, connection) => {
+          if (connection) copies++;
+          return whole(await readCompactGraph(tx, scope, q, l, pause && (() => pause(tx)), connection));
+        },
+        { snapshot: true },
+      );
 
     for (const query of [
       graphQuerySchema.parse({}),
@@ -330,69 +342,93 @@ describeEachDatabase('graph', ({ db }) => {
         toCompact(await loadWholeGraph(tx, scope, query, limits)),
       );
       const written = await aggregated(query, limits);
-      const compact = JSON.parse(text(written)) as typeof expected;
+      const compact = JSON.parse(written.text) as typeof expected;
       expect(compact, JSON.stringify(query)).toEqual(expected);
+      // The relationships' columns come first.
+      expect(Object.keys(compact)).toEqual(['format', 'edges', 'nodes', 'truncated']);
       expect(written.nodes).toBe(expected.nodes.id.length);
       expect(written.edges).toBe(expected.edges.source.length);
       // The same bytes through COPY, read in one go and giving way every 700 rows.
       for (const edgePage of [undefined, 700]) {
         const throughCopy = await copied(query, { ...limits, edgePage });
-        expect(text(throughCopy), JSON.stringify(query)).toBe(text(written));
-        expect([throughCopy.nodes, throughCopy.edges]).toEqual([written.nodes, written.edges]);
+        expect(throughCopy, JSON.stringify(query)).toEqual(written);
       }
     }
     expect(copies).toBe(db().kind === 'postgres' ? 8 : 0);
 
-    const whole = graphQuerySchema.parse({});
+    const everyone = graphQuerySchema.parse({});
     for (const read of [aggregated, copied]) {
-      const unpaused = await read(whole, limits);
-      const late = `00000000-0000-4000-8000-0000000000${read === copied ? 'cc' : 'bb'}`;
-      let pauses = 0;
-      const paused = await read(whole, limits, async (tx) => {
-        // After the participants were read, before the relationships: a participant and an edge to it.
-        if (++pauses === 2) {
-          await tx.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
-                               VALUES (${big.orgId}, ${late}, 'Late arrival', 'member', 'manual')`);
-          await tx.execute(sql`INSERT INTO relationships (org_id, from_participant_id, to_participant_id, type, source, confidence_score)
-                               VALUES (${big.orgId}, ${idFactory(big.orgId, 'participant')(0)}, ${late}, 'knows', 'manual', 1)`);
-        }
-      });
-      expect(pauses).toBe(2);
-      expect(text(paused)).toBe(text(unpaused));
-      // Read again (the late participant is among the nodes now), giving way once and every 700.
+      const once = await read(everyone, limits);
       let small = 0;
-      const single = await read(whole, limits);
-      const paged = await read(whole, { ...limits, edgePage: 700 }, async () => {
+      const paged = await read(everyone, { ...limits, edgePage: 700 }, async () => {
         small++;
       });
-      expect(single.edges).toBe(unpaused.edges + 1);
-      expect(text(paged)).toBe(text(single));
+      expect(paged).toEqual(once);
       // Before each statement and after each 700 relationships (a COPY's pauses fall between the
-      // chunks it arrives in: fewer, never more).
-      expect(small).toBeGreaterThanOrEqual(
-        read === copied && copies ? 3 : 2 + Math.floor(single.edges / 700),
-      );
-      expect(small).toBeLessThanOrEqual(2 + Math.ceil(single.nodes / 700) + Math.ceil(single.edges / 700));
+      // chunks it arrives in: fewer, never more, and in each of its three statements).
+      expect(small).toBeGreaterThanOrEqual(read === copied && copies ? 3 : 3 + Math.floor(once.edges / 700));
+      expect(small).toBeLessThanOrEqual(3 + 2 * Math.ceil(once.nodes / 700) + Math.ceil(once.edges / 700));
 
       // Refused with the number of participants that match, however many were read.
-      const refused = await read(whole, { maxNodes: 1000, maxEdges: 100_000 }).catch(
+      const refused = await read(everyone, { maxNodes: 1000, maxEdges: 100_000 }).catch(
         (error: unknown) => error,
       );
       expect(refused).toBeInstanceOf(GraphTooLargeError);
-      expect((refused as GraphTooLargeError).nodes).toBe(single.nodes);
-      await expect(read(whole, { maxNodes: 10_000, maxEdges: 100 })).rejects.toBeInstanceOf(
+      expect((refused as GraphTooLargeError).nodes).toBe(once.nodes);
+      await expect(read(everyone, { maxNodes: 10_000, maxEdges: 100 })).rejects.toBeInstanceOf(
         GraphTooLargeError,
       );
     }
+
+    // Outside a snapshot, a participant added between the statements (here by the transaction itself,
+    // after the relationships were read) puts the columns out of line with the ids: refused, never
+    // written.
+    let pauses = 0;
+    const addedWhileRead = (n: number) => async (tx: OrgDb) => {
+      if (++pauses === 3) {
+        await tx.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
+                             VALUES (${big.orgId}, ${`00000000-0000-4000-8000-0000000000a${n}`}, 'Late arrival', 'member', 'manual')`);
+      }
+    };
+    await expect(aggregated(everyone, limits, addedWhileRead(1))).rejects.toThrow(
+      /changed between two reads of one snapshot/,
+    );
+    if (db().kind === 'postgres') {
+      pauses = 0;
+      await expect(
+        withOrgConnection(db(), scope, async (tx, connection) =>
+          whole(await readCompactGraph(tx, scope, everyone, limits, () => addedWhileRead(2)(tx), connection)),
+        ),
+      ).rejects.toThrow(/changed between two reads of one snapshot/);
+
+      // In a snapshot, what another transaction commits meanwhile (a participant and a relationship
+      // to it, after the ids were read) is not seen by any of the three statements.
+      const before = await copied(everyone, limits);
+      const late = '00000000-0000-4000-8000-0000000000cc';
+      pauses = 0;
+      const meanwhile = await copied(everyone, limits, async () => {
+        if (++pauses !== 2) return;
+        await withOrg(db().db, scope, async (other) => {
+          await other.execute(sql`INSERT INTO participants (org_id, id, display_name, role, origin)
+                                  VALUES (${big.orgId}, ${late}, 'Late arrival', 'member', 'manual')`);
+          await other.execute(sql`INSERT INTO relationships (org_id, from_participant_id, to_participant_id, type, source, confidence_score)
+                                  VALUES (${big.orgId}, ${idFactory(big.orgId, 'participant')(0)}, ${late}, 'knows', 'manual', 1)`);
+        });
+      });
+      expect(pauses).toBeGreaterThanOrEqual(3);
+      expect(meanwhile).toEqual(before);
+      const after = await copied(everyone, limits);
+      expect([after.nodes, after.edges]).toEqual([before.nodes + 1, before.edges + 1]);
+    }
     // Over the limit with more relationships on their way: that read ends inside the transaction, which
     // can go on.
-    const after = await withOrgConnection(db(), scope, async (tx, connection) => {
+    const counted = await withOrgConnection(db(), scope, async (tx, connection) => {
       for (const through of [undefined, connection]) {
         await expect(
-          loadCompactGraph(
+          readCompactGraph(
             tx,
             scope,
-            whole,
+            everyone,
             { maxNodes: 10_000, maxEdges: 1000, edgePage: 700 },
             undefined,
             through,
@@ -404,7 +440,7 @@ describeEachDatabase('graph', ({ db }) => {
         sql`SELECT count(*)::int AS n FROM participants WHERE org_id = ${big.orgId}`,
       );
     });
-    expect(after[0]!.n).toBe(1502);
+    expect(counted[0]!.n).toBe(db().kind === 'postgres' ? 1501 : 1500);
   });
 
   it('gives each participant the first segment, in the graph’s order, whose condition it meets', async () => {

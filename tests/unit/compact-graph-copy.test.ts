@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UuidIndex, uuidColumn } from '../../src/lib/atlas/uuid-column';
 import { ByteOutput } from '../../src/lib/repositories/copy-binary';
-import { EdgeColumnsCopy, NodeColumnsCopy } from '../../src/lib/repositories/compact-graph-copy';
+import { EdgeColumnsCopy, NodeColumnsCopy, NodeIdsCopy } from '../../src/lib/repositories/compact-graph-copy';
 import { binaryCopy } from '../support/binary-copy';
 
 const uuid = (value: string) => Buffer.from(value.replaceAll('-', ''), 'hex');
@@ -13,7 +13,9 @@ const ids = [
 ];
 const stranger = '12345678-1234-4234-8234-123456789abc';
 
-// Rows as the participants' COPY sends them: the id's bytes, then JSON text (NULL where SQL has none).
+// Rows as the participants' COPYs send them: the id's bytes alone, then again before JSON text (NULL
+// where SQL has none).
+const idRows = ids.map((id) => [uuid(id)]);
 const nodeRows = ids.map((id, i) => [
   uuid(id),
   json(i === 1 ? 'Ada "the first"\n' : `P${i}`),
@@ -38,15 +40,20 @@ function feed(reader: { write(chunk: Buffer): void }, data: Buffer, size: number
 
 describe('compact graph columns from COPY rows', () => {
   it('writes each column as JSON values, edges as indexes, however the bytes are cut', () => {
+    const idData = binaryCopy(idRows);
     const nodeData = binaryCopy(nodeRows);
     const edgeData = binaryCopy(edgeRows);
     for (let size = 1; size <= Math.max(nodeData.length, edgeData.length); size++) {
-      const nodes = new NodeColumnsCopy();
+      const read = new NodeIdsCopy();
+      feed(read, idData, size);
+      const column = read.read();
+      expect(read.rowsRead).toBe(3);
+      expect(column).toEqual(uuidColumn(ids));
+      expect(read.column.out.written().toString()).toBe(ids.map((id) => `"${id}"`).join(','));
+      const nodes = new NodeColumnsCopy(column);
       feed(nodes, nodeData, size);
-      const index = nodes.index();
-      expect(nodes.rowsRead).toBe(3);
+      nodes.done();
       expect(text(nodes.columns), `chunks of ${size}`).toEqual([
-        ids.map((id) => `"${id}"`).join(','),
         '"P0","Ada \\"the first\\"\\n","P2"',
         '"member","member","member"',
         '"active","active","active"',
@@ -54,7 +61,7 @@ describe('compact graph columns from COPY rows', () => {
         '0,7,14',
         '"new","new","new"',
       ]);
-      const edges = new EdgeColumnsCopy(index);
+      const edges = new EdgeColumnsCopy(new UuidIndex(column));
       feed(edges, edgeData, size);
       edges.finished();
       // The relationship to a participant the nodes do not hold is left out.
@@ -69,17 +76,34 @@ describe('compact graph columns from COPY rows', () => {
   });
 
   it('refuses a COPY that ends early, a row without its ends, and an id that is not 16 bytes', () => {
-    const nodes = new NodeColumnsCopy();
-    const data = binaryCopy(nodeRows);
-    nodes.write(data.subarray(0, data.length - 3));
-    expect(() => nodes.index()).toThrow(/ended early/);
-    const index = new UuidIndex(uuidColumn(ids));
+    const read = new NodeIdsCopy();
+    const data = binaryCopy(idRows);
+    read.write(data.subarray(0, data.length - 3));
+    expect(() => read.read()).toThrow(/ended early/);
+    const column = uuidColumn(ids);
     expect(() =>
-      new EdgeColumnsCopy(index).write(binaryCopy([[uuid(ids[0]!), null, json('x'), null]])),
+      new EdgeColumnsCopy(new UuidIndex(column)).write(binaryCopy([[uuid(ids[0]!), null, json('x'), null]])),
     ).toThrow(/without its two ends/);
+    expect(() => new NodeIdsCopy().write(binaryCopy([[Buffer.from('short')]]))).toThrow(/without an id/);
+  });
+
+  it('refuses participants out of line with the ids read before them', () => {
+    const column = uuidColumn(ids);
+    const changed = (rows: (Buffer | null)[][]) => {
+      const nodes = new NodeColumnsCopy(column);
+      nodes.write(binaryCopy(rows));
+      nodes.done();
+    };
+    const message = /changed between two reads of one snapshot/;
+    // One added in the middle, one gone, one more at the end, an id of the wrong size.
     expect(() =>
-      new NodeColumnsCopy().write(binaryCopy([[Buffer.from('short'), ...nodeRows[0]!.slice(1)]])),
-    ).toThrow(/without an id/);
+      changed([nodeRows[0]!, [uuid(stranger), ...nodeRows[1]!.slice(1)], nodeRows[1]!, nodeRows[2]!]),
+    ).toThrow(message);
+    expect(() => changed([nodeRows[0]!, nodeRows[2]!])).toThrow(message);
+    expect(() => changed([nodeRows[0]!, nodeRows[1]!])).toThrow(message);
+    expect(() => changed([...nodeRows, nodeRows[2]!])).toThrow(message);
+    expect(() => changed([[Buffer.from('short'), ...nodeRows[0]!.slice(1)]])).toThrow(message);
+    expect(() => changed(nodeRows)).not.toThrow();
   });
 
   it('writes whole numbers in decimal, zero-padded to a width', () => {

@@ -90,9 +90,8 @@ graphRoutes.openapi(graphRoute, async (c) => {
     return answer(view.graph);
   }
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
-    // The whole (filtered) org, its JSON already written (docs/decisions/041, 062).
-    const { pieces } = await viewCompactGraph(c.var.database, c.var.scope, query, pause);
-    return writtenJson<CompactGraph>(c, pieces);
+    // The whole (filtered) org, its JSON written as it is read (docs/decisions/041, 062, 063).
+    return writtenJson<CompactGraph>(c, await viewCompactGraph(c.var.database, c.var.scope, query, pause));
   }
   if (query.focus && query.format !== 'compact') {
     // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).
@@ -103,7 +102,10 @@ graphRoutes.openapi(graphRoute, async (c) => {
 });
 
 /** An answer whose JSON text is already written, in pieces (the declared type is kept). */
-function writtenJson<T>(c: Context<ApiEnv>, pieces: (string | Uint8Array)[]) {
+function writtenJson<T>(
+  c: Context<ApiEnv>,
+  pieces: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+) {
   const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
   return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }

@@ -25,30 +25,48 @@ export type InOrg = <T>(fn: (tx: OrgDb) => Promise<T>) => Promise<T>;
 // back in the pool, serving someone else.
 const bindings = new WeakMap<object, { orgId: string; open: boolean }>();
 
-async function bind<T>(db: Database, orgId: string, fn: (tx: OrgDb) => Promise<T>): Promise<T> {
+/**
+ * `snapshot`: the transaction is REPEATABLE READ and READ ONLY, so that its statements all read the
+ * data as of its first (a read in several statements whose answers must line up, docs/decisions/063).
+ * It cannot write: the audit chain's head must be read as of the commit, not of the snapshot.
+ */
+export interface ScopedTransactionOptions {
+  snapshot?: boolean;
+}
+
+async function bind<T>(
+  db: Database,
+  orgId: string,
+  fn: (tx: OrgDb) => Promise<T>,
+  { snapshot = false }: ScopedTransactionOptions = {},
+): Promise<T> {
   const joined = bindings.get(db);
   if (joined) {
+    if (snapshot) throw new Error('withOrg: a snapshot cannot join a transaction already open');
     if (!joined.open) throw new Error('withOrg: this transaction has already ended');
     if (joined.orgId !== orgId) {
       throw new Error(`withOrg: a transaction scoped to org ${joined.orgId} was asked to act in ${orgId}`);
     }
     return fn(db as OrgDb);
   }
-  return db.transaction(async (tx) => {
-    // The one statement that binds a transaction: the org for row-level security, and the switch to
-    // the app's role (SET LOCAL ROLE), so that PGlite's superuser and an owner connecting with the
-    // app's URL are held to the policies too (decision 029). No extra round trip.
-    await tx.execute(
-      sql`select set_config('app.org_id', ${orgId}, true), set_config('role', ${APP_ROLE}, true)`,
-    );
-    const binding = { orgId, open: true };
-    bindings.set(tx, binding);
-    try {
-      return await fn(tx as unknown as OrgDb);
-    } finally {
-      binding.open = false;
-    }
-  });
+  return db.transaction(
+    async (tx) => {
+      // The one statement that binds a transaction: the org for row-level security, and the switch to
+      // the app's role (SET LOCAL ROLE), so that PGlite's superuser and an owner connecting with the
+      // app's URL are held to the policies too (decision 029). No extra round trip.
+      await tx.execute(
+        sql`select set_config('app.org_id', ${orgId}, true), set_config('role', ${APP_ROLE}, true)`,
+      );
+      const binding = { orgId, open: true };
+      bindings.set(tx, binding);
+      try {
+        return await fn(tx as unknown as OrgDb);
+      } finally {
+        binding.open = false;
+      }
+    },
+    snapshot ? { isolationLevel: 'repeatable read', accessMode: 'read only' } : undefined,
+  );
 }
 
 /**
@@ -88,13 +106,14 @@ export async function withOrgConnection<T>(
   handle: BulkDatabase,
   scope: OrgScope,
   fn: (tx: OrgDb, connection: PoolClient | undefined) => Promise<T>,
+  options?: ScopedTransactionOptions,
 ): Promise<T> {
   if (handle.kind !== 'postgres' || !handle.pool)
-    return bind(handle.db, scope.orgId, (tx) => fn(tx, undefined));
+    return bind(handle.db, scope.orgId, (tx) => fn(tx, undefined), options);
   const connection = await handle.pool.connect();
   try {
     const db = labelStatements(drizzle(connection, { schema }) as unknown as Database);
-    return await bind(db, scope.orgId, (tx) => fn(tx, connection));
+    return await bind(db, scope.orgId, (tx) => fn(tx, connection), options);
   } finally {
     connection.release();
   }

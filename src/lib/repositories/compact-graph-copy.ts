@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { SQL } from 'drizzle-orm';
-import { UuidColumnBuilder, UuidIndex } from '../atlas/uuid-column';
+import { UuidColumnBuilder, type UuidColumn, type UuidIndex } from '../atlas/uuid-column';
 import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, NULL_TEXT, quotedUuid } from './copy-binary';
 
 // The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062): each column
@@ -37,31 +37,62 @@ class JsonColumn {
   }
 }
 
-/** The participants' columns, in the order of their statement: the id in its binary form, then JSON text. */
-export const NODE_COLUMNS = ['id', 'label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
-
-/** The participants as the compact form writes them: ids as quoted text and as bytes (for the index). */
-export class NodeColumnsCopy extends CopyRows {
-  readonly columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16));
-  readonly ids = new UuidColumnBuilder(1 << 12);
+/**
+ * The participants' ids, read first: the index that relationship ends are found in, and the `id`
+ * column as quoted text.
+ */
+export class NodeIdsCopy extends CopyRows {
+  readonly column = new JsonColumn(1 << 16);
+  private readonly ids = new UuidColumnBuilder(1 << 12);
 
   constructor() {
-    super(NODE_COLUMNS.length);
+    super(1);
   }
 
   protected row(data: Buffer, at: number) {
-    const length = int32(data, at);
-    if (length !== 16) throw new Error('compact graph: a participant without an id');
+    if (int32(data, at) !== 16) throw new Error('compact graph: a participant without an id');
     this.ids.pushBytes(data, at + 4);
-    quotedUuid(this.columns[0]!.next(), data, at + 4, at + 20);
-    at += 20;
-    for (let c = 1; c < this.columns.length; c++) at = this.columns[c]!.raw(data, at);
+    quotedUuid(this.column.next(), data, at + 4, at + 20);
   }
 
-  /** Throws unless the COPY ended where it should; the index of the ids read. */
-  index(): UuidIndex {
+  /** Throws unless the COPY ended where it should; the ids read, in order. */
+  read(): UuidColumn {
     this.finished();
-    return new UuidIndex(this.ids.build());
+    return this.ids.build();
+  }
+}
+
+/** The participants' other columns, in the order of their statement (after the id, in its binary form). */
+export const NODE_COLUMNS = ['label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
+
+/**
+ * The participants' other columns as JSON text, each row checked to be the participant the ids'
+ * statement read at its place: both statements see one snapshot (docs/decisions/063), and the columns
+ * must line up with the ids the relationships' ends were matched against.
+ */
+export class NodeColumnsCopy extends CopyRows {
+  readonly columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16));
+
+  constructor(private readonly ids: UuidColumn) {
+    super(1 + NODE_COLUMNS.length);
+  }
+
+  protected row(data: Buffer, at: number) {
+    const expected = 16 * (this.rowsRead - 1);
+    const bytes = this.ids.bytes;
+    let same = int32(data, at) === 16 && expected < bytes.length;
+    for (let k = 0; same && k < 16; k++) same = data[at + 4 + k] === bytes[expected + k];
+    if (!same) throw new Error('compact graph: the participants changed between two reads of one snapshot');
+    at += 20;
+    for (const column of this.columns) at = column.raw(data, at);
+  }
+
+  /** Throws unless the COPY ended where it should, with as many participants as the ids. */
+  done() {
+    this.finished();
+    if (this.rowsRead !== this.ids.length) {
+      throw new Error('compact graph: the participants changed between two reads of one snapshot');
+    }
   }
 }
 

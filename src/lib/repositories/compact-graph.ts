@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PoolClient } from 'pg';
-import { UuidIndex } from '../atlas/uuid-column';
+import { UuidIndex, type UuidColumn } from '../atlas/uuid-column';
 import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
@@ -14,53 +14,42 @@ import {
   EdgeColumnsCopy,
   NODE_COLUMNS,
   NodeColumnsCopy,
+  NodeIdsCopy,
 } from './compact-graph-copy';
 
 // The whole (filtered) graph in the compact form, written a column at a time: on PostgreSQL from the
-// rows of two COPYs as they arrive (docs/decisions/062), on the embedded database as one aggregate per
+// rows of COPYs as they arrive (docs/decisions/062), on the embedded database as one aggregate per
 // column (docs/decisions/041). Either way the JSON values are PostgreSQL's text; the app only turns
 // relationship ends, sent as bytes, into node indexes.
 // Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
+// The relationships come first in the answer (docs/decisions/063): their columns are sent while the
+// participants' are still being read.
 
-/** The compact form's JSON text in pieces, and what it holds (for the audit event). */
-export interface CompactGraphText {
-  pieces: (string | Uint8Array)[];
+/** Pieces of the compact form's JSON text. */
+export type JsonPieces = (string | Uint8Array)[];
+
+/** The compact form read up to the participants' columns, and what it holds (for the audit event). */
+export interface CompactGraphRead {
   nodes: number;
   edges: number;
+  /** The answer's text up to the participants' columns: the relationships' columns. */
+  head: JsonPieces;
+  /**
+   * The participants' columns and the end of the text, read in the same transaction: they line up
+   * with the ids the relationships were matched against only if it reads one snapshot throughout.
+   */
+  rest(): Promise<JsonPieces>;
 }
 
-interface NodeColumns {
-  n: number;
-  ids: string | null;
-  /** The ids' 16 bytes each, in the same order (for finding relationship ends by their bytes). */
-  idBytes: Uint8Array | null;
-  label: string | null;
-  role: string | null;
-  stage: string | null;
-  lastActivityAt: string | null;
-  degree: string | null;
-  segment: string | null;
-}
-
-interface EdgeColumns {
-  m: number;
-  last: string | null;
-  /** Each relationship's two ends, 16 bytes each (decision 055). */
-  ends: Uint8Array | null;
-  types: string | null;
-  confidences: string | null;
+/** The participants' ids: how many, the `id` column's values, and their bytes (for the index). */
+interface NodeIds {
+  count: number;
+  column: string | Uint8Array;
+  ids: UuidColumn;
 }
 
 /** A column's values as JSON text joined by commas, by the compact form's member name. */
 type Columns = [name: string, values: string | Uint8Array][];
-
-/** The compact form's two objects of columns, and how many nodes and edges they hold. */
-interface CompactColumns {
-  nodes: Columns;
-  edges: Columns;
-  nodeCount: number;
-  edgeCount: number;
-}
 
 interface Limits {
   maxNodes: number;
@@ -69,40 +58,59 @@ interface Limits {
   edgePage?: number;
 }
 
+/** How the compact form reads each of its three parts, through COPY or through aggregates. */
+interface CompactReader {
+  /** The participants' ids, at most `maxNodes + 1`, in id order. */
+  ids(): Promise<NodeIds>;
+  /** The relationships among `nodes`, as the compact form's columns; undefined past `maxEdges`. */
+  edges(nodes: UuidIndex): Promise<{ count: number; columns: Columns } | undefined>;
+  /** The participants' other columns, in the order of NODE_COLUMNS: the same rows as `ids()`. */
+  nodeColumns(ids: NodeIds): Promise<Columns>;
+}
+
 /**
  * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
- * relationships among them (at most `maxEdges`), as the compact form's JSON: nodes in id order, edges
- * as pairs of indexes into them. The statements are separate reads: a relationship to a participant
- * added meanwhile is left out (its participant is not among the nodes), as the paged read did. `pause`
- * is awaited between them, giving light requests their turn (docs/decisions/031). Given the
+ * relationships among them (at most `maxEdges`, else the same), as the compact form's JSON: nodes in
+ * id order, edges as pairs of indexes into them. Three statements: the participants' ids, the
+ * relationships (their ends matched against the ids), then the participants' other columns, which
+ * `rest()` reads once the relationships' part has been handed over. The transaction must read one
+ * snapshot (REPEATABLE READ): a participant added or removed between the statements would otherwise
+ * put the columns out of line with the ids (the reads check it). `pause` is awaited before each
+ * statement and between pages, giving light requests their turn (docs/decisions/031). Given the
  * transaction's connection (PostgreSQL), the rows come through COPY (docs/decisions/062); else (the
  * embedded database) each column comes as one aggregate (docs/decisions/041). Both write the same bytes.
  */
-export async function loadCompactGraph(
+export async function readCompactGraph(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
   limits: Limits,
   pause: () => Promise<void> = async () => undefined,
   connection?: PoolClient,
-): Promise<CompactGraphText> {
+): Promise<CompactGraphRead> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
-  const page = sql`SELECT ${nodeColumns(scope, settings)} FROM participants p WHERE ${filter}
-                   ORDER BY p.id LIMIT ${limits.maxNodes + 1}`;
-  const columns = connection
-    ? await copiedColumns(db, connection, scope, q, filter, page, limits, pause)
-    : await aggregatedColumns(db, scope, q, filter, page, limits, pause);
+  const sorted = (columns: SQL) =>
+    sql`SELECT ${columns} FROM participants p WHERE ${filter} ORDER BY p.id LIMIT ${limits.maxNodes + 1}`;
+  const page = sorted(nodeColumns(scope, settings));
+  const reader = connection
+    ? copyReader(connection, sorted(sql`p.id`), page, edgeCondition(scope, q, filter), limits, pause)
+    : aggregateReader(db, scope, q, filter, sorted(sql`p.id`), page, limits, pause);
+  await pause();
+  const ids = await reader.ids();
+  if (ids.count > limits.maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
+  await pause();
+  const edges = await reader.edges(new UuidIndex(ids.ids));
+  if (edges === undefined) throw new GraphTooLargeError(ids.count);
   return {
-    nodes: columns.nodeCount,
-    edges: columns.edgeCount,
-    pieces: [
-      '{"format":"compact","nodes":{',
-      ...jsonArrays(columns.nodes),
-      '},"edges":{',
-      ...jsonArrays(columns.edges),
-      '},"truncated":[]}',
-    ],
+    nodes: ids.count,
+    edges: edges.count,
+    head: ['{"format":"compact","edges":{', ...jsonArrays(edges.columns), '},"nodes":{'],
+    rest: async () => {
+      await pause();
+      const columns = await reader.nodeColumns(ids);
+      return [...jsonArrays([['id', ids.column], ...columns]), '},"truncated":[]}'];
+    },
   };
 }
 
@@ -123,109 +131,113 @@ const edgeCondition = (scope: OrgScope, q: GraphQuery, filter: SQL) => {
 };
 
 /**
- * On PostgreSQL: the participants, then the relationships, each one `COPY … (FORMAT binary)` whose
- * rows are written into the columns as they arrive. At most `maxNodes + 1` participants and
- * `maxEdges + 1` relationships are read: one more than the limit is enough to refuse.
+ * On PostgreSQL: each part one `COPY … (FORMAT binary)` whose rows are written into the columns as
+ * they arrive. At most one more row than a limit is read: enough to refuse.
  */
-async function copiedColumns(
-  db: OrgDb,
+function copyReader(
   connection: PoolClient,
-  scope: OrgScope,
-  q: GraphQuery,
-  filter: SQL,
+  ids: SQL,
   page: SQL,
-  { maxNodes, maxEdges, edgePage = EDGE_PAGE }: Limits,
+  edgeWhere: SQL,
+  { maxEdges, edgePage = EDGE_PAGE }: Limits,
   pause: () => Promise<void>,
-): Promise<CompactColumns> {
-  await pause();
-  const nodes = new NodeColumnsCopy();
-  await copyRowsGivingWay(
-    connection,
-    sql`SELECT page.id, to_json(page.label)::text, to_json(page.role)::text,
-               to_json(page."lifecycleStage")::text, to_json(page."lastActivityAt")::text,
-               page.degree::text, to_json(page.segment)::text
-        FROM (${page}) page`,
-    'compact-graph.copyNodes',
-    nodes,
-    pause,
-    edgePage,
-  );
-  if (nodes.rowsRead > maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
-  const index = nodes.index();
-  await pause();
-  const edges = new EdgeColumnsCopy(index);
-  await copyRowsGivingWay(
-    connection,
-    sql`SELECT r.from_participant_id, r.to_participant_id, to_json(r.type)::text, r.confidence_score::text
-        FROM relationships r WHERE ${edgeCondition(scope, q, filter)}
-        ORDER BY r.id LIMIT ${maxEdges + 1}`,
-    'compact-graph.copyEdges',
-    edges,
-    pause,
-    edgePage,
-  );
-  edges.finished();
-  if (edges.rowsRead > maxEdges) throw new GraphTooLargeError(nodes.rowsRead);
+): CompactReader {
+  const copy = (select: SQL, label: string, rows: Parameters<typeof copyRowsGivingWay>[3]) =>
+    copyRowsGivingWay(connection, select, label, rows, pause, edgePage);
   const written = (columns: { out: { written(): Buffer } }[], names: string[]): Columns =>
     columns.map((column, i) => [names[i]!, column.out.written()]);
   return {
-    nodes: written(nodes.columns, NODE_COLUMNS),
-    edges: written(edges.columns, EDGE_COLUMNS),
-    nodeCount: nodes.rowsRead,
-    edgeCount: edges.kept,
+    async ids() {
+      const read = new NodeIdsCopy();
+      await copy(ids, 'compact-graph.copyIds', read);
+      return { count: read.rowsRead, column: read.column.out.written(), ids: read.read() };
+    },
+    async edges(nodes) {
+      const read = new EdgeColumnsCopy(nodes);
+      await copy(
+        sql`SELECT r.from_participant_id, r.to_participant_id, to_json(r.type)::text, r.confidence_score::text
+            FROM relationships r WHERE ${edgeWhere} ORDER BY r.id LIMIT ${maxEdges + 1}`,
+        'compact-graph.copyEdges',
+        read,
+      );
+      read.finished();
+      if (read.rowsRead > maxEdges) return undefined;
+      return { count: read.kept, columns: written(read.columns, EDGE_COLUMNS) };
+    },
+    async nodeColumns({ ids }) {
+      const read = new NodeColumnsCopy(ids);
+      await copy(
+        sql`SELECT page.id, to_json(page.label)::text, to_json(page.role)::text,
+                   to_json(page."lifecycleStage")::text, to_json(page."lastActivityAt")::text,
+                   page.degree::text, to_json(page.segment)::text
+            FROM (${page}) page`,
+        'compact-graph.copyNodes',
+        read,
+      );
+      read.done();
+      return written(read.columns, NODE_COLUMNS);
+    },
   };
 }
 
 /** On the embedded database: each column as one aggregate (docs/decisions/041). */
-async function aggregatedColumns(
+function aggregateReader(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
   filter: SQL,
+  ids: SQL,
   page: SQL,
   limits: Limits,
   pause: () => Promise<void>,
-): Promise<CompactColumns> {
-  const matching = await countMatching(db, filter);
-  if (matching > limits.maxNodes) throw new GraphTooLargeError(matching);
-  await pause();
-  // One aggregate per column over the same rows: the columns line up whatever order the rows come in;
-  // the sorted subquery makes it the same order every time.
-  const [nodes] = await queryRows<NodeColumns>(
-    db,
-    sql`SELECT count(*)::int AS n, string_agg(page.id::text, ',') AS ids,
-               string_agg(uuid_send(page.id), ''::bytea) AS "idBytes",
-               string_agg(to_json(page.label)::text, ',') AS label,
-               string_agg(to_json(page.role)::text, ',') AS role,
-               string_agg(to_json(page."lifecycleStage")::text, ',') AS stage,
-               string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
-               string_agg(page.degree::text, ',') AS degree,
-               string_agg(to_json(page.segment)::text, ',') AS segment
-        FROM (${page}) page`,
-  );
-  if (nodes!.n > limits.maxNodes) throw new GraphTooLargeError(nodes!.n);
-  const count = nodes!.n;
-  const index = new UuidIndex({ length: count, bytes: nodes!.idBytes ?? new Uint8Array(0) });
-  const edges = await readEdges(db, scope, q, filter, index, limits, pause);
-  if (edges === undefined) throw new GraphTooLargeError(count);
+): CompactReader {
   return {
-    nodes: [
-      ['id', count ? `"${nodes!.ids!.replaceAll(',', '","')}"` : ''],
-      ['label', nodes!.label ?? ''],
-      ['role', nodes!.role ?? ''],
-      ['lifecycleStage', nodes!.stage ?? ''],
-      ['lastActivityAt', nodes!.lastActivityAt ?? ''],
-      ['degree', nodes!.degree ?? ''],
-      ['segment', nodes!.segment ?? ''],
-    ],
-    edges: [
-      ['source', edges.source.join(',')],
-      ['target', edges.target.join(',')],
-      ['type', edges.type.join(',')],
-      ['confidence', edges.confidence.join(',')],
-    ],
-    nodeCount: count,
-    edgeCount: edges.count,
+    async ids() {
+      const [read] = await queryRows<{ n: number; ids: string | null; bytes: Uint8Array | null }>(
+        db,
+        sql`SELECT count(*)::int AS n, string_agg(page.id::text, ',') AS ids,
+                   string_agg(uuid_send(page.id), ''::bytea) AS bytes
+            FROM (${ids}) page`,
+      );
+      const count = read!.n;
+      return {
+        count,
+        column: count ? `"${read!.ids!.replaceAll(',', '","')}"` : '',
+        ids: { length: count, bytes: read!.bytes ?? new Uint8Array(0) },
+      };
+    },
+    async edges(nodes) {
+      const edges = await readEdges(db, scope, q, filter, nodes, limits, pause);
+      if (edges === undefined) return undefined;
+      return {
+        count: edges.count,
+        columns: [
+          ['source', edges.source.join(',')],
+          ['target', edges.target.join(',')],
+          ['type', edges.type.join(',')],
+          ['confidence', edges.confidence.join(',')],
+        ],
+      };
+    },
+    async nodeColumns({ count }) {
+      // One aggregate per column over the same rows: the columns line up whatever order the rows come
+      // in; the sorted subquery makes it the ids' order.
+      const [nodes] = await queryRows<{ n: number } & Record<string, string | null>>(
+        db,
+        sql`SELECT count(*)::int AS n,
+                   string_agg(to_json(page.label)::text, ',') AS label,
+                   string_agg(to_json(page.role)::text, ',') AS role,
+                   string_agg(to_json(page."lifecycleStage")::text, ',') AS "lifecycleStage",
+                   string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
+                   string_agg(page.degree::text, ',') AS degree,
+                   string_agg(to_json(page.segment)::text, ',') AS segment
+            FROM (${page}) page`,
+      );
+      if (nodes!.n !== count) {
+        throw new Error('compact graph: the participants changed between two reads of one snapshot');
+      }
+      return NODE_COLUMNS.map((name) => [name, nodes![name] ?? '']);
+    },
   };
 }
 
@@ -236,9 +248,19 @@ const jsonArrays = (members: Columns) =>
 /** How many relationships a statement reads unless told: a page's text stays a few megabytes. */
 const EDGE_PAGE = 25_000;
 
+/** A page of relationships as aggregates: how many, the last id, the ends' bytes, types and confidences. */
+interface EdgeColumns {
+  m: number;
+  last: string | null;
+  /** Each relationship's two ends, 16 bytes each (decision 055). */
+  ends: Uint8Array | null;
+  types: string | null;
+  confidences: string | null;
+}
+
 /**
  * The relationships among the nodes (`index`: their positions), in id order, a keyset page at a time with
- * `pause` before each: the ends as node indexes, the types and confidences as JSON text (a page's, or
+ * `pause` before each but the first (the caller's): the ends as node indexes, the types and confidences as JSON text (a page's, or
  * each relationship's once one was left out). Undefined past `maxEdges`. The next page is asked for
  * before this one is turned into indexes: PostgreSQL reads it on one core while the app works on the
  * other (decision 053).
@@ -275,7 +297,6 @@ async function readEdges(
                   ORDER BY r.id LIMIT ${edgePage}) r`,
       )
       .then((result) => (result as unknown as { rows: EdgeColumns[] }).rows[0]);
-  await pause();
   for (let page = await startPage(null); ;) {
     if (!page || page.m === 0) return out;
     let next: Promise<EdgeColumns | undefined> | undefined;

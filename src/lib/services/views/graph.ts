@@ -19,7 +19,7 @@ import {
   type Graph,
   type NeighbourhoodText,
 } from '../../repositories/graph';
-import { loadCompactGraph, type CompactGraphText } from '../../repositories/compact-graph';
+import { readCompactGraph, type CompactGraphRead } from '../../repositories/compact-graph';
 import type { RequestScope } from '../../scope';
 import {
   COMMUNITY_GRAPH_EDGES,
@@ -194,27 +194,46 @@ async function auditGraphViewed(
 
 /**
  * The whole (filtered) org in the compact form, its JSON text written from PostgreSQL's rows
- * (docs/decisions/041, 062), on a connection of its own (COPY needs it); writes `graph.viewed` as
- * viewGraph does. Over MAX_COMPACT_GRAPH_NODES participants or MAX_COMPACT_GRAPH_EDGES relationships:
- * 422.
+ * (docs/decisions/041, 062), on a connection of its own (COPY needs it), as a stream whose first
+ * pieces, the relationships' columns, are on their way while the participants' are still being read
+ * (docs/decisions/063). Over MAX_COMPACT_GRAPH_NODES participants or MAX_COMPACT_GRAPH_EDGES
+ * relationships: 422, before anything is sent. `graph.viewed` is written as viewGraph does, once the
+ * read is over and before any participant's column is sent: what goes before names no one.
  */
 export async function viewCompactGraph(
   database: BulkDatabase,
   scope: RequestScope,
   query: GraphQuery,
   pause?: () => Promise<void>,
-): Promise<CompactGraphText> {
+): Promise<AsyncIterable<string | Uint8Array>> {
   requirePermission(scope, 'graph.read');
-  return withOrgConnection(database, scope, async (tx, connection) => {
-    const limits = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
-    const text = await loadCompactGraph(tx, scope, query, limits, pause, connection).catch(
-      (error: unknown) => {
-        throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
-      },
-    );
-    await auditGraphViewed(tx, scope, query, { nodes: text.nodes, edges: text.edges, truncated: [] });
-    return text;
+  const limits = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
+  let handOver!: (graph: CompactGraphRead) => void;
+  const handed = new Promise<CompactGraphRead>((resolve) => (handOver = resolve));
+  // One snapshot for the three statements: the participants' columns, read last, line up with the ids
+  // the relationships were matched against. Read only, so the audit event is written after it.
+  const rest = withOrgConnection(
+    database,
+    scope,
+    async (tx, connection) => {
+      const graph = await readCompactGraph(tx, scope, query, limits, pause, connection);
+      handOver(graph);
+      return graph.rest();
+    },
+    { snapshot: true },
+  );
+  // A failure before the hand-over (a refusal among them) is the request's; after it, the stream's.
+  const graph = await Promise.race([handed, rest.then(() => handed)]).catch((error: unknown) => {
+    throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
   });
+  return (async function* () {
+    yield* graph.head;
+    const nodes = await rest;
+    await withOrg(database.db, scope, (tx) =>
+      auditGraphViewed(tx, scope, query, { nodes: graph.nodes, edges: graph.edges, truncated: [] }),
+    );
+    yield* nodes;
+  })();
 }
 
 /**
