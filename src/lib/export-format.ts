@@ -1,20 +1,22 @@
 // Exports for spreadsheets and scripts: the format, the stream of its text, the download headers.
 
+import { pieceBytes, type AnswerPiece } from './http/gzip-pieces';
+
 /**
  * Text (an export's lines or a compact graph's columns, written by PostgreSQL: docs/decisions/040
- * and 041; or already bytes: 045) as a byte stream for the response body. Pulled: the next text is asked for only when the client has taken the last one.
+ * and 041; or already bytes: 045) as a byte stream for the response body. Pulled: the next text is
+ * asked for only when the client has taken the last one.
  */
 export function textStream(
-  texts: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  texts: AsyncIterable<AnswerPiece> | Iterable<AnswerPiece>,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator: AsyncIterator<string | Uint8Array> | Iterator<string | Uint8Array> =
+  const iterator: AsyncIterator<AnswerPiece> | Iterator<AnswerPiece> =
     Symbol.asyncIterator in texts ? texts[Symbol.asyncIterator]() : texts[Symbol.iterator]();
   return new ReadableStream({
     async pull(controller) {
       const next = await iterator.next();
       if (next.done) controller.close();
-      else controller.enqueue(typeof next.value === 'string' ? encoder.encode(next.value) : next.value);
+      else controller.enqueue(pieceBytes(next.value));
     },
     async cancel() {
       await iterator.return?.();

@@ -1,9 +1,10 @@
 import { withOrg, withOrgConnection, type OrgDb } from '../../src/lib/database/with-org';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createOrgScope } from '../../src/lib/scope';
 import { readCompactGraph, type CompactGraphRead } from '../../src/lib/repositories/compact-graph';
+import { gzipPieces, pieceBytes } from '../../src/lib/http/gzip-pieces';
 import { queryRows } from '../../src/lib/db';
 import {
   GraphTooLargeError,
@@ -153,6 +154,16 @@ describeEachDatabase('graph', ({ db }) => {
     expect(response.headers.get('content-encoding')).toBe('gzip');
     const body = JSON.parse(gunzipSync(Buffer.from(await response.arrayBuffer())).toString());
     expect(body.nodes).toHaveLength(12);
+    // The compact form makes its own gzip (its columns deflated as they are read): the same text, and
+    // deflate-only clients still get the middleware's.
+    const plain = await (await get('?format=compact')).response.text();
+    const gzipped = (await get('?format=compact', { 'accept-encoding': 'deflate;q=0.5, gzip' })).response;
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gzipped.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(gunzipSync(Buffer.from(await gzipped.arrayBuffer())).toString()).toBe(plain);
+    const deflated = (await get('?format=compact', { 'accept-encoding': 'deflate' })).response;
+    expect(deflated.headers.get('content-encoding')).toBe('deflate');
+    expect(inflateSync(Buffer.from(await deflated.arrayBuffer())).toString()).toBe(plain);
   });
 
   it('answers 404 for a focus outside the org and 400 for malformed filters', async () => {
@@ -298,6 +309,15 @@ describeEachDatabase('graph', ({ db }) => {
     const options = { participants: 1500, edges: 4000, seed: 9, now: new Date('2026-11-01T00:00:00Z') };
     const big = await loadSyntheticOrg(db(), { name: 'Compact', timezone: 'UTC' }, options);
     const scope = viewerOf(big.orgId, 'Compact');
+    // Values whose JSON takes care: escapes and characters outside ASCII; times before 2000, before the
+    // common era and past 9999, to the microsecond. (An infinity cannot be stored: the segment counters
+    // refuse it.)
+    await withOrg(db().db, scope, (tx) =>
+      tx.execute(sql`INSERT INTO participants (org_id, display_name, role, origin, last_activity_at)
+                     VALUES (${big.orgId}, ${'Quote " backslash \\ line\nbreak\ttab \u0001\u001f Zoë 🌱'}, 'member', 'manual', '1999-12-31 23:59:59.999999+00'),
+                            (${big.orgId}, 'Before the era', 'member', 'manual', '0044-03-15 12:00:00.5+00 BC'),
+                            (${big.orgId}, 'Far ahead', 'member', 'manual', '12345-01-01 00:00:00.0015+00')`),
+    );
     const limits = { maxNodes: 10_000, maxEdges: 100_000 };
     type Limits = Parameters<typeof readCompactGraph>[3];
     interface Written {
@@ -306,13 +326,15 @@ describeEachDatabase('graph', ({ db }) => {
       edges: number;
     }
     type Read = (q: GraphQuery, limits: Limits, pause?: (tx: OrgDb) => Promise<void>) => Promise<Written>;
-    // The whole text: the relationships' part, then the participants' (read in the same transaction).
+    // The whole text: the relationships' part, then the participants' (read in the same transaction);
+    // its columns deflated while they were read, their gzip unzipped to the same text.
     const whole = async (graph: CompactGraphRead): Promise<Written> => {
       const pieces = [...graph.head, ...(await graph.rest())];
-      const text = Buffer.concat(
-        pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
-      );
-      return { text: text.toString(), nodes: graph.nodes, edges: graph.edges };
+      const text = Buffer.concat(pieces.map(pieceBytes)).toString();
+      const gzipped: Uint8Array[] = [];
+      for await (const bytes of gzipPieces(pieces)) gzipped.push(bytes);
+      expect(gunzipSync(Buffer.concat(gzipped)).toString()).toBe(text);
+      return { text, nodes: graph.nodes, edges: graph.edges };
     };
     // Aggregates (docs/decisions/041) on both databases; COPY (decision 062) where the transaction has
     // a connection to give, i.e. on PostgreSQL, in a snapshot as the service reads (decision 063).
@@ -350,7 +372,7 @@ describeEachDatabase('graph', ({ db }) => {
       expect(written.edges).toBe(expected.edges.source.length);
       // The same bytes through COPY, read in one go and giving way every 700 rows.
       for (const edgePage of [undefined, 700]) {
-        const throughCopy = await copied(query, { ...limits, edgePage });
+        const throughCopy = await copied(query, { ...limits, edgePage, deflate: edgePage === 700 });
         expect(throughCopy, JSON.stringify(query)).toEqual(written);
       }
     }
@@ -440,7 +462,7 @@ describeEachDatabase('graph', ({ db }) => {
         sql`SELECT count(*)::int AS n FROM participants WHERE org_id = ${big.orgId}`,
       );
     });
-    expect(counted[0]!.n).toBe(db().kind === 'postgres' ? 1501 : 1500);
+    expect(counted[0]!.n).toBe(db().kind === 'postgres' ? 1504 : 1503);
   });
 
   it('gives each participant the first segment, in the graph’s order, whose condition it meets', async () => {

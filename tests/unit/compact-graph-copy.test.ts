@@ -16,19 +16,30 @@ const stranger = '12345678-1234-4234-8234-123456789abc';
 // Rows as the participants' COPYs send them: the id's bytes alone, then again before JSON text (NULL
 // where SQL has none).
 const idRows = ids.map((id) => [uuid(id)]);
+/** A timestamp's 8 bytes: microseconds from 2000-01-01 UTC. */
+const time = (iso: string, extraMicros = 0) => {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(BigInt(Date.parse(iso) - Date.UTC(2000, 0, 1)) * 1000n + BigInt(extraMicros));
+  return bytes;
+};
+const int4 = (n: number) => {
+  const bytes = Buffer.alloc(4);
+  bytes.writeInt32BE(n);
+  return bytes;
+};
 const nodeRows = ids.map((id, i) => [
   uuid(id),
-  json(i === 1 ? 'Ada "the first"\n' : `P${i}`),
-  json('member'),
-  json('active'),
-  i === 2 ? null : json('2026-11-01T00:00:00.000Z'),
-  Buffer.from(String(i * 7)),
-  json('new'),
+  Buffer.from(i === 1 ? 'Ada "the first"\n\\ \u0001 Zoë' : `P${i}`),
+  Buffer.from('member'),
+  Buffer.from('active'),
+  [time('2026-11-01T00:00:00.000Z', 999), time('1969-07-20T20:17:40.123Z', 456), null][i]!,
+  int4(i * 7),
+  Buffer.from('new'),
 ]);
 const edgeRows = [
-  [uuid(ids[0]!), uuid(ids[2]!), json('knows'), Buffer.from('0.5')],
-  [uuid(ids[1]!), uuid(stranger), json('knows'), Buffer.from('1')],
-  [uuid(ids[2]!), uuid(ids[1]!), json('works with'), Buffer.from('1e-05')],
+  [uuid(ids[0]!), uuid(ids[2]!), Buffer.from('knows'), Buffer.from('0.5')],
+  [uuid(ids[1]!), uuid(stranger), Buffer.from('knows'), Buffer.from('1')],
+  [uuid(ids[2]!), uuid(ids[1]!), Buffer.from('works "with"'), Buffer.from('1e-05')],
 ];
 
 const text = (columns: { out: ByteOutput }[]) => columns.map((column) => column.out.written().toString());
@@ -49,15 +60,15 @@ describe('compact graph columns from COPY rows', () => {
       const column = read.read();
       expect(read.rowsRead).toBe(3);
       expect(column).toEqual(uuidColumn(ids));
-      expect(read.column.out.written().toString()).toBe(ids.map((id) => `"${id}"`).join(','));
+      expect(read.columns[0].out.written().toString()).toBe(ids.map((id) => `"${id}"`).join(','));
       const nodes = new NodeColumnsCopy(column);
       feed(nodes, nodeData, size);
       nodes.done();
       expect(text(nodes.columns), `chunks of ${size}`).toEqual([
-        '"P0","Ada \\"the first\\"\\n","P2"',
+        '"P0","Ada \\"the first\\"\\n\\\\ \\u0001 Zoë","P2"',
         '"member","member","member"',
         '"active","active","active"',
-        '"2026-11-01T00:00:00.000Z","2026-11-01T00:00:00.000Z",null',
+        '"2026-11-01T00:00:00.000Z","1969-07-20T20:17:40.123Z",null',
         '0,7,14',
         '"new","new","new"',
       ]);
@@ -69,7 +80,7 @@ describe('compact graph columns from COPY rows', () => {
       expect(text(edges.columns), `chunks of ${size}`).toEqual([
         '0,2',
         '2,1',
-        '"knows","works with"',
+        '"knows","works \\"with\\""',
         '0.5,1e-05',
       ]);
     }

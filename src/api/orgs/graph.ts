@@ -26,7 +26,8 @@ import type { ApiEnv } from '../context';
 import { problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
-import { fastCompression } from '../fast-compression';
+import { chooseEncoding, fastCompression } from '../fast-compression';
+import { gzipPieces, type AnswerPiece } from '../../lib/http/gzip-pieces';
 
 const graphRoute = createRoute({
   method: 'get',
@@ -90,8 +91,11 @@ graphRoutes.openapi(graphRoute, async (c) => {
     return answer(view.graph);
   }
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
-    // The whole (filtered) org, its JSON written as it is read (docs/decisions/041, 062, 063).
-    return writtenJson<CompactGraph>(c, await viewCompactGraph(c.var.database, c.var.scope, query, pause));
+    // The whole (filtered) org, its JSON written as it is read (docs/decisions/041, 062, 063): for a
+    // client that takes gzip, compressed as it is written, not after.
+    const gzip = chooseEncoding(c.req.header('accept-encoding')) === 'gzip';
+    const pieces = await viewCompactGraph(c.var.database, c.var.scope, query, { pause, deflate: gzip });
+    return writtenJson<CompactGraph>(c, gzip ? gzipPieces(pieces) : pieces, gzip);
   }
   if (query.focus && query.format !== 'compact') {
     // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).
@@ -101,12 +105,18 @@ graphRoutes.openapi(graphRoute, async (c) => {
   return answer(await viewGraph(db, c.var.scope, query, pause));
 });
 
-/** An answer whose JSON text is already written, in pieces (the declared type is kept). */
+/**
+ * An answer whose JSON text is already written, in pieces (the declared type is kept); `gzipped`: the
+ * pieces are its gzip, which the compression middleware then leaves as it is.
+ */
 function writtenJson<T>(
   c: Context<ApiEnv>,
-  pieces: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  pieces: Iterable<AnswerPiece> | AsyncIterable<AnswerPiece>,
+  gzipped = false,
 ) {
-  const response = c.body(textStream(pieces), 200, { 'content-type': 'application/json' });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (gzipped) Object.assign(headers, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+  const response = c.body(textStream(pieces), 200, headers);
   return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
 

@@ -1,7 +1,18 @@
 import type { PoolClient } from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { UuidColumnBuilder, type UuidColumn, type UuidIndex } from '../atlas/uuid-column';
-import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, NULL_TEXT, quotedUuid } from './copy-binary';
+import {
+  ByteOutput,
+  copyOut,
+  CopyRows,
+  inlinedStatement,
+  int32,
+  jsonString,
+  NULL_TEXT,
+  quotedTime,
+  quotedUuid,
+} from './copy-binary';
+import { DeflatedAsWritten, type AnswerPiece } from '../http/gzip-pieces';
 
 // The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062): each column
 // written as JSON values into a buffer of its own while PostgreSQL is still sending the rows. The
@@ -10,13 +21,27 @@ import { ByteOutput, copyOut, CopyRows, inlinedStatement, int32, NULL_TEXT, quot
 // string or number is made per row.
 
 const COMMA = 0x2c;
+const MINUS = 0x2d;
 
-/** A column's values so far, JSON text separated by commas. */
+/**
+ * A column's values so far, JSON text separated by commas; with `deflate`, compressed a stretch at a
+ * time as it is written (docs/decisions/063).
+ */
 class JsonColumn {
   readonly out: ByteOutput;
   private empty = true;
-  constructor(size: number) {
+  private readonly deflating: DeflatedAsWritten | undefined;
+  constructor(size: number, deflate: boolean) {
     this.out = new ByteOutput(size);
+    this.deflating = deflate ? new DeflatedAsWritten() : undefined;
+  }
+  /** Hands what was written since the last call to the compression, once there is a stretch of it. */
+  written() {
+    this.deflating?.written(this.out.buffer, this.out.length);
+  }
+  /** The column's text as a piece of the answer: deflated too, with `deflate`. */
+  piece(): AnswerPiece {
+    return this.deflating ? this.deflating.piece(this.out.buffer, this.out.length) : this.out.written();
   }
   /** Where the next value goes: after a comma unless it is the first. */
   next(): ByteOutput {
@@ -24,7 +49,7 @@ class JsonColumn {
     else this.out.byte(COMMA);
     return this.out;
   }
-  /** A field's bytes as they are (JSON text PostgreSQL wrote), or null. */
+  /** A field's bytes as they are (JSON text PostgreSQL wrote), or null; where the next field starts. */
   raw(data: Buffer, at: number): number {
     const length = int32(data, at);
     const out = this.next();
@@ -35,24 +60,63 @@ class JsonColumn {
     out.bytes(data, at + 4, at + 4 + length);
     return at + 4 + length;
   }
+  /** A text field as a JSON string, as `to_json` writes it, or null. */
+  string(data: Buffer, at: number): number {
+    const length = int32(data, at);
+    if (length < 0) return this.raw(data, at);
+    jsonString(this.next(), data, at + 4, at + 4 + length);
+    return at + 4 + length;
+  }
+  /** A timestamp field (binary) as graph.ts's `to_char` writes it, milliseconds, quoted; or null. */
+  time(data: Buffer, at: number): number {
+    const length = int32(data, at);
+    if (length < 0) return this.raw(data, at);
+    quotedTime(this.next(), data, at + 4, at + 4 + length, 3, false);
+    return at + 12;
+  }
+  /** An int4 field (binary) in decimal, or null. */
+  integer(data: Buffer, at: number): number {
+    const length = int32(data, at);
+    if (length < 0) return this.raw(data, at);
+    if (length !== 4) throw new Error('compact graph: an int4 is 4 bytes');
+    const n = int32(data, at + 4);
+    const out = this.next();
+    if (n < 0) out.byte(MINUS);
+    out.digits(Math.abs(n));
+    return at + 8;
+  }
+}
+
+/** A COPY's rows written into JSON columns; each chunk's bytes then go on to their compression. */
+abstract class ColumnsCopy extends CopyRows {
+  abstract readonly columns: JsonColumn[];
+  override write(chunk: Buffer) {
+    super.write(chunk);
+    for (const column of this.columns) column.written();
+  }
+  /** The columns' texts as pieces of the answer, by name. */
+  pieces(names: readonly string[]): [string, AnswerPiece][] {
+    return this.columns.map((column, i) => [names[i]!, column.piece()]);
+  }
 }
 
 /**
  * The participants' ids, read first: the index that relationship ends are found in, and the `id`
  * column as quoted text.
  */
-export class NodeIdsCopy extends CopyRows {
-  readonly column = new JsonColumn(1 << 16);
+export class NodeIdsCopy extends ColumnsCopy {
+  readonly columns: [JsonColumn];
   private readonly ids = new UuidColumnBuilder(1 << 12);
 
-  constructor() {
+  constructor(deflate = false) {
     super(1);
+    this.columns = [new JsonColumn(1 << 16, deflate)];
   }
 
   protected row(data: Buffer, at: number) {
     if (int32(data, at) !== 16) throw new Error('compact graph: a participant without an id');
     this.ids.pushBytes(data, at + 4);
-    quotedUuid(this.column.next(), data, at + 4, at + 20);
+    quotedUuid(this.columns[0].next(), data, at + 4, at + 20);
   }
 
   /** Throws unless the COPY ended where it should; the ids read, in order. */
@@ -66,15 +130,21 @@ export class NodeIdsCopy extends CopyRows {
 export const NODE_COLUMNS = ['label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
 
 /**
- * The participants' other columns as JSON text, each row checked to be the participant the ids'
+ * The participants' other columns, as graph.ts's rawNodeColumns sends them (texts, a timestamp, an
+ * int4), written as the JSON text PostgreSQL's `to_json` and `to_char` would write (decision 063:
+ * writing it cost PostgreSQL as much as the rest of the statement), each row checked to be the participant the ids'
  * statement read at its place: both statements see one snapshot (docs/decisions/063), and the columns
  * must line up with the ids the relationships' ends were matched against.
  */
-export class NodeColumnsCopy extends CopyRows {
-  readonly columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16));
+export class NodeColumnsCopy extends ColumnsCopy {
+  readonly columns: JsonColumn[];
 
-  constructor(private readonly ids: UuidColumn) {
+  constructor(
+    private readonly ids: UuidColumn,
+    deflate = false,
+  ) {
     super(1 + NODE_COLUMNS.length);
+    this.columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16, deflate));
   }
 
   protected row(data: Buffer, at: number) {
@@ -83,8 +153,16 @@ export class NodeColumnsCopy extends CopyRows {
     let same = int32(data, at) === 16 && expected < bytes.length;
     for (let k = 0; same && k < 16; k++) same = data[at + 4 + k] === bytes[expected + k];
     if (!same) throw new Error('compact graph: the participants changed between two reads of one snapshot');
-    at += 20;
-    for (const column of this.columns) at = column.raw(data, at);
+    const [label, role, stage, lastActivityAt, degree, segment] = this.columns as [
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+      JsonColumn,
+    ];
+    at = stage.string(data, role.string(data, label.string(data, at + 20)));
+    segment.string(data, degree.integer(data, lastActivityAt.time(data, at)));
   }
 
   /** Throws unless the COPY ended where it should, with as many participants as the ids. */
@@ -96,22 +174,30 @@ export class NodeColumnsCopy extends CopyRows {
   }
 }
 
-/** The relationships' columns, in the order of their statement: the two ends in their binary form, then JSON text. */
+/**
+ * The relationships' columns, in the order of their statement: the two ends in their binary form, the
+ * type as its text (written as a JSON string here: `to_json` was a quarter of the statement's time),
+ * the confidence as float8's text (a JSON number).
+ */
 export const EDGE_COLUMNS = ['source', 'target', 'type', 'confidence'];
 
 /**
  * The relationships as the compact form writes them: the ends as indexes into the nodes, leaving out a
  * relationship whose end is not among them (a participant added after the nodes were read).
  */
-export class EdgeColumnsCopy extends CopyRows {
-  readonly columns = EDGE_COLUMNS.map(() => new JsonColumn(1 << 18));
+export class EdgeColumnsCopy extends ColumnsCopy {
+  readonly columns: JsonColumn[];
   /** Relationships kept. */
   kept = 0;
   private view: DataView | undefined;
   private viewOf: Buffer | undefined;
 
-  constructor(private readonly nodes: UuidIndex) {
+  constructor(
+    private readonly nodes: UuidIndex,
+    deflate = false,
+  ) {
     super(EDGE_COLUMNS.length);
+    this.columns = EDGE_COLUMNS.map(() => new JsonColumn(1 << 18, deflate));
   }
 
   protected row(data: Buffer, at: number) {
@@ -133,7 +219,7 @@ export class EdgeColumnsCopy extends CopyRows {
     ];
     source.next().digits(s);
     target.next().digits(t);
-    confidence.raw(data, type.raw(data, at + 40));
+    confidence.raw(data, type.string(data, at + 40));
     this.kept++;
   }
 }

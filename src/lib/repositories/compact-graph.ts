@@ -5,9 +5,10 @@ import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
 import type { GraphQuery } from '../validation/graph';
-import { filtersParticipants, GraphTooLargeError, nodeColumns, nodeFilter } from './graph';
+import { filtersParticipants, GraphTooLargeError, nodeColumns, nodeFilter, rawNodeColumns } from './graph';
 import { confidenceAtLeast } from './relationships';
 import { getSegmentSettings } from './segments';
+import type { AnswerPiece } from '../http/gzip-pieces';
 import {
   copyRowsGivingWay,
   EDGE_COLUMNS,
@@ -26,7 +27,7 @@ import {
 // participants' are still being read.
 
 /** Pieces of the compact form's JSON text. */
-export type JsonPieces = (string | Uint8Array)[];
+export type JsonPieces = AnswerPiece[];
 
 /** The compact form read up to the participants' columns, and what it holds (for the audit event). */
 export interface CompactGraphRead {
@@ -44,18 +45,23 @@ export interface CompactGraphRead {
 /** The participants' ids: how many, the `id` column's values, and their bytes (for the index). */
 interface NodeIds {
   count: number;
-  column: string | Uint8Array;
+  column: AnswerPiece;
   ids: UuidColumn;
 }
 
 /** A column's values as JSON text joined by commas, by the compact form's member name. */
-type Columns = [name: string, values: string | Uint8Array][];
+type Columns = [name: string, values: AnswerPiece][];
 
-interface Limits {
+interface ReadOptions {
   maxNodes: number;
   maxEdges: number;
   /** Rows read between two pauses through COPY; relationships per statement through aggregates. */
   edgePage?: number;
+  /**
+   * Deflate the columns read through COPY while they are written, for a gzip answer
+   * (src/lib/http/gzip-pieces.ts); the aggregates' come whole, deflated when they are sent.
+   */
+  deflate?: boolean;
 }
 
 /** How the compact form reads each of its three parts, through COPY or through aggregates. */
@@ -84,21 +90,36 @@ export async function readCompactGraph(
   db: OrgDb,
   scope: OrgScope,
   q: GraphQuery,
-  limits: Limits,
+  options: ReadOptions,
   pause: () => Promise<void> = async () => undefined,
   connection?: PoolClient,
 ): Promise<CompactGraphRead> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
   const sorted = (columns: SQL) =>
-    sql`SELECT ${columns} FROM participants p WHERE ${filter} ORDER BY p.id LIMIT ${limits.maxNodes + 1}`;
-  const page = sorted(nodeColumns(scope, settings));
+    sql`SELECT ${columns} FROM participants p WHERE ${filter} ORDER BY p.id LIMIT ${options.maxNodes + 1}`;
   const reader = connection
-    ? copyReader(connection, sorted(sql`p.id`), page, edgeCondition(scope, q, filter), limits, pause)
-    : aggregateReader(db, scope, q, filter, sorted(sql`p.id`), page, limits, pause);
+    ? copyReader(
+        connection,
+        sorted(sql`p.id`),
+        sorted(rawNodeColumns(scope, settings)),
+        edgeCondition(scope, q, filter),
+        options,
+        pause,
+      )
+    : aggregateReader(
+        db,
+        scope,
+        q,
+        filter,
+        sorted(sql`p.id`),
+        sorted(nodeColumns(scope, settings)),
+        options,
+        pause,
+      );
   await pause();
   const ids = await reader.ids();
-  if (ids.count > limits.maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
+  if (ids.count > options.maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
   await pause();
   const edges = await reader.edges(new UuidIndex(ids.ids));
   if (edges === undefined) throw new GraphTooLargeError(ids.count);
@@ -139,43 +160,35 @@ function copyReader(
   ids: SQL,
   page: SQL,
   edgeWhere: SQL,
-  { maxEdges, edgePage = EDGE_PAGE }: Limits,
+  { maxEdges, edgePage = EDGE_PAGE, deflate = false }: ReadOptions,
   pause: () => Promise<void>,
 ): CompactReader {
   const copy = (select: SQL, label: string, rows: Parameters<typeof copyRowsGivingWay>[3]) =>
     copyRowsGivingWay(connection, select, label, rows, pause, edgePage);
-  const written = (columns: { out: { written(): Buffer } }[], names: string[]): Columns =>
-    columns.map((column, i) => [names[i]!, column.out.written()]);
   return {
     async ids() {
-      const read = new NodeIdsCopy();
+      const read = new NodeIdsCopy(deflate);
       await copy(ids, 'compact-graph.copyIds', read);
-      return { count: read.rowsRead, column: read.column.out.written(), ids: read.read() };
+      const [[, column]] = read.pieces(['id']) as [[string, AnswerPiece]];
+      return { count: read.rowsRead, column, ids: read.read() };
     },
     async edges(nodes) {
-      const read = new EdgeColumnsCopy(nodes);
+      const read = new EdgeColumnsCopy(nodes, deflate);
       await copy(
-        sql`SELECT r.from_participant_id, r.to_participant_id, to_json(r.type)::text, r.confidence_score::text
+        sql`SELECT r.from_participant_id, r.to_participant_id, r.type, r.confidence_score::text
             FROM relationships r WHERE ${edgeWhere} ORDER BY r.id LIMIT ${maxEdges + 1}`,
         'compact-graph.copyEdges',
         read,
       );
       read.finished();
       if (read.rowsRead > maxEdges) return undefined;
-      return { count: read.kept, columns: written(read.columns, EDGE_COLUMNS) };
+      return { count: read.kept, columns: read.pieces(EDGE_COLUMNS) };
     },
     async nodeColumns({ ids }) {
-      const read = new NodeColumnsCopy(ids);
-      await copy(
-        sql`SELECT page.id, to_json(page.label)::text, to_json(page.role)::text,
-                   to_json(page."lifecycleStage")::text, to_json(page."lastActivityAt")::text,
-                   page.degree::text, to_json(page.segment)::text
-            FROM (${page}) page`,
-        'compact-graph.copyNodes',
-        read,
-      );
+      const read = new NodeColumnsCopy(ids, deflate);
+      await copy(page, 'compact-graph.copyNodes', read);
       read.done();
-      return written(read.columns, NODE_COLUMNS);
+      return read.pieces(NODE_COLUMNS);
     },
   };
 }
@@ -188,7 +201,7 @@ function aggregateReader(
   filter: SQL,
   ids: SQL,
   page: SQL,
-  limits: Limits,
+  options: ReadOptions,
   pause: () => Promise<void>,
 ): CompactReader {
   return {
@@ -207,7 +220,7 @@ function aggregateReader(
       };
     },
     async edges(nodes) {
-      const edges = await readEdges(db, scope, q, filter, nodes, limits, pause);
+      const edges = await readEdges(db, scope, q, filter, nodes, options, pause);
       if (edges === undefined) return undefined;
       return {
         count: edges.count,
@@ -271,7 +284,7 @@ async function readEdges(
   q: GraphQuery,
   filter: SQL,
   index: UuidIndex,
-  { maxEdges, edgePage = EDGE_PAGE }: Limits,
+  { maxEdges, edgePage = EDGE_PAGE }: ReadOptions,
   pause: () => Promise<void>,
 ) {
   const out = {

@@ -3,7 +3,18 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
 import { withQueryLabel } from '../observability/query-label';
 import type { ExportFormat } from '../export-format';
-import { ByteOutput, CopyRows, int32, NULL_TEXT, quotedUuid } from './copy-binary';
+import {
+  ByteOutput,
+  CopyRows,
+  ESCAPED,
+  int32,
+  NULL_TEXT,
+  QUOTE,
+  quotedTime,
+  quotedUuid,
+  timeParts,
+  writeEscape,
+} from './copy-binary';
 
 // An export page on PostgreSQL (docs/decisions/045): the page's fields come back through
 // `COPY (…) TO STDOUT (FORMAT binary)`, each as its text's bytes, and the app writes the lines from
@@ -121,19 +132,7 @@ export interface CopiedPage {
   last: (string | null)[];
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]); // = + - @ tab CR
-const SHORT_ESCAPES = new Map([
-  [0x08, 0x62], // \b
-  [0x0c, 0x66], // \f
-  [0x0a, 0x6e], // \n
-  [0x0d, 0x72], // \r
-  [0x09, 0x74], // \t
-  [QUOTE, QUOTE],
-  [BACKSLASH, BACKSLASH],
-]);
-const HEX = '0123456789abcdef';
 const [N, I, MINUS] = [0x4e, 0x49, 0x2d];
 
 /**
@@ -142,23 +141,6 @@ const [N, I, MINUS] = [0x4e, 0x49, 0x2d];
  */
 const isJsonNumber = (data: Buffer, start: number, end: number) =>
   end > start && data[start] !== N && data[start] !== I && !(data[start] === MINUS && data[start + 1] === I);
-
-// 1 for the bytes a JSON string escapes as PostgreSQL's escape_json does: control characters, `"`, `\`.
-const ESCAPED = new Uint8Array(256);
-for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
-ESCAPED[QUOTE] = 1;
-ESCAPED[BACKSLASH] = 1;
-
-/** Writes byte `b`'s JSON escape at `pos` (room made by the caller); where it ends. */
-function writeEscape(target: Buffer, pos: number, b: number): number {
-  target[pos++] = BACKSLASH;
-  const short = SHORT_ESCAPES.get(b);
-  if (short !== undefined) {
-    target[pos++] = short;
-    return pos;
-  }
-  return pos + target.write(`u00${HEX[b >> 4]}${HEX[b & 15]}`, pos, 'latin1');
-}
 
 /** A CSV cell as export_csv_cell writes it: quoted, quotes doubled, an apostrophe before a formula. */
 function csvCell(out: ByteOutput, source: Buffer, start: number, end: number) {
@@ -174,116 +156,6 @@ function csvCell(out: ByteOutput, source: Buffer, start: number, end: number) {
     out.buffer[out.length++] = b;
   }
   out.buffer[out.length++] = QUOTE;
-}
-
-const US_PER_DAY = 86_400_000_000;
-const US_PER_DAY_BIG = 86_400_000_000n;
-// Days from 1970-01-01 (where civilDate counts from) to 2000-01-01, where PostgreSQL's timestamps
-// count microseconds from.
-const EPOCH_DAYS = 10_957;
-
-/** Days since 1970-01-01 as a proleptic Gregorian date (H. Hinnant's civil_from_days), into `t`. */
-function civilDate(days: number, t: TimeParts) {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  t.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  t.month = mp < 10 ? mp + 3 : mp - 9;
-  t.year = yoe + era * 400 + (t.month <= 2 ? 1 : 0);
-}
-
-interface TimeParts {
-  /** Astronomical: 0 is 1 BC. */
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  micros: number;
-}
-
-// One value reused for every row: a timestamp's parts are read at once, and an object per row was
-// most of the collector's work.
-const PARTS: TimeParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0 };
-
-/**
- * A timestamp's 8 bytes (microseconds from 2000-01-01 UTC) as UTC date and time (the shared PARTS,
- * valid until the next call), or an infinity.
- */
-function timeParts(data: Buffer, start: number): TimeParts | 'infinity' | '-infinity' {
-  const hi = int32(data, start);
-  const lo = int32(data, start + 4) >>> 0;
-  if (hi === 0x7fffffff && lo === 0xffffffff) return 'infinity';
-  if (hi === -0x80000000 && lo === 0) return '-infinity';
-  let days: number;
-  let rest: number;
-  if (hi >= -0x100000 && hi < 0x100000) {
-    // Under 2^52 microseconds from 2000 (±142 years): exact as a double.
-    const micros = hi * 4_294_967_296 + lo;
-    days = Math.floor(micros / US_PER_DAY);
-    rest = micros - days * US_PER_DAY;
-  } else {
-    const micros = (BigInt(hi) << 32n) | BigInt(lo);
-    let wholeDays = micros / US_PER_DAY_BIG;
-    let remainder = micros % US_PER_DAY_BIG;
-    if (remainder < 0n) {
-      remainder += US_PER_DAY_BIG;
-      wholeDays -= 1n;
-    }
-    days = Number(wholeDays);
-    rest = Number(remainder);
-  }
-  const t = PARTS;
-  civilDate(days + EPOCH_DAYS, t);
-  const seconds = Math.floor(rest / 1_000_000);
-  t.hour = Math.floor(seconds / 3600);
-  t.minute = Math.floor(seconds / 60) % 60;
-  t.second = seconds % 60;
-  t.micros = rest % 1_000_000;
-  return t;
-}
-
-/**
- * A timestamptz's 8 bytes as `to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` writes
- * it (`.MS` for 3 digits: truncated), quoted; the infinities as NULL, as to_char answers them. Years as
- * to_char writes YYYY: at least four digits, a year before the common era by its number (44 BC: 0044).
- */
-function quotedTime(
-  out: ByteOutput,
-  data: Buffer,
-  start: number,
-  end: number,
-  fraction: 3 | 6,
-  csv: boolean,
-) {
-  if (end - start !== 8) throw new Error('export-copy: a timestamp is 8 bytes');
-  const t = timeParts(data, start);
-  if (typeof t === 'string') {
-    if (!csv) out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
-    return;
-  }
-  out.byte(QUOTE);
-  out.digits(t.year <= 0 ? 1 - t.year : t.year, 4);
-  out.byte(MINUS);
-  out.digits(t.month, 2);
-  out.byte(MINUS);
-  out.digits(t.day, 2);
-  out.byte(0x54); // T
-  out.digits(t.hour, 2);
-  out.byte(0x3a); // :
-  out.digits(t.minute, 2);
-  out.byte(0x3a);
-  out.digits(t.second, 2);
-  out.byte(0x2e); // .
-  out.digits(fraction === 6 ? t.micros : Math.floor(t.micros / 1000), fraction);
-  out.byte(0x5a); // Z
-  out.byte(QUOTE);
 }
 
 /**

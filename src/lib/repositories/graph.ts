@@ -98,6 +98,14 @@ export const nodeColumns = (
   to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastActivityAt",
   ${degreeOf} AS degree, ${primarySegment(scope, settings)} AS segment`;
 
+/**
+ * nodeColumns' values in their own types, unwritten (texts, the last activity as a timestamp, the
+ * degree as an int4): for the compact graph's COPY, whose reader writes their JSON (decision 063).
+ */
+export const rawNodeColumns = (scope: OrgScope, settings: SegmentSettings) =>
+  sql`p.id, p.display_name, p.role, p.lifecycle_stage, p.last_activity_at, ${degreeOf}::int,
+      ${primarySegment(scope, settings)}`;
+
 /** Whether the query filters participants (stage, role or segment), not only relationships. */
 export const filtersParticipants = (q: Pick<GraphQuery, 'stage' | 'role' | 'segment'>): boolean =>
   Boolean(q.stage || q.role || q.segment);

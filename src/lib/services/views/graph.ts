@@ -20,6 +20,7 @@ import {
   type NeighbourhoodText,
 } from '../../repositories/graph';
 import { readCompactGraph, type CompactGraphRead } from '../../repositories/compact-graph';
+import type { AnswerPiece } from '../../http/gzip-pieces';
 import type { RequestScope } from '../../scope';
 import {
   COMMUNITY_GRAPH_EDGES,
@@ -204,10 +205,10 @@ export async function viewCompactGraph(
   database: BulkDatabase,
   scope: RequestScope,
   query: GraphQuery,
-  pause?: () => Promise<void>,
-): Promise<AsyncIterable<string | Uint8Array>> {
+  { pause, deflate = false }: { pause?: () => Promise<void>; deflate?: boolean } = {},
+): Promise<AsyncIterable<AnswerPiece>> {
   requirePermission(scope, 'graph.read');
-  const limits = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
+  const options = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES, deflate };
   let handOver!: (graph: CompactGraphRead) => void;
   const handed = new Promise<CompactGraphRead>((resolve) => (handOver = resolve));
   // One snapshot for the three statements: the participants' columns, read last, line up with the ids
@@ -216,7 +217,7 @@ export async function viewCompactGraph(
     database,
     scope,
     async (tx, connection) => {
-      const graph = await readCompactGraph(tx, scope, query, limits, pause, connection);
+      const graph = await readCompactGraph(tx, scope, query, options, pause, connection);
       handOver(graph);
       return graph.rest();
     },
@@ -226,13 +227,18 @@ export async function viewCompactGraph(
   const graph = await Promise.race([handed, rest.then(() => handed)]).catch((error: unknown) => {
     throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
   });
-  return (async function* () {
-    yield* graph.head;
-    const nodes = await rest;
+  // Written as soon as the read is over, while the relationships' part may still be on its way.
+  const audited = rest.then(async (nodes) => {
     await withOrg(database.db, scope, (tx) =>
       auditGraphViewed(tx, scope, query, { nodes: graph.nodes, edges: graph.edges, truncated: [] }),
     );
-    yield* nodes;
+    return nodes;
+  });
+  // Awaited below unless the answer is cancelled first: its failure is then no one's to report.
+  audited.catch(() => undefined);
+  return (async function* () {
+    yield* graph.head;
+    yield* await audited;
   })();
 }
 
