@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UuidIndex, uuidColumn } from '../../src/lib/atlas/uuid-column';
-import { ByteOutput } from '../../src/lib/repositories/copy-binary';
+import { ByteOutput, float8Text } from '../../src/lib/repositories/copy-binary';
 import { EdgeColumnsCopy, NodeColumnsCopy, NodeIdsCopy } from '../../src/lib/repositories/compact-graph-copy';
 import { binaryCopy } from '../support/binary-copy';
 
@@ -22,6 +22,11 @@ const time = (iso: string, extraMicros = 0) => {
   bytes.writeBigInt64BE(BigInt(Date.parse(iso) - Date.UTC(2000, 0, 1)) * 1000n + BigInt(extraMicros));
   return bytes;
 };
+const float8 = (x: number) => {
+  const bytes = Buffer.alloc(8);
+  bytes.writeDoubleBE(x);
+  return bytes;
+};
 const int4 = (n: number) => {
   const bytes = Buffer.alloc(4);
   bytes.writeInt32BE(n);
@@ -37,9 +42,9 @@ const nodeRows = ids.map((id, i) => [
   Buffer.from('new'),
 ]);
 const edgeRows = [
-  [uuid(ids[0]!), uuid(ids[2]!), Buffer.from('knows'), Buffer.from('0.5')],
-  [uuid(ids[1]!), uuid(stranger), Buffer.from('knows'), Buffer.from('1')],
-  [uuid(ids[2]!), uuid(ids[1]!), Buffer.from('works "with"'), Buffer.from('1e-05')],
+  [uuid(ids[0]!), uuid(ids[2]!), Buffer.from('knows'), float8(0.5)],
+  [uuid(ids[1]!), uuid(stranger), Buffer.from('knows'), float8(1)],
+  [uuid(ids[2]!), uuid(ids[1]!), Buffer.from('works "with"'), float8(1e-5)],
 ];
 
 const text = (columns: { out: ByteOutput }[]) => columns.map((column) => column.out.written().toString());
@@ -115,6 +120,27 @@ describe('compact graph columns from COPY rows', () => {
     expect(() => changed([...nodeRows, nodeRows[2]!])).toThrow(message);
     expect(() => changed([[Buffer.from('short'), ...nodeRows[0]!.slice(1)]])).toThrow(message);
     expect(() => changed(nodeRows)).not.toThrow();
+  });
+
+  it('writes a float8 as float8out does', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [-0, '-0'],
+      [1, '1'],
+      [0.5, '0.5'],
+      [0.30000000000000004, '0.30000000000000004'],
+      [1e-4, '0.0001'],
+      [9.999999999999999e-5, '9.999999999999999e-05'],
+      [1e-5, '1e-05'],
+      [1.5e-7, '1.5e-07'],
+      [5e-324, '5e-324'],
+      [123456789012345, '123456789012345'],
+      [1e15, '1e+15'],
+      [-2.5e100, '-2.5e+100'],
+      [NaN, 'NaN'],
+      [-Infinity, '-Infinity'],
+    ];
+    for (const [x, text] of cases) expect(float8Text(x), String(x)).toBe(text);
   });
 
   it('writes whole numbers in decimal, zero-padded to a width', () => {

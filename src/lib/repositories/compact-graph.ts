@@ -77,7 +77,7 @@ interface CompactReader {
 /**
  * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
  * relationships among them (at most `maxEdges`, else the same), as the compact form's JSON: nodes in
- * id order, edges as pairs of indexes into them. Three statements: the participants' ids, the
+ * id order, edges as pairs of indexes into them (in id order through aggregates, as stored through COPY). Three statements: the participants' ids, the
  * relationships (their ends matched against the ids), then the participants' other columns, which
  * `rest()` reads once the relationships' part has been handed over. The transaction must read one
  * snapshot (REPEATABLE READ): a participant added or removed between the statements would otherwise
@@ -174,9 +174,10 @@ function copyReader(
     },
     async edges(nodes) {
       const read = new EdgeColumnsCopy(nodes, deflate);
+      // In the order they are stored: sorting them by id was a tenth of the statement's time.
       await copy(
-        sql`SELECT r.from_participant_id, r.to_participant_id, r.type, r.confidence_score::text
-            FROM relationships r WHERE ${edgeWhere} ORDER BY r.id LIMIT ${maxEdges + 1}`,
+        sql`SELECT r.from_participant_id, r.to_participant_id, r.type, r.confidence_score
+            FROM relationships r WHERE ${edgeWhere} LIMIT ${maxEdges + 1}`,
         'compact-graph.copyEdges',
         read,
       );

@@ -411,3 +411,17 @@ export function quotedTime(
   out.byte(0x5a); // Z
   out.byte(QUOTE);
 }
+
+/**
+ * A float8 as PostgreSQL's float8out writes it (extra_float_digits 1, its default: the shortest digits
+ * that read back as the same double): in plain notation from 1e-4 to 1e15, else as `1.5e-07` (a sign and
+ * at least two digits after the e). JavaScript's shortest digits are the same; its notation is not.
+ */
+export function float8Text(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [digits = '', power = ''] = x.toExponential().split('e');
+  const exponent = Number(power);
+  if (exponent >= -4 && exponent < 15) return String(x);
+  return `${digits}e${power[0]}${power.slice(1).padStart(2, '0')}`;
+}
