@@ -268,13 +268,13 @@ const SHORT_ESCAPES = new Map([
   [BACKSLASH, BACKSLASH],
 ]);
 // 1 for the bytes a JSON string escapes as PostgreSQL's escape_json does: control characters, `"`, `\`.
-export const ESCAPED = new Uint8Array(256);
+const ESCAPED = new Uint8Array(256);
 for (let b = 0; b < 0x20; b++) ESCAPED[b] = 1;
 ESCAPED[QUOTE] = 1;
 ESCAPED[BACKSLASH] = 1;
 
 /** Writes byte `b`'s JSON escape at `pos` (room made by the caller); where it ends. */
-export function writeEscape(target: Buffer, pos: number, b: number): number {
+function writeEscape(target: Buffer, pos: number, b: number): number {
   target[pos++] = BACKSLASH;
   const short = SHORT_ESCAPES.get(b);
   if (short !== undefined) {

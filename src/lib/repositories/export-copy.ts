@@ -6,14 +6,13 @@ import type { ExportFormat } from '../export-format';
 import {
   ByteOutput,
   CopyRows,
-  ESCAPED,
   int32,
+  jsonString,
   NULL_TEXT,
   QUOTE,
   quotedTime,
   quotedUuid,
   timeParts,
-  writeEscape,
 } from './copy-binary';
 
 // An export page on PostgreSQL (docs/decisions/045): the page's fields come back through
@@ -266,13 +265,9 @@ export class CopiedLines extends CopyRows {
       } else if (kind === 'raw' || (kind === 'number' && isJsonNumber(data, start, end))) {
         for (let i = start; i < end; i++) target[pos++] = data[i]!;
       } else {
-        target[pos++] = QUOTE;
-        for (let i = start; i < end; i++) {
-          const b = data[i]!;
-          if (ESCAPED[b] === 0) target[pos++] = b;
-          else pos = writeEscape(target, pos, b);
-        }
-        target[pos++] = QUOTE;
+        out.length = pos;
+        jsonString(out, data, start, end);
+        pos = out.length;
       }
     }
     for (let i = 0; i < this.lineEnd.length; i++) target[pos++] = this.lineEnd[i]!;
