@@ -15,11 +15,12 @@ import {
 } from './copy-binary';
 import { DeflatedAsWritten, type AnswerPiece } from '../http/gzip-pieces';
 
-// The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062): each column
-// written as JSON values into a buffer of its own while PostgreSQL is still sending the rows. The
-// aggregates of decision 041 made PostgreSQL build each column as one text and the app parse the
-// relationship ends' bytes out of their hexadecimal form; here neither happens, and no JavaScript
-// string or number is made per row.
+// The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062, 063): each
+// column written as JSON values into a buffer of its own while PostgreSQL is still sending the rows,
+// the values as PostgreSQL would write them (`to_json`, `to_char`, float8out) but written here, on the
+// other core. The aggregates of decision 041 made PostgreSQL build each column as one text and the app
+// parse the relationship ends' bytes out of their hexadecimal form; here neither happens, and no
+// JavaScript string or number is made per row.
 
 const COMMA = 0x2c;
 /** The float texts a column keeps at most. */
@@ -53,28 +54,22 @@ class JsonColumn {
     else this.out.byte(COMMA);
     return this.out;
   }
-  /** A field's bytes as they are (JSON text PostgreSQL wrote), or null; where the next field starts. */
-  raw(data: Buffer, at: number): number {
-    const length = int32(data, at);
-    const out = this.next();
-    if (length < 0) {
-      out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
-      return at + 4;
-    }
-    out.bytes(data, at + 4, at + 4 + length);
-    return at + 4 + length;
+  /** A NULL field as JSON's null; where the next field starts. */
+  private null(at: number): number {
+    this.next().bytes(NULL_TEXT, 0, NULL_TEXT.length);
+    return at + 4;
   }
   /** A text field as a JSON string, as `to_json` writes it, or null. */
   string(data: Buffer, at: number): number {
     const length = int32(data, at);
-    if (length < 0) return this.raw(data, at);
+    if (length < 0) return this.null(at);
     jsonString(this.next(), data, at + 4, at + 4 + length);
     return at + 4 + length;
   }
   /** A timestamp field (binary) as graph.ts's `to_char` writes it, milliseconds, quoted; or null. */
   time(data: Buffer, at: number): number {
     const length = int32(data, at);
-    if (length < 0) return this.raw(data, at);
+    if (length < 0) return this.null(at);
     quotedTime(this.next(), data, at + 4, at + 4 + length, 3, false);
     return at + 12;
   }
@@ -84,7 +79,7 @@ class JsonColumn {
    */
   float(data: Buffer, at: number): number {
     const length = int32(data, at);
-    if (length < 0) return this.raw(data, at);
+    if (length < 0) return this.null(at);
     if (length !== 8) throw new Error('compact graph: a float8 is 8 bytes');
     const x = data.readDoubleBE(at + 4);
     // Map keys do not tell 0 from -0; float8Text does.
@@ -99,7 +94,7 @@ class JsonColumn {
   /** An int4 field (binary) in decimal, or null. */
   integer(data: Buffer, at: number): number {
     const length = int32(data, at);
-    if (length < 0) return this.raw(data, at);
+    if (length < 0) return this.null(at);
     if (length !== 4) throw new Error('compact graph: an int4 is 4 bytes');
     const n = int32(data, at + 4);
     const out = this.next();
@@ -153,10 +148,10 @@ export const NODE_COLUMNS = ['label', 'role', 'lifecycleStage', 'lastActivityAt'
 
 /**
  * The participants' other columns, as graph.ts's rawNodeColumns sends them (texts, a timestamp, an
- * int4), written as the JSON text PostgreSQL's `to_json` and `to_char` would write (decision 063:
- * writing it cost PostgreSQL as much as the rest of the statement), each row checked to be the participant the ids'
- * statement read at its place: both statements see one snapshot (docs/decisions/063), and the columns
- * must line up with the ids the relationships' ends were matched against.
+ * int4), written as the JSON text `to_json` and `to_char` would write (writing it cost PostgreSQL as
+ * much as the rest of the statement). Each row is checked to be the participant the ids' statement
+ * read at its place: the columns must line up with the ids the relationships' ends were matched
+ * against, which only one snapshot for both statements ensures (docs/decisions/063).
  */
 export class NodeColumnsCopy extends ColumnsCopy {
   readonly columns: JsonColumn[];
@@ -205,7 +200,8 @@ export const EDGE_COLUMNS = ['source', 'target', 'type', 'confidence'];
 
 /**
  * The relationships as the compact form writes them: the ends as indexes into the nodes, leaving out a
- * relationship whose end is not among them (a participant added after the nodes were read).
+ * relationship whose end is not among them (a participant added after the ids were read: in one
+ * snapshot, none).
  */
 export class EdgeColumnsCopy extends ColumnsCopy {
   readonly columns: JsonColumn[];

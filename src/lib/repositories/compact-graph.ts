@@ -19,9 +19,9 @@ import {
 } from './compact-graph-copy';
 
 // The whole (filtered) graph in the compact form, written a column at a time: on PostgreSQL from the
-// rows of COPYs as they arrive (docs/decisions/062), on the embedded database as one aggregate per
-// column (docs/decisions/041). Either way the JSON values are PostgreSQL's text; the app only turns
-// relationship ends, sent as bytes, into node indexes.
+// rows of COPYs as they arrive, the values written by the app as PostgreSQL would (docs/decisions/062,
+// 063); on the embedded database as one aggregate per column, PostgreSQL's text (docs/decisions/041).
+// Both write each value the same (the relationships in another order).
 // Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
 // The relationships come first in the answer (docs/decisions/063): their columns are sent while the
 // participants' are still being read.
@@ -84,7 +84,8 @@ interface CompactReader {
  * put the columns out of line with the ids (the reads check it). `pause` is awaited before each
  * statement and between pages, giving light requests their turn (docs/decisions/031). Given the
  * transaction's connection (PostgreSQL), the rows come through COPY (docs/decisions/062); else (the
- * embedded database) each column comes as one aggregate (docs/decisions/041). Both write the same bytes.
+ * embedded database) each column comes as one aggregate (docs/decisions/041). Both write each value
+ * the same.
  */
 export async function readCompactGraph(
   db: OrgDb,
