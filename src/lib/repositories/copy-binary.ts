@@ -293,13 +293,26 @@ export function jsonString(out: ByteOutput, data: Buffer, start: number, end: nu
   const target = out.buffer;
   let pos = out.length;
   target[pos++] = QUOTE;
+  // Read for what needs escaping, the spans between copied whole: natively when long (hashes, names),
+  // where a byte at a time was most of an export's event loop.
+  let from = start;
   for (let i = start; i < end; i++) {
     const b = data[i]!;
-    if (ESCAPED[b] === 0) target[pos++] = b;
-    else pos = writeEscape(target, pos, b);
+    if (ESCAPED[b] === 0) continue;
+    pos = copySpan(target, pos, data, from, i);
+    pos = writeEscape(target, pos, b);
+    from = i + 1;
   }
+  pos = copySpan(target, pos, data, from, end);
   target[pos++] = QUOTE;
   out.length = pos;
+}
+
+/** Copies `data[start, end)` to `pos` of `target` (room made by the caller); where it ends. */
+export function copySpan(target: Buffer, pos: number, data: Buffer, start: number, end: number): number {
+  if (end - start > 24) return pos + data.copy(target, pos, start, end);
+  for (let i = start; i < end; i++) target[pos++] = data[i]!;
+  return pos;
 }
 
 const US_PER_DAY = 86_400_000_000;
@@ -337,6 +350,8 @@ interface TimeParts {
 // One value reused for every row: a timestamp's parts are read at once, and an object per row was
 // most of the collector's work.
 const PARTS: TimeParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0 };
+/** The day PARTS' date is of, in days from 2000-01-01. */
+let partsDay = Number.NaN;
 
 /**
  * A timestamp's 8 bytes (microseconds from 2000-01-01 UTC) as UTC date and time (the shared PARTS,
@@ -366,7 +381,11 @@ export function timeParts(data: Buffer, start: number): TimeParts | 'infinity' |
     rest = Number(remainder);
   }
   const t = PARTS;
-  civilDate(days + EPOCH_DAYS, t);
+  // Rows come day after day: the date is worked out again only when the day changes.
+  if (days !== partsDay) {
+    civilDate(days + EPOCH_DAYS, t);
+    partsDay = days;
+  }
   const seconds = Math.floor(rest / 1_000_000);
   t.hour = Math.floor(seconds / 3600);
   t.minute = Math.floor(seconds / 60) % 60;
@@ -394,22 +413,55 @@ export function quotedTime(
     if (!csv) out.bytes(NULL_TEXT, 0, NULL_TEXT.length);
     return;
   }
-  out.byte(QUOTE);
-  out.digits(t.year <= 0 ? 1 - t.year : t.year, 4);
-  out.byte(MINUS);
-  out.digits(t.month, 2);
-  out.byte(MINUS);
-  out.digits(t.day, 2);
-  out.byte(0x54); // T
-  out.digits(t.hour, 2);
-  out.byte(0x3a); // :
-  out.digits(t.minute, 2);
-  out.byte(0x3a);
-  out.digits(t.second, 2);
-  out.byte(0x2e); // .
-  out.digits(fraction === 6 ? t.micros : Math.floor(t.micros / 1000), fraction);
-  out.byte(0x5a); // Z
-  out.byte(QUOTE);
+  const year = t.year <= 0 ? 1 - t.year : t.year;
+  if (year > 9999) {
+    out.byte(QUOTE);
+    out.digits(year, 4);
+  } else {
+    out.reserve(5);
+    out.buffer[out.length++] = QUOTE;
+    out.length = twoDigits(out.buffer, twoDigits(out.buffer, out.length, Math.floor(year / 100)), year % 100);
+  }
+  // The rest has a fixed width: written straight in, two digits at a time (a million rows' times
+  // written digit by digit were a tenth of an export's event loop).
+  out.reserve(24);
+  const target = out.buffer;
+  let at = out.length;
+  target[at++] = MINUS;
+  at = twoDigits(target, at, t.month);
+  target[at++] = MINUS;
+  at = twoDigits(target, at, t.day);
+  target[at++] = 0x54; // T
+  at = twoDigits(target, at, t.hour);
+  target[at++] = 0x3a; // :
+  at = twoDigits(target, at, t.minute);
+  target[at++] = 0x3a;
+  at = twoDigits(target, at, t.second);
+  target[at++] = 0x2e; // .
+  if (fraction === 6) {
+    at = twoDigits(target, at, Math.floor(t.micros / 10_000));
+    at = twoDigits(target, at, Math.floor(t.micros / 100) % 100);
+    at = twoDigits(target, at, t.micros % 100);
+  } else {
+    const millis = Math.floor(t.micros / 1000);
+    target[at++] = 0x30 + Math.floor(millis / 100);
+    at = twoDigits(target, at, millis % 100);
+  }
+  target[at++] = 0x5a; // Z
+  target[at++] = QUOTE;
+  out.length = at;
+}
+
+// "00" to "99" as character codes, two a number.
+const DECIMAL_PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 ? 0x30 + ((i >> 1) % 10) : 0x30 + Math.floor((i >> 1) / 10),
+);
+
+/** `n` (0 to 99) as two digits at `at` of `target` (room made by the caller); where they end. */
+function twoDigits(target: Buffer, at: number, n: number): number {
+  target[at] = DECIMAL_PAIRS[2 * n]!;
+  target[at + 1] = DECIMAL_PAIRS[2 * n + 1]!;
+  return at + 2;
 }
 
 /**

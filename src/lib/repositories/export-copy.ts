@@ -5,6 +5,7 @@ import { withQueryLabel } from '../observability/query-label';
 import type { ExportFormat } from '../export-format';
 import {
   ByteOutput,
+  copySpan,
   CopyRows,
   int32,
   jsonString,
@@ -263,7 +264,7 @@ export class CopiedLines extends CopyRows {
         quotedTime(out, data, start, end, kind === 'time3' ? 3 : 6, false);
         pos = out.length;
       } else if (kind === 'raw' || (kind === 'number' && isJsonNumber(data, start, end))) {
-        for (let i = start; i < end; i++) target[pos++] = data[i]!;
+        pos = copySpan(target, pos, data, start, end);
       } else {
         out.length = pos;
         jsonString(out, data, start, end);
