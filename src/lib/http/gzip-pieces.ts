@@ -59,12 +59,10 @@ export class DeflatedAsWritten {
   }
 }
 
-/** A piece's deflated stretches: made beforehand, or now, side by side. */
-function deflatedOf(piece: AnswerPiece): Promise<Buffer[]> {
+/** A piece's deflated stretches (`bytes`: its bytes): made beforehand, or now, side by side. */
+function deflatedOf(piece: AnswerPiece, bytes: Uint8Array): Promise<Buffer[]> {
   if (typeof piece !== 'string' && !(piece instanceof Uint8Array)) return piece.deflated;
-  const deflating = new DeflatedAsWritten();
-  const bytes = pieceBytes(piece);
-  return deflating.piece(bytes, bytes.length).deflated;
+  return new DeflatedAsWritten().piece(bytes, bytes.length).deflated;
 }
 
 /** The pieces as one gzip member (RFC 1952), written as each piece's stretches are ready. */
@@ -79,7 +77,7 @@ export async function* gzipPieces(
     if (bytes.length === 0) continue;
     crc = crc32(bytes, crc);
     size += bytes.length;
-    yield* await deflatedOf(piece);
+    yield* await deflatedOf(piece, bytes);
   }
   yield FINAL_BLOCK;
   const trailer = Buffer.alloc(8);

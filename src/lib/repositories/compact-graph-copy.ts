@@ -143,6 +143,10 @@ export class NodeIdsCopy extends ColumnsCopy {
   }
 }
 
+/** The participants' columns read after their ids are not the same participants (not one snapshot). */
+export const participantsChanged = () =>
+  new Error('compact graph: the participants changed between two reads of one snapshot');
+
 /** The participants' other columns, in the order of their statement (after the id, in its binary form). */
 export const NODE_COLUMNS = ['label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
 
@@ -169,7 +173,7 @@ export class NodeColumnsCopy extends ColumnsCopy {
     const bytes = this.ids.bytes;
     let same = int32(data, at) === 16 && expected < bytes.length;
     for (let k = 0; same && k < 16; k++) same = data[at + 4 + k] === bytes[expected + k];
-    if (!same) throw new Error('compact graph: the participants changed between two reads of one snapshot');
+    if (!same) throw participantsChanged();
     const [label, role, stage, lastActivityAt, degree, segment] = this.columns as [
       JsonColumn,
       JsonColumn,
@@ -185,9 +189,7 @@ export class NodeColumnsCopy extends ColumnsCopy {
   /** Throws unless the COPY ended where it should, with as many participants as the ids. */
   done() {
     this.finished();
-    if (this.rowsRead !== this.ids.length) {
-      throw new Error('compact graph: the participants changed between two reads of one snapshot');
-    }
+    if (this.rowsRead !== this.ids.length) throw participantsChanged();
   }
 }
 

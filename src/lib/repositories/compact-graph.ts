@@ -16,6 +16,7 @@ import {
   NODE_COLUMNS,
   NodeColumnsCopy,
   NodeIdsCopy,
+  participantsChanged,
 } from './compact-graph-copy';
 
 // The whole (filtered) graph in the compact form, written a column at a time: on PostgreSQL from the
@@ -77,9 +78,10 @@ interface CompactReader {
 /**
  * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
  * relationships among them (at most `maxEdges`, else the same), as the compact form's JSON: nodes in
- * id order, edges as pairs of indexes into them (in id order through aggregates, as stored through COPY). Three statements: the participants' ids, the
- * relationships (their ends matched against the ids), then the participants' other columns, which
- * `rest()` reads once the relationships' part has been handed over. The transaction must read one
+ * id order, edges as pairs of indexes into them (in id order through aggregates, as stored through
+ * COPY). Three statements: the participants' ids, the relationships (their ends matched against the
+ * ids), then the participants' other columns, which `rest()` reads once the relationships' part has
+ * been handed over. The transaction must read one
  * snapshot (REPEATABLE READ): a participant added or removed between the statements would otherwise
  * put the columns out of line with the ids (the reads check it). `pause` is awaited before each
  * statement and between pages, giving light requests their turn (docs/decisions/031). Given the
@@ -170,8 +172,7 @@ function copyReader(
     async ids() {
       const read = new NodeIdsCopy(deflate);
       await copy(ids, 'compact-graph.copyIds', read);
-      const [[, column]] = read.pieces(['id']) as [[string, AnswerPiece]];
-      return { count: read.rowsRead, column, ids: read.read() };
+      return { count: read.rowsRead, column: read.columns[0].piece(), ids: read.read() };
     },
     async edges(nodes) {
       const read = new EdgeColumnsCopy(nodes, deflate);
@@ -248,9 +249,7 @@ function aggregateReader(
                    string_agg(to_json(page.segment)::text, ',') AS segment
             FROM (${page}) page`,
       );
-      if (nodes!.n !== count) {
-        throw new Error('compact graph: the participants changed between two reads of one snapshot');
-      }
+      if (nodes!.n !== count) throw participantsChanged();
       return NODE_COLUMNS.map((name) => [name, nodes![name] ?? '']);
     },
   };
