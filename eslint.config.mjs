@@ -167,6 +167,19 @@ const config = [
       'no-console': 'off',
     },
   },
+  {
+    // Hono's `c.var` copies every variable of the request into a new object on each read (decision 064).
+    files: ['src/api/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='c'][property.name='var']",
+          message: "Read a request variable with c.get('name'): c.var copies them all on every read.",
+        },
+      ],
+    },
+  },
   // The groups, disjoint. Tests and the two checks (AUTH) import what they need.
   {
     files: SOURCES,

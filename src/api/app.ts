@@ -132,7 +132,10 @@ export function createApiApp(deps: ApiDependencies) {
       return problemResponse(c, { ...problemFor('bad_request', error.message), status: error.status });
     }
     logger().error({ err: error, method: c.req.method, path: c.req.path }, 'unexpected error');
-    return problemResponse(c, problemFor('internal', `Something went wrong; reference ${c.var.requestId}.`));
+    return problemResponse(
+      c,
+      problemFor('internal', `Something went wrong; reference ${c.get('requestId')}.`),
+    );
   });
 
   return app;

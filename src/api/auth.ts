@@ -83,7 +83,7 @@ function forward(c: Context<ApiEnv>, body?: unknown): Promise<Response> {
   const headers = new Headers(c.req.raw.headers);
   headers.delete('content-length');
   if (body !== undefined) headers.set('content-type', 'application/json');
-  return c.var.deps.auth.handler(
+  return c.get('deps').auth.handler(
     new Request(c.req.url, {
       method: 'POST',
       headers,
@@ -99,7 +99,7 @@ function copyCookies(from: Response, c: Context<ApiEnv>): void {
 export const authRoutes = new OpenAPIHono<ApiEnv>()
   .openapi(signInRoute, async (c) => {
     const { email, password, rememberMe } = c.req.valid('json');
-    const { limiters, settings, database } = c.var.deps;
+    const { limiters, settings, database } = c.get('deps');
     const ip = clientIp(c, settings.trustProxy);
     const [account, address] = await Promise.all([
       isExhausted(limiters.signInFailuresByAccount, email),

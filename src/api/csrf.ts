@@ -18,7 +18,7 @@ export const csrfProtection: MiddlewareHandler<ApiEnv> = async (c, next) => {
     throw new AppError('forbidden', 'Cross-site requests are not accepted.');
   }
   const origin = c.req.header('origin');
-  const { settings } = c.var.deps;
+  const { settings } = c.get('deps');
   const ours = [requestOrigin(c, settings.trustProxy), ...settings.trustedOrigins];
   if (origin ? !ours.includes(origin) : !site) {
     throw new AppError('forbidden', 'Cross-site requests are not accepted.');

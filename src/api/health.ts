@@ -87,7 +87,7 @@ async function healthAnswer(database: DatabaseHandle): Promise<{ status: 200 | 5
 const retryAfter = String(RETRY_AFTER_UNAVAILABLE_SECONDS);
 
 export const healthRoutes = new OpenAPIHono<ApiEnv>().openapi(healthRoute, async (c) => {
-  const { status, body } = await healthAnswer(c.var.database);
+  const { status, body } = await healthAnswer(c.get('database'));
   if (status === 200) return c.json(body as HealthBody & { status: 'ok' }, 200);
   c.header('retry-after', retryAfter);
   return c.json(body, 503);

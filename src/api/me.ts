@@ -29,6 +29,6 @@ const meRoute = createRoute({
 
 export const meRoutes = new OpenAPIHono<ApiEnv>().openapi(meRoute, async (c) => {
   const { user } = await requireCurrentUser(c);
-  const memberships = await unsafeListOrgsOfUser(c.var.deps.database.db, user.id);
+  const memberships = await unsafeListOrgsOfUser(c.get('deps').database.db, user.id);
   return c.json({ user, memberships }, 200);
 });

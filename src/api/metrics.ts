@@ -31,7 +31,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 // The scraper's own token, not a member's session or an org's key: metrics span every org.
 export const metricsRoutes = new OpenAPIHono<ApiEnv>().openapi(metricsRoute, async (c) => {
-  const token = c.var.deps.settings.metricsToken;
+  const token = c.get('deps').settings.metricsToken;
   if (!token) throw new AppError('not_found', 'Metrics are off: set METRICS_TOKEN to serve them.');
   const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
   if (!given || !sameSecret(given, token)) {

@@ -10,7 +10,7 @@ import type { ApiEnv } from './context';
  * line and query of it) and records it by its route pattern.
  */
 export const observeRequest: MiddlewareHandler<ApiEnv> = (c, next) => {
-  const requestId = requestIdFrom(c.req.header('x-request-id'), c.var.deps.settings.trustProxy);
+  const requestId = requestIdFrom(c.req.header('x-request-id'), c.get('deps').settings.trustProxy);
   c.set('requestId', requestId);
   c.header('X-Request-Id', requestId);
   return runInRequest({ requestId }, async () => {

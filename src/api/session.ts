@@ -8,7 +8,7 @@ import type { ApiEnv } from './context';
  * `orgId`, the membership there is read with the session when it can be (CurrentUser.readWithSession).
  */
 export async function requireCurrentUser(c: Context<ApiEnv>, orgId: string | null = null) {
-  const { auth, database, settings } = c.var.deps;
+  const { auth, database, settings } = c.get('deps');
   const current = await getCurrentUser(
     auth,
     database.db,

@@ -197,6 +197,7 @@ export async function writeOrgAuditEvent(
 // Every request writes one (decision 052): the statement is built once, its values encoded by the
 // columns as drizzle's insert encodes them.
 const insertEvent = compiledSql(
+  'audit.writeOrgAuditEvent',
   ['orgId', 'actorUserId', 'actorRole', 'eventType', 'targetType', 'targetId', 'metadata', 'personal'],
   (p) => statementBuilder.insert(events).values(p),
 );

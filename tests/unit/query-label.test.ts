@@ -2,8 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentQueryLabel, labelStatements } from '../../src/lib/observability/query-label';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { currentQueryLabel, labelStatements, named } from '../../src/lib/observability/query-label';
+import { compiledSql } from '../../src/lib/repositories/compiled-sql';
 
 // Decision 036: a statement is named by the function that built it, whichever way drizzle sends it.
 
@@ -83,6 +84,39 @@ describe('statement labels', () => {
       return tx.select().from(notes);
     });
   }
+
+  const countCompiled = compiledSql(
+    'notes.countCompiled',
+    ['min'],
+    ({ min }) => sql`SELECT count(*) FROM notes WHERE id >= ${min}`,
+  );
+  async function sendCompiled() {
+    return db.execute(countCompiled({ min: 0 }));
+  }
+
+  it('takes the label a statement or a transaction names, without reading the stack', async () => {
+    const stacks = vi.spyOn(Error, 'captureStackTrace');
+    try {
+      expect(await labelsOf(() => sendCompiled())).toEqual(['notes.countCompiled']);
+      const inside: string[] = [];
+      const seen = await labelsOf(() =>
+        db.transaction(
+          named('notes.namedTransaction', async (tx) => {
+            inside.push(currentQueryLabel());
+            return tx.execute(countCompiled({ min: 1 }));
+          }),
+        ),
+      );
+      expect(inside).toEqual(['notes.namedTransaction']);
+      expect(seen).toEqual(['notes.countCompiled']);
+      expect(stacks).not.toHaveBeenCalled();
+      // Unnamed, the caller is read from the stack.
+      await labelsOf(() => rawCount());
+      expect(stacks).toHaveBeenCalled();
+    } finally {
+      stacks.mockRestore();
+    }
+  });
 
   it('names each statement by the function that built it', async () => {
     expect(await labelsOf(() => addNote(1))).toEqual(['query-label.test.addNote']);

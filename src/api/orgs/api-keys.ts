@@ -60,12 +60,12 @@ const revokeRoute = createRoute({
 
 export const apiKeyRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/api-keys
-  .openapi(listRoute, async (c) => c.json(await viewApiKeys(c.var.db, c.var.scope), 200))
+  .openapi(listRoute, async (c) => c.json(await viewApiKeys(c.get('db'), c.get('scope')), 200))
   // POST /api/orgs/:orgId/api-keys
   .openapi(createKeyRoute, async (c) =>
-    c.json(await createApiKey(c.var.db, c.var.scope, c.req.valid('json')), 201),
+    c.json(await createApiKey(c.get('db'), c.get('scope'), c.req.valid('json')), 201),
   )
   // DELETE /api/orgs/:orgId/api-keys/:keyId
   .openapi(revokeRoute, async (c) =>
-    c.json(await revokeApiKeyOf(c.var.db, c.var.scope, c.req.valid('param').keyId), 200),
+    c.json(await revokeApiKeyOf(c.get('db'), c.get('scope'), c.req.valid('param').keyId), 200),
   );

@@ -90,22 +90,22 @@ const deliveriesRoute = createRoute({
 
 export const auditStreamRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/audit-streams
-  .openapi(listRoute, async (c) => c.json(await viewAuditStreams(c.var.db, c.var.scope), 200))
+  .openapi(listRoute, async (c) => c.json(await viewAuditStreams(c.get('db'), c.get('scope')), 200))
   // POST /api/orgs/:orgId/audit-streams
   .openapi(createStreamRoute, async (c) => {
-    const production = c.var.deps.settings.production;
-    return c.json(await createAuditStream(c.var.db, c.var.scope, c.req.valid('json'), production), 201);
+    const production = c.get('deps').settings.production;
+    return c.json(await createAuditStream(c.get('db'), c.get('scope'), c.req.valid('json'), production), 201);
   })
   // DELETE /api/orgs/:orgId/audit-streams/:streamId
   .openapi(deleteRoute, async (c) => {
-    await removeAuditStream(c.var.db, c.var.scope, c.req.valid('param').streamId);
+    await removeAuditStream(c.get('db'), c.get('scope'), c.req.valid('param').streamId);
     return c.body(null, 204);
   })
   // POST /api/orgs/:orgId/audit-streams/:streamId/test
   .openapi(testRoute, async (c) =>
-    c.json(await testAuditStream(c.var.db, c.var.scope, c.req.valid('param').streamId), 202),
+    c.json(await testAuditStream(c.get('db'), c.get('scope'), c.req.valid('param').streamId), 202),
   )
   // GET /api/orgs/:orgId/audit-streams/:streamId/deliveries
   .openapi(deliveriesRoute, async (c) =>
-    c.json(await viewDeliveries(c.var.db, c.var.scope, c.req.valid('param').streamId), 200),
+    c.json(await viewDeliveries(c.get('db'), c.get('scope'), c.req.valid('param').streamId), 200),
   );

@@ -31,5 +31,8 @@ export const erasureRoutes = new OpenAPIHono<ApiEnv>()
   // POST /api/orgs/:orgId/participants/:participantId/erase
   .openapi(eraseRoute, async (c) => {
     const { participantId } = c.req.valid('param');
-    return c.json(await eraseParticipantData(c.var.db, c.var.scope, participantId, c.req.valid('json')), 200);
+    return c.json(
+      await eraseParticipantData(c.get('db'), c.get('scope'), participantId, c.req.valid('json')),
+      200,
+    );
   });

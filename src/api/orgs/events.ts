@@ -66,16 +66,16 @@ const verifyRoute = createRoute({
 export const eventRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/events
   .openapi(searchRoute, async (c) => {
-    const page = await viewAuditLog(c.var.db, c.var.scope, c.req.valid('query'));
+    const page = await viewAuditLog(c.get('db'), c.get('scope'), c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/events/export
   .openapi(exportRoute, async (c) => {
     const { format, order, ...filters } = c.req.valid('query');
-    const lines = await exportAuditLog(c.var.database, c.var.scope, { format, order, filters });
-    return c.body(textStream(lines), 200, exportHeaders(format, `audit-${c.var.scope.orgId}`));
+    const lines = await exportAuditLog(c.get('database'), c.get('scope'), { format, order, filters });
+    return c.body(textStream(lines), 200, exportHeaders(format, `audit-${c.get('scope').orgId}`));
   })
   // GET /api/orgs/:orgId/events/verify
   .openapi(verifyRoute, async (c) =>
-    c.json(await verifyAuditLog(c.var.db, c.var.scope, c.var.deps.auditKeys()), 200),
+    c.json(await verifyAuditLog(c.get('db'), c.get('scope'), c.get('deps').auditKeys()), 200),
   );

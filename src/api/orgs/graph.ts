@@ -76,14 +76,14 @@ graphRoutes.use('/graph', fastCompression());
 // GET /api/orgs/:orgId/graph
 graphRoutes.openapi(graphRoute, async (c) => {
   const query = c.req.valid('query');
-  const db = c.var.db;
+  const db = c.get('db');
   // A whole org's graph is megabytes of JSON: read a page and written a slice at a time, giving way to
   // light requests between them (docs/decisions/031).
-  const pause = () => c.var.deps.lightFirst.giveWay();
+  const pause = () => c.get('deps').lightFirst.giveWay();
   const answer = async (graph: Graph) =>
     slicedJson(c, query.format === 'compact' ? await toCompact(graph, pause) : graph, pause);
   if (query.view === 'overview') {
-    const view = await viewGraphOverview(db, c.var.scope, query, pause);
+    const view = await viewGraphOverview(db, c.get('scope'), query, pause);
     if (view.kind === 'communities') {
       const body: CommunityOverview = { view: 'communities', ...view.overview };
       return c.json(body, 200);
@@ -94,15 +94,15 @@ graphRoutes.openapi(graphRoute, async (c) => {
     // The whole (filtered) org, its JSON written as it is read (docs/decisions/041, 062, 063): for a
     // client that takes gzip, compressed as it is written, not after.
     const gzip = chooseEncoding(c.req.header('accept-encoding')) === 'gzip';
-    const pieces = await viewCompactGraph(c.var.database, c.var.scope, query, { pause, deflate: gzip });
+    const pieces = await viewCompactGraph(c.get('database'), c.get('scope'), query, { pause, deflate: gzip });
     return writtenJson<CompactGraph>(c, gzip ? gzipPieces(pieces) : pieces, gzip);
   }
   if (query.focus && query.format !== 'compact') {
     // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).
-    const { pieces } = await viewNeighbourhood(db, c.var.scope, { ...query, focus: query.focus });
+    const { pieces } = await viewNeighbourhood(db, c.get('scope'), { ...query, focus: query.focus });
     return writtenJson<Graph>(c, pieces);
   }
-  return answer(await viewGraph(db, c.var.scope, query, pause));
+  return answer(await viewGraph(db, c.get('scope'), query, pause));
 });
 
 /**

@@ -16,15 +16,16 @@ export interface HeavyOptions {
  * Declares an org route heavy (docs/decisions/024): it reads a whole org, or starts work that will.
  * After the permission check, it waits briefly for a slot of the user and one of the org (429 with
  * Retry-After when none comes), and runs on the heavy requests' own pool: handlers and services find
- * it as `c.var.db` (and `c.var.deps.database`), so the light requests keep theirs. A successful
+ * it as `c.get('db')` (and `c.get('deps').database`), so the light requests keep theirs. A successful
  * response holds the slots until it has been sent (an export does its work while it streams).
  */
 export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
   const middleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
     if (options.when && !options.when(c.req.query(), c)) return next();
-    const { deps, scope } = c.var;
+    const deps = c.get('deps');
+    const scope = c.get('scope');
     // Waiting for a slot, and the work after it, give way to light requests instead of counting as one.
-    c.var.endLight();
+    c.get('endLight')();
     const gate = deps.heavyRequests;
     const release = await gate.acquire(scope.orgId, scope.principalId, c.req.raw.signal);
     if (!release) {
@@ -39,9 +40,9 @@ export function heavy(options: HeavyOptions = {}): HeavyMiddleware {
     const database = databaseFor(deps.database, 'heavy');
     c.set('deps', { ...deps, database });
     c.set('database', database);
-    // Services take `c.var.db`. An idempotent POST already holds its scoped transaction there (the key
+    // Services take `c.get('db')`. An idempotent POST already holds its scoped transaction there (the key
     // completes in it, docs/decisions/028): it stays on that connection.
-    if (c.var.db === deps.database.db) c.set('db', database.db);
+    if (c.get('db') === deps.database.db) c.set('db', database.db);
     let handedToBody = false;
     try {
       await next();

@@ -22,7 +22,7 @@ class NotCompleted extends Error {}
  * still running, a 409.
  *
  * The claim commits on its own (so a concurrent retry sees it: 409); the action and the stored answer
- * commit together in one scoped transaction, which the handler finds in `c.var.db` and its service
+ * commit together in one scoped transaction, which the handler finds in `c.get('db')` and its service
  * joins: an action is never done without its key completed, nor a key completed for an action undone.
  */
 export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Response | void> {
@@ -33,7 +33,7 @@ export async function idempotent(c: Context<ApiEnv>, next: Next): Promise<Respon
       { path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
     ]);
   }
-  const [db, scope] = [c.var.db, c.var.scope];
+  const [db, scope] = [c.get('db'), c.get('scope')];
   const body = await c.req.raw.clone().text();
   // The path and query, not the whole URL: a retry that reaches another instance by another host name
   // (behind a load balancer, or after a failover) is the same request.

@@ -47,7 +47,7 @@ export const importRoutes = new OpenAPIHono<ApiEnv>();
 // POST /api/orgs/:orgId/imports
 importRoutes.openapi(importRoute, async (c) => {
   const { kind, dryRun, background } = c.req.valid('query');
-  const limits = c.var.deps.settings.importLimits;
+  const limits = c.get('deps').settings.importLimits;
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   // The rest of a refused body is never read: the connection closes with the answer.
   const close = { connection: 'close' };
@@ -69,9 +69,9 @@ importRoutes.openapi(importRoute, async (c) => {
   // Node's web streams are async iterables; the DOM typings do not say so.
   const bytes = body as unknown as AsyncIterable<Uint8Array>;
   if (background) {
-    const job = await startImportJob(c.var.db, c.var.scope, kind, bytes, { dryRun, limits });
+    const job = await startImportJob(c.get('db'), c.get('scope'), kind, bytes, { dryRun, limits });
     return c.json(job, 202);
   }
-  const report = await importCsv(c.var.deps.database, c.var.scope, kind, bytes, { dryRun, limits });
+  const report = await importCsv(c.get('deps').database, c.get('scope'), kind, bytes, { dryRun, limits });
   return c.json(report, 200);
 });

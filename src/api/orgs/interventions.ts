@@ -113,17 +113,17 @@ const reverseRoute = createRoute({
 export const interventionRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/interventions
   .openapi(listRoute, async (c) => {
-    const page = await viewInterventions(c.var.db, c.var.scope, c.req.valid('query'));
+    const page = await viewInterventions(c.get('db'), c.get('scope'), c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/interventions/:interventionId
   .openapi(detailRoute, async (c) => {
     const { interventionId } = c.req.valid('param');
-    return c.json(await viewIntervention(c.var.db, c.var.scope, interventionId), 200);
+    return c.json(await viewIntervention(c.get('db'), c.get('scope'), interventionId), 200);
   })
   // POST /api/orgs/:orgId/interventions[?dryRun=1]
   .openapi(createInterventionRoute, async (c) => {
-    const [db, scope, body] = [c.var.db, c.var.scope, c.req.valid('json')];
+    const [db, scope, body] = [c.get('db'), c.get('scope'), c.req.valid('json')];
     if (c.req.valid('query').dryRun) return c.json(await previewIntervention(db, scope, body), 200);
     return c.json(await applyIntervention(db, scope, body), 201);
   })
@@ -131,8 +131,8 @@ export const interventionRoutes = new OpenAPIHono<ApiEnv>()
   .openapi(reverseRoute, async (c) => {
     const { interventionId } = c.req.valid('param');
     const reversal = await reverseIntervention(
-      c.var.db,
-      c.var.scope,
+      c.get('db'),
+      c.get('scope'),
       interventionId,
       c.req.valid('json').reason,
     );

@@ -82,18 +82,22 @@ const cancelRoute = createRoute({
 
 export const jobRoutes = new OpenAPIHono<ApiEnv>()
   // POST /api/orgs/:orgId/atlas/run
-  .openapi(atlasRunRoute, async (c) => c.json(await requestJob(c.var.db, c.var.scope, 'atlas_run'), 202))
+  .openapi(atlasRunRoute, async (c) =>
+    c.json(await requestJob(c.get('db'), c.get('scope'), 'atlas_run'), 202),
+  )
   // POST /api/orgs/:orgId/stages/run
-  .openapi(stagesRunRoute, async (c) => c.json(await requestJob(c.var.db, c.var.scope, 'stage_update'), 202))
+  .openapi(stagesRunRoute, async (c) =>
+    c.json(await requestJob(c.get('db'), c.get('scope'), 'stage_update'), 202),
+  )
   // GET /api/orgs/:orgId/jobs
   .openapi(listRoute, async (c) =>
-    c.json({ items: await getJobs(c.var.db, c.var.scope, c.req.valid('query')) }, 200),
+    c.json({ items: await getJobs(c.get('db'), c.get('scope'), c.req.valid('query')) }, 200),
   )
   // GET /api/orgs/:orgId/jobs/:jobId
   .openapi(getRoute, async (c) =>
-    c.json(await getJob(c.var.db, c.var.scope, c.req.valid('param').jobId), 200),
+    c.json(await getJob(c.get('db'), c.get('scope'), c.req.valid('param').jobId), 200),
   )
   // POST /api/orgs/:orgId/jobs/:jobId/cancel
   .openapi(cancelRoute, async (c) =>
-    c.json(await cancelJob(c.var.db, c.var.scope, c.req.valid('param').jobId), 200),
+    c.json(await cancelJob(c.get('db'), c.get('scope'), c.req.valid('param').jobId), 200),
   );

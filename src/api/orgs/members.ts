@@ -76,22 +76,22 @@ const removeRoute = createRoute({
 export const memberRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/members
   .openapi(listRoute, async (c) => {
-    const page = await viewMembers(c.var.db, c.var.scope, c.req.valid('query'));
+    const page = await viewMembers(c.get('db'), c.get('scope'), c.req.valid('query'));
     return c.json(page, 200);
   })
   // POST /api/orgs/:orgId/members
   .openapi(addRoute, async (c) => {
-    const member = await addMember(c.var.db, c.var.scope, c.req.valid('json'));
+    const member = await addMember(c.get('db'), c.get('scope'), c.req.valid('json'));
     return c.json(member, 201);
   })
   // PATCH /api/orgs/:orgId/members/:memberId
   .openapi(changeRoleRoute, async (c) => {
     const { memberId } = c.req.valid('param');
-    const member = await changeMemberRole(c.var.db, c.var.scope, memberId, c.req.valid('json').role);
+    const member = await changeMemberRole(c.get('db'), c.get('scope'), memberId, c.req.valid('json').role);
     return c.json(member, 200);
   })
   // DELETE /api/orgs/:orgId/members/:memberId
   .openapi(removeRoute, async (c) => {
-    await removeMember(c.var.db, c.var.scope, c.req.valid('param').memberId);
+    await removeMember(c.get('db'), c.get('scope'), c.req.valid('param').memberId);
     return c.body(null, 204);
   });

@@ -23,7 +23,7 @@ import { logger } from '../../lib/observability/logger';
  * The choke point of every `/api/orgs/:orgId/*` route: an API key (`Authorization: Bearer`) or else
  * the session (401) → well-formed org id (400) → membership, or the key's own org (403, the same for a
  * missing org) → per-user (per-key) and per-org rate limits (429). Handlers find the verified scope in
- * `c.var.scope`; nothing else makes one. Every request made with a key is audited as `api_key.used`.
+ * `c.get('scope')`; nothing else makes one. Every request made with a key is audited as `api_key.used`.
  */
 export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const secret = bearerSecret(c.req.header('authorization'));
@@ -36,7 +36,7 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
       { path: 'orgId', message: 'must be a UUID' },
     ]);
   }
-  const { database } = c.var.deps;
+  const { database } = c.get('deps');
   const attempt = { method: c.req.method, path: c.req.path };
   const scope = current
     ? await resolveOrgContext(database.db, current.user, orgId, attempt, current.readWithSession)
@@ -56,7 +56,7 @@ export const orgScopeMiddleware: MiddlewareHandler<ApiEnv> = async (c, next) => 
 };
 
 async function limitAndRun(c: Context<ApiEnv>, scope: RequestScope, next: Next): Promise<void> {
-  const { database, limiters } = c.var.deps;
+  const { database, limiters } = c.get('deps');
   const [user, org] = await Promise.all([
     limiters.apiByUser.consume(scope.principalId),
     limiters.apiByOrg.consume(scope.orgId),
@@ -121,7 +121,7 @@ export type PermissionMiddleware = MiddlewareHandler<ApiEnv> & { permission: Per
  */
 export function needs(permission: Permission): PermissionMiddleware {
   const middleware: MiddlewareHandler<ApiEnv> = async (c, next) => {
-    if (!c.var.deps.withoutRoutePermissions) requirePermission(c.var.scope, permission);
+    if (!c.get('deps').withoutRoutePermissions) requirePermission(c.get('scope'), permission);
     return idempotent(c, next);
   };
   return Object.assign(middleware, { permission });

@@ -33,7 +33,7 @@ const getOrgRoute = createRoute({
 });
 
 export const orgRoutes = new OpenAPIHono<ApiEnv>().openapi(getOrgRoute, (c) => {
-  const scope = c.var.scope;
+  const scope = c.get('scope');
   return c.json(
     {
       id: scope.orgId,

@@ -113,34 +113,34 @@ const detailRoute = createRoute({
 
 export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/segments
-  .openapi(segmentsRoute, async (c) => c.json(await viewSegments(c.var.db, c.var.scope), 200))
+  .openapi(segmentsRoute, async (c) => c.json(await viewSegments(c.get('db'), c.get('scope')), 200))
   // GET /api/orgs/:orgId/participants
   .openapi(listRoute, async (c) => {
-    const page = await viewParticipantList(c.var.db, c.var.scope, c.req.valid('query'));
+    const page = await viewParticipantList(c.get('db'), c.get('scope'), c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/participants/export (before :participantId, which would claim the path)
   .openapi(exportRoute, async (c) => {
     const { format, ...filters } = c.req.valid('query');
-    const body = textStream(await exportParticipants(c.var.database, c.var.scope, { format, filters }));
-    return c.body(body, 200, exportHeaders(format, `participants-${c.var.scope.orgId}`));
+    const body = textStream(await exportParticipants(c.get('database'), c.get('scope'), { format, filters }));
+    return c.body(body, 200, exportHeaders(format, `participants-${c.get('scope').orgId}`));
   })
   // GET /api/orgs/:orgId/relationships/export
   .openapi(relationshipsExportRoute, async (c) => {
     const query = c.req.valid('query');
-    const body = textStream(await exportRelationships(c.var.database, c.var.scope, query));
-    return c.body(body, 200, exportHeaders(query.format, `relationships-${c.var.scope.orgId}`));
+    const body = textStream(await exportRelationships(c.get('database'), c.get('scope'), query));
+    return c.body(body, 200, exportHeaders(query.format, `relationships-${c.get('scope').orgId}`));
   })
   // GET /api/orgs/:orgId/segments/:segment/export
   .openapi(segmentExportRoute, async (c) => {
     const { segment } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const body = textStream(await exportSegment(c.var.database, c.var.scope, { format, segment }));
-    return c.body(body, 200, exportHeaders(format, `segment-${segment}-${c.var.scope.orgId}`));
+    const body = textStream(await exportSegment(c.get('database'), c.get('scope'), { format, segment }));
+    return c.body(body, 200, exportHeaders(format, `segment-${segment}-${c.get('scope').orgId}`));
   })
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {
     const { participantId } = c.req.valid('param');
-    const detail = await viewParticipant(c.var.db, c.var.scope, participantId);
+    const detail = await viewParticipant(c.get('db'), c.get('scope'), participantId);
     return c.json(detail, 200);
   });

@@ -96,17 +96,17 @@ const dismissRoute = createRoute({
 export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/recommendations
   .openapi(listRoute, async (c) => {
-    const page = await viewRecommendations(c.var.db, c.var.scope, c.req.valid('query'));
+    const page = await viewRecommendations(c.get('db'), c.get('scope'), c.req.valid('query'));
     return c.json(page, 200);
   })
   // GET /api/orgs/:orgId/recommendations/stats
-  .openapi(statsRoute, async (c) => c.json(await viewRecommendationStats(c.var.db, c.var.scope), 200))
+  .openapi(statsRoute, async (c) => c.json(await viewRecommendationStats(c.get('db'), c.get('scope')), 200))
   // POST /api/orgs/:orgId/recommendations/:recommendationId/accept
   .openapi(acceptRoute, async (c) => {
     const body = c.req.valid('json') ?? {};
     const { recommendationId } = c.req.valid('param');
     const input = { decision: 'accepted', reason: body.reason, intervene: body.intervene } as const;
-    return c.json(await decideRecommendation(c.var.db, c.var.scope, recommendationId, input), 200);
+    return c.json(await decideRecommendation(c.get('db'), c.get('scope'), recommendationId, input), 200);
   })
   // POST /api/orgs/:orgId/recommendations/:recommendationId/dismiss
   .openapi(dismissRoute, async (c) => {
@@ -120,5 +120,5 @@ export const recommendationRoutes = new OpenAPIHono<ApiEnv>()
       snoozeDays,
       snoozeUntil,
     } as const;
-    return c.json(await decideRecommendation(c.var.db, c.var.scope, recommendationId, input), 200);
+    return c.json(await decideRecommendation(c.get('db'), c.get('scope'), recommendationId, input), 200);
   });

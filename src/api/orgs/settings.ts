@@ -42,9 +42,9 @@ const changeRoute = createRoute({
 
 export const settingsRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/settings
-  .openapi(getRoute, async (c) => c.json(await getOrgSettings(c.var.db, c.var.scope), 200))
+  .openapi(getRoute, async (c) => c.json(await getOrgSettings(c.get('db'), c.get('scope')), 200))
   // PATCH /api/orgs/:orgId/settings
   .openapi(changeRoute, async (c) => {
-    const settings = await changeOrgSettings(c.var.db, c.var.scope, c.req.valid('json'));
+    const settings = await changeOrgSettings(c.get('db'), c.get('scope'), c.req.valid('json'));
     return c.json(settings, 200);
   });

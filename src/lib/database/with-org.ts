@@ -4,7 +4,8 @@ import type { PoolClient } from 'pg';
 import type { Database, DatabaseHandle } from '../db';
 import * as schema from './schema';
 import { APP_ROLE } from './roles';
-import { labelStatements } from '../observability/query-label';
+import { labelStatements, named } from '../observability/query-label';
+import { compiledSql } from '../repositories/compiled-sql';
 import type { OrgScope } from '../scope';
 
 declare const orgBound: unique symbol;
@@ -34,6 +35,17 @@ export interface ScopedTransactionOptions {
   snapshot?: boolean;
 }
 
+// Every scoped transaction: its statements named, and the binding built once (decision 064).
+const BIND_LABEL = 'with-org.bind';
+// The one statement that binds a transaction: the org for row-level security, and the switch to the
+// app's role (SET LOCAL ROLE), so that PGlite's superuser and an owner connecting with the app's URL
+// are held to the policies too (decision 029). No extra round trip.
+const setScope = compiledSql(
+  BIND_LABEL,
+  ['orgId'],
+  ({ orgId }) => sql`select set_config('app.org_id', ${orgId}, true), set_config('role', ${APP_ROLE}, true)`,
+);
+
 async function bind<T>(
   db: Database,
   orgId: string,
@@ -50,13 +62,8 @@ async function bind<T>(
     return fn(db as OrgDb);
   }
   return db.transaction(
-    async (tx) => {
-      // The one statement that binds a transaction: the org for row-level security, and the switch to
-      // the app's role (SET LOCAL ROLE), so that PGlite's superuser and an owner connecting with the
-      // app's URL are held to the policies too (decision 029). No extra round trip.
-      await tx.execute(
-        sql`select set_config('app.org_id', ${orgId}, true), set_config('role', ${APP_ROLE}, true)`,
-      );
+    named(BIND_LABEL, async (tx: Database) => {
+      await tx.execute(setScope({ orgId }));
       const binding = { orgId, open: true };
       bindings.set(tx, binding);
       try {
@@ -64,7 +71,7 @@ async function bind<T>(
       } finally {
         binding.open = false;
       }
-    },
+    }),
     snapshot ? { isolationLevel: 'repeatable read', accessMode: 'read only' } : undefined,
   );
 }

@@ -324,7 +324,7 @@ interface DetailRow {
 
 // The detail's statement, built once (decision 052). The fragments it shares with other statements
 // take a scope and an id; here both stand for placeholders (they read nothing of a scope but its org).
-const detailStatement = compiledSql(['org', 'id'], ({ org, id: idPlaceholder }) => {
+const detailStatement = compiledSql('participants.findParticipantDetail', ['org', 'id'], ({ org, id: idPlaceholder }) => {
   const scope = { orgId: org } as unknown as OrgScope;
   const id = idPlaceholder as unknown as string;
   return sql`SELECT

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
 import { sessions } from '../database/schema';
+import { compiledSql } from './compiled-sql';
 import type { MembershipRole } from '../domain';
 import type { OrgAccess } from './memberships';
 
@@ -15,6 +16,20 @@ export interface SessionWithUser {
   /** The org asked for and the user's role there (app_org_access); null when there is no such org. */
   orgAccess: OrgAccess | null;
 }
+
+// Every request reads its session: built once (decision 052).
+const sessionByToken = compiledSql(
+  'sessions.unsafeFindSessionByToken',
+  ['orgId', 'token'],
+  ({ orgId, token }) =>
+    sql`SELECT s.id, s.created_at AS "createdAt", s.expires_at AS "expiresAt",
+               u.id AS "userId", u.email, u.name,
+               a.org_id AS "orgId", a.org_name AS "orgName", a.timezone, a.role
+        FROM sessions s
+        JOIN users u ON u.id = s.user_id
+        LEFT JOIN LATERAL app_org_access(s.user_id, ${orgId}::uuid) a ON true
+        WHERE s.token = ${token}`,
+);
 
 /**
  * A session by its token with its user and — when `orgId` is given — the membership behind an org
@@ -37,16 +52,7 @@ export async function unsafeFindSessionByToken(
     orgName: string | null;
     timezone: string | null;
     role: MembershipRole | null;
-  }>(
-    db,
-    sql`SELECT s.id, s.created_at AS "createdAt", s.expires_at AS "expiresAt",
-               u.id AS "userId", u.email, u.name,
-               a.org_id AS "orgId", a.org_name AS "orgName", a.timezone, a.role
-        FROM sessions s
-        JOIN users u ON u.id = s.user_id
-        LEFT JOIN LATERAL app_org_access(s.user_id, ${orgId}::uuid) a ON true
-        WHERE s.token = ${token}`,
-  );
+  }>(db, sessionByToken({ orgId, token }));
   if (!row) return undefined;
   return {
     session: { id: row.id, createdAt: new Date(row.createdAt), expiresAt: new Date(row.expiresAt) },
