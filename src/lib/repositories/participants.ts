@@ -324,10 +324,13 @@ interface DetailRow {
 
 // The detail's statement, built once (decision 052). The fragments it shares with other statements
 // take a scope and an id; here both stand for placeholders (they read nothing of a scope but its org).
-const detailStatement = compiledSql('participants.findParticipantDetail', ['org', 'id'], ({ org, id: idPlaceholder }) => {
-  const scope = { orgId: org } as unknown as OrgScope;
-  const id = idPlaceholder as unknown as string;
-  return sql`SELECT
+const detailStatement = compiledSql(
+  'participants.findParticipantDetail',
+  ['org', 'id'],
+  ({ org, id: idPlaceholder }) => {
+    const scope = { orgId: org } as unknown as OrgScope;
+    const id = idPlaceholder as unknown as string;
+    return sql`SELECT
       (SELECT json_build_object('id', p.id, 'displayName', p.display_name, 'email', p.email, 'role', p.role,
                 'origin', p.origin, 'lifecycleStage', p.lifecycle_stage,
                 'lastActivityAt', ${isoMillis(sql`p.last_activity_at`)}, 'createdAt', ${isoMillis(sql`p.created_at`)},
@@ -352,7 +355,8 @@ const detailStatement = compiledSql('participants.findParticipantDetail', ['org'
       ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)} AS "recentEvents",
       ${eventsAbout(scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed')} AS "stageEvents",
       ${participantControls(scope, id)} AS controls`;
-});
+  },
+);
 
 /**
  * Everything the participant detail shows, each part limited and filtered by the org: one statement,
