@@ -2,7 +2,7 @@ import type { OrgDb } from './database/with-org';
 import { events } from './database/schema';
 import type { MembershipRole } from './domain';
 import { actorMetadata, auditActor, type OrgScope } from './scope';
-import { compiledSql, statementBuilder } from './repositories/compiled-sql';
+import { compiledSql, statementBuilder } from './database/compiled-sql';
 
 /** The event types of DESIGN.md §6 (and `overview.viewed`: docs/decisions/013-view-services.md). */
 export type AuditEventType =

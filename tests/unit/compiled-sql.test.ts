@@ -3,7 +3,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { events } from '../../src/lib/database/schema';
 import { QUERY_LABEL } from '../../src/lib/observability/query-label';
-import { compiledSql, statementBuilder } from '../../src/lib/repositories/compiled-sql';
+import { compiledSql, statementBuilder } from '../../src/lib/database/compiled-sql';
 
 const dialect = new PgDialect();
 const text = (query: Parameters<PgDialect['sqlToQuery']>[0]) => {

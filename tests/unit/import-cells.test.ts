@@ -32,9 +32,8 @@ describe('an import cell', () => {
     expect(check('Ada Lovelace')).toEqual({ value: 'Ada Lovelace' });
     expect(findBannedTerm('Ada Lovelace')).toBeUndefined();
     // Two banned terms: the first of the list is named, as before the one-pass check.
-    const word = (encoded: string) =>
-      encoded.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 84) % 26) + 97));
-    const [first, later] = [word('zyz'), word('vapbzr')];
+    // Built from fragments, as the compliance test builds them, so that this file holds none of the words.
+    const [first, later] = [['m', 'lm'].join(''), ['in', 'come'].join('')];
     expect(findBannedTerm(`an ${later} and ${first} plan`)).toBe(first);
     expect(findBannedTerm(`an ${later.toUpperCase()} plan`)).toBe(later.toUpperCase());
     expect(findBannedTerm(`a ${first.split('').join('\u200b')} plan`)).toBe(first);

@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { currentQueryLabel, labelStatements, named } from '../../src/lib/observability/query-label';
-import { compiledSql } from '../../src/lib/repositories/compiled-sql';
+import { compiledSql } from '../../src/lib/database/compiled-sql';
 
 // Decision 036: a statement is named by the function that built it, whichever way drizzle sends it.
 

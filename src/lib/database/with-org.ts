@@ -5,7 +5,7 @@ import type { Database, DatabaseHandle } from '../db';
 import * as schema from './schema';
 import { APP_ROLE } from './roles';
 import { labelStatements, named } from '../observability/query-label';
-import { compiledSql } from '../repositories/compiled-sql';
+import { compiledSql } from './compiled-sql';
 import type { OrgScope } from '../scope';
 
 declare const orgBound: unique symbol;

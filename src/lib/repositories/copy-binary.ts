@@ -85,17 +85,9 @@ export class ByteOutput {
     this.reserve(1);
     this.buffer[this.length++] = b;
   }
-  bytes(source: Uint8Array, start: number, end: number) {
+  bytes(source: Buffer, start: number, end: number) {
     this.reserve(end - start);
-    const target = this.buffer;
-    if (end - start > 64) {
-      target.set(source.subarray(start, end), this.length);
-      this.length += end - start;
-      return;
-    }
-    let at = this.length;
-    for (let i = start; i < end; i++) target[at++] = source[i]!;
-    this.length = at;
+    this.length = copySpan(this.buffer, this.length, source, start, end);
   }
   /** `n` (an integer ≥ 0) in decimal, zero-padded to `width` digits (more when it has more). */
   digits(n: number, width = 1) {

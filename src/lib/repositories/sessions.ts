@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db';
 import { sessions } from '../database/schema';
-import { compiledSql } from './compiled-sql';
+import { compiledSql } from '../database/compiled-sql';
 import type { MembershipRole } from '../domain';
 import type { OrgAccess } from './memberships';
 
