@@ -6,7 +6,7 @@ import { appendResult, benchScope, insertParticipantEvents, withFreshDatabase } 
 import { summarize, timeRuns } from './bench/load';
 import { inOrg, withOrg } from '../src/lib/database/with-org';
 import type { Database } from '../src/lib/db';
-import { findParticipantDetail, listParticipants } from '../src/lib/repositories/participants';
+import { findParticipantDetailJson, listParticipants } from '../src/lib/repositories/participants';
 import { loadSyntheticOrg } from '../src/lib/seed/load-synthetic';
 import { idFactory, validateSyntheticSize } from '../src/lib/seed/synthetic';
 
@@ -87,7 +87,7 @@ export async function benchIndexes(argv: string[]): Promise<void> {
       inOrg(
         db,
         scope,
-      )((tx) => findParticipantDetail(tx, scope, id((((i + 2) * 7919 + salt) * 104729) % participants)));
+      )((tx) => findParticipantDetailJson(tx, scope, id((((i + 2) * 7919 + salt) * 104729) % participants)));
     const trgm = ['participants_name_trgm_idx', 'participants_email_trgm_idx'];
     const cases = {
       searchRareTerm: {

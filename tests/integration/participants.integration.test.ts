@@ -7,7 +7,8 @@ import { PARTICIPANT_SORTS, type ParticipantSort } from '../../src/lib/domain';
 import { listParticipantRoles } from '../../src/lib/repositories/participants';
 import { createOrgScope } from '../../src/lib/scope';
 import { viewParticipantsPage } from '../../src/lib/services/views/participants';
-import { listParticipantsQuerySchema } from '../../src/lib/validation/participants';
+import { listParticipantsQuerySchema, participantDetailSchema } from '../../src/lib/validation/participants';
+import { writeAuditEvent } from '../../src/lib/audit';
 import { seedDemo } from '../../src/lib/seed/demo';
 import { createOrgWithMembers, createTestApi, signIn, TEST_PASSWORD } from '../setup/api';
 import { describeEachDatabase } from '../setup/databases';
@@ -344,6 +345,82 @@ describeEachDatabase('participants and segments', ({ db }) => {
       (e: { eventType: string }) => e.eventType === 'participant.stage_changed',
     );
     expect(stageEvent.metadata).toMatchObject({ to: 'at_risk' });
+  });
+
+  it('answers the detail as PostgreSQL writes it: the documented shape, and stage changes read from their metadata', async () => {
+    const { api, orgId, cookie, get } = await demo();
+    const ben = (await get('/participants?q=Ben')).body.items[0];
+    const email = 'operator@ironfront.example';
+    const [operator] = await queryRows<{ id: string }>(
+      db().db,
+      sql`SELECT id FROM users WHERE email = ${email}`,
+    );
+    const scope = createOrgScope({
+      orgId,
+      orgName: 'Iron Front Digital',
+      timezone: 'UTC',
+      userId: operator!.id,
+      userEmail: email,
+      role: 'operator',
+    });
+    // Oldest first, each in a transaction of its own (its own time); metadata a careless writer could leave.
+    const changes: Record<string, unknown>[] = [
+      { from: 'new', to: 'active', interventionId: 'int-1', reversal: true },
+      { from: 5, to: 'retired', interventionId: 42, reversal: 'true', cause: 'engine', reason: 'sideways' },
+      { from: 'active', to: 'dormant', cause: 'engine', reason: 'demoted' },
+      { from: 'dormant', to: 'active', cause: 'operator', reason: 'promoted' },
+    ];
+    for (const metadata of changes) {
+      await withOrg(db().db, scope, (tx) =>
+        writeAuditEvent(tx, scope, {
+          type: 'participant.stage_changed',
+          targetType: 'participant',
+          targetId: ben.id,
+          metadata,
+        }),
+      );
+    }
+    const response = await api.request(`/api/orgs/${orgId}/participants/${ben.id}`, { cookie });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const detail = participantDetailSchema.strict().parse(await response.json());
+    expect(detail.participant.id).toBe(ben.id);
+    expect(detail.relationshipCount).toBe(detail.participant.degree);
+    expect(detail.stageHistory.slice(0, 4).map(({ id: _id, at: _at, ...change }) => change)).toEqual([
+      {
+        from: 'dormant',
+        to: 'active',
+        interventionId: null,
+        reversal: false,
+        actorEmail: email,
+        stageUpdate: null,
+      },
+      {
+        from: 'active',
+        to: 'dormant',
+        interventionId: null,
+        reversal: false,
+        actorEmail: email,
+        stageUpdate: 'demoted',
+      },
+      { from: null, to: null, interventionId: null, reversal: false, actorEmail: email, stageUpdate: null },
+      {
+        from: 'new',
+        to: 'active',
+        interventionId: 'int-1',
+        reversal: true,
+        actorEmail: email,
+        stageUpdate: null,
+      },
+    ]);
+    // The view was audited with the participant's relationships, counted as the answer counts them.
+    const [viewed] = await queryRows<{ relationships: number }>(
+      db().db,
+      sql`SELECT (metadata->>'relationships')::int AS relationships FROM events
+          WHERE org_id = ${orgId} AND event_type = 'participant.viewed' AND target_id = ${ben.id}
+          ORDER BY created_at DESC LIMIT 1`,
+    );
+    expect(viewed!.relationships).toBe(detail.relationshipCount);
   });
 
   it('lists the org’s participant roles once each, by name, for the role filter', async () => {

@@ -10,7 +10,7 @@ import { decideEngagementStage, type EngagementRules } from '../../src/lib/engag
 import { JobRunner, type JobHandler, type JobHandlers } from '../../src/lib/jobs/runner';
 import { formatOrgDay, orgDayOf } from '../../src/lib/org-calendar';
 import { findJob } from '../../src/lib/repositories/jobs';
-import { findParticipantDetail } from '../../src/lib/repositories/participants';
+import { findParticipantDetailJson, type ParticipantDetail } from '../../src/lib/repositories/participants';
 import { applyIntervention, reverseIntervention } from '../../src/lib/services/interventions';
 import { requestJob } from '../../src/lib/services/jobs';
 import { viewOverview } from '../../src/lib/services/views/overview';
@@ -236,8 +236,9 @@ describeEachDatabase('stage update job', ({ db }) => {
     });
 
     // A participant's stage history tells the engine's change from the operator's.
-    const detail = await withOrg(db().db, owner, (tx) => findParticipantDetail(tx, owner, ids[0]!));
-    expect(detail!.stageHistory.map((h) => [h.from, h.to, h.stageUpdate, h.reversal])).toEqual([
+    const detail = await withOrg(db().db, owner, (tx) => findParticipantDetailJson(tx, owner, ids[0]!));
+    const { stageHistory } = JSON.parse(detail!.json) as ParticipantDetail;
+    expect(stageHistory.map((h) => [h.from, h.to, h.stageUpdate, h.reversal])).toEqual([
       ['active', 'dormant', 'demoted', false],
       ['at_risk', 'active', null, true],
       ['active', 'at_risk', null, false],

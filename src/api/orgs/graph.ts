@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, TypedResponse } from 'hono';
-import type { JSONParsed } from 'hono/utils/types';
+import type { Context } from 'hono';
 import { jsonStream } from '../../lib/json-slices';
 import { toCompact, type Graph } from '../../lib/repositories/graph';
 import { textStream } from '../../lib/export-format';
@@ -23,6 +22,7 @@ import {
   type CompactGraph,
 } from '../../lib/validation/graph';
 import type { ApiEnv } from '../context';
+import { writtenJsonOf } from '../written-json';
 import { problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
@@ -116,12 +116,10 @@ function writtenJson<T>(
 ) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (gzipped) Object.assign(headers, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
-  const response = c.body(textStream(pieces), 200, headers);
-  return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+  return writtenJsonOf<T>(c.body(textStream(pieces), 200, headers));
 }
 
 /** What `c.json(value, 200)` answers, its text written a slice at a time (the declared type is kept). */
 function slicedJson<T>(c: Context<ApiEnv>, value: T, pause: () => Promise<void>) {
-  const response = c.body(jsonStream(value, pause), 200, { 'content-type': 'application/json' });
-  return response as Response as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+  return writtenJsonOf<T>(c.body(jsonStream(value, pause), 200, { 'content-type': 'application/json' }));
 }

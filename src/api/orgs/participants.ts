@@ -4,8 +4,9 @@ import {
   exportParticipants,
   exportRelationships,
   exportSegment,
-  viewParticipant,
+  viewParticipantJson,
   viewParticipantList,
+  type ParticipantDetail,
 } from '../../lib/services/views/participants';
 import { viewSegments } from '../../lib/services/views/segments';
 import { orgParamsSchema } from '../../lib/validation/common-api';
@@ -20,6 +21,7 @@ import {
   segmentListSchema,
 } from '../../lib/validation/participants';
 import type { ApiEnv } from '../context';
+import { writtenJsonOf } from '../written-json';
 import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
@@ -141,6 +143,7 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
   // GET /api/orgs/:orgId/participants/:participantId
   .openapi(detailRoute, async (c) => {
     const { participantId } = c.req.valid('param');
-    const detail = await viewParticipant(c.get('db'), c.get('scope'), participantId);
-    return c.json(detail, 200);
+    const json = await viewParticipantJson(c.get('db'), c.get('scope'), participantId);
+    // PostgreSQL wrote the answer (decision 066).
+    return writtenJsonOf<ParticipantDetail>(c.body(json, 200, { 'content-type': 'application/json' }));
   });

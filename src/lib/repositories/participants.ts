@@ -6,24 +6,19 @@ import { queryRows } from '../db';
 import type { InOrgWithConnection, OrgDb } from '../database/with-org';
 import type { ExportFormat } from '../export-format';
 import { participants } from '../database/schema';
-import {
-  LIFECYCLE_STAGES,
-  type LifecycleStage,
-  type ParticipantSort,
-  type RecommendationStatus,
-} from '../domain';
+import { LIFECYCLE_STAGES, type LifecycleStage, type ParticipantSort } from '../domain';
 import { AppError } from '../errors';
 import { decodeCursor, toPage, type Page } from '../pagination';
 import type { OrgScope } from '../scope';
 import { cursorTimestampSchema, participantCursorSchema } from '../validation/cursors';
-import type { ParticipantFilters } from '../validation/participants';
+import type { ParticipantFilters, participantDetailSchema } from '../validation/participants';
 import { exportTime, renderedPages, type ExportColumns } from './export-lines';
 import { isoMicros } from './keyset';
 import { getSegmentSettings, segmentCondition } from './segments';
 import { isoMillis } from './iso-time';
 import { jsonRows } from './json-rows';
-import { linksOfParticipant, type ParticipantLink } from './relationships';
-import { participantControls, type ParticipantControlsView } from './target-state';
+import { linksOfParticipant } from './relationships';
+import { participantControls } from './target-state';
 
 export interface ParticipantRow {
   id: string;
@@ -264,130 +259,104 @@ const DETAIL_RELATIONSHIP_LIMIT = 100;
 const DETAIL_LIST_LIMIT = 20;
 const STAGE_HISTORY_LIMIT = 50;
 
-/** Why the stage update (cause `engine`) moved a participant; null for an operator's change. */
-const stageUpdateOf = (metadata: Record<string, unknown>): 'promoted' | 'demoted' | null =>
-  metadata.cause === 'engine' && (metadata.reason === 'promoted' || metadata.reason === 'demoted')
-    ? metadata.reason
-    : null;
-
-const stageOrNull = (value: unknown): LifecycleStage | null =>
-  typeof value === 'string' && (LIFECYCLE_STAGES as readonly string[]).includes(value)
-    ? (value as LifecycleStage)
-    : null;
-
-/** The newest audit events whose target is this participant (of one type, when given), with the actor. */
-const eventsAbout = (scope: OrgScope, id: string, limit: number, type?: string) =>
+/** The newest audit events whose target is this participant, with the actor. */
+const eventsAbout = (scope: OrgScope, id: string, limit: number) =>
   jsonRows(
     sql`SELECT e.id, e.event_type AS "eventType", e.actor_user_id AS "actorUserId", u.email AS "actorEmail",
                e.actor_role AS "actorRole", e.metadata, ${isoMillis(sql`e.created_at`)} AS "createdAt",
                e.created_at AS at
         FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
         WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
-          ${type ? sql`AND e.event_type = ${type}` : sql``}
         ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}`,
     sql`r.at DESC, r.id DESC`,
   );
 
-interface DetailEvent {
-  id: string;
-  eventType: string;
-  actorUserId: string | null;
-  actorEmail: string | null;
-  actorRole: string | null;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-}
+/** A stage named by a stage change's metadata (`from` or `to`); null when it names none. */
+const stageIn = (key: 'from' | 'to') =>
+  sql`CASE WHEN s.metadata->>${key} = ANY(${sql.param([...LIFECYCLE_STAGES])}::text[]) THEN s.metadata->>${key} END`;
 
-interface DetailRow {
-  participant: (ParticipantRow & { erasedAt: string | null }) | null;
-  relationships: ParticipantLink[];
-  recommendations: {
-    id: string;
-    suggestedAction: string;
-    reason: string;
-    confidence: number;
-    status: RecommendationStatus;
-    createdAt: string;
-  }[];
-  interventions: {
-    id: string;
-    type: string;
-    scope: string;
-    reason: string;
-    createdAt: string;
-    reversedAt: string | null;
-  }[];
-  recentEvents: DetailEvent[];
-  stageEvents: DetailEvent[];
-  controls: ParticipantControlsView;
-}
+/**
+ * The participant's stage changes (`participant.stage_changed` events), newest first, as the detail
+ * shows them: the stages moved between, the intervention that made the change, whether it reversed
+ * one, and why a stage update (cause `engine`) promoted or demoted (null for an operator's change).
+ */
+const stageHistoryOf = (scope: OrgScope, id: string) =>
+  sql`(SELECT coalesce(json_agg(json_build_object(
+         'id', s.id, 'at', ${isoMillis(sql`s.created_at`)}, 'from', ${stageIn('from')}, 'to', ${stageIn('to')},
+         'interventionId', CASE WHEN jsonb_typeof(s.metadata->'interventionId') = 'string'
+                                THEN s.metadata->>'interventionId' END,
+         'reversal', coalesce(s.metadata->'reversal' = 'true'::jsonb, false),
+         'actorEmail', s.email,
+         'stageUpdate', CASE WHEN s.metadata->'cause' = '"engine"'::jsonb
+                              AND s.metadata->'reason' IN ('"promoted"'::jsonb, '"demoted"'::jsonb)
+                             THEN s.metadata->>'reason' END
+       ) ORDER BY s.created_at DESC, s.id DESC), '[]')
+     FROM (SELECT e.id, e.created_at, e.metadata, u.email
+           FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
+           WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
+             AND e.event_type = 'participant.stage_changed'
+           ORDER BY e.created_at DESC, e.id DESC LIMIT ${STAGE_HISTORY_LIMIT}) s)`;
+
+/** Everything the participant detail shows (the API's ParticipantDetail). */
+export type ParticipantDetail = z.infer<typeof participantDetailSchema>;
 
 // The detail's statement, built once (decision 052). The fragments it shares with other statements
 // take a scope and an id; here both stand for placeholders (they read nothing of a scope but its org).
+// PostgreSQL writes the whole answer (decision 066): the API sends its text as it comes.
 const detailStatement = compiledSql(
   'participants.findParticipantDetail',
   ['org', 'id'],
   ({ org, id: idPlaceholder }) => {
     const scope = { orgId: org } as unknown as OrgScope;
     const id = idPlaceholder as unknown as string;
-    return sql`SELECT
-      (SELECT json_build_object('id', p.id, 'displayName', p.display_name, 'email', p.email, 'role', p.role,
-                'origin', p.origin, 'lifecycleStage', p.lifecycle_stage,
-                'lastActivityAt', ${isoMillis(sql`p.last_activity_at`)}, 'createdAt', ${isoMillis(sql`p.created_at`)},
-                'degree', p.out_degree + p.in_degree, 'erasedAt', ${isoMillis(sql`p.erased_at`)})
-       FROM participants p WHERE p.org_id = ${org} AND p.id = ${id}) AS participant,
-      ${jsonRows(linksOfParticipant(scope, id, DETAIL_RELATIONSHIP_LIMIT), sql`r.confidence DESC, r.id`)} AS relationships,
-      ${jsonRows(
-        sql`SELECT id, suggested_action AS "suggestedAction", reason, confidence, status,
-                   ${isoMillis(sql`created_at`)} AS "createdAt", created_at AS at
-            FROM recommendations
-            WHERE org_id = ${org} AND target_type = 'participant' AND target_id = ${id}
-            ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
-        sql`r.at DESC`,
-      )} AS recommendations,
-      ${jsonRows(
-        sql`SELECT id, type, scope, reason, ${isoMillis(sql`created_at`)} AS "createdAt",
-                   ${isoMillis(sql`reversed_at`)} AS "reversedAt", created_at AS at
-            FROM interventions WHERE org_id = ${org} AND target_ids @> ARRAY[${id}]::uuid[]
-            ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
-        sql`r.at DESC`,
-      )} AS interventions,
-      ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)} AS "recentEvents",
-      ${eventsAbout(scope, id, STAGE_HISTORY_LIMIT, 'participant.stage_changed')} AS "stageEvents",
-      ${participantControls(scope, id)} AS controls`;
+    return sql`SELECT json_build_object(
+        'participant', json_build_object('id', p.id, 'displayName', p.display_name, 'email', p.email,
+          'role', p.role, 'origin', p.origin, 'lifecycleStage', p.lifecycle_stage,
+          'lastActivityAt', ${isoMillis(sql`p.last_activity_at`)}, 'createdAt', ${isoMillis(sql`p.created_at`)},
+          'degree', p.out_degree + p.in_degree),
+        'erasedAt', ${isoMillis(sql`p.erased_at`)},
+        'controls', ${participantControls(scope, id)},
+        'relationships', ${jsonRows(linksOfParticipant(scope, id, DETAIL_RELATIONSHIP_LIMIT), sql`r.confidence DESC, r.id`)},
+        -- The degree counters (kept by triggers on relationships) count every relationship, shown or not.
+        'relationshipCount', p.out_degree + p.in_degree,
+        'recommendations', ${jsonRows(
+          sql`SELECT id, suggested_action AS "suggestedAction", reason, confidence, status,
+                     ${isoMillis(sql`created_at`)} AS "createdAt", created_at AS at
+              FROM recommendations
+              WHERE org_id = ${org} AND target_type = 'participant' AND target_id = ${id}
+              ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
+          sql`r.at DESC`,
+        )},
+        'interventions', ${jsonRows(
+          sql`SELECT id, type, scope, reason, ${isoMillis(sql`created_at`)} AS "createdAt",
+                     ${isoMillis(sql`reversed_at`)} AS "reversedAt", created_at AS at
+              FROM interventions WHERE org_id = ${org} AND target_ids @> ARRAY[${id}]::uuid[]
+              ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
+          sql`r.at DESC`,
+        )},
+        'recentEvents', ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)},
+        'stageHistory', ${stageHistoryOf(scope, id)}
+      )::text AS json, p.out_degree + p.in_degree AS "relationshipCount"
+      FROM participants p WHERE p.org_id = ${org} AND p.id = ${id}`;
   },
 );
 
 /**
- * Everything the participant detail shows, each part limited and filtered by the org: one statement,
- * each part a JSON value written by PostgreSQL, so the view costs one round trip (and reads one
- * snapshot) however many parts it has.
+ * Everything the participant detail shows, each part limited and filtered by the org, as the JSON text
+ * of a ParticipantDetail, and how many relationships the participant has: one statement, so the view
+ * costs one round trip (and reads one snapshot) however many parts it has. Undefined when the
+ * participant is not in this org.
  */
-export async function findParticipantDetail(db: OrgDb, scope: OrgScope, id: string) {
-  const [detail] = await queryRows<DetailRow>(db, detailStatement({ org: scope.orgId, id }));
-  if (!detail?.participant) return undefined;
-  const { erasedAt, ...participant } = detail.participant;
-  return {
-    participant,
-    erasedAt,
-    controls: detail.controls,
-    relationships: detail.relationships,
-    // The degree counters (kept by triggers on relationships) count every relationship, shown or not.
-    relationshipCount: participant.degree,
-    recommendations: detail.recommendations,
-    interventions: detail.interventions,
-    recentEvents: detail.recentEvents,
-    stageHistory: detail.stageEvents.map((e) => ({
-      id: e.id,
-      at: e.createdAt,
-      from: stageOrNull(e.metadata.from),
-      to: stageOrNull(e.metadata.to),
-      interventionId: typeof e.metadata.interventionId === 'string' ? e.metadata.interventionId : null,
-      reversal: e.metadata.reversal === true,
-      actorEmail: e.actorEmail,
-      stageUpdate: stageUpdateOf(e.metadata),
-    })),
-  };
+export async function findParticipantDetailJson(
+  db: OrgDb,
+  scope: OrgScope,
+  id: string,
+): Promise<{ json: string; relationshipCount: number } | undefined> {
+  const [detail] = await queryRows<{ json: string; relationshipCount: number }>(
+    db,
+    detailStatement({ org: scope.orgId, id }),
+  );
+  return detail;
 }
 
 const ROLE_OPTIONS_LIMIT = 100;

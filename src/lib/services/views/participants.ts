@@ -5,10 +5,11 @@ import { inOrgWithConnection, withOrg, type BulkDatabase } from '../../database/
 import { AppError } from '../../errors';
 import type { Page } from '../../pagination';
 import {
-  findParticipantDetail,
+  findParticipantDetailJson,
   listParticipantRoles,
   listParticipants,
   exportParticipantLines,
+  type ParticipantDetail,
   type ParticipantRow,
 } from '../../repositories/participants';
 import { exportRelationshipLines } from '../../repositories/relationships';
@@ -20,7 +21,7 @@ import type {
   ParticipantFilters,
 } from '../../validation/participants';
 
-export type ParticipantDetail = NonNullable<Awaited<ReturnType<typeof findParticipantDetail>>>;
+export type { ParticipantDetail };
 
 /** A page of participants; writes `participants.listed` with the filters and how many were shown. */
 export async function viewParticipantList(
@@ -51,15 +52,18 @@ export async function viewParticipantsPage(
   });
 }
 
-/** One participant with everything around it; writes `participant.viewed`. Not in this org: 404. */
-export async function viewParticipant(
+/**
+ * One participant with everything around it, as the JSON text of a ParticipantDetail (the API sends it
+ * as it is); writes `participant.viewed`. Not in this org: 404.
+ */
+export async function viewParticipantJson(
   db: Database,
   scope: RequestScope,
   participantId: string,
-): Promise<ParticipantDetail> {
+): Promise<string> {
   requirePermission(scope, 'participants.read');
   return withOrg(db, scope, async (tx) => {
-    const detail = await findParticipantDetail(tx, scope, participantId);
+    const detail = await findParticipantDetailJson(tx, scope, participantId);
     if (!detail) throw new AppError('not_found', 'No such participant in this org.');
     await writeAuditEvent(tx, scope, {
       type: 'participant.viewed',
@@ -67,8 +71,17 @@ export async function viewParticipant(
       targetId: participantId,
       metadata: { relationships: detail.relationshipCount },
     });
-    return detail;
+    return detail.json;
   });
+}
+
+/** viewParticipantJson's answer, parsed (the participant page). */
+export async function viewParticipant(
+  db: Database,
+  scope: RequestScope,
+  participantId: string,
+): Promise<ParticipantDetail> {
+  return JSON.parse(await viewParticipantJson(db, scope, participantId)) as ParticipantDetail;
 }
 
 /**
