@@ -22,7 +22,7 @@ import {
   type CompactGraph,
 } from '../../lib/validation/graph';
 import type { ApiEnv } from '../context';
-import { writtenJsonOf } from '../written-json';
+import { writtenJson } from '../written-json';
 import { problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
@@ -95,12 +95,12 @@ graphRoutes.openapi(graphRoute, async (c) => {
     // client that takes gzip, compressed as it is written, not after.
     const gzip = chooseEncoding(c.req.header('accept-encoding')) === 'gzip';
     const pieces = await viewCompactGraph(c.get('database'), c.get('scope'), query, { pause, deflate: gzip });
-    return writtenJson<CompactGraph>(c, gzip ? gzipPieces(pieces) : pieces, gzip);
+    return writtenPieces<CompactGraph>(c, gzip ? gzipPieces(pieces) : pieces, gzip);
   }
   if (query.focus && query.format !== 'compact') {
     // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).
     const { pieces } = await viewNeighbourhood(db, c.get('scope'), { ...query, focus: query.focus });
-    return writtenJson<Graph>(c, pieces);
+    return writtenPieces<Graph>(c, pieces);
   }
   return answer(await viewGraph(db, c.get('scope'), query, pause));
 });
@@ -109,17 +109,19 @@ graphRoutes.openapi(graphRoute, async (c) => {
  * An answer whose JSON text is already written, in pieces (the declared type is kept); `gzipped`: the
  * pieces are its gzip, which the compression middleware then leaves as it is.
  */
-function writtenJson<T>(
+function writtenPieces<T>(
   c: Context<ApiEnv>,
   pieces: Iterable<AnswerPiece> | AsyncIterable<AnswerPiece>,
   gzipped = false,
 ) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (gzipped) Object.assign(headers, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
-  return writtenJsonOf<T>(c.body(textStream(pieces), 200, headers));
+  return writtenJson<T>(
+    c,
+    textStream(pieces),
+    gzipped ? { 'content-encoding': 'gzip', vary: 'Accept-Encoding' } : {},
+  );
 }
 
 /** What `c.json(value, 200)` answers, its text written a slice at a time (the declared type is kept). */
 function slicedJson<T>(c: Context<ApiEnv>, value: T, pause: () => Promise<void>) {
-  return writtenJsonOf<T>(c.body(jsonStream(value, pause), 200, { 'content-type': 'application/json' }));
+  return writtenJson<T>(c, jsonStream(value, pause));
 }

@@ -21,7 +21,7 @@ import {
   segmentListSchema,
 } from '../../lib/validation/participants';
 import type { ApiEnv } from '../context';
-import { writtenJsonOf } from '../written-json';
+import { writtenJson } from '../written-json';
 import { json, orgRouteErrors, problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
@@ -145,5 +145,5 @@ export const participantRoutes = new OpenAPIHono<ApiEnv>()
     const { participantId } = c.req.valid('param');
     const json = await viewParticipantJson(c.get('db'), c.get('scope'), participantId);
     // PostgreSQL wrote the answer (decision 066).
-    return writtenJsonOf<ParticipantDetail>(c.body(json, 200, { 'content-type': 'application/json' }));
+    return writtenJson<ParticipantDetail>(c, json);
   });

@@ -259,15 +259,28 @@ const DETAIL_RELATIONSHIP_LIMIT = 100;
 const DETAIL_LIST_LIMIT = 20;
 const STAGE_HISTORY_LIMIT = 50;
 
+/**
+ * `columns` of the newest audit events whose target is this participant (of one type, when given),
+ * `e` joined to its actor `u`.
+ */
+const newestEventsAbout = (scope: OrgScope, id: string, columns: SQL, limit: number, type?: string) =>
+  sql`SELECT ${columns}
+      FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
+      WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
+        ${type ? sql`AND e.event_type = ${type}` : sql``}
+      ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}`;
+
 /** The newest audit events whose target is this participant, with the actor. */
-const eventsAbout = (scope: OrgScope, id: string, limit: number) =>
+const recentEventsAbout = (scope: OrgScope, id: string) =>
   jsonRows(
-    sql`SELECT e.id, e.event_type AS "eventType", e.actor_user_id AS "actorUserId", u.email AS "actorEmail",
-               e.actor_role AS "actorRole", e.metadata, ${isoMillis(sql`e.created_at`)} AS "createdAt",
-               e.created_at AS at
-        FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
-        WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
-        ORDER BY e.created_at DESC, e.id DESC LIMIT ${limit}`,
+    newestEventsAbout(
+      scope,
+      id,
+      sql`e.id, e.event_type AS "eventType", e.actor_user_id AS "actorUserId", u.email AS "actorEmail",
+          e.actor_role AS "actorRole", e.metadata, ${isoMillis(sql`e.created_at`)} AS "createdAt",
+          e.created_at AS at`,
+      DETAIL_LIST_LIMIT,
+    ),
     sql`r.at DESC, r.id DESC`,
   );
 
@@ -291,11 +304,13 @@ const stageHistoryOf = (scope: OrgScope, id: string) =>
                               AND s.metadata->'reason' IN ('"promoted"'::jsonb, '"demoted"'::jsonb)
                              THEN s.metadata->>'reason' END
        ) ORDER BY s.created_at DESC, s.id DESC), '[]')
-     FROM (SELECT e.id, e.created_at, e.metadata, u.email
-           FROM events e LEFT JOIN users u ON u.id = e.actor_user_id
-           WHERE e.org_id = ${scope.orgId} AND e.target_type = 'participant' AND e.target_id = ${id}
-             AND e.event_type = 'participant.stage_changed'
-           ORDER BY e.created_at DESC, e.id DESC LIMIT ${STAGE_HISTORY_LIMIT}) s)`;
+     FROM (${newestEventsAbout(
+       scope,
+       id,
+       sql`e.id, e.created_at, e.metadata, u.email`,
+       STAGE_HISTORY_LIMIT,
+       'participant.stage_changed',
+     )}) s)`;
 
 /** Everything the participant detail shows (the API's ParticipantDetail). */
 export type ParticipantDetail = z.infer<typeof participantDetailSchema>;
@@ -334,7 +349,7 @@ const detailStatement = compiledSql(
               ORDER BY created_at DESC LIMIT ${DETAIL_LIST_LIMIT}`,
           sql`r.at DESC`,
         )},
-        'recentEvents', ${eventsAbout(scope, id, DETAIL_LIST_LIMIT)},
+        'recentEvents', ${recentEventsAbout(scope, id)},
         'stageHistory', ${stageHistoryOf(scope, id)}
       )::text AS json, p.out_degree + p.in_degree AS "relationshipCount"
       FROM participants p WHERE p.org_id = ${org} AND p.id = ${id}`;
