@@ -315,9 +315,11 @@ describeEachDatabase('background jobs', ({ db }) => {
               now: Date.now(),
               detectorOptions: {},
               graph: {
-                participantIds: Array.from(
-                  { length: n },
-                  (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+                participantIdColumn: uuidColumn(
+                  Array.from(
+                    { length: n },
+                    (_, i) => `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+                  ),
                 ),
                 relationshipIds: uuidColumn(
                   from.map((_, e) => `00000000-0000-4000-8000-${String(e).padStart(12, '0')}`),

@@ -39,6 +39,7 @@ export function orgGraph(nodes: readonly NodeSpec[], edges: readonly EdgeSpec[],
   const confidence = Float32Array.from(edges.map((e) => e.confidence ?? 0.9));
   return {
     participantIds: nodes.map((_, i) => participantId(i)),
+    participantIdColumn: uuidColumn(nodes.map((_, i) => participantId(i))),
     csrInput: {
       nodeCount: nodes.length,
       from: Int32Array.from(edges.map((e) => e.from)),

@@ -6,6 +6,7 @@ import {
   buildOverview,
   communityLinks,
   coreSizeWithin,
+  linkAt,
   membersByCentrality,
   strongestLinks,
 } from '../../src/lib/atlas/overview';
@@ -24,8 +25,10 @@ function orgGraph(nodeCount: number, pairs: readonly (readonly [number, number])
   const random = createRandom(seed);
   const m = pairs.length;
   const hex = (i: number, width: number) => i.toString(16).padStart(width, '0');
+  const participantIds = range(0, nodeCount).map((i) => `00000000-0000-4000-8000-${hex(i, 12)}`);
   return {
-    participantIds: range(0, nodeCount).map((i) => `00000000-0000-4000-8000-${hex(i, 12)}`),
+    participantIds,
+    participantIdColumn: uuidColumn(participantIds),
     csrInput: {
       nodeCount,
       from: Int32Array.from(pairs, (p) => p[0]),
@@ -122,18 +125,23 @@ describe('atlas overview', () => {
 
   it('counts the relationships between communities, each pair once with from < to', () => {
     const expected = naiveLinks(a);
-    expect(overview.links).toHaveLength(expected.size);
-    for (const link of overview.links) {
+    expect(overview.links.count).toHaveLength(expected.size);
+    for (let i = 0; i < expected.size; i++) {
+      const link = linkAt(overview.links, i);
       expect(link.from).toBeLessThan(link.to);
       expect(link.count).toBe(expected.get(`${link.from}-${link.to}`));
     }
     const crossing = [...expected.values()].reduce((s, x) => s + x, 0);
-    expect(overview.links.reduce((s, l) => s + l.count, 0)).toBe(crossing);
+    expect(overview.links.count.reduce((s, x) => s + x, 0)).toBe(crossing);
   });
 
   it('counts two relationships between the same people twice, in either direction', () => {
     const twice = analyse(8, [...clique(range(0, 4)), ...clique(range(4, 4)), [0, 4], [4, 0], [0, 4]]);
-    expect(communityLinks(twice)).toEqual([{ from: 0, to: 1, count: 3 }]);
+    expect(communityLinks(twice)).toEqual({
+      from: Int32Array.of(0),
+      to: Int32Array.of(1),
+      count: Int32Array.of(3),
+    });
   });
 
   it('gives every participant a finite drill-down position and every community an overview position', () => {
@@ -192,7 +200,8 @@ describe('atlas overview', () => {
 
   it('handles an org with nobody, and one with nobody related', () => {
     const empty = buildOverview(analyse(0, []));
-    expect(empty).toMatchObject({ communities: [], links: [], drawnCommunities: 0 });
+    expect(empty).toMatchObject({ communities: [], drawnCommunities: 0 });
+    expect(empty.links.count).toHaveLength(0);
     expect(empty.positions).toHaveLength(0);
     const loners = buildOverview(analyse(5, []));
     expect(loners.communities.map((c) => c.size)).toEqual([1, 1, 1, 1, 1]);
@@ -215,13 +224,11 @@ describe('atlas overview helpers', () => {
   });
 
   it('keeps each community’s strongest links for the overview’s layout', () => {
-    const links = [
-      { from: 0, to: 1, count: 9 },
-      { from: 0, to: 2, count: 1 },
-      { from: 1, to: 2, count: 5 },
-      { from: 2, to: 3, count: 1 },
-      { from: 0, to: 5, count: 50 },
-    ];
+    const links = {
+      from: Int32Array.of(0, 0, 1, 2, 0),
+      to: Int32Array.of(1, 2, 2, 3, 5),
+      count: Int32Array.of(9, 1, 5, 1, 50),
+    };
     expect(strongestLinks(links, 4, 1)).toEqual([
       { from: 0, to: 1, count: 9 },
       { from: 1, to: 2, count: 5 },

@@ -89,4 +89,28 @@ describe.runIf(process.platform === 'linux')('runCompute, given its input later'
     await expect(output).rejects.toThrow('cancelled');
     await until(() => yieldingThreads() === 0, 'the thread to end');
   });
+
+  it('hands the input’s typed arrays to the thread, copies a view of part of a buffer, and names participants from the id bytes', async () => {
+    const given = input();
+    const weights = new Float32Array(2 * given.graph.csrInput.weight.length).fill(1);
+    // A view of half a buffer: handing its buffer over would empty the other half's views too.
+    const weight = weights.subarray(0, given.graph.csrInput.weight.length);
+    given.graph.csrInput.weight = weight;
+    const result = await runCompute('atlas.run', given);
+    expect(given.graph.csrInput.from.byteLength).toBe(0);
+    expect(given.graph.relationshipIds.bytes.byteLength).toBe(0);
+    expect(weight).toHaveLength(7);
+    expect(weights.subarray(7)).toEqual(new Float32Array(7).fill(1));
+    const named = result.overview.communities.flatMap((c) => c.centralParticipantIds);
+    expect(named.length).toBeGreaterThan(0);
+    expect(
+      named.every((id) =>
+        orgGraph(
+          Array.from({ length: 6 }, () => ({})),
+          [],
+        ).participantIds.includes(id),
+      ),
+    ).toBe(true);
+    await until(() => yieldingThreads() === 0, 'the threads to end');
+  });
 });

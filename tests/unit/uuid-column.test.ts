@@ -22,6 +22,7 @@ describe('uuid column', () => {
     expect(column.bytes).toHaveLength(32);
     expect(uuidsOf(column)).toEqual([ids[0], ids[1]!.toLowerCase()]);
     expect(() => uuidAt(column, 2)).toThrow(RangeError);
+    expect(uuidsOf(uuidColumn([]))).toEqual([]);
   });
 
   it('appends ids from the bytes of records, growing as it goes', () => {

@@ -3,11 +3,24 @@ import { analyseGraph, type AnalysisTimings } from './analysis';
 import { detectAll, type DetectorOptions, type RecommendationCandidate } from './detectors';
 import { startHelperThread, type HelperThread } from './exact-layouts';
 import { buildOverview, type AtlasOverview } from './overview';
+import { uuidsOf } from './uuid-column';
 
 // What an Atlas run computes in its worker thread, from the org's graph to everything the run writes.
 
+/**
+ * The org's graph as it crosses to the computing thread: its participants' ids as bytes only. Cloning a
+ * million id strings held the job's event loop for ~200 ms at L; the thread makes its own strings from
+ * the bytes (decision 068).
+ */
+export type ThreadGraph = Omit<OrgGraph, 'participantIds'>;
+
+/** What the job sends of the graph it read; it keeps the id strings, which its writes go by. */
+export function threadGraph({ participantIds: _kept, ...graph }: OrgGraph): ThreadGraph {
+  return graph;
+}
+
 export interface AtlasComputeInput {
-  graph: OrgGraph;
+  graph: ThreadGraph;
   /** The moment the run describes (epoch ms). */
   now: number;
   /** The org's thresholds (and the cap per detector). */
@@ -70,7 +83,8 @@ function computeWith(
   startPhase: (step: keyof ComputeTimings | undefined) => void,
   peakRssMiB: AtlasComputeOutput['peakRssMiB'],
 ): AtlasComputeOutput {
-  const { analysis, timings: analysisTimings } = analyseGraph(input.graph, input.now, startPhase, helper);
+  const graph: OrgGraph = { ...input.graph, participantIds: uuidsOf(input.graph.participantIdColumn) };
+  const { analysis, timings: analysisTimings } = analyseGraph(graph, input.now, startPhase, helper);
   startPhase('detectorsMs');
   let started = performance.now();
   const candidates = detectAll(analysis, input.detectorOptions);

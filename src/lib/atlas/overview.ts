@@ -52,9 +52,28 @@ export interface OverviewLink {
   count: number;
 }
 
+/**
+ * The relationships between communities as columns: link i joins communities `from[i] < to[i]` by
+ * `count[i]` relationships. Typed arrays, not objects: an org of 1M participants has ~340,000 links,
+ * whose objects held the job's event loop for a tenth of a second or more as they came from the
+ * computing thread; columns are handed over without a copy (decision 068).
+ */
+export interface OverviewLinks {
+  from: Int32Array;
+  to: Int32Array;
+  count: Int32Array;
+}
+
+/** Link `i` of the columns. */
+export const linkAt = (links: OverviewLinks, i: number): OverviewLink => ({
+  from: links.from[i]!,
+  to: links.to[i]!,
+  count: links.count[i]!,
+});
+
 export interface AtlasOverview {
   communities: OverviewCommunity[];
-  links: OverviewLink[];
+  links: OverviewLinks;
   /** x, y of every participant (by dense id) within its community's drill-down. */
   positions: Float32Array;
   /** Communities 0..drawn-1 are laid out together as the overview; the rest sit on a ring around them. */
@@ -146,7 +165,7 @@ function summarise(a: AtlasAnalysis): Omit<OverviewCommunity, 'x' | 'y'>[] {
  */
 export function communityLinks(
   a: Pick<AtlasAnalysis, 'community' | 'communitySizes' | 'graph'>,
-): OverviewLink[] {
+): OverviewLinks {
   const { from, to } = a.graph.csrInput;
   const count = a.communitySizes.length;
   const keys = new Float64Array(from.length);
@@ -157,11 +176,15 @@ export function communityLinks(
     if (c !== d) keys[crossing++] = c < d ? c * count + d : d * count + c;
   }
   const sorted = keys.subarray(0, crossing).sort();
-  const links: OverviewLink[] = [];
-  for (let i = 0; i < sorted.length;) {
+  let pairs = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) pairs++;
+  const links = { from: new Int32Array(pairs), to: new Int32Array(pairs), count: new Int32Array(pairs) };
+  for (let i = 0, k = 0; i < sorted.length; k++) {
     let j = i;
     while (j < sorted.length && sorted[j] === sorted[i]) j++;
-    links.push({ from: Math.floor(sorted[i]! / count), to: sorted[i]! % count, count: j - i });
+    links.from[k] = Math.floor(sorted[i]! / count);
+    links.to[k] = sorted[i]! % count;
+    links.count[k] = j - i;
     i = j;
   }
   return links;
@@ -179,8 +202,9 @@ function drawnCount(sizes: Int32Array, cap: number): number {
  * in a large org nearly every pair of communities is linked by someone, and ForceAtlas2 would spend
  * its time on hundreds of thousands of faint links that do not change the picture.
  */
-export function strongestLinks(links: OverviewLink[], drawn: number, perCommunity: number): OverviewLink[] {
-  const among = links.filter((l) => l.to < drawn);
+export function strongestLinks(links: OverviewLinks, drawn: number, perCommunity: number): OverviewLink[] {
+  const among: OverviewLink[] = [];
+  for (let i = 0; i < links.to.length; i++) if (links.to[i]! < drawn) among.push(linkAt(links, i));
   const byCount = [...among.keys()].sort((i, j) => among[j]!.count - among[i]!.count || i - j);
   const taken = new Int32Array(drawn);
   const keep = new Uint8Array(among.length);
@@ -203,7 +227,7 @@ const LAYOUT_LINKS_PER_COMMUNITY = 12;
  * links (weighted by the square root of the count, so a few heavy links do not fold the picture), from
  * a placement largest-first; the others on a ring around them.
  */
-function layOutCommunities(sizes: Int32Array, links: OverviewLink[], drawn: number, iterations: number) {
+function layOutCommunities(sizes: Int32Array, links: OverviewLinks, drawn: number, iterations: number) {
   const count = sizes.length;
   const among = strongestLinks(links, drawn, LAYOUT_LINKS_PER_COMMUNITY);
   const superGraph = buildCsr({

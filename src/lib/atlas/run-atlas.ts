@@ -2,6 +2,7 @@ import { writeAuditEvent } from '../audit';
 import { inOrg, withOrg } from '../database/with-org';
 import type { JobContext } from '../jobs/runner';
 import { loadOrgGraph } from '../repositories/atlas-graph';
+import { threadGraph } from './compute-run';
 import { syncRecommendations, type SyncResult } from '../repositories/atlas-recommendations';
 import { deleteAtlasResults, pruneAtlasResults, writeAtlasResults } from '../repositories/atlas-results';
 import { findOrgSettings } from '../repositories/org-settings';
@@ -56,7 +57,11 @@ export async function runAtlasJob(ctx: JobContext): Promise<void> {
     'atlas.run',
     loading.then((graph) => {
       ctx.checkpoint();
-      return { graph, now: now.getTime(), detectorOptions: { newDays, activeDays, dormantDays } };
+      return {
+        graph: threadGraph(graph),
+        now: now.getTime(),
+        detectorOptions: { newDays, activeDays, dormantDays },
+      };
     }),
     [...STEPS.compute],
   );

@@ -40,9 +40,29 @@ export function uuidAt(column: UuidColumn, i: number): string {
   return s;
 }
 
-/** Every id as a string (tests, small graphs). */
+/** The ASCII codes of each byte's two hexadecimal digits. */
+const HEX_CODES = Uint8Array.from(HEX.join(''), (digit) => digit.charCodeAt(0));
+
+/**
+ * Every id as a string: the computing thread's ids of an org's participants (decision 068). The ids
+ * are written as text into one buffer, one after another, then split: at 1M ids about a third of the
+ * time `uuidAt` takes id by id.
+ */
 export function uuidsOf(column: UuidColumn): string[] {
-  return Array.from({ length: column.length }, (_, i) => uuidAt(column, i));
+  if (column.length === 0) return [];
+  const text = Buffer.allocUnsafe(37 * column.length - 1);
+  const bytes = column.bytes;
+  let o = 0;
+  for (let i = 0; i < column.length; i++) {
+    if (i > 0) text[o++] = 0x2c; // ,
+    for (let k = 16 * i; k < 16 * i + 16; k++) {
+      text[o++] = HEX_CODES[2 * bytes[k]!]!;
+      text[o++] = HEX_CODES[2 * bytes[k]! + 1]!;
+      const b = k - 16 * i;
+      if (b === 3 || b === 5 || b === 7 || b === 9) text[o++] = 0x2d; // -
+    }
+  }
+  return text.toString('latin1').split(',');
 }
 
 /** A column from ids given as strings. */

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { COMPUTE_TASKS, type ComputeTaskName } from './compute-tasks';
+import { transferables } from './transferables';
 
 // Runs one task in this worker thread — the first message names it and brings its input — and posts
 // its progress, then its result (or its error). Typed arrays in the result are transferred, not copied.
@@ -13,19 +14,6 @@ export type WorkerMessage =
   | { type: 'progress'; phase: string; fraction: number }
   | { type: 'result'; value: unknown }
   | { type: 'error'; message: string };
-
-function transferables(value: unknown, found: Set<ArrayBuffer> = new Set()): ArrayBuffer[] {
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
-  } else if (Array.isArray(value)) {
-    // Arrays of plain values hold no buffers; only look into arrays of objects.
-    if (value.length > 0 && typeof value[0] === 'object')
-      for (const item of value) transferables(item, found);
-  } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) transferables(item, found);
-  }
-  return [...found];
-}
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);

@@ -7,6 +7,7 @@ import {
   type ComputeTaskName,
 } from './compute-tasks';
 import type { ComputeRequest, WorkerMessage } from './compute-worker-main';
+import { transferables } from './transferables';
 
 /** A computation stopped because its job was cancelled or ran out of time. */
 export class ComputeAbortedError extends Error {
@@ -18,7 +19,9 @@ export class ComputeAbortedError extends Error {
  * thinks. The thread starts at once and loads its code (a quarter of a second) while `input` is still
  * on its way — a promise, say, of the graph being read — and is sent the input when it comes. Aborting
  * `signal`, or `input` failing, terminates the thread at once (a pure computation leaves nothing
- * behind).
+ * behind). The typed arrays of `input` that own their buffers are handed to the thread, not copied
+ * (an Atlas run's graph at L: ~200 MB, copied on the event loop before; decision 068): the caller's
+ * views of them are empty once it has been sent.
  */
 export function runCompute<K extends ComputeTaskName>(
   task: K,
@@ -52,7 +55,8 @@ export function runCompute<K extends ComputeTaskName>(
     );
     Promise.resolve(input).then(
       (value) => {
-        if (!settled) worker.postMessage({ task, input: value } satisfies ComputeRequest);
+        if (!settled)
+          worker.postMessage({ task, input: value } satisfies ComputeRequest, transferables(value));
       },
       (error: unknown) => settle(() => reject(error)),
     );

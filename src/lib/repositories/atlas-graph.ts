@@ -18,6 +18,8 @@ import type { OrgScope } from '../scope';
 export interface OrgGraph {
   /** Participant ids by dense id: participant `participantIds[i]` is node i (ascending id order). */
   participantIds: string[];
+  /** The same ids as bytes: what crosses to the computing thread instead of a million strings. */
+  participantIdColumn: UuidColumn;
   /** Edges as dense ids, weighted by confidence; edge e is relationship `uuidAt(relationshipIds, e)`. */
   csrInput: Required<CsrInput>;
   relationshipIds: UuidColumn;
@@ -186,10 +188,12 @@ async function loadNodes(
     }
     for (const columns of all) columns.length = participantIds.length;
   }
+  const participantIdColumn = idBytes.build();
   return {
     participantIds,
+    participantIdColumn,
     relationships,
-    index: new UuidIndex(idBytes.build()),
+    index: new UuidIndex(participantIdColumn),
     lastActivityAt: activity.trimmed(),
     createdAt: created.trimmed(),
     stage: stage.trimmed(),
@@ -375,6 +379,7 @@ export async function loadOrgGraph(
   const edges = await loadEdges(inOrg, scope, nodes.index, nodes.relationships, batchSize, giveWay);
   return {
     participantIds: nodes.participantIds,
+    participantIdColumn: nodes.participantIdColumn,
     csrInput: {
       nodeCount: nodes.participantIds.length,
       from: edges.from,

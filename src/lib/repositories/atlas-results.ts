@@ -94,16 +94,15 @@ async function insertLinks(
   batchSize: number,
   giveWay: () => Promise<void>,
 ) {
-  for (const [start, end] of batches(links.length, batchSize)) {
+  for (const [start, end] of batches(links.count.length, batchSize)) {
     await giveWay();
-    const batch = links.slice(start, end);
+    const column = (values: Int32Array) => `{${values.subarray(start, end).join(',')}}`;
     await inOrg((tx) =>
       tx.execute(
         sql`INSERT INTO atlas_community_links (org_id, job_id, from_community, to_community, count)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, l.f, l.t, l.n
-          FROM unnest(${sql.param(batch.map((l) => l.from))}::int[],
-                      ${sql.param(batch.map((l) => l.to))}::int[],
-                      ${sql.param(batch.map((l) => l.count))}::int[]) AS l(f, t, n)`,
+          FROM unnest(${column(links.from)}::int[], ${column(links.to)}::int[],
+                      ${column(links.count)}::int[]) AS l(f, t, n)`,
       ),
     );
   }
