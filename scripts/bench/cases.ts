@@ -60,6 +60,8 @@ export interface TransferCase extends CaseBase {
   maxRssGrowthMiB: number | null;
   /** A bracket on the app's median, in ms, at every size; absent: none. */
   largeMs?: number;
+  /** Also read twice at once: the memory's growth must stay under twice one read's. */
+  twoAtOnce?: boolean;
 }
 
 /**
@@ -203,7 +205,7 @@ const HTTP_CASES: HttpCase[] = [
     kind: 'transfer',
     name: 'graph-compact',
     summary:
-      'the whole graph, format=compact, beside \\copy of the same columns (target ≤ 1.5×; server RSS growth ≤ 200 MB)',
+      'the whole graph, format=compact, beside \\copy of the same columns (target ≤ 1.5×; server RSS growth ≤ 200 MB, and under twice that of one read with two at once)',
     path: async (ctx) => `${org(ctx)}/graph?format=compact`,
     copies: (ctx) => [
       `SELECT id, display_name, role, lifecycle_stage, last_activity_at, out_degree + in_degree FROM participants WHERE org_id = ${orgLiteral(ctx)}`,
@@ -211,6 +213,7 @@ const HTTP_CASES: HttpCase[] = [
     ],
     maxRatio: 1.5,
     maxRssGrowthMiB: 200,
+    twoAtOnce: true,
   },
   {
     kind: 'transfer',

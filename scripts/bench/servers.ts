@@ -66,6 +66,9 @@ export function startApp(
     AUTH_SECRET: 'operator-console-bench-suite-secret-0000000000',
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
     RATE_LIMIT_ORG_PER_MINUTE: '1000000',
+    // Two heavy requests at once even on two cores (by default half the cores): graph-compact reads
+    // twice at once to show the memory does not double.
+    HEAVY_REQUESTS_PER_PROCESS: '2',
     JOBS_DISABLED: jobs ? '' : 'true',
     STAGE_SCHEDULE_HOURS: '0',
     ATLAS_SCHEDULE_HOURS: '0',

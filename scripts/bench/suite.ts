@@ -320,35 +320,39 @@ function rssMiB(pid: number): number {
   return line ? Number(line[1]) / 1024 : 0;
 }
 
-/**
- * GET `url` with curl, decompressing it and writing it to /dev/null as psql's `\copy` writes the
- * baseline's rows (decision 067): its time and the server's RSS growth meanwhile. A client in this
- * process (fetch and its web stream) spent five times curl's CPU on the same body, on the cores the
- * server needs.
- */
-async function download(url: string, cookie: string, pid: number) {
-  const before = rssMiB(pid);
-  let peak = before;
+/** `read`'s result and the server's highest resident memory (MiB) while it ran, sampled every 50 ms. */
+async function sampled<T>(pid: number, read: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = rssMiB(pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
-  const started = performance.now();
   try {
-    const { stdout } = await execFileAsync('curl', [
-      '--silent',
-      '--show-error',
-      '--compressed',
-      '--output',
-      '/dev/null',
-      '--header',
-      `cookie: ${cookie}`,
-      '--write-out',
-      '%{http_code}',
-      url,
-    ]);
-    if (stdout !== '200') throw new Error(`${url} answered ${stdout}`);
-    return { ms: performance.now() - started, growth: Math.max(peak, rssMiB(pid)) - before };
+    const value = await read();
+    return { value, peak: Math.max(peak, rssMiB(pid)) };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/**
+ * GET `url` with curl, decompressing it and writing it to /dev/null as psql's `\copy` writes the
+ * baseline's rows (decision 067); its time. A client in this process (fetch and its web stream) spent
+ * five times curl's CPU on the same body, on the cores the server needs.
+ */
+async function download(url: string, cookie: string): Promise<number> {
+  const started = performance.now();
+  const { stdout } = await execFileAsync('curl', [
+    '--silent',
+    '--show-error',
+    '--compressed',
+    '--output',
+    '/dev/null',
+    '--header',
+    `cookie: ${cookie}`,
+    '--write-out',
+    '%{http_code}',
+    url,
+  ]);
+  if (stdout !== '200') throw new Error(`${url} answered ${stdout}`);
+  return performance.now() - started;
 }
 
 /** The size of `url`'s answer once decompressed, read once before the case is timed (warming it up). */
@@ -389,18 +393,21 @@ async function transfer(
   fixture: Fixture,
   options: SuiteOptions,
 ): Promise<Row[]> {
-  const bytes = await bodyBytes(url, cookie);
-  const apps: { ms: number; growth: number }[] = [];
+  // The memory's growth counts from before the case's first read, the one that warms it up.
+  const before = rssMiB(pid);
+  const warm = await sampled(pid, () => bodyBytes(url, cookie));
+  const apps: { ms: number; peak: number }[] = [];
   const copies: number[] = [];
   for (let run = 0; run <= options.rounds; run++) {
-    apps.push(await download(url, cookie, pid));
+    const read = await sampled(pid, () => download(url, cookie));
+    apps.push({ ms: read.value, peak: read.peak });
     copies.push(await copyAlone(fixture.ownerUrl, selects));
   }
   const app = summarize(apps.map((a) => a.ms));
   const base = summarize(copies);
-  const growth = Math.max(...apps.map((a) => a.growth));
-  const mib = (bytes / 2 ** 20).toFixed(0);
-  return [
+  const growth = Math.max(warm.peak, ...apps.map((a) => a.peak)) - before;
+  const mib = (warm.value / 2 ** 20).toFixed(0);
+  const rows: Row[] = [
     {
       case: benchCase.name,
       metric: `ms (${mib} MiB)`,
@@ -422,6 +429,20 @@ async function transfer(
       pass: benchCase.maxRssGrowthMiB === null || growth <= benchCase.maxRssGrowthMiB,
     },
   ];
+  if (benchCase.twoAtOnce) {
+    const both = await sampled(pid, () => Promise.all([download(url, cookie), download(url, cookie)]));
+    const twice = both.peak - before;
+    rows.push({
+      case: benchCase.name,
+      metric: 'server RSS growth MiB, two at once',
+      app: twice.toFixed(0),
+      baseline: `one ${growth.toFixed(0)}`,
+      ratio: growth > 0 ? `${(twice / growth).toFixed(2)}×` : '',
+      target: '< 2× one',
+      pass: twice < 2 * Math.max(growth, 1),
+    });
+  }
+  return rows;
 }
 
 function report(rows: Row[], options: SuiteOptions, fixture: Fixture, seconds: number): void {
