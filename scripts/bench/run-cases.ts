@@ -292,8 +292,9 @@ const overviewUi: RunCase = {
   async run(ctx, options, log) {
     // An org this small opens whole in the explorer: there is no overview to time beside the bare
     // page's communities (the issue's target is the overview of L).
-    if (SIZES[options.size].participants <= EXPLORER_WHOLE_GRAPH_NODES) {
-      const opens = `opens whole (${SIZES[options.size].participants} ≤ ${EXPLORER_WHOLE_GRAPH_NODES} participants)`;
+    const { participants } = SIZES[options.size];
+    if (participants <= EXPLORER_WHOLE_GRAPH_NODES) {
+      const opens = `opens whole (${participants} ≤ ${EXPLORER_WHOLE_GRAPH_NODES} participants)`;
       return [
         {
           metric: 'first frame ms',

@@ -55,11 +55,11 @@ export function uuidsOf(column: UuidColumn): string[] {
   let o = 0;
   for (let i = 0; i < column.length; i++) {
     if (i > 0) text[o++] = 0x2c; // ,
-    for (let k = 16 * i; k < 16 * i + 16; k++) {
-      text[o++] = HEX_CODES[2 * bytes[k]!]!;
-      text[o++] = HEX_CODES[2 * bytes[k]! + 1]!;
-      const b = k - 16 * i;
-      if (b === 3 || b === 5 || b === 7 || b === 9) text[o++] = 0x2d; // -
+    for (let k = 0; k < 16; k++) {
+      const byte = bytes[16 * i + k]!;
+      text[o++] = HEX_CODES[2 * byte]!;
+      text[o++] = HEX_CODES[2 * byte + 1]!;
+      if (k === 3 || k === 5 || k === 7 || k === 9) text[o++] = 0x2d; // -
     }
   }
   return text.toString('latin1').split(',');

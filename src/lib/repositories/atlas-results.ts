@@ -86,6 +86,17 @@ async function insertCommunities(
   }
 }
 
+/**
+ * Elements `start` to `end` of a column (every `step`th value from `first`) as one PostgreSQL array
+ * literal written here: the driver's writing of a JavaScript array, element by element, was a third of
+ * a second of the event loop for 100,000 participants.
+ */
+function arrayLiteral(values: ArrayLike<number | string>, start: number, end: number, step = 1, first = 0) {
+  const out = new Array<number | string>(end - start);
+  for (let u = start; u < end; u++) out[u - start] = values[step * u + first]!;
+  return `{${out.join(',')}}`;
+}
+
 async function insertLinks(
   inOrg: InOrg,
   scope: OrgScope,
@@ -96,7 +107,7 @@ async function insertLinks(
 ) {
   for (const [start, end] of batches(links.count.length, batchSize)) {
     await giveWay();
-    const column = (values: Int32Array) => `{${values.subarray(start, end).join(',')}}`;
+    const column = (values: Int32Array) => arrayLiteral(values, start, end);
     await inOrg((tx) =>
       tx.execute(
         sql`INSERT INTO atlas_community_links (org_id, job_id, from_community, to_community, count)
@@ -120,26 +131,19 @@ async function insertScores(
   batchSize: number,
   giveWay: () => Promise<void>,
 ): Promise<void> {
-  // Each column goes as one array literal written here: the driver's writing of a JavaScript array,
-  // element by element, was a third of a second of the event loop for 100,000 participants.
-  const column = (values: ArrayLike<number | string>, start: number, end: number, step = 1, first = 0) => {
-    const out = new Array<number | string>(end - start);
-    for (let u = start; u < end; u++) out[u - start] = values[step * u + first]!;
-    return `{${out.join(',')}}`;
-  };
   const insert = (start: number, end: number) =>
     inOrg((tx) =>
       tx.execute(
         sql`INSERT INTO atlas_participant_scores (org_id, job_id, participant_id, community, pagerank,
                                                 pagerank_top, bridging, x, y)
           SELECT ${scope.orgId}::uuid, ${jobId}::uuid, s.*
-          FROM unnest(${column(scores.participantIds, start, end)}::uuid[],
-                      ${column(scores.community, start, end)}::int[],
-                      ${column(scores.pagerank, start, end)}::float8[],
-                      ${column(scores.pagerankTop, start, end)}::float8[],
-                      ${column(scores.bridging, start, end)}::float8[],
-                      ${column(positions, start, end, 2, 0)}::float8[],
-                      ${column(positions, start, end, 2, 1)}::float8[]) AS s`,
+          FROM unnest(${arrayLiteral(scores.participantIds, start, end)}::uuid[],
+                      ${arrayLiteral(scores.community, start, end)}::int[],
+                      ${arrayLiteral(scores.pagerank, start, end)}::float8[],
+                      ${arrayLiteral(scores.pagerankTop, start, end)}::float8[],
+                      ${arrayLiteral(scores.bridging, start, end)}::float8[],
+                      ${arrayLiteral(positions, start, end, 2, 0)}::float8[],
+                      ${arrayLiteral(positions, start, end, 2, 1)}::float8[]) AS s`,
       ),
     );
   const inFlight = new Set<Promise<unknown>>();
