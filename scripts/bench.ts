@@ -102,8 +102,9 @@ async function benchQueries(argv: string[]): Promise<void> {
   const { inOrg } = await import('../src/lib/database/with-org');
   const { countSegments } = await import('../src/lib/repositories/segments');
   const { listParticipants } = await import('../src/lib/repositories/participants');
-  const { loadNeighbourhood, loadWholeGraph, GraphTooLargeError } =
-    await import('../src/lib/repositories/graph');
+  const { loadNeighbourhood, GraphTooLargeError } = await import('../src/lib/repositories/graph');
+  const { readCompactGraph } = await import('../src/lib/repositories/compact-graph');
+  const { withOrgConnection } = await import('../src/lib/database/with-org');
   const { idFactory } = await import('../src/lib/seed/synthetic');
   const { graphQuerySchema, MAX_COMPACT_GRAPH_EDGES, MAX_COMPACT_GRAPH_NODES } =
     await import('../src/lib/validation/graph');
@@ -137,13 +138,29 @@ async function benchQueries(argv: string[]): Promise<void> {
       ),
     };
     try {
+      // Read as the API reads it (docs/decisions/069): one snapshot, through COPY on PostgreSQL.
       results.compactWholeGraph = await timeIt(
         () =>
-          scoped((tx) =>
-            loadWholeGraph(tx, scope, graphQuerySchema.parse({ format: 'compact' }), {
-              maxNodes: MAX_COMPACT_GRAPH_NODES,
-              maxEdges: MAX_COMPACT_GRAPH_EDGES,
-            }),
+          withOrgConnection(
+            handle,
+            scope,
+            async (tx, connection) => {
+              const graph = await readCompactGraph(
+                tx,
+                scope,
+                graphQuerySchema.parse({ format: 'compact' }),
+                { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES },
+                undefined,
+                connection,
+              );
+              // Done once every column's stretches are deflated.
+              await Promise.all(
+                graph.pieces.map((piece) =>
+                  typeof piece === 'object' && 'deflated' in piece ? piece.deflated : piece,
+                ),
+              );
+            },
+            { snapshot: true },
           ),
         3,
       );

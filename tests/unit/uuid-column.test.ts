@@ -56,6 +56,21 @@ describe('uuid index', () => {
     for (let i = 0; i < others.length; i++) expect(index.find(view, 16 * i)).toBe(-1);
   });
 
+  it('finds ids added one at a time as it grows, as it finds those of a whole column', () => {
+    const ids = sequential(20_000);
+    const view = records(ids, 16, 0);
+    const added = new UuidIndex();
+    for (let i = 0; i < ids.length; i++) {
+      added.add(view, 16 * i);
+      // Found from the first, through each doubling.
+      if (i % 997 === 0) expect(added.find(view, 0)).toBe(0);
+    }
+    expect(added.length).toBe(ids.length);
+    expect(ids.map((_, i) => added.find(view, 16 * i))).toEqual(ids.map((_, i) => i));
+    expect(added.find(records(['2f3f448c-8c12-4b6e-82d9-ffffffffffff'], 16, 0), 0)).toBe(-1);
+    expect(new UuidIndex(uuidColumn(ids)).length).toBe(ids.length);
+  });
+
   it('holds nothing when the column is empty', () => {
     const index = new UuidIndex(uuidColumn([]));
     expect(index.find(records(sequential(1), 16, 0), 0)).toBe(-1);

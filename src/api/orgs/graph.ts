@@ -27,7 +27,7 @@ import { problemContent } from '../openapi-schemas';
 import { heavy } from './heavy';
 import { needs } from './middleware';
 import { chooseEncoding, fastCompression } from '../fast-compression';
-import { gzipPieces, type AnswerPiece } from '../../lib/http/gzip-pieces';
+import { gzipPieces, inflatedPieces, type AnswerPiece } from '../../lib/http/gzip-pieces';
 
 const graphRoute = createRoute({
   method: 'get',
@@ -91,11 +91,12 @@ graphRoutes.openapi(graphRoute, async (c) => {
     return answer(view.graph);
   }
   if (query.format === 'compact' && !query.focus && query.community === undefined) {
-    // The whole (filtered) org, its JSON written as it is read (docs/decisions/041, 062, 063): for a
-    // client that takes gzip, compressed as it is written, not after.
+    // The whole (filtered) org, its JSON written as it is read and compressed as it is written
+    // (docs/decisions/041, 062, 063, 069): sent as gzip, or inflated again for a client that does not
+    // take it.
     const gzip = chooseEncoding(c.req.header('accept-encoding')) === 'gzip';
-    const pieces = await viewCompactGraph(c.get('database'), c.get('scope'), query, { pause, deflate: gzip });
-    return writtenPieces<CompactGraph>(c, gzip ? gzipPieces(pieces) : pieces, gzip);
+    const pieces = await viewCompactGraph(c.get('database'), c.get('scope'), query, { pause });
+    return writtenPieces<CompactGraph>(c, gzip ? gzipPieces(pieces) : inflatedPieces(pieces), gzip);
   }
   if (query.focus && query.format !== 'compact') {
     // A neighbourhood, its JSON written by PostgreSQL (docs/decisions/057).

@@ -102,29 +102,43 @@ export class UuidColumnBuilder {
 
 /**
  * The position of each id of a column, found from the id's 16 bytes wherever they lie (a page of
- * records read from the database): no string is made per lookup. Open addressing over the ids' four
- * 32-bit words, at most half full.
+ * records read from the database): no string is made per lookup. Open addressing, at most half full;
+ * each slot holds the id's four 32-bit words beside its position, so that a probe reads one place in
+ * memory, not a slot and then the id it points to: with the ids in no useful order (a column read as
+ * stored), the second read was a cache miss of its own and the lookups took twice as long
+ * (docs/decisions/069).
  */
 export class UuidIndex {
-  private readonly words: Int32Array;
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  /** Per slot: the id's four words, then its position + 1 (0: an empty slot). */
+  private slots: Int32Array;
+  private mask: number;
+  /** How many ids it holds: the next id's position. */
+  length = 0;
 
-  constructor(column: UuidColumn) {
-    const view = new DataView(column.bytes.buffer, column.bytes.byteOffset, column.bytes.byteLength);
-    this.words = new Int32Array(4 * column.length);
-    for (let w = 0; w < this.words.length; w++) this.words[w] = view.getInt32(4 * w, true);
-    let size = 2;
-    while (size < 2 * column.length) size *= 2;
-    // Position + 1; 0 is an empty slot.
-    this.slots = new Int32Array(size);
+  /** The ids of `column`; or none yet, for `add` to give it as they come. */
+  constructor(column?: UuidColumn) {
+    let size = 1 << 10;
+    while (size < 2 * (column?.length ?? 0)) size *= 2;
+    this.slots = new Int32Array(SLOT * size);
     this.mask = size - 1;
-    const w = this.words;
-    for (let i = 0; i < column.length; i++) {
-      let slot = hashWords(w[4 * i]!, w[4 * i + 1]!, w[4 * i + 2]!, w[4 * i + 3]!) & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = i + 1;
-    }
+    if (!column) return;
+    const view = new DataView(column.bytes.buffer, column.bytes.byteOffset, column.bytes.byteLength);
+    for (let i = 0; i < column.length; i++) this.add(view, 16 * i);
+  }
+
+  /**
+   * Gives the id whose bytes start at `offset` of `view` the next position. Ids are not checked to be
+   * new: a column holds each once.
+   */
+  add(view: DataView, offset: number) {
+    if (2 * (this.length + 1) > this.mask + 1) this.grow();
+    this.place(
+      view.getInt32(offset, true),
+      view.getInt32(offset + 4, true),
+      view.getInt32(offset + 8, true),
+      view.getInt32(offset + 12, true),
+      ++this.length,
+    );
   }
 
   /** The position of the id whose bytes start at `offset` of `view`; -1 when it is not in the column. */
@@ -133,15 +147,41 @@ export class UuidIndex {
     const b = view.getInt32(offset + 4, true);
     const c = view.getInt32(offset + 8, true);
     const d = view.getInt32(offset + 12, true);
-    const w = this.words;
+    const t = this.slots;
     for (let slot = hashWords(a, b, c, d) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const found = this.slots[slot]!;
+      const k = SLOT * slot;
+      const found = t[k + 4]!;
       if (found === 0) return -1;
-      const k = 4 * (found - 1);
-      if (w[k] === a && w[k + 1] === b && w[k + 2] === c && w[k + 3] === d) return found - 1;
+      if (t[k] === a && t[k + 1] === b && t[k + 2] === c && t[k + 3] === d) return found - 1;
+    }
+  }
+
+  /** Puts an id (its words) with its position + 1 in the first free slot from its hash. */
+  private place(a: number, b: number, c: number, d: number, positionPlusOne: number) {
+    const t = this.slots;
+    let slot = hashWords(a, b, c, d) & this.mask;
+    while (t[SLOT * slot + 4] !== 0) slot = (slot + 1) & this.mask;
+    const k = SLOT * slot;
+    t[k] = a;
+    t[k + 1] = b;
+    t[k + 2] = c;
+    t[k + 3] = d;
+    t[k + 4] = positionPlusOne;
+  }
+
+  /** Twice the slots, every id placed again: it stays at most half full. */
+  private grow() {
+    const old = this.slots;
+    this.slots = new Int32Array(2 * old.length);
+    this.mask = 2 * this.mask + 1;
+    for (let k = 0; k < old.length; k += SLOT) {
+      if (old[k + 4] !== 0) this.place(old[k]!, old[k + 1]!, old[k + 2]!, old[k + 3]!, old[k + 4]!);
     }
   }
 }
+
+/** Int32 words per slot of a UuidIndex: the id's four, its position. */
+const SLOT = 5;
 
 /** Mixes all four words: ids made in sequence differ only in a few bytes at one end. */
 function hashWords(a: number, b: number, c: number, d: number): number {

@@ -1287,7 +1287,7 @@ export interface paths {
     };
     /**
      * The relationship graph: whole and filtered, or the neighbourhood of one participant; JSON or compact
-     * @description format=json (default) draws orgs of up to 10000 participants; format=compact carries up to 250000 participants and 1500000 relationships as columnar arrays. focus=<participantId>&depth=1..3 returns the neighbourhood, keeping the perHop most connected participants at each hop and reporting how many were left out. view=overview opens an org too large to draw whole on the communities of its latest Atlas run (CommunityOverview; before the first run, or with filters, on its most connected participants, saying why); community=<n> drills into one of them with the stored positions. Responses are compressed when the client accepts it.
+     * @description format=json (default) draws orgs of up to 10000 participants; format=compact carries up to 2000000 participants and 10000000 relationships as columnar arrays. focus=<participantId>&depth=1..3 returns the neighbourhood, keeping the perHop most connected participants at each hop and reporting how many were left out. view=overview opens an org too large to draw whole on the communities of its latest Atlas run (CommunityOverview; before the first run, or with filters, on its most connected participants, saying why); community=<n> drills into one of them with the stored positions. Responses are compressed when the client accepts it.
      */
     get: {
       parameters: {

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { SQL } from 'drizzle-orm';
-import { UuidColumnBuilder, type UuidColumn, type UuidIndex } from '../atlas/uuid-column';
+import { UuidIndex } from '../atlas/uuid-column';
 import {
   ByteOutput,
   copyOut,
@@ -13,10 +13,11 @@ import {
   quotedTime,
   quotedUuid,
 } from './copy-binary';
-import { DeflatedAsWritten, type AnswerPiece } from '../http/gzip-pieces';
+import { DeflatedAsWritten, StretchesInFlight, type AnswerPiece } from '../http/gzip-pieces';
 
-// The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062, 063): each
+// The compact graph's columns from COPY's binary rows on PostgreSQL (docs/decisions/062, 063, 069): each
 // column written as JSON values into a buffer of its own while PostgreSQL is still sending the rows,
+// and deflated a stretch at a time as it is written (only the deflated form is kept),
 // the values as PostgreSQL would write them (`to_json`, `to_char`, float8out) but written here, on the
 // other core. The aggregates of decision 041 made PostgreSQL build each column as one text and the app
 // parse the relationship ends' bytes out of their hexadecimal form; here neither happens, and no
@@ -26,27 +27,35 @@ const COMMA = 0x2c;
 /** The float texts a column keeps at most. */
 const FLOAT_TEXTS = 4096;
 const MINUS = 0x2d;
+/** Stretches a reader's columns may have waiting for the thread pool before it reads on. */
+const STRETCHES_IN_FLIGHT = 8;
 
 /**
- * A column's values so far, JSON text separated by commas; with `deflate`, compressed a stretch at a
- * time as it is written (docs/decisions/063).
+ * A column's values, JSON text separated by commas, deflated a stretch at a time as they are written
+ * (docs/decisions/063): the column holds its deflated stretches and at most about a stretch of text
+ * not yet handed over (docs/decisions/069).
  */
 class JsonColumn {
   readonly out: ByteOutput;
   private empty = true;
-  private readonly deflating: DeflatedAsWritten | undefined;
+  private readonly deflating: DeflatedAsWritten;
   private readonly floats = new Map<number, Buffer>();
-  constructor(size: number, deflate: boolean) {
+  constructor(size: number, inFlight: StretchesInFlight) {
     this.out = new ByteOutput(size);
-    this.deflating = deflate ? new DeflatedAsWritten() : undefined;
+    this.deflating = new DeflatedAsWritten(inFlight);
   }
-  /** Hands what was written since the last call to the compression, once there is a stretch of it. */
-  written() {
-    this.deflating?.written(this.out.buffer, this.out.length);
+  /** Buffers whose stretches are deflated, to write into again: each new buffer was garbage to collect. */
+  private readonly spares: Buffer[] = [];
+  /** Hands the whole stretches written so far to the compression, and forgets their text. */
+  written(end = false) {
+    const buffer = this.out.buffer;
+    const taken = this.deflating.take(this.out.written(), end, () => this.spares.push(buffer));
+    if (taken) this.out.dropFirst(taken, this.spares.pop());
   }
-  /** The column's text as a piece of the answer: deflated too, with `deflate`. */
+  /** The column as a piece of the answer (the last of its text handed over). */
   piece(): AnswerPiece {
-    return this.deflating ? this.deflating.piece(this.out.buffer, this.out.length) : this.out.written();
+    this.written(true);
+    return this.deflating.piece();
   }
   /** Where the next value goes: after a comma unless it is the first. */
   next(): ByteOutput {
@@ -104,11 +113,13 @@ class JsonColumn {
   }
 }
 
-/** A COPY's rows written into JSON columns; each chunk's bytes then go on to their compression. */
-abstract class ColumnsCopy extends CopyRows {
+/** A COPY's rows written into JSON columns, which go on to their compression a stretch at a time. */
+export abstract class ColumnsCopy extends CopyRows {
   abstract readonly columns: JsonColumn[];
-  override write(chunk: Buffer) {
-    super.write(chunk);
+  /** Its columns' stretches not deflated yet: at most a few stretches of raw text wait their turn. */
+  readonly inFlight = new StretchesInFlight(STRETCHES_IN_FLIGHT);
+  /** Hands each column's whole stretches to the compression (after each chunk of rows). */
+  written() {
     for (const column of this.columns) column.written();
   }
   /** The columns' texts as pieces of the answer, by name. */
@@ -117,64 +128,36 @@ abstract class ColumnsCopy extends CopyRows {
   }
 }
 
-/**
- * The participants' ids, read first: the index that relationship ends are found in, and the `id`
- * column as quoted text.
- */
-export class NodeIdsCopy extends ColumnsCopy {
-  readonly columns: [JsonColumn];
-  private readonly ids = new UuidColumnBuilder(1 << 12);
+/** The participants' columns, in the order of their statement (the id in its binary form). */
+export const NODE_COLUMNS = ['id', 'label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
 
-  constructor(deflate = false) {
-    super(1);
-    this.columns = [new JsonColumn(1 << 16, deflate)];
+/**
+ * The participants, read first (docs/decisions/069): their ids, indexed as they come (relationship ends
+ * are found in it), and their columns as graph.ts's rawNodeColumns sends them (the id, texts, a timestamp, an int4),
+ * written as the JSON text `to_json` and `to_char` would write (writing it cost PostgreSQL as much as
+ * the rest of the statement). The ids and the columns come from the same rows: in whatever order the
+ * rows come, a relationship's ends are their positions in the columns.
+ */
+export class NodeColumnsCopy extends ColumnsCopy {
+  readonly columns: JsonColumn[];
+  private readonly ids = new UuidIndex();
+  private view: DataView | undefined;
+  private viewOf: Buffer | undefined;
+
+  constructor() {
+    super(NODE_COLUMNS.length);
+    this.columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16, this.inFlight));
   }
 
   protected row(data: Buffer, at: number) {
     if (int32(data, at) !== 16) throw new Error('compact graph: a participant without an id');
-    this.ids.pushBytes(data, at + 4);
-    quotedUuid(this.columns[0].next(), data, at + 4, at + 20);
-  }
-
-  /** Throws unless the COPY ended where it should; the ids read, in order. */
-  read(): UuidColumn {
-    this.finished();
-    return this.ids.build();
-  }
-}
-
-/** The participants' columns read after their ids are not the same participants (not one snapshot). */
-export const participantsChanged = () =>
-  new Error('compact graph: the participants changed between two reads of one snapshot');
-
-/** The participants' other columns, in the order of their statement (after the id, in its binary form). */
-export const NODE_COLUMNS = ['label', 'role', 'lifecycleStage', 'lastActivityAt', 'degree', 'segment'];
-
-/**
- * The participants' other columns, as graph.ts's rawNodeColumns sends them (texts, a timestamp, an
- * int4), written as the JSON text `to_json` and `to_char` would write (writing it cost PostgreSQL as
- * much as the rest of the statement). Each row is checked to be the participant the ids' statement
- * read at its place: the columns must line up with the ids the relationships' ends were matched
- * against, which only one snapshot for both statements ensures (docs/decisions/063).
- */
-export class NodeColumnsCopy extends ColumnsCopy {
-  readonly columns: JsonColumn[];
-
-  constructor(
-    private readonly ids: UuidColumn,
-    deflate = false,
-  ) {
-    super(1 + NODE_COLUMNS.length);
-    this.columns = NODE_COLUMNS.map(() => new JsonColumn(1 << 16, deflate));
-  }
-
-  protected row(data: Buffer, at: number) {
-    const expected = 16 * (this.rowsRead - 1);
-    const bytes = this.ids.bytes;
-    let same = int32(data, at) === 16 && expected < bytes.length;
-    for (let k = 0; same && k < 16; k++) same = data[at + 4 + k] === bytes[expected + k];
-    if (!same) throw participantsChanged();
-    const [label, role, stage, lastActivityAt, degree, segment] = this.columns as [
+    if (this.viewOf !== data) {
+      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      this.viewOf = data;
+    }
+    this.ids.add(this.view!, at + 4);
+    const [id, label, role, stage, lastActivityAt, degree, segment] = this.columns as [
+      JsonColumn,
       JsonColumn,
       JsonColumn,
       JsonColumn,
@@ -182,14 +165,15 @@ export class NodeColumnsCopy extends ColumnsCopy {
       JsonColumn,
       JsonColumn,
     ];
+    quotedUuid(id.next(), data, at + 4, at + 20);
     at = stage.string(data, role.string(data, label.string(data, at + 20)));
     segment.string(data, degree.integer(data, lastActivityAt.time(data, at)));
   }
 
-  /** Throws unless the COPY ended where it should, with as many participants as the ids. */
-  done() {
+  /** Throws unless the COPY ended where it should; the ids read, at their places in the columns. */
+  read(): UuidIndex {
     this.finished();
-    if (this.rowsRead !== this.ids.length) throw participantsChanged();
+    return this.ids;
   }
 }
 
@@ -212,12 +196,9 @@ export class EdgeColumnsCopy extends ColumnsCopy {
   private view: DataView | undefined;
   private viewOf: Buffer | undefined;
 
-  constructor(
-    private readonly nodes: UuidIndex,
-    deflate = false,
-  ) {
+  constructor(private readonly nodes: UuidIndex) {
     super(EDGE_COLUMNS.length);
-    this.columns = EDGE_COLUMNS.map(() => new JsonColumn(1 << 18, deflate));
+    this.columns = EDGE_COLUMNS.map(() => new JsonColumn(1 << 18, this.inFlight));
   }
 
   protected row(data: Buffer, at: number) {
@@ -246,22 +227,23 @@ export class EdgeColumnsCopy extends ColumnsCopy {
 
 /**
  * `COPY (select) TO STDOUT (FORMAT binary)` into `rows`, awaiting `pause` each time another `every`
- * rows have come (giving light requests their turn, docs/decisions/031; PostgreSQL waits on the
- * socket meanwhile).
+ * rows have come (giving light requests their turn, docs/decisions/031), and the thread pool whenever
+ * the columns' stretches waiting for it are more than a few (PostgreSQL waits on the socket meanwhile).
  */
 export async function copyRowsGivingWay(
   connection: PoolClient,
   select: SQL,
   label: string,
-  rows: CopyRows,
+  rows: ColumnsCopy,
   pause: () => Promise<void>,
   every: number,
 ): Promise<void> {
   let pauseAt = every;
-  await copyOut(connection, inlinedStatement(select), label, (chunk) => {
-    rows.write(chunk);
-    if (rows.rowsRead < pauseAt) return;
+  await copyOut(connection, inlinedStatement(select), label, rows, () => {
+    rows.written();
+    const behind = rows.inFlight.caughtUp();
+    if (rows.rowsRead < pauseAt) return behind;
     pauseAt = rows.rowsRead + every;
-    return pause();
+    return behind ? behind.then(pause) : pause();
   });
 }

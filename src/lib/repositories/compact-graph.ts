@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PoolClient } from 'pg';
-import { UuidIndex, type UuidColumn } from '../atlas/uuid-column';
+import { UuidIndex } from '../atlas/uuid-column';
 import { queryRows } from '../db';
 import type { OrgDb } from '../database/with-org';
 import type { OrgScope } from '../scope';
@@ -15,39 +15,22 @@ import {
   EdgeColumnsCopy,
   NODE_COLUMNS,
   NodeColumnsCopy,
-  NodeIdsCopy,
-  participantsChanged,
 } from './compact-graph-copy';
 
 // The whole (filtered) graph in the compact form, written a column at a time: on PostgreSQL from the
-// rows of COPYs as they arrive, the values written by the app as PostgreSQL would (docs/decisions/062,
-// 063); on the embedded database as one aggregate per column, PostgreSQL's text (docs/decisions/041).
-// Both write each value the same (the relationships in another order).
+// rows of COPYs as they arrive, the values written by the app as PostgreSQL would and deflated as they
+// are written (docs/decisions/062, 063, 069); on the embedded database as one aggregate per column,
+// PostgreSQL's text (docs/decisions/041). Both write each value the same (the rows in other orders).
 // Reading rows into objects and serialising them cost 8× a `\copy` of the same columns.
-// The relationships come first in the answer (docs/decisions/063): their columns are sent while the
-// participants' are still being read.
 
 /** Pieces of the compact form's JSON text. */
 export type JsonPieces = AnswerPiece[];
 
-/** The compact form read up to the participants' columns, and what it holds (for the audit event). */
+/** The compact form's text, and what it holds (for the audit event). */
 export interface CompactGraphRead {
   nodes: number;
   edges: number;
-  /** The answer's text up to the participants' columns: the relationships' columns. */
-  head: JsonPieces;
-  /**
-   * The participants' columns and the end of the text, read in the same transaction: they line up
-   * with the ids the relationships were matched against only if it reads one snapshot throughout.
-   */
-  rest(): Promise<JsonPieces>;
-}
-
-/** The participants' ids: how many, the `id` column's values, and their bytes (for the index). */
-interface NodeIds {
-  count: number;
-  column: AnswerPiece;
-  ids: UuidColumn;
+  pieces: JsonPieces;
 }
 
 /** A column's values as JSON text joined by commas, by the compact form's member name. */
@@ -58,36 +41,28 @@ interface ReadOptions {
   maxEdges: number;
   /** Rows read between two pauses through COPY; relationships per statement through aggregates. */
   edgePage?: number;
-  /**
-   * Deflate the columns read through COPY while they are written, for a gzip answer
-   * (src/lib/http/gzip-pieces.ts); the aggregates' come whole, deflated when they are sent.
-   */
-  deflate?: boolean;
 }
 
-/** How the compact form reads each of its three parts, through COPY or through aggregates. */
+/** How the compact form reads its two parts, through COPY or through aggregates. */
 interface CompactReader {
-  /** The participants' ids, at most `maxNodes + 1`, in id order. */
-  ids(): Promise<NodeIds>;
+  /** The participants (at most `maxNodes + 1`): their ids, at their places in their columns. */
+  nodes(): Promise<{ ids: UuidIndex; columns: Columns }>;
   /** The relationships among `nodes`, as the compact form's columns; undefined past `maxEdges`. */
   edges(nodes: UuidIndex): Promise<{ count: number; columns: Columns } | undefined>;
-  /** The participants' other columns, in the order of NODE_COLUMNS: the same rows as `ids()`. */
-  nodeColumns(ids: NodeIds): Promise<Columns>;
 }
 
 /**
  * Every participant matching the filters (at most `maxNodes`, else GraphTooLargeError) and the
- * relationships among them (at most `maxEdges`, else the same), as the compact form's JSON: nodes in
- * id order, edges as pairs of indexes into them (in id order through aggregates, as stored through
- * COPY). Three statements: the participants' ids, the relationships (their ends matched against the
- * ids), then the participants' other columns, which `rest()` reads once the relationships' part has
- * been handed over. The transaction must read one
- * snapshot (REPEATABLE READ): a participant added or removed between the statements would otherwise
- * put the columns out of line with the ids (the reads check it). `pause` is awaited before each
- * statement and between pages, giving light requests their turn (docs/decisions/031). Given the
- * transaction's connection (PostgreSQL), the rows come through COPY (docs/decisions/062); else (the
- * embedded database) each column comes as one aggregate (docs/decisions/041). Both write each value
- * the same.
+ * relationships among them (at most `maxEdges`, else the same), as the compact form's JSON: edges as
+ * pairs of indexes into the nodes. Two statements: the participants, then the relationships, their
+ * ends matched against the participants' ids. The order of either carries no meaning: through
+ * aggregates both come in id order; through COPY, as they are stored (docs/decisions/069). The
+ * transaction should read one snapshot (REPEATABLE READ): a relationship to a participant added after
+ * the first statement is otherwise left out. `pause` is awaited before each statement and between
+ * pages, giving light requests their turn (docs/decisions/031). Given the transaction's connection
+ * (PostgreSQL), the rows come through COPY and the columns are deflated as they are written
+ * (docs/decisions/062, 069: send them with gzipPieces or inflatedPieces); else (the embedded database)
+ * each column comes as one aggregate (docs/decisions/041). Both write each value the same.
  */
 export async function readCompactGraph(
   db: OrgDb,
@@ -99,13 +74,14 @@ export async function readCompactGraph(
 ): Promise<CompactGraphRead> {
   const settings = await getSegmentSettings(db, scope);
   const filter = nodeFilter(scope, q, settings);
-  const sorted = (columns: SQL) =>
-    sql`SELECT ${columns} FROM participants p WHERE ${filter} ORDER BY p.id LIMIT ${options.maxNodes + 1}`;
+  const participants = (columns: SQL, order: SQL) =>
+    sql`SELECT ${columns} FROM participants p WHERE ${filter} ${order} LIMIT ${options.maxNodes + 1}`;
   const reader = connection
     ? copyReader(
         connection,
-        sorted(sql`p.id`),
-        sorted(rawNodeColumns(scope, settings)),
+        // As they are stored: in id order, an index scan over rows stored in another order was most
+        // of the statement (docs/decisions/069).
+        participants(rawNodeColumns(scope, settings), sql``),
         edgeCondition(scope, q, filter),
         options,
         pause,
@@ -115,26 +91,26 @@ export async function readCompactGraph(
         scope,
         q,
         filter,
-        sorted(sql`p.id`),
-        sorted(nodeColumns(scope, settings)),
+        participants(nodeColumns(scope, settings), sql`ORDER BY p.id`),
         options,
         pause,
       );
   await pause();
-  const ids = await reader.ids();
-  if (ids.count > options.maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
+  const nodes = await reader.nodes();
+  if (nodes.ids.length > options.maxNodes) throw new GraphTooLargeError(await countMatching(db, filter));
   await pause();
-  const edges = await reader.edges(new UuidIndex(ids.ids));
-  if (edges === undefined) throw new GraphTooLargeError(ids.count);
+  const edges = await reader.edges(nodes.ids);
+  if (edges === undefined) throw new GraphTooLargeError(nodes.ids.length);
   return {
-    nodes: ids.count,
+    nodes: nodes.ids.length,
     edges: edges.count,
-    head: ['{"format":"compact","edges":{', ...jsonArrays(edges.columns), '},"nodes":{'],
-    rest: async () => {
-      await pause();
-      const columns = await reader.nodeColumns(ids);
-      return [...jsonArrays([['id', ids.column], ...columns]), '},"truncated":[]}'];
-    },
+    pieces: [
+      '{"format":"compact","edges":{',
+      ...jsonArrays(edges.columns),
+      '},"nodes":{',
+      ...jsonArrays(nodes.columns),
+      '},"truncated":[]}',
+    ],
   };
 }
 
@@ -160,22 +136,21 @@ const edgeCondition = (scope: OrgScope, q: GraphQuery, filter: SQL) => {
  */
 function copyReader(
   connection: PoolClient,
-  ids: SQL,
-  page: SQL,
+  participants: SQL,
   edgeWhere: SQL,
-  { maxEdges, edgePage = EDGE_PAGE, deflate = false }: ReadOptions,
+  { maxEdges, edgePage = EDGE_PAGE }: ReadOptions,
   pause: () => Promise<void>,
 ): CompactReader {
   const copy = (select: SQL, label: string, rows: Parameters<typeof copyRowsGivingWay>[3]) =>
     copyRowsGivingWay(connection, select, label, rows, pause, edgePage);
   return {
-    async ids() {
-      const read = new NodeIdsCopy(deflate);
-      await copy(ids, 'compact-graph.copyIds', read);
-      return { count: read.rowsRead, column: read.columns[0].piece(), ids: read.read() };
+    async nodes() {
+      const read = new NodeColumnsCopy();
+      await copy(participants, 'compact-graph.copyNodes', read);
+      return { ids: read.read(), columns: read.pieces(NODE_COLUMNS) };
     },
     async edges(nodes) {
-      const read = new EdgeColumnsCopy(nodes, deflate);
+      const read = new EdgeColumnsCopy(nodes);
       // In the order they are stored: sorting them by id was a tenth of the statement's time.
       await copy(
         sql`SELECT r.from_participant_id, r.to_participant_id, r.type, r.confidence_score
@@ -187,12 +162,6 @@ function copyReader(
       if (read.rowsRead > maxEdges) return undefined;
       return { count: read.kept, columns: read.pieces(EDGE_COLUMNS) };
     },
-    async nodeColumns({ ids }) {
-      const read = new NodeColumnsCopy(ids, deflate);
-      await copy(page, 'compact-graph.copyNodes', read);
-      read.done();
-      return read.pieces(NODE_COLUMNS);
-    },
   };
 }
 
@@ -202,24 +171,32 @@ function aggregateReader(
   scope: OrgScope,
   q: GraphQuery,
   filter: SQL,
-  ids: SQL,
-  page: SQL,
+  participants: SQL,
   options: ReadOptions,
   pause: () => Promise<void>,
 ): CompactReader {
   return {
-    async ids() {
-      const [read] = await queryRows<{ n: number; ids: string | null; bytes: Uint8Array | null }>(
+    async nodes() {
+      // One aggregate per column over the same rows: the columns line up whatever order the rows come
+      // in; the sorted subquery makes it the ids' order.
+      const [nodes] = await queryRows<
+        { n: number; bytes: Uint8Array | null } & Record<string, string | null>
+      >(
         db,
-        sql`SELECT count(*)::int AS n, string_agg(page.id::text, ',') AS ids,
-                   string_agg(uuid_send(page.id), ''::bytea) AS bytes
-            FROM (${ids}) page`,
+        sql`SELECT count(*)::int AS n,
+                   string_agg(uuid_send(page.id), ''::bytea) AS bytes,
+                   string_agg(to_json(page.id)::text, ',') AS id,
+                   string_agg(to_json(page.label)::text, ',') AS label,
+                   string_agg(to_json(page.role)::text, ',') AS role,
+                   string_agg(to_json(page."lifecycleStage")::text, ',') AS "lifecycleStage",
+                   string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
+                   string_agg(page.degree::text, ',') AS degree,
+                   string_agg(to_json(page.segment)::text, ',') AS segment
+            FROM (${participants}) page`,
       );
-      const count = read!.n;
       return {
-        count,
-        column: count ? `"${read!.ids!.replaceAll(',', '","')}"` : '',
-        ids: { length: count, bytes: read!.bytes ?? new Uint8Array(0) },
+        ids: new UuidIndex({ length: nodes!.n, bytes: nodes!.bytes ?? new Uint8Array(0) }),
+        columns: NODE_COLUMNS.map((name) => [name, nodes![name] ?? '']),
       };
     },
     async edges(nodes) {
@@ -234,23 +211,6 @@ function aggregateReader(
           ['confidence', edges.confidence.join(',')],
         ],
       };
-    },
-    async nodeColumns({ count }) {
-      // One aggregate per column over the same rows: the columns line up whatever order the rows come
-      // in; the sorted subquery makes it the ids' order.
-      const [nodes] = await queryRows<{ n: number } & Record<string, string | null>>(
-        db,
-        sql`SELECT count(*)::int AS n,
-                   string_agg(to_json(page.label)::text, ',') AS label,
-                   string_agg(to_json(page.role)::text, ',') AS role,
-                   string_agg(to_json(page."lifecycleStage")::text, ',') AS "lifecycleStage",
-                   string_agg(coalesce(to_json(page."lastActivityAt")::text, 'null'), ',') AS "lastActivityAt",
-                   string_agg(page.degree::text, ',') AS degree,
-                   string_agg(to_json(page.segment)::text, ',') AS segment
-            FROM (${page}) page`,
-      );
-      if (nodes!.n !== count) throw participantsChanged();
-      return NODE_COLUMNS.map((name) => [name, nodes![name] ?? '']);
     },
   };
 }

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { withQueryLabel } from '../observability/query-label';
+import { framedCopyTo, type CopyFrames } from './copy-frames';
 
 // Reading `COPY (…) TO STDOUT (FORMAT binary)` as its bytes arrive (docs/decisions/045, 062): the
 // statement with its values written in, the stream, its rows found in the chunks, and a byte buffer to
@@ -37,27 +37,31 @@ export function inlinedStatement(query: SQL): string {
 }
 
 /**
- * `COPY (statement) TO STDOUT (FORMAT binary)`, its bytes handed to `take` as they arrive, so the app
- * works on the first rows while PostgreSQL is still sending the last. When `take` answers a promise,
+ * `COPY (statement) TO STDOUT (FORMAT binary)`, its rows handed to `rows` as they arrive, read where
+ * the connection's chunks hold them (./copy-frames.ts), so the app works on the first rows while
+ * PostgreSQL is still sending the last. `after` is called after each chunk; when it answers a promise,
  * the next bytes wait for it (the socket's own backpressure holds PostgreSQL meanwhile).
  */
 export async function copyOut(
   connection: PoolClient,
   statement: string,
   label: string,
-  take: (chunk: Buffer) => void | Promise<void>,
+  rows: CopyRows,
+  after: () => void | Promise<void> = () => undefined,
 ): Promise<void> {
   const stream = withQueryLabel(label, () =>
-    connection.query(copyTo(`COPY (${statement}) TO STDOUT (FORMAT binary)`)),
+    connection.query(framedCopyTo(`COPY (${statement}) TO STDOUT (FORMAT binary)`)),
   );
   // A COPY left half-read leaves the connection waiting for its end (the copy stream gives the
   // connection back only at CopyDone or an error from the server): after a failure here the rest is
   // read and dropped, so the transaction can roll back and the connection go back to the pool.
   let failure: { error: unknown } | undefined;
-  for await (const chunk of stream) {
+  for await (const frames of stream as AsyncIterable<CopyFrames>) {
     if (failure) continue;
     try {
-      await take(chunk as Buffer);
+      const { chunk, payloads } = frames;
+      for (let i = 0; i < payloads.length; i += 2) rows.write(chunk, payloads[i], payloads[i + 1]);
+      await after();
     } catch (error) {
       failure = { error };
     }
@@ -105,6 +109,16 @@ export class ByteOutput {
   written(): Buffer {
     return this.buffer.subarray(0, this.length);
   }
+  /**
+   * Forgets the first `n` bytes written: the rest moves to the start of another buffer (`into` when it
+   * is as large, else a new one), the old one left as it is to whoever still reads it.
+   */
+  dropFirst(n: number, into?: Buffer) {
+    if (n === 0) return;
+    const rest = into && into.length >= this.buffer.length ? into : Buffer.allocUnsafe(this.buffer.length);
+    this.length = this.buffer.copy(rest, 0, n, this.length);
+    this.buffer = rest;
+  }
 }
 
 export const QUOTE = 0x22;
@@ -137,6 +151,7 @@ export const int32 = (data: Buffer, at: number) =>
 const int16 = (data: Buffer, at: number) => ((data[at]! << 24) | (data[at + 1]! << 16)) >> 16;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const NOTHING = Buffer.alloc(0);
 const HEADER = 19;
 
 /**
@@ -146,7 +161,7 @@ const HEADER = 19;
  * first field's length starts.
  */
 export abstract class CopyRows {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = NOTHING;
   private started = false;
   private ended = false;
   private handed = 0;
@@ -161,13 +176,17 @@ export abstract class CopyRows {
   /** A complete row: its fields from `at` (the first field's length) to `end`. */
   protected abstract row(data: Buffer, at: number, end: number): void;
 
-  /** Takes the next bytes; hands on every row now complete. */
-  write(chunk: Buffer) {
+  /**
+   * Takes the next bytes, `chunk` from `start` to `end`; hands on every row now complete, read where it
+   * lies (a view of a row's bytes is made only for a row the bytes before ended inside).
+   */
+  write(chunk: Buffer, start = 0, end = chunk.length) {
     if (this.ended) throw new Error('copy: bytes after the end of the COPY');
     let data = chunk;
-    let at = 0;
+    let at = start;
     if (!this.started) {
-      data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+      data = Buffer.concat([this.pending, chunk.subarray(start, end)]);
+      end = data.length;
       const signature = data.subarray(0, SIGNATURE.length);
       if (!signature.equals(SIGNATURE.subarray(0, signature.length))) {
         throw new Error('copy: not a binary COPY');
@@ -179,12 +198,12 @@ export abstract class CopyRows {
       this.started = true;
       at = HEADER + data.readUInt32BE(15);
     } else if (this.pending.length) {
-      const used = this.straddling(chunk);
+      const used = this.straddling(chunk.subarray(start, end));
       if (used === undefined) return;
-      at = used;
+      at = start + used;
     }
-    at = this.rows(data, at);
-    this.pending = data.subarray(at);
+    at = this.rows(data, at, end);
+    this.pending = at === end ? NOTHING : data.subarray(at, end);
   }
 
   /** Throws unless the COPY ended where it should. */
@@ -218,10 +237,10 @@ export abstract class CopyRows {
     }
   }
 
-  /** Hands on every complete row of `data` from `at`; where the first incomplete one starts. */
-  private rows(data: Buffer, at: number): number {
+  /** Hands on every complete row of `data` from `at` to `limit`; where the first incomplete one starts. */
+  private rows(data: Buffer, at: number, limit: number): number {
     while (!this.ended) {
-      const end = this.rowEnd(data, at);
+      const end = this.rowEnd(data, at, limit);
       if (end === undefined) break;
       if (end === -1) {
         this.ended = true;
@@ -234,18 +253,21 @@ export abstract class CopyRows {
     return at;
   }
 
-  /** Where the row at `at` ends; -1 at the trailer; undefined when its bytes have not all come. */
-  private rowEnd(data: Buffer, at: number): number | undefined {
-    if (at + 2 > data.length) return undefined;
+  /**
+   * Where the row at `at` ends; -1 at the trailer; undefined when its bytes have not all come (before
+   * `limit`).
+   */
+  private rowEnd(data: Buffer, at: number, limit = data.length): number | undefined {
+    if (at + 2 > limit) return undefined;
     const fields = int16(data, at);
     if (fields === -1) return -1;
     if (fields !== this.width) throw new Error('copy: unexpected row width');
     at += 2;
     for (let c = 0; c < fields; c++) {
-      if (at + 4 > data.length) return undefined;
+      if (at + 4 > limit) return undefined;
       at += 4 + Math.max(int32(data, at), 0);
     }
-    return at <= data.length ? at : undefined;
+    return at <= limit ? at : undefined;
   }
 }
 

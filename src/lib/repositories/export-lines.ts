@@ -142,7 +142,7 @@ export async function copyPage(
     // allocated and copied twice its size, and the collector paid for it.
     shape.lineBytes ? Math.ceil(shape.lineBytes * 1.1) : page.limit * 256,
   );
-  await copyOut(connection, statement, 'export-lines.copyPage', (chunk) => writer.write(chunk));
+  await copyOut(connection, statement, 'export-lines.copyPage', writer);
   const { lines, rows, last } = writer.finish();
   shape.lineBytes = Math.max(shape.lineBytes ?? 0, lines.length);
   return { text: lines, rows, last };

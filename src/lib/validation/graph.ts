@@ -13,8 +13,8 @@ export { COMMUNITY_GRAPH_EDGES, COMMUNITY_GRAPH_NODES, OVERVIEW_COMMUNITIES, OVE
 /** The default JSON form draws the whole (filtered) org only up to this size. */
 export const MAX_JSON_GRAPH_NODES = 10_000;
 /** The compact form carries large orgs, up to these sizes. */
-export const MAX_COMPACT_GRAPH_NODES = 250_000;
-export const MAX_COMPACT_GRAPH_EDGES = 1_500_000;
+export const MAX_COMPACT_GRAPH_NODES = 2_000_000;
+export const MAX_COMPACT_GRAPH_EDGES = 10_000_000;
 /** view=overview: the most connected participants drawn when an org is too large to draw whole. */
 export const OVERVIEW_GRAPH_NODES = 5_000;
 /** The explorer draws an org whole up to this many participants, and opens on the overview above. */

@@ -19,7 +19,7 @@ import {
   type Graph,
   type NeighbourhoodText,
 } from '../../repositories/graph';
-import { readCompactGraph, type CompactGraphRead } from '../../repositories/compact-graph';
+import { readCompactGraph } from '../../repositories/compact-graph';
 import type { AnswerPiece } from '../../http/gzip-pieces';
 import type { RequestScope } from '../../scope';
 import {
@@ -195,51 +195,40 @@ async function auditGraphViewed(
 
 /**
  * The whole (filtered) org in the compact form, its JSON text written from PostgreSQL's rows
- * (docs/decisions/041, 062), on a connection of its own (COPY needs it), as a stream whose first
- * pieces, the relationships' columns, are on their way while the participants' are still being read
- * (docs/decisions/063). Over MAX_COMPACT_GRAPH_NODES participants or MAX_COMPACT_GRAPH_EDGES
- * relationships: 422, before anything is sent. `graph.viewed` is written as viewGraph does, once the
- * read is over and before any participant's column is sent: what goes before names no one.
+ * (docs/decisions/041, 062), on a connection of its own (COPY needs it), in one snapshot: the
+ * participants, then the relationships among them. Through COPY each column is deflated as it is
+ * written and only that is kept (docs/decisions/069): send the pieces with gzipPieces or
+ * inflatedPieces. Over MAX_COMPACT_GRAPH_NODES participants or MAX_COMPACT_GRAPH_EDGES relationships:
+ * 422. `graph.viewed` is written as viewGraph does, once the read is over and before anything is sent.
  */
 export async function viewCompactGraph(
   database: BulkDatabase,
   scope: RequestScope,
   query: GraphQuery,
-  { pause, deflate = false }: { pause?: () => Promise<void>; deflate?: boolean } = {},
-): Promise<AsyncIterable<AnswerPiece>> {
+  { pause }: { pause?: () => Promise<void> } = {},
+): Promise<Iterable<AnswerPiece>> {
   requirePermission(scope, 'graph.read');
-  const options = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES, deflate };
-  let handOver!: (graph: CompactGraphRead) => void;
-  const handed = new Promise<CompactGraphRead>((resolve) => (handOver = resolve));
-  // One snapshot for the three statements: the participants' columns, read last, line up with the ids
-  // the relationships were matched against. Read only, so the audit event is written after it.
-  const rest = withOrgConnection(
+  const options = { maxNodes: MAX_COMPACT_GRAPH_NODES, maxEdges: MAX_COMPACT_GRAPH_EDGES };
+  const graph = await withOrgConnection(
     database,
     scope,
-    async (tx, connection) => {
-      const graph = await readCompactGraph(tx, scope, query, options, pause, connection);
-      handOver(graph);
-      return graph.rest();
-    },
+    (tx, connection) => readCompactGraph(tx, scope, query, options, pause, connection),
     { snapshot: true },
-  );
-  // A failure before the hand-over (a refusal among them) is the request's; after it, the stream's.
-  const graph = await Promise.race([handed, rest.then(() => handed)]).catch((error: unknown) => {
+  ).catch((error: unknown) => {
     throw error instanceof GraphTooLargeError ? tooLarge(error, true) : error;
   });
-  // Written as soon as the read is over, while the relationships' part may still be on its way.
-  const audited = rest.then(async (nodes) => {
-    await withOrg(database.db, scope, (tx) =>
-      auditGraphViewed(tx, scope, query, { nodes: graph.nodes, edges: graph.edges, truncated: [] }),
-    );
-    return nodes;
-  });
-  // Awaited below unless the answer is cancelled first: its failure is then no one's to report.
-  audited.catch(() => undefined);
-  return (async function* () {
-    yield* graph.head;
-    yield* await audited;
-  })();
+  // A snapshot cannot write the event (the audit chain's head is read as of the commit): it is written
+  // in a transaction of its own, the read's connection given back first (a request never holds two).
+  await withOrg(database.db, scope, (tx) =>
+    auditGraphViewed(tx, scope, query, { nodes: graph.nodes, edges: graph.edges, truncated: [] }),
+  );
+  // Each piece let go of once it is sent: what the answer holds is what is still to be sent.
+  return handedOver(graph.pieces);
+}
+
+/** The pieces one at a time, each taken out of the array as it is handed over. */
+function* handedOver(pieces: AnswerPiece[]) {
+  for (let piece = pieces.shift(); piece !== undefined; piece = pieces.shift()) yield piece;
 }
 
 /**
