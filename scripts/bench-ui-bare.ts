@@ -29,7 +29,7 @@ function drawGraph(data: CompactGraph, container: HTMLElement): Sigma {
   const { nodes, edges } = data;
   const n = nodes.id.length;
   const maxDegree = nodes.degree.reduce((max, d) => Math.max(max, d), 0);
-  const { x, y } = spiralPositions(nodes.degree);
+  const { x, y } = spiralPositions(nodes.degree, nodes.id);
   const graph = new Graph({ type: 'directed', multi: true, allowSelfLoops: true });
   for (let i = 0; i < n; i++) {
     graph.addNode(nodes.id[i]!, {

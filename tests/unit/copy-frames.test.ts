@@ -43,4 +43,46 @@ describe('COPY read where the chunks put it', () => {
       expect(Buffer.concat(got).equals(Buffer.concat(payloads)), `chunks of ${size}`).toBe(true);
     }
   });
+
+  it('gives pg back what follows the copy, and an error whole, and stops reading then', () => {
+    type Internals = {
+      _parse(chunk: Buffer): boolean;
+      _detach(): void;
+      _buffer: { size: number; take(n: number): Buffer };
+      read(): CopyFrames | null;
+    };
+    const handedBack = (bytes: Buffer, size: number) => {
+      const query = framedCopyTo('COPY (SELECT 1) TO STDOUT') as unknown as Internals;
+      let back: Buffer | undefined;
+      // What pg-copy-streams' own _detach hands pg: the unread bytes.
+      query._detach = () => (back = query._buffer.take(query._buffer.size));
+      const results: boolean[] = [];
+      for (let at = 0; at < bytes.length && back === undefined; at += size) {
+        results.push(query._parse(bytes.subarray(at, at + size)));
+      }
+      return { back, last: results.at(-1) };
+    };
+    const after = Buffer.concat([message('C', Buffer.from('COPY 1\0')), message('Z', Buffer.from('I'))]);
+    const ended = Buffer.concat([message('d', Buffer.from('row')), message('c', Buffer.alloc(0)), after]);
+    const error = message('E', Buffer.from('SERROR\0Mboom\0\0'));
+    const failed = Buffer.concat([message('d', Buffer.from('row')), error]);
+    for (let size = 1; size <= failed.length; size++) {
+      const end = handedBack(ended, ended.length);
+      expect(end.back?.equals(after), 'after CopyDone').toBe(true);
+      expect(end.last).toBe(false);
+      // The error from its first byte on, however the chunks cut it: pg's own listener, attached
+      // again, reads the rest of it from the chunks that follow.
+      const failure = handedBack(failed, size);
+      expect(failure.back!.length, `chunks of ${size}`).toBeGreaterThan(0);
+      expect(error.subarray(0, failure.back!.length).equals(failure.back!), `chunks of ${size}`).toBe(true);
+      expect(failure.last).toBe(false);
+    }
+  });
+
+  it('uses the parts of pg-copy-streams it replaces and relies on', () => {
+    const query = framedCopyTo('COPY (SELECT 1) TO STDOUT') as unknown as Record<string, unknown>;
+    for (const name of ['_detach', '_cleanup', '_forward', 'submit', 'handleError'])
+      expect(typeof query[name], name).toBe('function');
+    expect(typeof (query._buffer as { push?: unknown }).push).toBe('function');
+  });
 });

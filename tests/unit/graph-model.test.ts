@@ -57,8 +57,14 @@ describe('graph model', () => {
   });
 
   it('starts the most connected at the centre, and a neighbourhood in rings around its focus', () => {
-    const spiral = spiralPositions(graph.nodes.degree);
+    const spiral = spiralPositions(graph.nodes.degree, graph.nodes.id);
     expect(Math.hypot(spiral.x[1]!, spiral.y[1]!)).toBeLessThan(Math.hypot(spiral.x[3]!, spiral.y[3]!));
+    // The same picture whatever order the nodes come in: equal degrees go by id.
+    const reversed = spiralPositions([...graph.nodes.degree].reverse(), [...graph.nodes.id].reverse());
+    const n = graph.nodes.id.length;
+    for (let i = 0; i < n; i++) {
+      expect([reversed.x[n - 1 - i], reversed.y[n - 1 - i]]).toEqual([spiral.x[i], spiral.y[i]]);
+    }
     expect([...hopsFrom(graph, 2)]).toEqual([2, 1, 0, -1]);
     const rings = ringPositions(graph, 'c');
     expect(Math.hypot(rings.x[2]!, rings.y[2]!)).toBe(0);

@@ -182,10 +182,16 @@ export function edgeColour(hex: string, confidence: number, nodes: number): stri
 
 /**
  * Starting positions on a sunflower spiral, most connected at the centre: a readable picture from the
- * first frame, which ForceAtlas2 then refines. Deterministic, so a reload starts from the same picture.
+ * first frame, which ForceAtlas2 then refines. Deterministic, so a reload starts from the same picture:
+ * ties go by id, whatever order the nodes came in (the compact graph's carries no meaning).
  */
-export function spiralPositions(degrees: readonly number[]): { x: Float32Array; y: Float32Array } {
-  const order = degrees.map((_, i) => i).sort((a, b) => degrees[b]! - degrees[a]! || a - b);
+export function spiralPositions(
+  degrees: readonly number[],
+  ids: readonly string[],
+): { x: Float32Array; y: Float32Array } {
+  const order = degrees
+    .map((_, i) => i)
+    .sort((a, b) => degrees[b]! - degrees[a]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
   const x = new Float32Array(degrees.length);
   const y = new Float32Array(degrees.length);
   const golden = Math.PI * (3 - Math.sqrt(5));

@@ -164,7 +164,8 @@ export class GraphRenderer {
     // Stored positions (a community) are the picture as Atlas laid it out: nothing carries over.
     const stored = storedPositions(this.data);
     if (stored) previous = undefined;
-    const start = stored ?? (focus ? ringPositions(this.data, focus) : spiralPositions(nodes.degree));
+    const start =
+      stored ?? (focus ? ringPositions(this.data, focus) : spiralPositions(nodes.degree, nodes.id));
     const { colours, legend } = colourNodes(this.data, mode, this.palette);
     this.mode = mode;
     this.nodeColours = colours;

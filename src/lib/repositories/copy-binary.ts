@@ -115,7 +115,9 @@ export class ByteOutput {
    */
   dropFirst(n: number, into?: Buffer) {
     if (n === 0) return;
-    const rest = into && into.length >= this.buffer.length ? into : Buffer.allocUnsafe(this.buffer.length);
+    // Nothing left (a column's end, most often): a small buffer, which grows again if written on.
+    const size = n < this.length ? this.buffer.length : Math.min(this.buffer.length, 256);
+    const rest = into && into.length >= size ? into : Buffer.allocUnsafe(size);
     this.length = this.buffer.copy(rest, 0, n, this.length);
     this.buffer = rest;
   }

@@ -6,7 +6,8 @@ import { to as copyTo } from 'pg-copy-streams';
 // per row: at 6M rows, about a second of the event loop per compact graph of 1M participants, and as
 // much garbage. Its stream is kept (how it takes the connection over from pg and gives it back), with
 // its message parser replaced: each chunk goes on as it is, with where its payloads lie, and the rows
-// are read in place (CopyRows.write).
+// are read in place (CopyRows.write). A socket's chunks are new buffers, never written again. This
+// uses pg-copy-streams' private parts: its version is pinned, and tests/unit/copy-frames checks them.
 
 /** A chunk of the connection's bytes and its CopyData payloads, as [start, end) pairs. */
 export interface CopyFrames {
