@@ -6,6 +6,7 @@ import {
   inflatedPieces,
   pieceBytes,
   STRETCH,
+  StretchesInFlight,
   type AnswerPiece,
   type DeflatedPiece,
 } from '../../src/lib/http/gzip-pieces';
@@ -87,6 +88,21 @@ describe('gzip of pieces deflated a stretch at a time', () => {
   it('keeps no bytes of a deflated piece: only gzipPieces and inflatedPieces send it', () => {
     expect(pieceBytes('é')).toEqual(Buffer.from('é'));
     expect(() => pieceBytes(writtenPiece(columnText(10, 1)).piece)).toThrow(/deflated piece/);
+  });
+
+  it('lets a reader wait while more stretches than it allows are being deflated', async () => {
+    const inFlight = new StretchesInFlight(1);
+    expect(inFlight.caughtUp()).toBeUndefined();
+    const deflating = new DeflatedAsWritten(inFlight);
+    deflating.take(columnText(3 * STRETCH, 3));
+    const behind = inFlight.caughtUp();
+    expect(behind).toBeInstanceOf(Promise);
+    await behind;
+    // Caught up: at most one is still on the thread pool.
+    const again = inFlight.caughtUp();
+    if (again) await again;
+    await deflating.piece().deflated;
+    expect(inFlight.caughtUp()).toBeUndefined();
   });
 
   it('costs little against one stream over the same bytes', async () => {

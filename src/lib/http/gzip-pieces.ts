@@ -52,6 +52,11 @@ export class StretchesInFlight {
   private waiting: (() => void)[] = [];
   constructor(private readonly most: number) {}
 
+  /** How many are on the thread pool now. */
+  get pending(): number {
+    return this.count;
+  }
+
   started(deflated: Promise<Buffer>) {
     this.count++;
     const done = () => {
