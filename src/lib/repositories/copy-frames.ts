@@ -22,7 +22,13 @@ const COPY_DATA = 0x64;
  * Messages that may come before or between CopyData messages; any other, once read, ends the copy
  * (CopyDone among them), as in pg-copy-streams.
  */
-const GOES_ON = new Set([0x48 /* CopyOutResponse */, COPY_DATA, 0x53, 0x4e, 0x41]);
+const GOES_ON = new Set([
+  0x48, // CopyOutResponse
+  COPY_DATA,
+  0x53, // ParameterStatus
+  0x4e, // NoticeResponse
+  0x41, // NotificationResponse
+]);
 /** A message's code and length. */
 const HEADER = 5;
 
