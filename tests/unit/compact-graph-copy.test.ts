@@ -68,7 +68,29 @@ function feed(reader: { write(chunk: Buffer): void }, data: Buffer, size: number
   for (let at = 0; at < data.length; at += size) reader.write(data.subarray(at, at + size));
 }
 
-/** The columns of `rows` (each relationship between ids i % 3 and (i + 1) % 3, of one type). */
+/**
+ * 80,000 relationships with a long type, each between ids i % 3 and (i + 1) % 3: a type column of
+ * ~4 MiB of text, four stretches.
+ */
+const longTypeRows = (type: string) =>
+  Array.from({ length: 80_000 }, (_, i) => [
+    uuid(ids[i % 3]!),
+    uuid(ids[(i + 1) % 3]!),
+    Buffer.from(type),
+    float8(i % 2 ? 0.5 : 1),
+  ]);
+
+/** COPY's bytes in chunks of 64 KiB as copyOut hands them over: the stretches handed on after each. */
+async function feedWritten(edges: EdgeColumnsCopy, data: Buffer, afterEach: () => void | Promise<void>) {
+  for (let at = 0; at < data.length; at += 65_536) {
+    edges.write(data.subarray(at, at + 65_536));
+    edges.written();
+    await afterEach();
+  }
+  edges.finished();
+}
+
+/** The columns of longTypeRows(type). */
 async function expectColumns(edges: EdgeColumnsCopy, rows: unknown[], type: string) {
   const [source, , types, confidence] = await text(edges, EDGE_COLUMNS);
   expect(types).toBe(rows.map(() => JSON.stringify(type)).join(','));
@@ -114,47 +136,28 @@ describe('compact graph columns from COPY rows', () => {
   });
 
   it('holds the deflated stretches of a column and at most about a stretch of its text', async () => {
-    // 80,000 relationships with a long type: a type column of ~4 MiB of text, four stretches.
     const type = 'a relationship type long enough to fill stretches quickly';
-    const rows = Array.from({ length: 80_000 }, (_, i) => [
-      uuid(ids[i % 3]!),
-      uuid(ids[(i + 1) % 3]!),
-      Buffer.from(type),
-      float8(i % 2 ? 0.5 : 1),
-    ]);
+    const rows = longTypeRows(type);
     const edges = new EdgeColumnsCopy(new UuidIndex(uuidColumn(ids)));
-    const data = binaryCopy(rows);
     let held = 0;
-    for (let at = 0; at < data.length; at += 65_536) {
-      edges.write(data.subarray(at, at + 65_536));
-      edges.written();
+    await feedWritten(edges, binaryCopy(rows), () => {
       held = Math.max(held, ...edges.columns.map((column) => column.out.buffer.length));
-    }
-    edges.finished();
+    });
     expect(held).toBeLessThanOrEqual(2 * STRETCH);
     await expectColumns(edges, rows, type);
   });
 
   it('writes into buffers again once their stretches are deflated, and the text stays whole', async () => {
     const type = 'another relationship type, long enough to fill stretches quickly';
-    const rows = Array.from({ length: 80_000 }, (_, i) => [
-      uuid(ids[i % 3]!),
-      uuid(ids[(i + 1) % 3]!),
-      Buffer.from(type),
-      float8(i % 2 ? 0.5 : 1),
-    ]);
+    const rows = longTypeRows(type);
     const edges = new EdgeColumnsCopy(new UuidIndex(uuidColumn(ids)));
-    const data = binaryCopy(rows);
     const buffers = new Set<Buffer>();
-    for (let at = 0; at < data.length; at += 65_536) {
-      edges.write(data.subarray(at, at + 65_536));
-      edges.written();
+    await feedWritten(edges, binaryCopy(rows), async () => {
       buffers.add(edges.columns[2]!.out.buffer);
       // The thread pool done with what it was given, as a slower PostgreSQL would let it be.
       do await new Promise((resolve) => setTimeout(resolve, 1));
       while (edges.inFlight.pending > 0);
-    }
-    edges.finished();
+    });
     // Past its growth to full size, the type column's four or more stretches went through two
     // buffers: one written into while the other's stretch was deflated.
     const largest = Math.max(...[...buffers].map((buffer) => buffer.length));

@@ -118,6 +118,16 @@ export abstract class ColumnsCopy extends CopyRows {
   abstract readonly columns: JsonColumn[];
   /** Its columns' stretches not deflated yet: at most a few stretches of raw text wait their turn. */
   readonly inFlight = new StretchesInFlight(STRETCHES_IN_FLIGHT);
+  private view: DataView | undefined;
+  private viewed: Buffer | undefined;
+  /** A DataView of a chunk (ids are read from it): made once per chunk, not per row. */
+  protected viewOf(data: Buffer): DataView {
+    if (this.viewed !== data) {
+      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      this.viewed = data;
+    }
+    return this.view!;
+  }
   /** Hands each column's whole stretches to the compression (after each chunk of rows). */
   written() {
     for (const column of this.columns) column.written();
@@ -141,8 +151,6 @@ export const NODE_COLUMNS = ['id', 'label', 'role', 'lifecycleStage', 'lastActiv
 export class NodeColumnsCopy extends ColumnsCopy {
   readonly columns: JsonColumn[];
   private readonly ids = new UuidIndex();
-  private view: DataView | undefined;
-  private viewOf: Buffer | undefined;
 
   constructor() {
     super(NODE_COLUMNS.length);
@@ -151,11 +159,7 @@ export class NodeColumnsCopy extends ColumnsCopy {
 
   protected row(data: Buffer, at: number) {
     if (int32(data, at) !== 16) throw new Error('compact graph: a participant without an id');
-    if (this.viewOf !== data) {
-      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      this.viewOf = data;
-    }
-    this.ids.add(this.view!, at + 4);
+    this.ids.add(this.viewOf(data), at + 4);
     const [id, label, role, stage, lastActivityAt, degree, segment] = this.columns as [
       JsonColumn,
       JsonColumn,
@@ -193,8 +197,6 @@ export class EdgeColumnsCopy extends ColumnsCopy {
   readonly columns: JsonColumn[];
   /** Relationships kept. */
   kept = 0;
-  private view: DataView | undefined;
-  private viewOf: Buffer | undefined;
 
   constructor(private readonly nodes: UuidIndex) {
     super(EDGE_COLUMNS.length);
@@ -205,12 +207,9 @@ export class EdgeColumnsCopy extends ColumnsCopy {
     if (int32(data, at) !== 16 || int32(data, at + 20) !== 16) {
       throw new Error('compact graph: a relationship without its two ends');
     }
-    if (this.viewOf !== data) {
-      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      this.viewOf = data;
-    }
-    const s = this.nodes.find(this.view!, at + 4);
-    const t = this.nodes.find(this.view!, at + 24);
+    const view = this.viewOf(data);
+    const s = this.nodes.find(view, at + 4);
+    const t = this.nodes.find(view, at + 24);
     if (s < 0 || t < 0) return;
     const [source, target, type, confidence] = this.columns as [
       JsonColumn,
